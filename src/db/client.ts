@@ -1,0 +1,35 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+/** `./data/x.db`, `file:./data/x.db` or `:memory:` → what better-sqlite3 opens. */
+export function databasePath(url: string): string {
+  if (url === ':memory:' || url === 'file::memory:') return ':memory:';
+  return url.startsWith('file:') ? url.slice('file:'.length) : url;
+}
+
+/**
+ * Opens the database, creating its folder, and applies every migration.
+ * WAL lets readers go on while one writer commits; busy_timeout makes a second
+ * process (or a second bot instance on the same file) wait instead of failing.
+ */
+export function openDatabase(url: string): Db {
+  const path = databasePath(url);
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = drizzle(sqlite, { schema }) as Db;
+  migrate(db, { migrationsFolder: MIGRATIONS });
+  return db;
+}

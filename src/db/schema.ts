@@ -1,0 +1,108 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ROLES, SEVERITIES, STATUSES, TIMELINE_KINDS } from '../domain/model.js';
+import { OUTBOX_STATUSES } from '../domain/ports.js';
+
+const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+/**
+ * One row an incident; the id is the number users see (INC-<id>), handed out by
+ * SQLite inside the declaring transaction so concurrent declarations never share one.
+ * The Slack columns record how far the channel set-up got, so a restart resumes it.
+ */
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    title: text('title').notNull(),
+    description: text('description'),
+    severity: text('severity', { enum: SEVERITIES }).notNull(),
+    status: text('status', { enum: STATUSES }).notNull(),
+    isPrivate: integer('is_private', { mode: 'boolean' }).notNull().default(false),
+    declaredBy: text('declared_by').notNull(),
+    declaredAt: ms('declared_at').notNull(),
+    resolvedAt: ms('resolved_at'),
+    originChannelId: text('origin_channel_id'),
+    channelId: text('channel_id'),
+    channelName: text('channel_name'),
+    /** The name last sent to conversations.create; a restart that finds it taken checks whether it is ours. */
+    channelNameTried: text('channel_name_tried'),
+    channelAttempt: integer('channel_attempt').notNull().default(0),
+    headerTs: text('header_ts'),
+    headerPinned: integer('header_pinned', { mode: 'boolean' }).notNull().default(false),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('incidents_channel_id_unique').on(t.channelId),
+    index('incidents_status_idx').on(t.status),
+  ],
+);
+
+/** Role history: the current holder is the row with no `ended_at`. */
+export const roleAssignments = sqliteTable(
+  'role_assignments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    role: text('role', { enum: ROLES }).notNull(),
+    userId: text('user_id').notNull(),
+    assignedBy: text('assigned_by').notNull(),
+    assignedAt: ms('assigned_at').notNull(),
+    endedAt: ms('ended_at'),
+  },
+  (t) => [
+    uniqueIndex('role_assignments_current_unique')
+      .on(t.incidentId, t.role)
+      .where(sql`ended_at IS NULL`),
+  ],
+);
+
+export const timelineEntries = sqliteTable(
+  'timeline_entries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    kind: text('kind', { enum: TIMELINE_KINDS }).notNull(),
+    text: text('text').notNull(),
+    actorId: text('actor_id'),
+    occurredAt: ms('occurred_at').notNull(),
+    /** The Slack message an emoji put on the timeline; one entry per message. */
+    messageTs: text('message_ts'),
+    permalink: text('permalink'),
+  },
+  (t) => [
+    index('timeline_incident_time_idx').on(t.incidentId, t.occurredAt),
+    uniqueIndex('timeline_message_unique').on(t.incidentId, t.messageTs),
+  ],
+);
+
+/** Slack event ids already applied: a retried delivery finds its id here and changes nothing. */
+export const processedEvents = sqliteTable('processed_events', {
+  eventId: text('event_id').primaryKey(),
+  receivedAt: ms('received_at').notNull(),
+});
+
+/**
+ * Side effects decided in a transaction and delivered after it: Slack calls now,
+ * PagerDuty events later. Jobs of one incident run in id order.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id'),
+    kind: text('kind').notNull(),
+    payload: text('payload', { mode: 'json' }).notNull(),
+    status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextRunAt: ms('next_run_at').notNull(),
+    leaseUntil: ms('lease_until'),
+    lastError: text('last_error'),
+    createdAt: ms('created_at').notNull(),
+    finishedAt: ms('finished_at'),
+  },
+  (t) => [
+    index('outbox_status_next_idx').on(t.status, t.nextRunAt),
+    index('outbox_incident_idx').on(t.incidentId, t.status),
+  ],
+);

@@ -1,0 +1,142 @@
+import { DomainError } from './errors.js';
+import {
+  ACTIVE_STATUSES,
+  type ActiveStatus,
+  type Role,
+  type Severity,
+} from './model.js';
+import { USAGE } from './usage.js';
+
+/** What a user asked for with `/incident ...`, once the words are understood. */
+export type IncidentCommand =
+  | { readonly kind: 'declare-form' }
+  | { readonly kind: 'declare'; readonly severity: Severity; readonly title: string }
+  | { readonly kind: 'role'; readonly role: Role; readonly userId: string }
+  | { readonly kind: 'roles' }
+  | { readonly kind: 'severity'; readonly severity: Severity }
+  | { readonly kind: 'status'; readonly status: ActiveStatus; readonly message: string }
+  | { readonly kind: 'note'; readonly text: string }
+  | { readonly kind: 'timeline' }
+  | { readonly kind: 'list' }
+  | { readonly kind: 'help' };
+
+export const MAX_TITLE_LENGTH = 150;
+export const MAX_TEXT_LENGTH = 2500;
+
+const ROLE_ALIASES: Record<string, Role> = {
+  ic: 'ic',
+  commander: 'ic',
+  'incident-commander': 'ic',
+  tech: 'tech',
+  lead: 'tech',
+  'tech-lead': 'tech',
+  techlead: 'tech',
+  comms: 'comms',
+  communications: 'comms',
+  'comms-lead': 'comms',
+  scribe: 'scribe',
+};
+
+const MENTION = /^<@([UW][A-Z0-9]+)>$/;
+
+function invalid(message: string, usage: string): never {
+  throw new DomainError('INVALID_INPUT', `${message}\nUsage: ${usage}`);
+}
+
+/** `sev1`, `SEV1`, `sev-1` or `1`; undefined when the word is not a severity. */
+export function parseSeverity(word: string): Severity | undefined {
+  const match = /^(?:sev-?)?([123])$/i.exec(word.trim());
+  return match ? (`sev${match[1]}` as Severity) : undefined;
+}
+
+export function parseRole(word: string): Role | undefined {
+  return ROLE_ALIASES[word.trim().toLowerCase()];
+}
+
+/** Checks a title from the command line or the form; returns it trimmed. */
+export function validateTitle(title: string): string {
+  const trimmed = title.trim().replace(/\s+/g, ' ');
+  if (!trimmed) invalid('The incident needs a title.', USAGE.declare);
+  if (trimmed.length > MAX_TITLE_LENGTH) {
+    invalid(`The title is ${trimmed.length} characters; keep it under ${MAX_TITLE_LENGTH}.`, USAGE.declare);
+  }
+  return trimmed;
+}
+
+function requireText(text: string, what: string, usage: string): string {
+  const trimmed = text.trim();
+  if (!trimmed) invalid(`${what} is missing.`, usage);
+  if (trimmed.length > MAX_TEXT_LENGTH) {
+    invalid(`${what} is ${trimmed.length} characters; keep it under ${MAX_TEXT_LENGTH}.`, usage);
+  }
+  return trimmed;
+}
+
+/**
+ * Parses the text after `/incident`. Mentions must already be in the canonical
+ * `<@U123>` form (see the Slack transport). Throws INVALID_INPUT with the right
+ * usage when the words do not fit.
+ */
+export function parseIncidentCommand(text: string): IncidentCommand {
+  const trimmed = text.trim();
+  const [head = '', ...restWords] = trimmed.split(/\s+/);
+  const rest = trimmed.slice(head.length).trim();
+  const sub = head.toLowerCase();
+
+  switch (sub) {
+    case '':
+      return { kind: 'declare-form' };
+    case 'declare': {
+      if (!rest) return { kind: 'declare-form' };
+      const severity = parseSeverity(restWords[0] ?? '');
+      if (!severity) {
+        invalid(`"${restWords[0]}" is not a severity: use sev1, sev2 or sev3.`, USAGE.declare);
+      }
+      return { kind: 'declare', severity, title: validateTitle(rest.slice(restWords[0]!.length)) };
+    }
+    case 'role': {
+      const [roleWord, mention, ...extra] = restWords;
+      if (!roleWord) invalid('Say which role and who.', USAGE.role);
+      const role = parseRole(roleWord);
+      if (!role) invalid(`"${roleWord}" is not a role: use ic, tech, comms or scribe.`, USAGE.role);
+      const userId = mention ? MENTION.exec(mention)?.[1] : undefined;
+      if (!userId || extra.length > 0) invalid('Mention exactly one person with @.', USAGE.role);
+      return { kind: 'role', role, userId };
+    }
+    case 'severity':
+    case 'sev': {
+      const severity = parseSeverity(restWords[0] ?? '');
+      if (!severity || restWords.length !== 1) {
+        invalid(restWords[0] ? `"${rest}" is not a severity.` : 'Say which severity.', USAGE.severity);
+      }
+      return { kind: 'severity', severity };
+    }
+    case 'status': {
+      const word = (restWords[0] ?? '').toLowerCase();
+      if (word === 'resolved') {
+        invalid('Resolving has its own command: `/incident resolve`.', USAGE.status);
+      }
+      if (!(ACTIVE_STATUSES as readonly string[]).includes(word)) {
+        invalid(word ? `"${restWords[0]}" is not a status.` : 'Say which status.', USAGE.status);
+      }
+      const message = rest.slice(word.length).trim();
+      if (message.length > MAX_TEXT_LENGTH) {
+        invalid(`The message is ${message.length} characters; keep it under ${MAX_TEXT_LENGTH}.`, USAGE.status);
+      }
+      return { kind: 'status', status: word as ActiveStatus, message };
+    }
+    case 'note':
+      return { kind: 'note', text: requireText(rest, 'The note', USAGE.note) };
+    case 'roles':
+    case 'timeline':
+    case 'list':
+    case 'help':
+      if (rest) invalid(`\`${sub}\` takes nothing after it.`, USAGE[sub]);
+      return { kind: sub };
+    default:
+      throw new DomainError(
+        'INVALID_INPUT',
+        `"${head}" is not an /incident command. Try \`/incident help\` for the list.`,
+      );
+  }
+}

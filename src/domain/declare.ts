@@ -1,0 +1,54 @@
+import { actorId, SEVERITY_MEANING, type Actor, type Incident, type Severity } from './model.js';
+import type { Deps } from './ports.js';
+import { validateTitle } from './command-parser.js';
+
+export interface DeclareInput {
+  readonly severity: Severity;
+  readonly title: string;
+  readonly description?: string | null;
+  readonly isPrivate?: boolean;
+  /** Where it was declared from; told about failures when the channel cannot be made. */
+  readonly originChannelId?: string | null;
+  readonly responseUrl?: string | null;
+}
+
+/**
+ * Declares an incident: numbers it, makes the declarer Incident Commander,
+ * records it on the timeline and queues the Slack set-up and announcement.
+ * All of it in one transaction, so a crash leaves either nothing or an
+ * incident whose set-up the outbox will finish.
+ */
+export function declareIncident(deps: Deps, actor: Actor, input: DeclareInput): Incident {
+  const title = validateTitle(input.title);
+  const now = deps.clock.now();
+  const by = actorId(actor);
+  const { repos } = deps;
+  return repos.transaction(() => {
+    const incident = repos.incidents.create({
+      title,
+      description: input.description?.trim() || null,
+      severity: input.severity,
+      isPrivate: input.isPrivate ?? false,
+      declaredBy: by,
+      declaredAt: now,
+      originChannelId: input.originChannelId ?? null,
+    });
+    repos.roles.assign(incident.id, 'ic', by, by, now);
+    repos.timeline.add({
+      incidentId: incident.id,
+      kind: 'declared',
+      text: `Declared ${input.severity.toUpperCase()} (${SEVERITY_MEANING[input.severity]}) by <@${by}>: ${title}`,
+      actorId: by,
+      occurredAt: now,
+    });
+    repos.outbox.enqueue(
+      { kind: 'incident.setup', incidentId: incident.id, payload: { responseUrl: input.responseUrl ?? null } },
+      now,
+    );
+    repos.outbox.enqueue(
+      { kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice: { type: 'declared' } } },
+      now,
+    );
+    return incident;
+  });
+}

@@ -1,0 +1,21 @@
+import { DomainError } from './errors.js';
+import type { Incident } from './model.js';
+import type { IncidentRepo } from './ports.js';
+
+/** The incident whose channel a command was typed in, or a clear refusal. */
+export function requireIncidentInChannel(incidents: IncidentRepo, channelId: string, usage: string): Incident {
+  const incident = incidents.getByChannel(channelId);
+  if (!incident) {
+    throw new DomainError(
+      'NOT_IN_INCIDENT_CHANNEL',
+      `This command works only in an incident's channel.\nUsage: ${usage}\nSee \`/incident list\` for the open incidents and their channels.`,
+    );
+  }
+  return incident;
+}
+
+export function requireIncident(incidents: IncidentRepo, id: number): Incident {
+  const incident = incidents.get(id);
+  if (!incident) throw new DomainError('NOT_FOUND', `There is no incident INC-${id}.`);
+  return incident;
+}

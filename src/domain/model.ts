@@ -1,0 +1,88 @@
+/**
+ * The incident vocabulary shared by the database, the parsers and the views.
+ * Each enumeration is an `as const` array so drizzle columns, zod schemas and
+ * TypeScript types are all derived from one list.
+ */
+export const SEVERITIES = ['sev1', 'sev2', 'sev3'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const SEVERITY_MEANING: Record<Severity, string> = {
+  sev1: 'complete outage or data loss',
+  sev2: 'major degradation',
+  sev3: 'minor impact',
+};
+
+export const STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type Status = (typeof STATUSES)[number];
+/** Statuses a `/incident status` update may set; `resolved` has its own verb. */
+export const ACTIVE_STATUSES = ['investigating', 'identified', 'monitoring'] as const;
+export type ActiveStatus = (typeof ACTIVE_STATUSES)[number];
+
+export const ROLES = ['ic', 'tech', 'comms', 'scribe'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_TITLES: Record<Role, string> = {
+  ic: 'Incident Commander',
+  tech: 'Tech Lead',
+  comms: 'Comms Lead',
+  scribe: 'Scribe',
+};
+
+export const TIMELINE_KINDS = [
+  'declared',
+  'severity_changed',
+  'role_assigned',
+  'status_update',
+  'note',
+  'pinned_message',
+  'resolved',
+  'reopened',
+] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+export interface Incident {
+  readonly id: number;
+  readonly title: string;
+  readonly description: string | null;
+  readonly severity: Severity;
+  readonly status: Status;
+  readonly isPrivate: boolean;
+  readonly declaredBy: string;
+  readonly declaredAt: Date;
+  readonly resolvedAt: Date | null;
+  readonly channelId: string | null;
+  readonly channelName: string | null;
+  readonly headerTs: string | null;
+}
+
+export interface RoleHolder {
+  readonly role: Role;
+  readonly userId: string;
+  readonly assignedAt: Date;
+}
+
+export interface TimelineEntry {
+  readonly id: number;
+  readonly incidentId: number;
+  readonly kind: TimelineKind;
+  readonly text: string;
+  readonly actorId: string | null;
+  readonly occurredAt: Date;
+  readonly messageTs: string | null;
+  readonly permalink: string | null;
+}
+
+/** Who asked for something: a person in Slack, or the bot itself on a schedule. */
+export type Actor =
+  | { readonly type: 'slack'; readonly userId: string; readonly teamId: string }
+  | { readonly type: 'system'; readonly job: string };
+
+/** The reference users see: INC-12. */
+export function incidentRef(incidentId: number): string {
+  return `INC-${incidentId}`;
+}
+
+/** The id stored as "who did it": a Slack user id, or `system:<job>` for the bot's own jobs. */
+export function actorId(actor: Actor): string {
+  return actor.type === 'slack' ? actor.userId : `system:${actor.job}`;
+}

@@ -1,0 +1,133 @@
+/**
+ * What the domain needs from the world, as small interfaces. The database
+ * implements the repositories (src/db), Slack the message source (src/slack).
+ * Repositories are synchronous because better-sqlite3 is: a verb's decision
+ * and its outbox rows are written in one synchronous transaction.
+ */
+import type {
+  ActiveStatus,
+  Incident,
+  Role,
+  RoleHolder,
+  Severity,
+  Status,
+  TimelineEntry,
+  TimelineKind,
+} from './model.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface NewIncident {
+  readonly title: string;
+  readonly description: string | null;
+  readonly severity: Severity;
+  readonly isPrivate: boolean;
+  readonly declaredBy: string;
+  readonly declaredAt: Date;
+  readonly originChannelId: string | null;
+}
+
+export interface IncidentRepo {
+  create(input: NewIncident): Incident;
+  get(id: number): Incident | undefined;
+  getByChannel(channelId: string): Incident | undefined;
+  listOpen(): Incident[];
+  /** Conditional update: false when the severity was no longer `from` (someone else won). */
+  changeSeverity(id: number, from: Severity, to: Severity, now: Date): boolean;
+  changeStatus(id: number, from: Status, to: Status, now: Date): boolean;
+}
+
+export interface RoleRepo {
+  current(incidentId: number): RoleHolder[];
+  /** Ends the current holder's term and starts `userId`'s; returns the previous holder. */
+  assign(incidentId: number, role: Role, userId: string, by: string, now: Date): string | undefined;
+}
+
+export interface NewTimelineEntry {
+  readonly incidentId: number;
+  readonly kind: TimelineKind;
+  readonly text: string;
+  readonly actorId: string | null;
+  readonly occurredAt: Date;
+  readonly messageTs?: string | null;
+  readonly permalink?: string | null;
+}
+
+export interface TimelineRepo {
+  /** Adds an entry; for a message already on the timeline, returns undefined. */
+  add(entry: NewTimelineEntry): TimelineEntry | undefined;
+  list(incidentId: number): TimelineEntry[];
+  updateMessageText(incidentId: number, messageTs: string, text: string): boolean;
+  removeMessage(incidentId: number, messageTs: string): boolean;
+}
+
+/** A message the bot posts later, described by facts; rendered when it is sent. */
+export type Notice =
+  | { readonly type: 'declared' }
+  | { readonly type: 'severity_changed'; readonly from: Severity; readonly to: Severity; readonly by: string }
+  | {
+      readonly type: 'status_update';
+      readonly status: ActiveStatus;
+      readonly message: string;
+      readonly by: string;
+    }
+  | { readonly type: 'role_assigned'; readonly role: Role; readonly from: string | null; readonly to: string; readonly by: string };
+
+export type OutboxJob =
+  /** Create the channel, invite the declarer, post and pin the header, set topic and purpose. */
+  | { readonly kind: 'incident.setup'; readonly incidentId: number; readonly payload: { readonly responseUrl: string | null } }
+  /** Bring topic and pinned header in line with the incident as it is when the job runs. */
+  | { readonly kind: 'incident.sync'; readonly incidentId: number; readonly payload: Record<string, never> }
+  | { readonly kind: 'slack.invite'; readonly incidentId: number; readonly payload: { readonly userIds: readonly string[] } }
+  | {
+      readonly kind: 'slack.post';
+      readonly incidentId: number;
+      readonly payload: { readonly target: 'incident' | 'announce'; readonly notice: Notice };
+    };
+
+export type OutboxKind = OutboxJob['kind'];
+export const OUTBOX_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
+
+export interface OutboxRepo {
+  enqueue(job: OutboxJob, now: Date): void;
+}
+
+export interface EventLog {
+  /** Records a Slack event id; false when it was already recorded (a retried delivery). */
+  markProcessed(eventId: string, now: Date): boolean;
+}
+
+export interface Repositories {
+  readonly incidents: IncidentRepo;
+  readonly roles: RoleRepo;
+  readonly timeline: TimelineRepo;
+  readonly outbox: OutboxRepo;
+  readonly events: EventLog;
+  /** Runs `fn` in one database transaction; throwing rolls everything back. */
+  transaction<T>(fn: () => T): T;
+}
+
+/** A Slack message as the timeline needs it. */
+export interface SourceMessage {
+  readonly userId: string | null;
+  readonly text: string;
+  readonly postedAt: Date;
+  readonly permalink: string | null;
+}
+
+/** Reads messages the team marks for the timeline. */
+export interface MessageSource {
+  fetch(channelId: string, ts: string): Promise<SourceMessage | undefined>;
+  /** How many users still have `emoji` on the message. */
+  reactionCount(channelId: string, ts: string, emoji: string): Promise<number>;
+}
+
+/** What every domain verb receives. */
+export interface Deps {
+  readonly repos: Repositories;
+  readonly clock: Clock;
+}

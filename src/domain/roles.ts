@@ -1,0 +1,56 @@
+import { DomainError } from './errors.js';
+import { requireIncidentInChannel } from './incident-lookup.js';
+import { actorId, incidentRef, ROLE_TITLES, type Actor, type Incident, type Role, type RoleHolder } from './model.js';
+import type { Deps } from './ports.js';
+import { assertOpen } from './state-machine.js';
+import { USAGE } from './usage.js';
+
+export interface RoleChange {
+  readonly incident: Incident;
+  readonly role: Role;
+  readonly from: string | null;
+  readonly to: string;
+}
+
+/**
+ * Assigns a role, or hands it over from its current holder. The new holder is
+ * invited, topic and header follow, and the handover goes on the timeline.
+ */
+export function assignRole(deps: Deps, actor: Actor, channelId: string, role: Role, userId: string): RoleChange {
+  const { repos } = deps;
+  const now = deps.clock.now();
+  const by = actorId(actor);
+  return repos.transaction(() => {
+    const incident = requireIncidentInChannel(repos.incidents, channelId, USAGE.role);
+    assertOpen(incident);
+    const holder = repos.roles.current(incident.id).find((h) => h.role === role);
+    if (holder?.userId === userId) {
+      throw new DomainError('CONFLICT', `<@${userId}> is already ${ROLE_TITLES[role]} of ${incidentRef(incident.id)}.`);
+    }
+    const from = repos.roles.assign(incident.id, role, userId, by, now) ?? null;
+    const title = ROLE_TITLES[role];
+    repos.timeline.add({
+      incidentId: incident.id,
+      kind: 'role_assigned',
+      text: from ? `${title} handed from <@${from}> to <@${userId}>` : `<@${userId}> is ${title}`,
+      actorId: by,
+      occurredAt: now,
+    });
+    repos.outbox.enqueue({ kind: 'slack.invite', incidentId: incident.id, payload: { userIds: [userId] } }, now);
+    repos.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, now);
+    repos.outbox.enqueue(
+      {
+        kind: 'slack.post',
+        incidentId: incident.id,
+        payload: { target: 'incident', notice: { type: 'role_assigned', role, from, to: userId, by } },
+      },
+      now,
+    );
+    return { incident, role, from, to: userId };
+  });
+}
+
+export function listRoles(deps: Deps, channelId: string): { incident: Incident; holders: RoleHolder[] } {
+  const incident = requireIncidentInChannel(deps.repos.incidents, channelId, USAGE.roles);
+  return { incident, holders: deps.repos.roles.current(incident.id) };
+}

@@ -1,0 +1,39 @@
+import { requireIncidentInChannel } from './incident-lookup.js';
+import { actorId, type ActiveStatus, type Actor, type Incident } from './model.js';
+import type { Deps } from './ports.js';
+import { assertTransition } from './state-machine.js';
+import { USAGE } from './usage.js';
+import { DomainError } from './errors.js';
+
+/** Posts a status update: the status moves, the update is announced and recorded. */
+export function postStatusUpdate(
+  deps: Deps,
+  actor: Actor,
+  channelId: string,
+  status: ActiveStatus,
+  message: string,
+): Incident {
+  const { repos } = deps;
+  const now = deps.clock.now();
+  const by = actorId(actor);
+  return repos.transaction(() => {
+    const incident = requireIncidentInChannel(repos.incidents, channelId, USAGE.status);
+    assertTransition(incident, status);
+    if (!repos.incidents.changeStatus(incident.id, incident.status, status, now)) {
+      throw new DomainError('CONFLICT', 'Someone changed the status just now; look again.');
+    }
+    const label = status.charAt(0).toUpperCase() + status.slice(1);
+    repos.timeline.add({
+      incidentId: incident.id,
+      kind: 'status_update',
+      text: message ? `${label}: ${message}` : label,
+      actorId: by,
+      occurredAt: now,
+    });
+    const notice = { type: 'status_update', status, message, by } as const;
+    repos.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, now);
+    repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, now);
+    repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice } }, now);
+    return { ...incident, status };
+  });
+}

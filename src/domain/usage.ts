@@ -1,0 +1,39 @@
+/**
+ * How each command is written. Error messages quote these so a user who typed
+ * something wrong sees the right form next to what went wrong.
+ */
+export const USAGE = {
+  declare: '`/incident declare <sev1|sev2|sev3> <title>` (or `/incident declare` alone for a form)',
+  role: '`/incident role <ic|tech|comms|scribe> @user`',
+  roles: '`/incident roles`',
+  severity: '`/incident severity <sev1|sev2|sev3>`',
+  status: '`/incident status <investigating|identified|monitoring> [message]`',
+  note: '`/incident note <text>`',
+  timeline: '`/incident timeline`',
+  list: '`/incident list`',
+  help: '`/incident help`',
+} as const;
+
+export type CommandName = keyof typeof USAGE;
+
+/** Commands that only make sense inside an incident's channel. */
+export const INCIDENT_CHANNEL_COMMANDS: readonly CommandName[] = [
+  'role',
+  'roles',
+  'severity',
+  'status',
+  'note',
+  'timeline',
+];
+
+export const HELP_LINES: readonly string[] = [
+  `${USAGE.declare}: declare an incident; SEV1 outage or data loss, SEV2 major degradation, SEV3 minor impact`,
+  `${USAGE.role}: assign or hand over a role (aliases: commander, lead, tech-lead, communications)`,
+  `${USAGE.roles}: who holds which role`,
+  `${USAGE.severity}: raise or lower the severity`,
+  `${USAGE.status}: post a status update`,
+  `${USAGE.note}: add an entry to the timeline`,
+  `${USAGE.timeline}: show the timeline so far`,
+  `${USAGE.list}: open incidents`,
+  `${USAGE.help}: this help`,
+];
