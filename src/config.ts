@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+const EnvSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string({ error: 'is required' }).startsWith('xoxb-', 'must be a bot token (xoxb-...)')),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional()),
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    SLACK_API_URL: z.preprocess(emptyToUndefined, z.url().default('https://slack.com/api/')),
+    DATABASE_URL: z.preprocess(emptyToUndefined, z.string().default('./data/incidents.db')),
+    INCIDENT_ANNOUNCE_CHANNEL: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a channel id like C0123ABCD (not a #name)').optional(),
+    ),
+    TIMELINE_EMOJI: z.preprocess(
+      (v) => (typeof v === 'string' ? v.trim().replace(/^:|:$/g, '') : v),
+      z.preprocess(emptyToUndefined, z.string().regex(/^[a-z0-9_+'-]+$/, 'must be an emoji name like pushpin').default('pushpin')),
+    ),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+  });
+
+export interface Config {
+  readonly slack: {
+    readonly botToken: string;
+    readonly signingSecret: string | undefined;
+    readonly appToken: string | undefined;
+    readonly apiUrl: string;
+    readonly socketMode: boolean;
+  };
+  readonly http: { readonly port: number };
+  readonly database: { readonly url: string };
+  readonly incidents: { readonly announceChannel: string | undefined; readonly timelineEmoji: string };
+  readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and checks the whole environment at once; a ConfigError lists every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`));
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    slack: Object.freeze({
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      socketMode: Boolean(e.SLACK_APP_TOKEN),
+    }),
+    http: Object.freeze({ port: e.PORT }),
+    database: Object.freeze({ url: e.DATABASE_URL }),
+    incidents: Object.freeze({ announceChannel: e.INCIDENT_ANNOUNCE_CHANNEL, timelineEmoji: e.TIMELINE_EMOJI }),
+    log: Object.freeze({ level: e.LOG_LEVEL }),
+  });
+}

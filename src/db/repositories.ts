@@ -1,0 +1,24 @@
+import type { Repositories } from '../domain/ports.js';
+import type { Db } from './client.js';
+import { eventLog } from './events.repo.js';
+import { incidentsRepo } from './incidents.repo.js';
+import { outboxRepo } from './outbox.repo.js';
+import { rolesRepo } from './roles.repo.js';
+import { timelineRepo } from './timeline.repo.js';
+
+export type Store = ReturnType<typeof createRepositories>;
+
+/** Every repository over one connection, plus transactions that nest (savepoints). */
+export function createRepositories(db: Db) {
+  return {
+    incidents: incidentsRepo(db),
+    roles: rolesRepo(db),
+    timeline: timelineRepo(db),
+    outbox: outboxRepo(db),
+    events: eventLog(db),
+    // better-sqlite3's own transaction nests with savepoints, which drizzle's does not.
+    transaction<T>(fn: () => T): T {
+      return db.$client.transaction(fn)();
+    },
+  } satisfies Repositories;
+}

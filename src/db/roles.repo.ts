@@ -1,0 +1,34 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Role, RoleHolder } from '../domain/model.js';
+import type { RoleRepo } from '../domain/ports.js';
+import { ROLES } from '../domain/model.js';
+import type { Db } from './client.js';
+import { roleAssignments } from './schema.js';
+
+export function rolesRepo(db: Db): RoleRepo & { history(incidentId: number): (typeof roleAssignments.$inferSelect)[] } {
+  return {
+    current(incidentId: number): RoleHolder[] {
+      const rows = db
+        .select()
+        .from(roleAssignments)
+        .where(and(eq(roleAssignments.incidentId, incidentId), isNull(roleAssignments.endedAt)))
+        .all();
+      return rows
+        .map((r) => ({ role: r.role, userId: r.userId, assignedAt: r.assignedAt }))
+        .sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role));
+    },
+    assign(incidentId: number, role: Role, userId: string, by: string, now: Date): string | undefined {
+      const current = and(
+        eq(roleAssignments.incidentId, incidentId),
+        eq(roleAssignments.role, role),
+        isNull(roleAssignments.endedAt),
+      );
+      const previous = db.update(roleAssignments).set({ endedAt: now }).where(current).returning().get();
+      db.insert(roleAssignments).values({ incidentId, role, userId, assignedBy: by, assignedAt: now }).run();
+      return previous?.userId;
+    },
+    history(incidentId: number) {
+      return db.select().from(roleAssignments).where(eq(roleAssignments.incidentId, incidentId)).all();
+    },
+  };
+}

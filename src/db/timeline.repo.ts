@@ -1,0 +1,30 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { TimelineEntry } from '../domain/model.js';
+import type { NewTimelineEntry, TimelineRepo } from '../domain/ports.js';
+import type { Db } from './client.js';
+import { timelineEntries } from './schema.js';
+
+export function timelineRepo(db: Db): TimelineRepo {
+  const ofMessage = (incidentId: number, messageTs: string) =>
+    and(eq(timelineEntries.incidentId, incidentId), eq(timelineEntries.messageTs, messageTs));
+  return {
+    add(entry: NewTimelineEntry): TimelineEntry | undefined {
+      // The unique (incident, message) index makes a second pin of the same message a no-op.
+      return db.insert(timelineEntries).values(entry).onConflictDoNothing().returning().get();
+    },
+    list(incidentId: number): TimelineEntry[] {
+      return db
+        .select()
+        .from(timelineEntries)
+        .where(eq(timelineEntries.incidentId, incidentId))
+        .orderBy(asc(timelineEntries.occurredAt), asc(timelineEntries.id))
+        .all();
+    },
+    updateMessageText(incidentId: number, messageTs: string, text: string): boolean {
+      return db.update(timelineEntries).set({ text }).where(ofMessage(incidentId, messageTs)).run().changes > 0;
+    },
+    removeMessage(incidentId: number, messageTs: string): boolean {
+      return db.delete(timelineEntries).where(ofMessage(incidentId, messageTs)).run().changes > 0;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { ErrorCode } from '@slack/web-api';
+import { slackErrorCode } from '../slack/gateway.js';
+
+/** Slack error codes that say "try again later" rather than "this will never work". */
+const TRANSIENT_SLACK_CODES = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+
+/**
+ * Whether retrying could help. Network errors, HTTP 5xx and rate limits are
+ * transient; a Slack `ok: false` answer (channel_not_found, missing_scope, ...)
+ * is permanent and retrying would only repeat it.
+ */
+export function isTransient(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  if (code === ErrorCode.RequestError || code === ErrorCode.HTTPError || code === ErrorCode.RateLimitedError) return true;
+  if (code === ErrorCode.PlatformError) return TRANSIENT_SLACK_CODES.has(slackErrorCode(error) ?? '');
+  if ((error as { transient?: boolean })?.transient === true) return true;
+  return !(error instanceof PermanentFailure);
+}
+
+/** A failure a handler knows retrying cannot fix. */
+export class PermanentFailure extends Error {
+  override name = 'PermanentFailure';
+}
+
+/** What to tell a person about a failure: Slack's own code when there is one. */
+export function describeFailure(error: unknown): string {
+  const slack = slackErrorCode(error);
+  if (slack) return `Slack answered \`${slack}\``;
+  return error instanceof Error ? error.message : String(error);
+}

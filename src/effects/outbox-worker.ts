@@ -1,0 +1,124 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../domain/ports.js';
+import type { ClaimedJob, OutboxStore } from '../db/outbox.repo.js';
+import { describeFailure, isTransient } from './failures.js';
+
+export type JobHandler = (job: ClaimedJob) => Promise<void>;
+
+export interface OutboxWorkerOptions {
+  /** How long a claimed job is ours before another process may take it over. */
+  readonly leaseMs: number;
+  /** How often to look for jobs whose retry time has come. */
+  readonly pollMs: number;
+  /** Jobs run at once (across incidents; one incident's jobs always run in order). */
+  readonly concurrency: number;
+  /** After this long, a job that still fails is given up and reported. */
+  readonly giveUpAfterMs: number;
+  /** First retry delay; doubles each attempt, capped at maxBackoffMs. */
+  readonly baseBackoffMs: number;
+  readonly maxBackoffMs: number;
+}
+
+export const DEFAULT_OUTBOX_OPTIONS: OutboxWorkerOptions = {
+  leaseMs: 60_000,
+  pollMs: 1_000,
+  concurrency: 16,
+  giveUpAfterMs: 60 * 60_000,
+  baseBackoffMs: 1_000,
+  maxBackoffMs: 5 * 60_000,
+};
+
+/**
+ * Delivers outbox jobs. Jobs are written in the same transaction as the
+ * decision that needs them, so a crash at any point loses nothing: on start,
+ * pending jobs are picked up, and a job whose process died mid-run is taken
+ * over when its lease ends.
+ */
+export class OutboxWorker {
+  private inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private scheduled = false;
+  private stopped = true;
+
+  constructor(
+    private readonly store: OutboxStore,
+    private readonly handlers: Record<string, JobHandler>,
+    private readonly onGiveUp: (job: ClaimedJob, error: unknown) => Promise<void>,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly options: OutboxWorkerOptions = DEFAULT_OUTBOX_OPTIONS,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), this.options.pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Looks for work soon (after the current transaction has committed). */
+  kick(): void {
+    if (this.stopped || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    if (this.stopped) return;
+    const room = this.options.concurrency - this.inFlight.size;
+    if (room <= 0) return;
+    const jobs = this.store.claim(this.clock.now(), this.options.leaseMs, room);
+    for (const job of jobs) {
+      const run = this.run(job).finally(() => {
+        this.inFlight.delete(run);
+        this.kick();
+      });
+      this.inFlight.add(run);
+    }
+  }
+
+  private async run(job: ClaimedJob): Promise<void> {
+    const log = this.logger.child({ jobId: job.id, kind: job.kind, incidentId: job.incidentId, attempt: job.attempts });
+    const handler = this.handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`no handler for outbox job kind ${job.kind}`);
+      await handler(job);
+      this.store.complete(job.id, this.clock.now());
+      log.debug('outbox job done');
+    } catch (error) {
+      const now = this.clock.now();
+      const expired = now.getTime() - job.createdAt.getTime() >= this.options.giveUpAfterMs;
+      if (isTransient(error) && !expired) {
+        const delay = Math.min(this.options.baseBackoffMs * 2 ** (job.attempts - 1), this.options.maxBackoffMs);
+        this.store.retryAt(job.id, new Date(now.getTime() + delay), describeFailure(error));
+        log.warn({ err: error, retryInMs: delay }, 'outbox job failed; will retry');
+        return;
+      }
+      this.store.giveUp(job.id, now, describeFailure(error));
+      log.error({ err: error }, 'outbox job given up');
+      await this.onGiveUp(job, error).catch((e: unknown) => log.error({ err: e }, 'could not report a failed job'));
+    }
+  }
+
+  /** Resolves once nothing is due now and nothing is running (tests, demo, shutdown). */
+  async idle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { count, nextRunAt } = this.store.unfinished();
+      const due = count > 0 && (nextRunAt === null || nextRunAt <= this.clock.now());
+      if (this.inFlight.size === 0 && !due) return;
+      if (Date.now() > deadline) throw new Error(`outbox still busy after ${timeoutMs} ms (${count} unfinished)`);
+      this.kick();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+}

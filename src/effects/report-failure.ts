@@ -1,0 +1,32 @@
+import { incidentRef } from '../domain/model.js';
+import type { ClaimedJob } from '../db/outbox.repo.js';
+import type { EffectContext } from './context.js';
+import { describeFailure } from './failures.js';
+import { tellDeclarer } from './setup-incident.js';
+
+const WHAT: Record<string, string> = {
+  'incident.setup': 'set up the Slack channel',
+  'incident.sync': 'update the pinned header and topic',
+  'slack.invite': 'invite people to the channel',
+  'slack.post': 'post a message',
+};
+
+/**
+ * A job was given up: the incident itself is safe in the database, so say
+ * what could not be done, to the channel when there is one, else the declarer.
+ */
+export async function reportFailure(ctx: EffectContext, job: ClaimedJob, error: unknown): Promise<void> {
+  if (job.incidentId === null) return;
+  const incident = ctx.store.incidents.get(job.incidentId);
+  if (!incident) return;
+  const text =
+    `:warning: Could not ${WHAT[job.kind] ?? job.kind} for ${incidentRef(incident.id)} (${describeFailure(error)}). ` +
+    'The incident itself is recorded; `/incident list` shows it.';
+  if (incident.channelId && job.kind !== 'incident.setup') {
+    await ctx.slack.post(incident.channelId, text);
+    return;
+  }
+  const progress = ctx.store.incidents.setupProgress(incident.id);
+  const responseUrl = job.kind === 'incident.setup' ? (job.payload as { responseUrl: string | null }).responseUrl : null;
+  await tellDeclarer(ctx, responseUrl, incident.declaredBy, progress?.originChannelId ?? null, text);
+}

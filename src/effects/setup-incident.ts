@@ -1,0 +1,94 @@
+import { incidentRef } from '../domain/model.js';
+import { incidentChannelName } from '../domain/slug.js';
+import type { ClaimedJob } from '../db/outbox.repo.js';
+import { respondEphemeral } from '../slack/gateway.js';
+import { METADATA_TYPES } from '../slack/ids.js';
+import { incidentHeaderBlocks, incidentHeaderText, incidentPurpose, incidentTopic } from '../slack/views/header.js';
+import type { EffectContext } from './context.js';
+import { PermanentFailure } from './failures.js';
+
+/** How many suffixes to try when people hold the names we want. */
+const MAX_NAME_ATTEMPTS = 20;
+
+/**
+ * Creates the incident's channel and fills it: purpose, declarer and role
+ * holders invited, header posted and pinned, topic set. Every step records its
+ * result before the next, and every step is safe to repeat, so a retry or a
+ * restart resumes where the last run stopped and never makes a second channel.
+ */
+export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind: 'incident.setup' }): Promise<void> {
+  const { store, slack } = ctx;
+  const incident = store.incidents.get(job.incidentId);
+  if (!incident) throw new PermanentFailure(`incident ${job.incidentId} does not exist`);
+
+  const channelId = store.incidents.setupProgress(incident.id)?.channelId ?? (await createChannel(ctx, incident.id, incident.title, incident.isPrivate));
+  await slack.setPurpose(channelId, incidentPurpose(incident));
+  const holders = store.roles.current(incident.id);
+  const people = [...new Set([incident.declaredBy, ...holders.map((h) => h.userId)])].filter((u) => !u.startsWith('system:'));
+  await slack.invite(channelId, people);
+
+  const current = store.incidents.get(incident.id)!;
+  let headerTs = store.incidents.setupProgress(incident.id)?.headerTs ?? null;
+  if (!headerTs && job.attempts > 1) {
+    headerTs = (await slack.findOwnPost(channelId, METADATA_TYPES.header, 'incident_id', incident.id)) ?? null;
+  }
+  if (!headerTs) {
+    const posted = await slack.post(channelId, incidentHeaderText(current), {
+      blocks: incidentHeaderBlocks(current, holders, ctx.timelineEmoji),
+      metadata: { event_type: METADATA_TYPES.header, event_payload: { incident_id: incident.id } },
+    });
+    headerTs = posted.ts;
+  }
+  store.incidents.recordHeader(incident.id, headerTs);
+  await slack.pin(channelId, headerTs);
+  store.incidents.recordHeaderPinned(incident.id);
+  await slack.setTopic(channelId, incidentTopic(current, holders));
+
+  const ready = `${incidentRef(incident.id)} is ready: <#${channelId}>. You are Incident Commander until you hand it over with \`/incident role ic @someone\`.`;
+  await tellDeclarer(ctx, job.payload.responseUrl, incident.declaredBy, store.incidents.setupProgress(incident.id)?.originChannelId ?? null, ready);
+}
+
+async function createChannel(ctx: EffectContext, incidentId: number, title: string, isPrivate: boolean): Promise<string> {
+  const { store, slack } = ctx;
+  const progress = store.incidents.setupProgress(incidentId)!;
+  for (let attempt = progress.channelAttempt; attempt < MAX_NAME_ATTEMPTS; attempt++) {
+    const name = incidentChannelName(incidentId, title, attempt);
+    // A name we sent before may have been created just before a crash: if the
+    // channel with that name is the bot's, it is ours to adopt, not a clash.
+    const sentBefore = progress.channelNameTried === name;
+    store.incidents.recordChannelAttempt(incidentId, name, attempt);
+    const created = await slack.createChannel(name, isPrivate);
+    if (created) {
+      store.incidents.recordChannel(incidentId, created.id, created.name);
+      return created.id;
+    }
+    if (sentBefore) {
+      const existing = await slack.findChannelByName(name);
+      if (existing && existing.creator === ctx.botUserId()) {
+        store.incidents.recordChannel(incidentId, existing.id, name);
+        return existing.id;
+      }
+    }
+  }
+  throw new PermanentFailure(`every channel name tried for ${incidentRef(incidentId)} was taken`);
+}
+
+/** Through the command's response_url when we have one, else ephemeral or DM. */
+export async function tellDeclarer(
+  ctx: EffectContext,
+  responseUrl: string | null,
+  userId: string,
+  originChannelId: string | null,
+  text: string,
+): Promise<void> {
+  if (userId.startsWith('system:')) return;
+  if (responseUrl) {
+    try {
+      await respondEphemeral(responseUrl, text);
+      return;
+    } catch (error) {
+      ctx.logger.warn({ err: error }, 'response_url failed; telling the user another way');
+    }
+  }
+  await ctx.slack.tellUser(userId, originChannelId, text);
+}

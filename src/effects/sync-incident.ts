@@ -1,0 +1,18 @@
+import type { ClaimedJob } from '../db/outbox.repo.js';
+import { incidentHeaderBlocks, incidentHeaderText, incidentTopic } from '../slack/views/header.js';
+import type { EffectContext } from './context.js';
+
+/**
+ * Brings the pinned header and the topic in line with the incident as it is
+ * now (not as it was when the job was queued), so coalesced or late jobs
+ * still leave Slack right.
+ */
+export async function syncIncident(ctx: EffectContext, job: ClaimedJob): Promise<void> {
+  const incident = ctx.store.incidents.get(job.incidentId!);
+  if (!incident?.channelId) return; // set-up failed and was reported; nothing to sync
+  const holders = ctx.store.roles.current(incident.id);
+  if (incident.headerTs) {
+    await ctx.slack.update(incident.channelId, incident.headerTs, incidentHeaderText(incident), incidentHeaderBlocks(incident, holders, ctx.timelineEmoji));
+  }
+  await ctx.slack.setTopic(incident.channelId, incidentTopic(incident, holders));
+}

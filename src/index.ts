@@ -1,0 +1,32 @@
+import 'dotenv/config';
+import { createBot } from './bot.js';
+import { ConfigError, loadConfig } from './config.js';
+
+/** `npm start`: read the environment, start the bot, stop cleanly on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`${error.message}\nSee .env.example for every setting.`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const bot = createBot(config);
+  process.on('unhandledRejection', (reason) => bot.logger.error({ err: reason }, 'unhandled rejection'));
+  const shutdown = async (signal: string) => {
+    bot.logger.info({ signal }, 'stopping');
+    await bot.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await bot.start();
+}
+
+main().catch((error: unknown) => {
+  console.error('The bot could not start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

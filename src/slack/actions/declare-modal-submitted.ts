@@ -1,0 +1,46 @@
+import type { App } from '@slack/bolt';
+import { validateTitle } from '../../domain/command-parser.js';
+import { declareIncident } from '../../domain/declare.js';
+import { isDomainError } from '../../domain/errors.js';
+import { SEVERITIES, type Severity } from '../../domain/model.js';
+import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../ids.js';
+import { parseDeclareModalMetadata } from '../metadata.js';
+import type { SlackServices } from '../services.js';
+
+type Values = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_options?: { value: string }[] }>>;
+
+/**
+ * The declare form was submitted. Field problems are answered in the form
+ * itself (response_action: errors) before it closes; a valid form closes at
+ * once and the incident is declared after the acknowledgement.
+ */
+export function registerDeclareModal(app: App, services: SlackServices): void {
+  app.view(CALLBACK_IDS.declareModal, async ({ ack, view, body }) => {
+    const values = view.state.values as Values;
+    const rawTitle = values[BLOCK_IDS.title]?.[ACTION_IDS.title]?.value ?? '';
+    const severity = values[BLOCK_IDS.severity]?.[ACTION_IDS.severity]?.selected_option?.value;
+    const description = values[BLOCK_IDS.description]?.[ACTION_IDS.description]?.value ?? null;
+    const isPrivate = (values[BLOCK_IDS.privacy]?.[ACTION_IDS.privacy]?.selected_options ?? []).some((o) => o.value === 'private');
+
+    const errors: Record<string, string> = {};
+    let title = '';
+    try {
+      title = validateTitle(rawTitle);
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      errors[BLOCK_IDS.title] = error.userMessage.split('\n')[0]!;
+    }
+    if (!severity || !(SEVERITIES as readonly string[]).includes(severity)) errors[BLOCK_IDS.severity] = 'Choose a severity.';
+    if (Object.keys(errors).length > 0) {
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    await ack();
+    const metadata = parseDeclareModalMetadata(view.private_metadata);
+    declareIncident(
+      services.deps,
+      { type: 'slack', userId: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? '' },
+      { severity: severity as Severity, title, description, isPrivate, originChannelId: metadata.originChannelId },
+    );
+  });
+}

@@ -1,0 +1,68 @@
+import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { slackLogger } from '../logger.js';
+import { registerDeclareModal } from './actions/declare-modal-submitted.js';
+import { registerIncidentCommand } from './commands/incident-command.js';
+import { registerErrorReplies } from './error-replies.js';
+import { registerMessageChangeEvents } from './events/message-changes.js';
+import { registerReactionEvents } from './events/reactions.js';
+import type { SlackServices } from './services.js';
+
+export interface BotIdentity {
+  readonly userId: string;
+  readonly teamId: string;
+  readonly botId: string;
+}
+
+export interface SlackApp {
+  readonly app: App;
+  /** HTTP mode: Bolt's handler for `POST /slack/events`, mounted on our own server. */
+  readonly httpListener: HTTPReceiver['requestListener'] | undefined;
+}
+
+/**
+ * Wires Bolt: the receiver for the chosen mode, every listener, and the one
+ * error handler. Bolt only parses, verifies and acknowledges; listeners hand
+ * over to the domain.
+ */
+export function createSlackApp(
+  config: Config,
+  services: SlackServices,
+  identity: Promise<BotIdentity>,
+  clientOptions: WebClientOptions,
+  logger: Logger,
+): SlackApp {
+  const boltLogger = slackLogger(logger);
+  let receiver: Receiver;
+  let httpListener: HTTPReceiver['requestListener'] | undefined;
+  if (config.slack.socketMode) {
+    receiver = new SocketModeReceiver({
+      appToken: config.slack.appToken!,
+      logger: boltLogger,
+      installerOptions: { clientOptions },
+    });
+  } else {
+    const http = new HTTPReceiver({ signingSecret: config.slack.signingSecret!, logger: boltLogger });
+    receiver = http;
+    httpListener = http.requestListener;
+  }
+  const app = new App({
+    receiver,
+    logger: boltLogger,
+    clientOptions,
+    extendedErrorHandler: true,
+    // One workspace, one token: the identity comes from our own auth.test at start.
+    authorize: async () => {
+      const me = await identity;
+      return { botToken: config.slack.botToken, botId: me.botId, botUserId: me.userId, teamId: me.teamId };
+    },
+  });
+  registerIncidentCommand(app, services);
+  registerDeclareModal(app, services);
+  registerReactionEvents(app, services);
+  registerMessageChangeEvents(app, services);
+  registerErrorReplies(app, services.slack, logger);
+  return { app, httpListener };
+}

@@ -1,0 +1,172 @@
+import { ErrorCode, WebClient, type WebAPICallResult } from '@slack/web-api';
+import type { MessageSource, SourceMessage } from '../domain/ports.js';
+import { fromSlackText } from './text.js';
+
+/** A Slack Web API error code (`name_taken`, `channel_not_found`, ...), if the error carries one. */
+export function slackErrorCode(error: unknown): string | undefined {
+  const e = error as { code?: string; data?: { error?: string } };
+  if (e?.code === ErrorCode.PlatformError) return e.data?.error;
+  if (e?.code === ErrorCode.RateLimitedError) return 'ratelimited';
+  return undefined;
+}
+
+async function tolerating<T>(call: Promise<T>, ...codes: string[]): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (codes.includes(slackErrorCode(error) ?? '')) return undefined;
+    throw error;
+  }
+}
+
+export interface PostedMessage {
+  readonly ts: string;
+}
+
+interface HistoryMessage {
+  ts?: string;
+  user?: string;
+  text?: string;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+  reactions?: { name?: string; count?: number }[];
+}
+
+/**
+ * The Slack Web API calls the bot makes, each with the answers that mean
+ * "already done" folded into success, so every call is safe to repeat.
+ */
+export class SlackGateway implements MessageSource {
+  constructor(readonly client: WebClient) {}
+
+  async authTest(): Promise<{ userId: string; teamId: string; botId: string }> {
+    const r = await this.client.auth.test();
+    return { userId: r.user_id ?? '', teamId: r.team_id ?? '', botId: r.bot_id ?? '' };
+  }
+
+  /** Creates a channel; undefined when Slack answers `name_taken`. */
+  async createChannel(name: string, isPrivate: boolean): Promise<{ id: string; name: string } | undefined> {
+    const r = await tolerating(this.client.conversations.create({ name, is_private: isPrivate }), 'name_taken');
+    return r?.channel?.id ? { id: r.channel.id, name: r.channel.name ?? name } : undefined;
+  }
+
+  /** Finds a channel by exact name among those the bot can see, with its creator. */
+  async findChannelByName(name: string): Promise<{ id: string; creator: string } | undefined> {
+    for await (const page of this.client.paginate('conversations.list', {
+      types: 'public_channel,private_channel',
+      exclude_archived: true,
+      limit: 200,
+    }) as AsyncIterable<WebAPICallResult & { channels?: { id?: string; name?: string; creator?: string }[] }>) {
+      const found = page.channels?.find((c) => c.name === name);
+      if (found?.id) return { id: found.id, creator: found.creator ?? '' };
+    }
+    return undefined;
+  }
+
+  async invite(channel: string, userIds: readonly string[]): Promise<void> {
+    // One call per user: Slack fails the whole batch when one of them is already in.
+    for (const user of userIds) {
+      await tolerating(this.client.conversations.invite({ channel, users: user }), 'already_in_channel', 'cant_invite_self');
+    }
+  }
+
+  async setTopic(channel: string, topic: string): Promise<void> {
+    await this.client.conversations.setTopic({ channel, topic });
+  }
+
+  async setPurpose(channel: string, purpose: string): Promise<void> {
+    await this.client.conversations.setPurpose({ channel, purpose });
+  }
+
+  async post(
+    channel: string,
+    text: string,
+    options: { blocks?: unknown[]; metadata?: { event_type: string; event_payload: Record<string, string | number> } } = {},
+  ): Promise<PostedMessage> {
+    const r = await this.client.chat.postMessage({
+      channel,
+      text,
+      ...(options.blocks ? { blocks: options.blocks as never } : {}),
+      ...(options.metadata ? { metadata: options.metadata } : {}),
+      unfurl_links: false,
+    });
+    return { ts: r.ts ?? '' };
+  }
+
+  async update(channel: string, ts: string, text: string, blocks: unknown[]): Promise<void> {
+    await this.client.chat.update({ channel, ts, text, blocks: blocks as never });
+  }
+
+  async pin(channel: string, ts: string): Promise<void> {
+    await tolerating(this.client.pins.add({ channel, timestamp: ts }), 'already_pinned');
+  }
+
+  /**
+   * Looks among the channel's recent messages for one the bot posted with this
+   * metadata: after a crash between posting and recording, it tells whether
+   * the post went out, so it is not posted twice.
+   */
+  async findOwnPost(channel: string, eventType: string, key: string, value: string | number): Promise<string | undefined> {
+    const r = await this.client.conversations.history({ channel, limit: 50, include_all_metadata: true });
+    const found = (r.messages as HistoryMessage[] | undefined)?.find(
+      (m) => m.metadata?.event_type === eventType && String(m.metadata.event_payload?.[key]) === String(value),
+    );
+    return found?.ts;
+  }
+
+  async fetch(channel: string, ts: string): Promise<SourceMessage | undefined> {
+    const history = await this.client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 });
+    let message = (history.messages as HistoryMessage[] | undefined)?.find((m) => m.ts === ts);
+    if (!message) {
+      // A reply in a thread is not in the channel's history; look it up as a reply.
+      const replies = await tolerating(this.client.conversations.replies({ channel, ts, latest: ts, inclusive: true, limit: 1 }), 'thread_not_found');
+      message = (replies?.messages as HistoryMessage[] | undefined)?.find((m) => m.ts === ts);
+    }
+    if (!message) return undefined;
+    const link = await tolerating(this.client.chat.getPermalink({ channel, message_ts: ts }), 'message_not_found');
+    return {
+      userId: message.user ?? null,
+      text: fromSlackText(message.text ?? ''),
+      postedAt: new Date(Math.round(Number(ts) * 1000)),
+      permalink: link?.permalink ?? null,
+    };
+  }
+
+  async reactionCount(channel: string, ts: string, emoji: string): Promise<number> {
+    const r = await tolerating(this.client.reactions.get({ channel, timestamp: ts, full: true }), 'message_not_found', 'no_item_specified');
+    const reactions = (r?.message as HistoryMessage | undefined)?.reactions ?? [];
+    return reactions.find((x) => x.name === emoji)?.count ?? 0;
+  }
+
+  async openView(triggerId: string, view: unknown): Promise<void> {
+    await this.client.views.open({ trigger_id: triggerId, view: view as never });
+  }
+
+  /**
+   * Tells one person something only they should see: in the channel they were
+   * in when possible, else as a direct message from the bot.
+   */
+  async tellUser(userId: string, channel: string | null, text: string): Promise<void> {
+    if (channel) {
+      try {
+        await this.client.chat.postEphemeral({ channel, user: userId, text });
+        return;
+      } catch {
+        // Not in that channel (or it is gone): fall through to a DM.
+      }
+    }
+    await this.client.chat.postMessage({ channel: userId, text });
+  }
+}
+
+/**
+ * Answers through a slash command's response_url (valid 30 minutes, 5 times),
+ * which works whether or not the bot is in the channel.
+ */
+export async function respondEphemeral(responseUrl: string, text: string): Promise<void> {
+  const res = await fetch(responseUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+  });
+  if (!res.ok) throw new Error(`response_url answered ${res.status}`);
+}

@@ -1,0 +1,24 @@
+/** Action, callback and block ids in one place, so listeners and views agree. */
+export const CALLBACK_IDS = {
+  declareModal: 'incident_declare_modal',
+} as const;
+
+export const BLOCK_IDS = {
+  title: 'title',
+  severity: 'severity',
+  description: 'description',
+  privacy: 'privacy',
+} as const;
+
+export const ACTION_IDS = {
+  title: 'title_input',
+  severity: 'severity_select',
+  description: 'description_input',
+  privacy: 'privacy_checkbox',
+} as const;
+
+/** Metadata event types the bot puts on its own messages, to find them again after a crash. */
+export const METADATA_TYPES = {
+  header: 'incident_header',
+  post: 'incident_bot_post',
+} as const;

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** What the declare form carries between opening and submission. */
+export const DeclareModalMetadata = z.object({
+  originChannelId: z.string().nullable(),
+});
+export type DeclareModalMetadata = z.infer<typeof DeclareModalMetadata>;
+
+/** Parses private_metadata; a form from an older version without it still works. */
+export function parseDeclareModalMetadata(raw: string | undefined): DeclareModalMetadata {
+  try {
+    return DeclareModalMetadata.parse(JSON.parse(raw ?? ''));
+  } catch {
+    return { originChannelId: null };
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Slack's text in and out.
+ *
+ * In: with `should_escape: true` Slack sends `<@U123|alice>` for mentions,
+ * `<!here>` for special mentions, `<#C1|name>` for channels, `<url|label>` for
+ * links and `&amp; &lt; &gt;` for the three characters it reserves. We keep
+ * user mentions as the canonical `<@U123>` token and turn everything else into
+ * the plain text the user saw.
+ *
+ * Out: everything a user typed is escaped before it is echoed in mrkdwn, so
+ * only our own `<@U123>` tokens survive as markup: nobody can make the bot ping
+ * @channel or carry a link it did not mean to.
+ */
+
+const ENTITY: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
+
+export function fromSlackText(raw: string): string {
+  const tokens: string[] = [];
+  const withoutMarkup = raw.replace(/<([^<>]*)>/g, (_whole, inner: string) => {
+    const [target = '', label] = inner.split('|', 2);
+    let plain: string;
+    if (/^@[UW][A-Z0-9]+$/.test(target)) plain = `<${target}>`;
+    else if (target.startsWith('!subteam^')) plain = label ?? '@group';
+    else if (target.startsWith('!')) plain = `@${(label ?? target.slice(1)).replace(/^@/, '')}`;
+    else if (target.startsWith('#')) plain = `#${label ?? target.slice(1)}`;
+    else plain = label ? `${label} (${target})` : target;
+    tokens.push(plain);
+    return `\u0000${tokens.length - 1}\u0000`;
+  });
+  return withoutMarkup
+    .replace(/&(amp|lt|gt);/g, (e) => ENTITY[e] ?? e)
+    .replace(/\u0000(\d+)\u0000/g, (_m, i: string) => tokens[Number(i)] ?? '');
+}
+
+const SPECIAL_MENTION = /@(here|channel|everyone)\b/gi;
+
+/**
+ * Escapes user text for mrkdwn. `<@U123>` mentions are kept; every other `<`,
+ * `>` and `&` is escaped; a bare @here/@channel/@everyone gets a zero-width
+ * joiner so no client turns it into a broadcast.
+ */
+export function safe(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/&lt;@([UW][A-Z0-9]+)&gt;/g, '<@$1>')
+    .replace(SPECIAL_MENTION, '@\u200d$1');
+}
+
+/** For plain_text fields (headers, topics): no markup at all, still no broadcast. */
+export function safePlain(text: string): string {
+  return text.replace(SPECIAL_MENTION, '@\u200d$1');
+}
+
+/** Slack's date token: every reader sees the time in their own zone. */
+export function slackDate(date: Date, fallback: string): string {
+  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${fallback}>`;
+}

@@ -1,0 +1,30 @@
+import { incidentRef, ROLE_TITLES, type Incident, type RoleHolder } from '../../domain/model.js';
+import type { Notice } from '../../domain/ports.js';
+import { isRaise } from '../../domain/severity.js';
+import { safe } from '../text.js';
+import { severityLabel, severityLong, STATUS_EMOJI, statusLabel } from './labels.js';
+
+/** Text of a message the outbox posts, in the incident channel or the announcement channel. */
+export function noticeText(notice: Notice, incident: Incident, holders: readonly RoleHolder[], where: 'incident' | 'announce'): string {
+  const ref = `*${incidentRef(incident.id)}*`;
+  const channel = incident.channelId ? ` <#${incident.channelId}>` : '';
+  const prefix = where === 'announce' ? `${ref}${channel} ` : '';
+  switch (notice.type) {
+    case 'declared': {
+      const ic = holders.find((h) => h.role === 'ic');
+      return (
+        `:rotating_light: ${ref} declared: ${safe(incident.title)}\n` +
+        `${severityLong(incident.severity)} · IC ${ic ? `<@${ic.userId}>` : '_unassigned_'}` +
+        (channel ? ` · join${channel}` : '')
+      );
+    }
+    case 'severity_changed':
+      return `${prefix}${isRaise(notice.from, notice.to) ? ':arrow_up:' : ':arrow_down:'} Severity ${isRaise(notice.from, notice.to) ? 'raised' : 'lowered'} from ${severityLabel(notice.from)} to ${severityLong(notice.to)} by <@${notice.by}>`;
+    case 'status_update':
+      return `${prefix}${STATUS_EMOJI[notice.status]} *${statusLabel(notice.status)}*${notice.message ? `: ${safe(notice.message)}` : ''} (<@${notice.by}>)`;
+    case 'role_assigned':
+      return notice.from
+        ? `${prefix}:busts_in_silhouette: ${ROLE_TITLES[notice.role]} handed from <@${notice.from}> to <@${notice.to}> by <@${notice.by}>`
+        : `${prefix}:busts_in_silhouette: <@${notice.to}> is now ${ROLE_TITLES[notice.role]} (assigned by <@${notice.by}>)`;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Requests exactly as Slack sends them: a slash command as a signed
+ * application/x-www-form-urlencoded body, an event callback as signed JSON,
+ * interactivity as a signed form with one `payload` field. Field names follow
+ * ../shared/specs/slack/payloads/.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { BOT_USER_ID, TEAM_ID } from './slack-stand-in.js';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+
+export interface SignOptions {
+  readonly secret?: string;
+  /** Seconds since the epoch; an old one makes a stale request. */
+  readonly timestamp?: number;
+  /** Replace the signature outright (forged). */
+  readonly signature?: string | null;
+  readonly headers?: Record<string, string>;
+}
+
+export function sign(body: string, secret: string, timestamp: number): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export interface SlackResponse {
+  readonly status: number;
+  readonly body: string;
+  json<T = Record<string, unknown>>(): T;
+}
+
+export async function postSigned(url: string, body: string, contentType: string, options: SignOptions = {}): Promise<SlackResponse> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const signature = options.signature === undefined ? sign(body, options.secret ?? SIGNING_SECRET, timestamp) : options.signature;
+  const headers: Record<string, string> = {
+    'content-type': contentType,
+    'x-slack-request-timestamp': String(timestamp),
+    ...(signature === null ? {} : { 'x-slack-signature': signature }),
+    ...options.headers,
+  };
+  const res = await fetch(url, { method: 'POST', headers, body });
+  const text = await res.text();
+  return { status: res.status, body: text, json: <T>() => (text ? JSON.parse(text) : {}) as T };
+}
+
+export interface SlashCommandInput {
+  readonly text: string;
+  readonly userId?: string;
+  readonly channelId?: string;
+  readonly responseUrl: string;
+  readonly triggerId?: string;
+}
+
+/** The form fields of SlashCommandPayload.json. */
+export function slashCommandBody(input: SlashCommandInput): string {
+  return new URLSearchParams({
+    token: 'deprecated-verification-token',
+    api_app_id: 'A0TEST',
+    team_id: TEAM_ID,
+    team_domain: 'stand-in',
+    enterprise_id: '',
+    enterprise_name: '',
+    channel_id: input.channelId ?? 'C0GENERAL',
+    channel_name: 'general',
+    user_id: input.userId ?? 'U0ALICE',
+    user_name: 'alice',
+    command: '/incident',
+    text: input.text,
+    response_url: input.responseUrl,
+    trigger_id: input.triggerId ?? `trigger-${randomUUID()}`,
+    is_enterprise_install: 'false',
+  }).toString();
+}
+
+/** The envelope of ReactionAddedPayload.json and friends. */
+export function eventCallbackBody(event: Record<string, unknown>, eventId = `Ev${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`): { body: string; eventId: string } {
+  const body = JSON.stringify({
+    token: 'deprecated-verification-token',
+    team_id: TEAM_ID,
+    api_app_id: 'A0TEST',
+    event,
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ enterprise_id: null, team_id: TEAM_ID, user_id: BOT_USER_ID, is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+    event_context: `EC-${eventId}`,
+  });
+  return { body, eventId };
+}
+
+export function interactivityBody(payload: Record<string, unknown>): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** A view_submission of the declare form, shaped like ViewSubmissionPayload.json. */
+export function viewSubmissionPayload(userId: string, callbackId: string, values: Record<string, unknown>, privateMetadata: string): Record<string, unknown> {
+  return {
+    type: 'view_submission',
+    team: { id: TEAM_ID, domain: 'stand-in' },
+    user: { id: userId, username: 'alice', name: 'alice', team_id: TEAM_ID },
+    api_app_id: 'A0TEST',
+    token: 'deprecated-verification-token',
+    trigger_id: `trigger-${randomUUID()}`,
+    view: {
+      id: 'V1',
+      team_id: TEAM_ID,
+      type: 'modal',
+      callback_id: callbackId,
+      private_metadata: privateMetadata,
+      state: { values },
+      hash: 'stand-in',
+      title: { type: 'plain_text', text: 'Declare an incident' },
+      blocks: [],
+      app_id: 'A0TEST',
+      bot_id: 'BBOT0001',
+      root_view_id: 'V1',
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+  };
+}

@@ -1,0 +1,556 @@
+/**
+ * A local stand-in for the Slack Web API: enough of Slack for the bot, the
+ * tests, the demo and the benchmarks. It keeps channels, members, messages,
+ * pins and reactions in memory, records every call, and answers in Slack's
+ * shapes (checked against ../shared/specs/slack/web-api in a test) and with
+ * Slack's errors: ok:false with an error code on HTTP 200, and HTTP 429 with
+ * Retry-After when rate limited.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export const BOT_TOKEN = 'xoxb-test-token';
+export const APP_TOKEN = 'xapp-test-token';
+export const TEAM_ID = 'T0TEST';
+export const BOT_USER_ID = 'UBOT0001';
+export const BOT_ID = 'BBOT0001';
+
+export interface StandInMessage {
+  ts: string;
+  user: string;
+  text: string;
+  blocks?: unknown[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  thread_ts?: string;
+  edited?: { user: string; ts: string };
+  reactions: Map<string, Set<string>>;
+}
+
+export interface StandInChannel {
+  id: string;
+  name: string;
+  is_private: boolean;
+  creator: string;
+  created: number;
+  topic: string;
+  purpose: string;
+  members: Set<string>;
+  messages: StandInMessage[];
+  pins: Set<string>;
+}
+
+export interface RecordedCall {
+  readonly method: string;
+  readonly params: Record<string, unknown>;
+  readonly response: Record<string, unknown>;
+  readonly status: number;
+  readonly at: number;
+}
+
+export interface RecordedResponse {
+  readonly id: string;
+  readonly body: Record<string, unknown>;
+}
+
+/** A fault to answer instead of the real result, for the next `times` calls of a method. */
+export type Fault =
+  | { readonly kind: 'ratelimited'; readonly retryAfter?: number }
+  | { readonly kind: 'http'; readonly status: number }
+  | { readonly kind: 'error'; readonly error: string }
+  | { readonly kind: 'hang' };
+
+export interface SocketEnvelope {
+  envelope_id: string;
+  type: string;
+  payload: unknown;
+  accepts_response_payload?: boolean;
+}
+
+export const USERS: Record<string, { name: string; email: string }> = {
+  U0ALICE: { name: 'alice', email: 'alice@example.com' },
+  U0BOB: { name: 'bob', email: 'bob@example.com' },
+  U0CAROL: { name: 'carol', email: 'carol@example.com' },
+  U0DAN: { name: 'dan', email: 'dan@example.com' },
+};
+
+type Params = Record<string, unknown>;
+type Handler = (params: Params, token: string) => Record<string, unknown>;
+
+export class SlackStandIn {
+  readonly channels = new Map<string, StandInChannel>();
+  readonly calls: RecordedCall[] = [];
+  readonly responses: RecordedResponse[] = [];
+  readonly ephemerals: { channel: string; user: string; text: string }[] = [];
+  readonly views: { trigger_id: string; view: Record<string, unknown> }[] = [];
+  private readonly faults = new Map<string, { fault: Fault; times: number }>();
+  private server: Server | undefined;
+  private wss: WebSocketServer | undefined;
+  private sockets = new Set<WebSocket>();
+  private readonly acks = new Map<string, (body: unknown) => void>();
+  private nextChannel = 1;
+  private tsCounter = 0;
+  private clockSeconds = Math.floor(Date.now() / 1000);
+  url = '';
+  /** Called after every Web API call; the demo uses it to narrate. */
+  onCall: ((call: RecordedCall) => void) | undefined;
+
+  constructor() {
+    // Channels people already have: a general one and the announcement channel.
+    this.addChannel('C0GENERAL', 'general', false, 'U0ALICE', Object.keys(USERS));
+    this.addChannel('C0ANNOUNCE', 'incidents', false, 'U0ALICE', Object.keys(USERS));
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  addChannel(id: string, name: string, isPrivate: boolean, creator: string, members: string[]): StandInChannel {
+    const channel: StandInChannel = {
+      id,
+      name,
+      is_private: isPrivate,
+      creator,
+      created: this.clockSeconds,
+      topic: '',
+      purpose: '',
+      members: new Set(members),
+      messages: [],
+      pins: new Set(),
+    };
+    this.channels.set(id, channel);
+    return channel;
+  }
+
+  channelByName(name: string): StandInChannel | undefined {
+    return [...this.channels.values()].find((c) => c.name === name);
+  }
+
+  /** Answer the next `times` calls of `method` with `fault`. */
+  failNext(method: string, fault: Fault, times = 1): void {
+    this.faults.set(method, { fault, times });
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** A message from a person, as if typed in Slack. */
+  userPosts(channelId: string, user: string, text: string, threadTs?: string): StandInMessage {
+    const channel = this.requireChannel(channelId);
+    const message: StandInMessage = { ts: this.nextTs(), user, text, reactions: new Map(), ...(threadTs ? { thread_ts: threadTs } : {}) };
+    channel.messages.push(message);
+    return message;
+  }
+
+  react(channelId: string, ts: string, user: string, name: string): void {
+    const message = this.requireMessage(channelId, ts);
+    if (!message.reactions.has(name)) message.reactions.set(name, new Set());
+    message.reactions.get(name)!.add(user);
+  }
+
+  unreact(channelId: string, ts: string, user: string, name: string): void {
+    const message = this.requireMessage(channelId, ts);
+    message.reactions.get(name)?.delete(user);
+    if (message.reactions.get(name)?.size === 0) message.reactions.delete(name);
+  }
+
+  editMessage(channelId: string, ts: string, text: string): StandInMessage {
+    const message = this.requireMessage(channelId, ts);
+    message.text = text;
+    message.edited = { user: message.user, ts: this.nextTs() };
+    return message;
+  }
+
+  deleteMessage(channelId: string, ts: string): StandInMessage {
+    const channel = this.requireChannel(channelId);
+    const message = this.requireMessage(channelId, ts);
+    channel.messages = channel.messages.filter((m) => m.ts !== ts);
+    return message;
+  }
+
+  /** A response_url the app can answer to, as Slack gives one with each command. */
+  responseUrl(id: string): string {
+    return `${this.url}/response/${id}`;
+  }
+
+  responsesFor(id: string): Record<string, unknown>[] {
+    return this.responses.filter((r) => r.id === id).map((r) => r.body);
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.wss = new WebSocketServer({ server: this.server, path: '/link' });
+    this.wss.on('connection', (socket) => this.onSocket(socket));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.terminate();
+    this.wss?.close();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  // ---- Socket Mode ---------------------------------------------------------
+
+  get socketCount(): number {
+    return this.sockets.size;
+  }
+
+  /** Sends an envelope to the connected app and resolves with its acknowledgement. */
+  deliverOverSocket(type: string, payload: unknown): Promise<unknown> {
+    const socket = [...this.sockets][0];
+    if (!socket) throw new Error('no Socket Mode connection');
+    const envelope: SocketEnvelope = {
+      envelope_id: `env-${Math.random().toString(36).slice(2)}`,
+      type,
+      payload,
+      accepts_response_payload: type !== 'events_api',
+    };
+    return new Promise((resolve) => {
+      this.acks.set(envelope.envelope_id, resolve);
+      socket.send(JSON.stringify(envelope));
+    });
+  }
+
+  private onSocket(socket: WebSocket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('message', (data) => {
+      const body = JSON.parse(String(data)) as { envelope_id?: string };
+      if (body.envelope_id) this.acks.get(body.envelope_id)?.(body);
+    });
+    socket.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0TEST' }, debug_info: { host: 'stand-in' } }));
+  }
+
+  // ---- HTTP ----------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const path = (req.url ?? '').split('?')[0]!;
+    if (path.startsWith('/response/')) {
+      this.responses.push({ id: decodeURIComponent(path.slice('/response/'.length)), body: JSON.parse(raw || '{}') });
+      return send(res, 200, 'ok', 'text/plain');
+    }
+    if (!path.startsWith('/api/')) return send(res, 404, 'not found', 'text/plain');
+    const method = path.slice('/api/'.length);
+    const params = parseParams(raw, req.headers['content-type'] ?? '');
+    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || String(params.token ?? '');
+    const at = Date.now();
+
+    const pending = this.faults.get(method);
+    if (pending && pending.times > 0) {
+      pending.times -= 1;
+      const { fault } = pending;
+      if (fault.kind === 'hang') return; // never answers: the client's timeout decides
+      if (fault.kind === 'ratelimited') {
+        const response = { ok: false, error: 'ratelimited' };
+        this.record({ method, params, response, status: 429, at });
+        res.setHeader('retry-after', String(fault.retryAfter ?? 0));
+        return send(res, 429, JSON.stringify(response));
+      }
+      if (fault.kind === 'http') {
+        this.record({ method, params, response: {}, status: fault.status, at });
+        return send(res, fault.status, 'upstream trouble', 'text/plain');
+      }
+      const response = { ok: false, error: fault.error };
+      this.record({ method, params, response, status: 200, at });
+      return send(res, 200, JSON.stringify(response));
+    }
+
+    let response: Record<string, unknown>;
+    const expected = method === 'apps.connections.open' ? APP_TOKEN : BOT_TOKEN;
+    if (token !== expected) response = { ok: false, error: 'invalid_auth' };
+    else {
+      const handler = this.methods[method];
+      try {
+        response = handler ? handler(params, token) : { ok: false, error: 'unknown_method' };
+      } catch (error) {
+        response = { ok: false, error: error instanceof SlackError ? error.code : 'internal_error' };
+      }
+    }
+    this.record({ method, params, response, status: 200, at });
+    send(res, 200, JSON.stringify(response));
+  }
+
+  private record(call: RecordedCall): void {
+    this.calls.push(call);
+    this.onCall?.(call);
+  }
+
+  // ---- Web API methods ------------------------------------------------------
+
+  private readonly methods: Record<string, Handler> = {
+    'auth.test': () => ({
+      ok: true,
+      url: 'https://stand-in.slack.test/',
+      team: 'Stand-in Workspace',
+      user: 'incident-bot',
+      team_id: TEAM_ID,
+      user_id: BOT_USER_ID,
+      bot_id: BOT_ID,
+      is_enterprise_install: false,
+    }),
+    'apps.connections.open': () => ({ ok: true, url: `${this.url.replace('http', 'ws')}/link?ticket=stand-in` }),
+    'conversations.create': (p) => {
+      const name = String(p.name ?? '');
+      if (!/^[a-z0-9_-]{1,80}$/.test(name)) throw new SlackError('invalid_name_specials');
+      if (this.channelByName(name)) throw new SlackError('name_taken');
+      const channel = this.addChannel(`C${String(this.nextChannel++).padStart(8, '0')}`, name, truthy(p.is_private), BOT_USER_ID, [BOT_USER_ID]);
+      return { ok: true, channel: this.channelJson(channel) };
+    },
+    'conversations.list': (p) => {
+      const types = String(p.types ?? 'public_channel').split(',');
+      const channels = [...this.channels.values()]
+        .filter((c) => (c.is_private ? types.includes('private_channel') && c.members.has(BOT_USER_ID) : types.includes('public_channel')))
+        .map((c) => this.channelJson(c));
+      return { ok: true, channels, response_metadata: { next_cursor: '' } };
+    },
+    'conversations.info': (p) => ({ ok: true, channel: this.channelJson(this.requireChannel(p.channel)) }),
+    'conversations.invite': (p) => {
+      const channel = this.requireMember(p.channel);
+      const users = String(p.users ?? '').split(',').filter(Boolean);
+      if (users.length === 0) throw new SlackError('no_user');
+      for (const u of users) {
+        if (u === BOT_USER_ID) throw new SlackError('cant_invite_self');
+        if (!USERS[u]) throw new SlackError('user_not_found');
+        if (channel.members.has(u)) throw new SlackError('already_in_channel');
+      }
+      for (const u of users) channel.members.add(u);
+      return { ok: true, channel: this.channelJson(channel) };
+    },
+    'conversations.setTopic': (p) => {
+      const channel = this.requireMember(p.channel);
+      if (String(p.topic ?? '').length > 250) throw new SlackError('too_long');
+      channel.topic = String(p.topic ?? '');
+      return { ok: true, channel: this.channelJson(channel) };
+    },
+    'conversations.setPurpose': (p) => {
+      const channel = this.requireMember(p.channel);
+      if (String(p.purpose ?? '').length > 250) throw new SlackError('too_long');
+      channel.purpose = String(p.purpose ?? '');
+      return { ok: true, channel: this.channelJson(channel) };
+    },
+    'conversations.history': (p) => {
+      const channel = this.requireMember(p.channel);
+      const latest = p.latest ? Number(p.latest) : Infinity;
+      const inclusive = truthy(p.inclusive);
+      const limit = Number(p.limit ?? 100);
+      const messages = channel.messages
+        .filter((m) => !m.thread_ts || m.thread_ts === m.ts)
+        .filter((m) => (inclusive ? Number(m.ts) <= latest : Number(m.ts) < latest))
+        .sort((a, b) => Number(b.ts) - Number(a.ts))
+        .slice(0, limit)
+        .map((m) => this.messageJson(m, truthy(p.include_all_metadata)));
+      return { ok: true, messages, has_more: false, pin_count: channel.pins.size, response_metadata: { next_cursor: '' } };
+    },
+    'conversations.replies': (p) => {
+      const channel = this.requireMember(p.channel);
+      const parent = channel.messages.find((m) => m.ts === p.ts);
+      if (!parent) throw new SlackError('thread_not_found');
+      const root = parent.thread_ts ?? parent.ts;
+      const messages = channel.messages.filter((m) => m.ts === root || m.thread_ts === root).map((m) => this.messageJson(m, false));
+      return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };
+    },
+    'chat.postMessage': (p) => {
+      let channelId = String(p.channel ?? '');
+      if (USERS[channelId]) channelId = this.dmChannel(channelId).id; // a DM from the bot
+      const channel = this.channels.get(channelId);
+      if (!channel) throw new SlackError('channel_not_found');
+      if (!channel.members.has(BOT_USER_ID) && channel.is_private) throw new SlackError('channel_not_found');
+      const text = String(p.text ?? '');
+      const blocks = parseJson<unknown[]>(p.blocks);
+      if (!text && !blocks) throw new SlackError('no_text');
+      if (blocks && blocks.length > 50) throw new SlackError('invalid_blocks');
+      const metadata = parseJson<StandInMessage['metadata']>(p.metadata);
+      const message: StandInMessage = {
+        ts: this.nextTs(),
+        user: BOT_USER_ID,
+        text,
+        reactions: new Map(),
+        ...(blocks ? { blocks } : {}),
+        ...(metadata ? { metadata } : {}),
+        ...(p.thread_ts ? { thread_ts: String(p.thread_ts) } : {}),
+      };
+      channel.messages.push(message);
+      return { ok: true, channel: channel.id, ts: message.ts, message: this.messageJson(message, true) };
+    },
+    'chat.update': (p) => {
+      const channel = this.requireMember(p.channel);
+      const message = channel.messages.find((m) => m.ts === p.ts);
+      if (!message) throw new SlackError('message_not_found');
+      if (message.user !== BOT_USER_ID) throw new SlackError('cant_update_message');
+      message.text = String(p.text ?? message.text);
+      const blocks = parseJson<unknown[]>(p.blocks);
+      if (blocks) message.blocks = blocks;
+      return { ok: true, channel: channel.id, ts: message.ts, text: message.text, message: this.messageJson(message, false) };
+    },
+    'chat.postEphemeral': (p) => {
+      const channel = this.requireMember(p.channel);
+      const user = String(p.user ?? '');
+      if (!channel.members.has(user)) throw new SlackError('user_not_in_channel');
+      this.ephemerals.push({ channel: channel.id, user, text: String(p.text ?? '') });
+      return { ok: true, message_ts: this.nextTs() };
+    },
+    'chat.getPermalink': (p) => {
+      const channel = this.requireChannel(p.channel);
+      const message = channel.messages.find((m) => m.ts === p.message_ts);
+      if (!message) throw new SlackError('message_not_found');
+      return { ok: true, channel: channel.id, permalink: `https://stand-in.slack.test/archives/${channel.id}/p${message.ts.replace('.', '')}` };
+    },
+    'pins.add': (p) => {
+      const channel = this.requireMember(p.channel);
+      const ts = String(p.timestamp ?? '');
+      if (!channel.messages.some((m) => m.ts === ts)) throw new SlackError('message_not_found');
+      if (channel.pins.has(ts)) throw new SlackError('already_pinned');
+      channel.pins.add(ts);
+      return { ok: true };
+    },
+    'reactions.get': (p) => {
+      const channel = this.requireMember(p.channel);
+      const message = channel.messages.find((m) => m.ts === p.timestamp);
+      if (!message) throw new SlackError('message_not_found');
+      return { ok: true, type: 'message', channel: channel.id, message: this.messageJson(message, false) };
+    },
+    'views.open': (p) => {
+      const view = parseJson<Record<string, unknown>>(p.view);
+      if (!p.trigger_id) throw new SlackError('invalid_trigger_id');
+      if (!view) throw new SlackError('invalid_arguments');
+      this.views.push({ trigger_id: String(p.trigger_id), view });
+      return {
+        ok: true,
+        view: {
+          id: `V${this.views.length}`,
+          team_id: TEAM_ID,
+          type: 'modal',
+          title: view.title,
+          blocks: view.blocks,
+          private_metadata: view.private_metadata ?? '',
+          callback_id: view.callback_id ?? '',
+          state: { values: {} },
+          hash: 'stand-in',
+          app_id: 'A0TEST',
+          bot_id: BOT_ID,
+        },
+      };
+    },
+  };
+
+  // ---- helpers -------------------------------------------------------------
+
+  private dmChannel(user: string): StandInChannel {
+    const id = `D${user.slice(1)}`;
+    return this.channels.get(id) ?? this.addChannel(id, `dm-${user}`, true, BOT_USER_ID, [BOT_USER_ID, user]);
+  }
+
+  private requireChannel(id: unknown): StandInChannel {
+    const channel = this.channels.get(String(id ?? ''));
+    if (!channel) throw new SlackError('channel_not_found');
+    return channel;
+  }
+
+  /** Slack hides private channels from non-members and refuses most writes outside a channel. */
+  private requireMember(id: unknown): StandInChannel {
+    const channel = this.requireChannel(id);
+    if (!channel.members.has(BOT_USER_ID)) throw new SlackError(channel.is_private ? 'channel_not_found' : 'not_in_channel');
+    return channel;
+  }
+
+  private requireMessage(channelId: string, ts: string): StandInMessage {
+    const message = this.requireChannel(channelId).messages.find((m) => m.ts === ts);
+    if (!message) throw new Error(`no message ${ts} in ${channelId}`);
+    return message;
+  }
+
+  private nextTs(): string {
+    // Real Slack ts: seconds, a dot, six digits; unique per channel and increasing.
+    this.tsCounter += 1;
+    const now = Math.max(Math.floor(Date.now() / 1000), this.clockSeconds);
+    return `${now}.${String(this.tsCounter).padStart(6, '0')}`;
+  }
+
+  private channelJson(c: StandInChannel): Record<string, unknown> {
+    return {
+      id: c.id,
+      name: c.name,
+      is_channel: !c.is_private,
+      is_group: c.is_private,
+      is_im: false,
+      is_mpim: false,
+      is_private: c.is_private,
+      created: c.created,
+      creator: c.creator,
+      is_archived: false,
+      is_general: c.name === 'general',
+      name_normalized: c.name,
+      is_shared: false,
+      is_member: c.members.has(BOT_USER_ID),
+      topic: { value: c.topic, creator: c.topic ? BOT_USER_ID : '', last_set: c.topic ? c.created : 0 },
+      purpose: { value: c.purpose, creator: c.purpose ? BOT_USER_ID : '', last_set: c.purpose ? c.created : 0 },
+      previous_names: [],
+    };
+  }
+
+  private messageJson(m: StandInMessage, withMetadata: boolean): Record<string, unknown> {
+    const reactions = [...m.reactions.entries()].map(([name, users]) => ({ name, users: [...users], count: users.size }));
+    return {
+      type: 'message',
+      user: m.user,
+      text: m.text,
+      ts: m.ts,
+      team: TEAM_ID,
+      ...(m.user === BOT_USER_ID ? { bot_id: BOT_ID, app_id: 'A0TEST' } : {}),
+      ...(m.blocks ? { blocks: m.blocks } : {}),
+      ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+      ...(m.edited ? { edited: m.edited } : {}),
+      ...(reactions.length ? { reactions } : {}),
+      ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+    };
+  }
+}
+
+class SlackError extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+function truthy(v: unknown): boolean {
+  return v === true || v === 'true' || v === '1' || v === 1;
+}
+
+function parseJson<T>(v: unknown): T | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string') return v as T;
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    throw new SlackError('invalid_json');
+  }
+}
+
+function parseParams(raw: string, contentType: string): Params {
+  if (contentType.includes('application/json')) return raw ? (JSON.parse(raw) as Params) : {};
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'application/json; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': type });
+  res.end(body);
+}
