@@ -390,7 +390,9 @@ export class SlackStandIn {
       message.text = String(p.text ?? message.text);
       const blocks = parseJson<unknown[]>(p.blocks);
       if (blocks) message.blocks = blocks;
-      return { ok: true, channel: channel.id, ts: message.ts, text: message.text, message: this.messageJson(message, false) };
+      // chat.update's echoed message carries no ts of its own (the top-level ts is it).
+      const { ts: _ts, ...echoed } = this.messageJson(message, false);
+      return { ok: true, channel: channel.id, ts: message.ts, text: message.text, message: echoed };
     },
     'chat.postEphemeral': (p) => {
       const channel = this.requireMember(p.channel);
