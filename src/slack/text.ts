@@ -48,9 +48,13 @@ export function safe(text: string): string {
     .replace(SPECIAL_MENTION, '@\u200d$1');
 }
 
-/** For plain_text fields (headers, topics): no markup at all, still no broadcast. */
+/**
+ * For plain-text places (header block, channel purpose): nothing is parsed
+ * there today, but a joiner after every `<` keeps text like `<!channel>`
+ * inert should it ever be shown where Slack does parse it.
+ */
 export function safePlain(text: string): string {
-  return text.replace(SPECIAL_MENTION, '@\u200d$1');
+  return text.replace(/</g, '<\u200d').replace(SPECIAL_MENTION, '@\u200d$1');
 }
 
 /** Slack's date token: every reader sees the time in their own zone. */
