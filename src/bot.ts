@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { WebClient, type RetryOptions, type WebClientOptions } from '@slack/web-api';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/client.js';
@@ -10,6 +10,7 @@ import type { EffectContext } from './effects/context.js';
 import { DEFAULT_OUTBOX_OPTIONS, OutboxWorker, type JobHandler, type OutboxWorkerOptions } from './effects/outbox-worker.js';
 import { inviteToIncident, postNotice } from './effects/post-notice.js';
 import { reportFailure } from './effects/report-failure.js';
+import { reconcileTimeline } from './effects/reconcile-timeline.js';
 import { setupIncident } from './effects/setup-incident.js';
 import { syncIncident } from './effects/sync-incident.js';
 import { healthHandler, type HealthState } from './http/health.js';
@@ -22,8 +23,8 @@ export interface BotOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly outbox?: Partial<OutboxWorkerOptions>;
-  /** In-process retries of one Slack call; the outbox retries longer outages. */
-  readonly slackRetry?: RetryOptions;
+  /** How long one Slack call may take before it counts as failed (and is retried by the outbox). */
+  readonly slackTimeoutMs?: number;
   /** Where to listen; defaults to all interfaces. */
   readonly host?: string;
 }
@@ -39,8 +40,6 @@ export interface Bot {
   start(): Promise<number>;
   stop(): Promise<void>;
 }
-
-const DEFAULT_SLACK_RETRY: RetryOptions = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000, randomize: true };
 
 /**
  * The composition root: database → repositories → Slack gateway → outbox →
@@ -58,8 +57,12 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   const clientOptions: WebClientOptions = {
     slackApiUrl: config.slack.apiUrl,
     logger: slackLogger(logger),
-    retryConfig: options.slackRetry ?? DEFAULT_SLACK_RETRY,
-    timeout: 10_000,
+    // The outbox is the one place Slack calls are retried: it knows, before
+    // repeating a post or a channel creation, whether the first one went
+    // through. The client's own silent retries would double them.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: options.slackTimeoutMs ?? 10_000,
   };
   const slack = new SlackGateway(new WebClient(config.slack.botToken, clientOptions));
 
@@ -73,6 +76,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     store,
     slack,
     logger,
+    clock,
     announceChannel: config.incidents.announceChannel,
     timelineEmoji: config.incidents.timelineEmoji,
     botUserId: () => identity?.userId ?? '',
@@ -82,6 +86,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     'incident.sync': (job) => syncIncident(ctx, job),
     'slack.post': (job) => postNotice(ctx, job as never),
     'slack.invite': (job) => inviteToIncident(ctx, job as never),
+    'timeline.reconcile': (job) => reconcileTimeline(ctx, job as never),
   };
   const worker = new OutboxWorker(
     store.outbox,

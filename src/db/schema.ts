@@ -25,7 +25,7 @@ export const incidents = sqliteTable(
     originChannelId: text('origin_channel_id'),
     channelId: text('channel_id'),
     channelName: text('channel_name'),
-    /** The name last sent to conversations.create; a restart that finds it taken checks whether it is ours. */
+    /** The name last sent to conversations.create, and its suffix number: a restart goes on from there. */
     channelNameTried: text('channel_name_tried'),
     channelAttempt: integer('channel_attempt').notNull().default(0),
     headerTs: text('header_ts'),

@@ -83,6 +83,8 @@ export type OutboxJob =
   /** Bring topic and pinned header in line with the incident as it is when the job runs. */
   | { readonly kind: 'incident.sync'; readonly incidentId: number; readonly payload: Record<string, never> }
   | { readonly kind: 'slack.invite'; readonly incidentId: number; readonly payload: { readonly userIds: readonly string[] } }
+  /** Bring a message's timeline entry in line with Slack: there while it has the timeline emoji, else gone. */
+  | { readonly kind: 'timeline.reconcile'; readonly incidentId: number; readonly payload: { readonly channelId: string; readonly messageTs: string } }
   | {
       readonly kind: 'slack.post';
       readonly incidentId: number;
@@ -119,12 +121,6 @@ export interface SourceMessage {
   readonly permalink: string | null;
 }
 
-/** Reads messages the team marks for the timeline. */
-export interface MessageSource {
-  fetch(channelId: string, ts: string): Promise<SourceMessage | undefined>;
-  /** How many users still have `emoji` on the message. */
-  reactionCount(channelId: string, ts: string, emoji: string): Promise<number>;
-}
 
 /** What every domain verb receives. */
 export interface Deps {

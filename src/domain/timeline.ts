@@ -1,6 +1,6 @@
 import { requireIncidentInChannel } from './incident-lookup.js';
 import { actorId, type Actor, type Incident, type TimelineEntry } from './model.js';
-import type { Deps, MessageSource } from './ports.js';
+import type { Deps, SourceMessage } from './ports.js';
 import { assertOpen } from './state-machine.js';
 import { USAGE } from './usage.js';
 
@@ -27,12 +27,7 @@ export interface MessageEvent {
   readonly messageTs: string;
 }
 
-export interface TimelineEventDeps extends Deps {
-  readonly messages: MessageSource;
-  readonly timelineEmoji: string;
-}
-
-export type TimelineOutcome = 'added' | 'updated' | 'removed' | 'ignored' | 'duplicate';
+export type TimelineOutcome = 'queued' | 'added' | 'updated' | 'removed' | 'ignored' | 'duplicate';
 
 /**
  * Applies `apply` once per Slack event id: a retried delivery (same event_id)
@@ -46,46 +41,56 @@ function once(deps: Deps, eventId: string, apply: () => TimelineOutcome): Timeli
 }
 
 /**
- * Someone reacted to a message. With the timeline emoji in an incident channel,
- * the message goes on the timeline with its author, text, post time and link.
+ * Someone added or removed a reaction. With the timeline emoji, in an incident
+ * channel, the message's entry is queued to be brought in line with Slack
+ * (read there after the ack, retried if Slack is down): added while anyone
+ * still has the emoji on it, removed when the last one goes.
  */
-export async function recordReaction(
-  deps: TimelineEventDeps,
+export function recordReactionChange(
+  deps: Deps,
+  timelineEmoji: string,
   event: MessageEvent & { readonly reaction: string },
-): Promise<TimelineOutcome> {
-  if (event.reaction !== deps.timelineEmoji) return 'ignored';
+): TimelineOutcome {
+  if (event.reaction !== timelineEmoji) return 'ignored';
   const incident = deps.repos.incidents.getByChannel(event.channelId);
   if (!incident) return 'ignored';
-  // Read outside the transaction: Slack calls never hold a database lock.
-  const message = await deps.messages.fetch(event.channelId, event.messageTs);
-  if (!message) return 'ignored';
   return once(deps, event.eventId, () => {
-    const entry = deps.repos.timeline.add({
-      incidentId: incident.id,
+    deps.repos.outbox.enqueue(
+      { kind: 'timeline.reconcile', incidentId: incident.id, payload: { channelId: event.channelId, messageTs: event.messageTs } },
+      deps.clock.now(),
+    );
+    return 'queued';
+  });
+}
+
+/**
+ * The entry for one message, given what Slack says now: the message (or
+ * undefined when it is gone) and how many people have the timeline emoji on it.
+ * The entry keeps the message's own post time, not the reaction's.
+ */
+export function reconcilePinnedMessage(
+  deps: Deps,
+  incidentId: number,
+  messageTs: string,
+  message: SourceMessage | undefined,
+  reactionCount: number,
+): TimelineOutcome {
+  return deps.repos.transaction(() => {
+    if (!message || reactionCount === 0) {
+      return deps.repos.timeline.removeMessage(incidentId, messageTs) ? 'removed' : 'ignored';
+    }
+    const added = deps.repos.timeline.add({
+      incidentId,
       kind: 'pinned_message',
       text: message.text,
       actorId: message.userId,
       occurredAt: message.postedAt,
-      messageTs: event.messageTs,
+      messageTs,
       permalink: message.permalink,
     });
-    return entry ? 'added' : 'ignored';
+    if (added) return 'added';
+    return deps.repos.timeline.updateMessageText(incidentId, messageTs, message.text) ? 'updated' : 'ignored';
   });
-}
-
-/** A reaction went away; the entry goes only when nobody has the emoji on it any more. */
-export async function recordReactionRemoved(
-  deps: TimelineEventDeps,
-  event: MessageEvent & { readonly reaction: string },
-): Promise<TimelineOutcome> {
-  if (event.reaction !== deps.timelineEmoji) return 'ignored';
-  const incident = deps.repos.incidents.getByChannel(event.channelId);
-  if (!incident) return 'ignored';
-  const remaining = await deps.messages.reactionCount(event.channelId, event.messageTs, deps.timelineEmoji);
-  if (remaining > 0) return 'ignored';
-  return once(deps, event.eventId, () =>
-    deps.repos.timeline.removeMessage(incident.id, event.messageTs) ? 'removed' : 'ignored',
-  );
 }
 
 export function recordMessageEdited(deps: Deps, event: MessageEvent & { readonly text: string }): TimelineOutcome {
@@ -103,4 +108,3 @@ export function recordMessageDeleted(deps: Deps, event: MessageEvent): TimelineO
     deps.repos.timeline.removeMessage(incident.id, event.messageTs) ? 'removed' : 'ignored',
   );
 }
-

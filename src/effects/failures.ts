@@ -28,3 +28,9 @@ export function describeFailure(error: unknown): string {
   if (slack) return `Slack answered \`${slack}\``;
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Seconds Slack asked us to wait (HTTP 429 Retry-After), if this was a rate limit. */
+export function retryAfterMs(error: unknown): number | undefined {
+  const e = error as { code?: string; retryAfter?: number };
+  return e?.code === ErrorCode.RateLimitedError && typeof e.retryAfter === 'number' ? e.retryAfter * 1000 : undefined;
+}

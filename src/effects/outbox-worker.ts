@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/ports.js';
 import type { ClaimedJob, OutboxStore } from '../db/outbox.repo.js';
-import { describeFailure, isTransient } from './failures.js';
+import { describeFailure, isTransient, retryAfterMs } from './failures.js';
 
 export type JobHandler = (job: ClaimedJob) => Promise<void>;
 
@@ -92,7 +92,8 @@ export class OutboxWorker {
       const now = this.clock.now();
       const expired = now.getTime() - job.createdAt.getTime() >= this.options.giveUpAfterMs;
       if (isTransient(error) && !expired) {
-        const delay = Math.min(this.options.baseBackoffMs * 2 ** (job.attempts - 1), this.options.maxBackoffMs);
+        const backoff = Math.min(this.options.baseBackoffMs * 2 ** (job.attempts - 1), this.options.maxBackoffMs);
+        const delay = Math.max(backoff, retryAfterMs(error) ?? 0);
         this.store.retryAt(job.id, new Date(now.getTime() + delay), describeFailure(error));
         log.warn({ err: error, retryInMs: delay }, 'outbox job failed; will retry');
         return;

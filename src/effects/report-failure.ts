@@ -9,6 +9,7 @@ const WHAT: Record<string, string> = {
   'incident.sync': 'update the pinned header and topic',
   'slack.invite': 'invite people to the channel',
   'slack.post': 'post a message',
+  'timeline.reconcile': 'put a reacted message on the timeline',
 };
 
 /**

@@ -21,7 +21,7 @@ export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind
   const incident = store.incidents.get(job.incidentId);
   if (!incident) throw new PermanentFailure(`incident ${job.incidentId} does not exist`);
 
-  const channelId = store.incidents.setupProgress(incident.id)?.channelId ?? (await createChannel(ctx, incident.id, incident.title, incident.isPrivate));
+  const channelId = store.incidents.setupProgress(incident.id)?.channelId ?? (await createChannel(ctx, incident.id, incident.title, incident.isPrivate, incident.declaredAt));
   await slack.setPurpose(channelId, incidentPurpose(incident));
   const holders = store.roles.current(incident.id);
   const people = [...new Set([incident.declaredBy, ...holders.map((h) => h.userId)])].filter((u) => !u.startsWith('system:'));
@@ -40,34 +40,43 @@ export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind
     headerTs = posted.ts;
   }
   store.incidents.recordHeader(incident.id, headerTs);
-  await slack.pin(channelId, headerTs);
-  store.incidents.recordHeaderPinned(incident.id);
+  if (!store.incidents.setupProgress(incident.id)?.headerPinned) {
+    await slack.pin(channelId, headerTs);
+    store.incidents.recordHeaderPinned(incident.id);
+  }
   await slack.setTopic(channelId, incidentTopic(current, holders));
 
   const ready = `${incidentRef(incident.id)} is ready: <#${channelId}>. You are Incident Commander until you hand it over with \`/incident role ic @someone\`.`;
   await tellDeclarer(ctx, job.payload.responseUrl, incident.declaredBy, store.incidents.setupProgress(incident.id)?.originChannelId ?? null, ready);
 }
 
-async function createChannel(ctx: EffectContext, incidentId: number, title: string, isPrivate: boolean): Promise<string> {
+/**
+ * A channel is ours to adopt when the bot made it, after the incident was
+ * declared, and no other incident has it: that is a create whose answer was
+ * lost (a timeout, a 5xx after the fact, a crash before we recorded it).
+ */
+const ADOPT_CLOCK_SKEW_MS = 60_000;
+
+async function createChannel(ctx: EffectContext, incidentId: number, title: string, isPrivate: boolean, declaredAt: Date): Promise<string> {
   const { store, slack } = ctx;
   const progress = store.incidents.setupProgress(incidentId)!;
   for (let attempt = progress.channelAttempt; attempt < MAX_NAME_ATTEMPTS; attempt++) {
     const name = incidentChannelName(incidentId, title, attempt);
-    // A name we sent before may have been created just before a crash: if the
-    // channel with that name is the bot's, it is ours to adopt, not a clash.
-    const sentBefore = progress.channelNameTried === name;
     store.incidents.recordChannelAttempt(incidentId, name, attempt);
     const created = await slack.createChannel(name, isPrivate);
     if (created) {
       store.incidents.recordChannel(incidentId, created.id, created.name);
       return created.id;
     }
-    if (sentBefore) {
-      const existing = await slack.findChannelByName(name);
-      if (existing && existing.creator === ctx.botUserId()) {
-        store.incidents.recordChannel(incidentId, existing.id, name);
-        return existing.id;
-      }
+    const existing = await slack.findChannelByName(name);
+    const ours =
+      existing &&
+      existing.creator === ctx.botUserId() &&
+      existing.createdAt.getTime() >= declaredAt.getTime() - ADOPT_CLOCK_SKEW_MS &&
+      !store.incidents.getByChannel(existing.id);
+    if (ours) {
+      store.incidents.recordChannel(incidentId, existing.id, name);
+      return existing.id;
     }
   }
   throw new PermanentFailure(`every channel name tried for ${incidentRef(incidentId)} was taken`);

@@ -1,5 +1,5 @@
 import { ErrorCode, WebClient, type WebAPICallResult } from '@slack/web-api';
-import type { MessageSource, SourceMessage } from '../domain/ports.js';
+import type { SourceMessage } from '../domain/ports.js';
 import { fromSlackText } from './text.js';
 
 /** A Slack Web API error code (`name_taken`, `channel_not_found`, ...), if the error carries one. */
@@ -35,7 +35,7 @@ interface HistoryMessage {
  * The Slack Web API calls the bot makes, each with the answers that mean
  * "already done" folded into success, so every call is safe to repeat.
  */
-export class SlackGateway implements MessageSource {
+export class SlackGateway {
   constructor(readonly client: WebClient) {}
 
   async authTest(): Promise<{ userId: string; teamId: string; botId: string }> {
@@ -50,14 +50,14 @@ export class SlackGateway implements MessageSource {
   }
 
   /** Finds a channel by exact name among those the bot can see, with its creator. */
-  async findChannelByName(name: string): Promise<{ id: string; creator: string } | undefined> {
+  async findChannelByName(name: string): Promise<{ id: string; creator: string; createdAt: Date } | undefined> {
     for await (const page of this.client.paginate('conversations.list', {
       types: 'public_channel,private_channel',
       exclude_archived: true,
       limit: 200,
-    }) as AsyncIterable<WebAPICallResult & { channels?: { id?: string; name?: string; creator?: string }[] }>) {
+    }) as AsyncIterable<WebAPICallResult & { channels?: { id?: string; name?: string; creator?: string; created?: number }[] }>) {
       const found = page.channels?.find((c) => c.name === name);
-      if (found?.id) return { id: found.id, creator: found.creator ?? '' };
+      if (found?.id) return { id: found.id, creator: found.creator ?? '', createdAt: new Date((found.created ?? 0) * 1000) };
     }
     return undefined;
   }

@@ -61,7 +61,6 @@ export class Harness {
     });
     const bot = createBot(config, {
       logger: pino({ level: config.log.level }),
-      slackRetry: { retries: 2, minTimeout: 5, maxTimeout: 20, factor: 2 },
       outbox: { pollMs: 50, baseBackoffMs: 20, maxBackoffMs: 200 },
       host: '127.0.0.1',
       ...options.bot,

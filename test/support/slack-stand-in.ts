@@ -58,7 +58,9 @@ export type Fault =
   | { readonly kind: 'ratelimited'; readonly retryAfter?: number }
   | { readonly kind: 'http'; readonly status: number }
   | { readonly kind: 'error'; readonly error: string }
-  | { readonly kind: 'hang' };
+  | { readonly kind: 'hang' }
+  /** Does the work, then answers 500: the caller cannot know it succeeded (a lost response, or a crash right after). */
+  | { readonly kind: 'lost' };
 
 export interface SocketEnvelope {
   envelope_id: string;
@@ -249,7 +251,15 @@ export class SlackStandIn {
     if (pending && pending.times > 0) {
       pending.times -= 1;
       const { fault } = pending;
-      if (fault.kind === 'hang') return; // never answers: the client's timeout decides
+      if (fault.kind === 'hang') {
+        this.record({ method, params, response: {}, status: 0, at });
+        return; // never answers: the client's timeout decides
+      }
+      if (fault.kind === 'lost') {
+        const response = this.methods[method]?.(params, token) ?? {};
+        this.record({ method, params, response, status: 500, at });
+        return send(res, 500, 'response lost', 'text/plain');
+      }
       if (fault.kind === 'ratelimited') {
         const response = { ok: false, error: 'ratelimited' };
         this.record({ method, params, response, status: 429, at });
@@ -304,6 +314,7 @@ export class SlackStandIn {
       if (!/^[a-z0-9_-]{1,80}$/.test(name)) throw new SlackError('invalid_name_specials');
       if (this.channelByName(name)) throw new SlackError('name_taken');
       const channel = this.addChannel(`C${String(this.nextChannel++).padStart(8, '0')}`, name, truthy(p.is_private), BOT_USER_ID, [BOT_USER_ID]);
+      channel.created = Math.floor(Date.now() / 1000);
       return { ok: true, channel: this.channelJson(channel) };
     },
     'conversations.list': (p) => {

@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Harness } from '../support/harness.js';
+import { SlackStandIn } from '../support/slack-stand-in.js';
+
+/** What a finished declaration left in Slack: one channel, one header, pinned, one announcement. */
+function expectOneCompleteSetup(h: Harness, id: number) {
+  const incident = h.bot.store.incidents.get(id)!;
+  const channels = [...h.slack.channels.values()].filter((c) => c.name.startsWith(`inc-${id}-`));
+  expect(channels).toHaveLength(1);
+  const channel = channels[0]!;
+  expect(incident.channelId).toBe(channel.id);
+  const headers = channel.messages.filter((m) => m.metadata?.event_type === 'incident_header');
+  expect(headers).toHaveLength(1);
+  expect(channel.pins.has(headers[0]!.ts)).toBe(true);
+  expect(channel.topic).toContain('IC:');
+  const announcements = h.slack.channels.get('C0ANNOUNCE')!.messages.filter((m) => m.text.includes(`INC-${id}*`) && m.text.includes('declared'));
+  expect(announcements).toHaveLength(1);
+}
+
+describe('Slack failing part-way through a declaration', () => {
+  let h: Harness;
+  afterEach(async () => h?.stop());
+
+  it('rides out rate limits (429 with Retry-After) and 5xx answers', async () => {
+    h = await Harness.start();
+    h.slack.failNext('conversations.create', { kind: 'ratelimited', retryAfter: 0 }, 1);
+    h.slack.failNext('pins.add', { kind: 'http', status: 503 }, 4);
+    h.slack.failNext('conversations.setTopic', { kind: 'http', status: 500 }, 2);
+    await h.run('declare sev1 Checkout errors spiking');
+    expectOneCompleteSetup(h, 1);
+    expect(h.slack.callsTo('conversations.create').map((c) => c.status)).toEqual([429, 200]);
+    expect(h.slack.callsTo('pins.add').map((c) => c.status)).toEqual([503, 503, 503, 503, 200]);
+  });
+
+  it('never makes a second channel when the create response is lost', async () => {
+    h = await Harness.start();
+    h.slack.failNext('conversations.create', { kind: 'lost' }, 1);
+    await h.run('declare sev2 Queue backlog');
+    expectOneCompleteSetup(h, 1);
+    expect(h.incidentChannel(1).name).toBe('inc-1-queue-backlog');
+    expect(h.slack.callsTo('conversations.list').length).toBeGreaterThan(0);
+  });
+
+  it('never posts a second header or announcement when a post response is lost', async () => {
+    h = await Harness.start();
+    h.slack.failNext('chat.postMessage', { kind: 'lost' }, 1);
+    await h.run('declare sev2 Queue backlog');
+    expectOneCompleteSetup(h, 1);
+  });
+
+  it('tells the declarer what could not be done, and keeps the incident', async () => {
+    h = await Harness.start();
+    h.slack.failNext('conversations.create', { kind: 'error', error: 'restricted_action' }, 1);
+    const { replies } = await h.run('declare sev1 Payments down');
+    expect(h.bot.store.incidents.get(1)).toMatchObject({ title: 'Payments down', channelId: null });
+    expect(replies.at(-1)).toContain('Could not set up the Slack channel for INC-1');
+    expect(replies.at(-1)).toContain('restricted_action');
+    const list = (await h.run('list')).replies[0]!;
+    expect(list).toContain('INC-1');
+  });
+
+  it('survives a Slack call that never answers', async () => {
+    h = await Harness.start({ bot: { slackTimeoutMs: 200 } });
+    h.slack.failNext('conversations.setPurpose', { kind: 'hang' }, 1);
+    await h.command('declare sev3 Slow dashboards');
+    await new Promise((r) => setTimeout(r, 300));
+    await h.settle();
+    expectOneCompleteSetup(h, 1);
+    expect(h.slack.callsTo('conversations.setPurpose').map((c) => c.status)).toEqual([0, 200]);
+  });
+});
+
+describe('a restart', () => {
+  it('resumes an unfinished set-up without doubling anything', async () => {
+    const slack = new SlackStandIn();
+    await slack.start();
+    const dir = mkdtempSync(join(tmpdir(), 'incident-restart-'));
+    const databaseFile = join(dir, 'incidents.db');
+    try {
+      // Slack is down while the first process runs: the set-up cannot finish.
+      slack.failNext('conversations.setTopic', { kind: 'http', status: 502 }, 1000);
+      const first = await Harness.start({ slack, databaseFile });
+      await first.command('declare sev1 Checkout errors spiking');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(first.bot.store.incidents.get(1)!.channelId).toBeTruthy();
+      await first.stop();
+
+      slack.clearFaults();
+      const second = await Harness.start({ slack, databaseFile });
+      await second.settle();
+      expectOneCompleteSetup(second, 1);
+      await second.run('declare sev2 Second one');
+      expect(second.bot.store.incidents.get(2)!.title).toBe('Second one');
+      await second.stop();
+    } finally {
+      await slack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes over a job whose process died mid-run once its lease ends', async () => {
+    const slack = new SlackStandIn();
+    await slack.start();
+    const dir = mkdtempSync(join(tmpdir(), 'incident-lease-'));
+    const databaseFile = join(dir, 'incidents.db');
+    try {
+      slack.failNext('pins.add', { kind: 'hang' }, 1);
+      const first = await Harness.start({ slack, databaseFile, bot: { outbox: { leaseMs: 200, pollMs: 20 } } });
+      await first.command('declare sev1 Checkout errors spiking');
+      await new Promise((r) => setTimeout(r, 150));
+      // Simulate a crash: the job stays 'running' with a lease, nobody finishes it.
+      const running = first.bot.db.$client.prepare("select count(*) n from outbox where status = 'running'").get() as { n: number };
+      expect(running.n).toBe(1);
+      first.bot.worker.stop();
+      first.bot.db.$client.close();
+
+      const second = await Harness.start({ slack, databaseFile, bot: { outbox: { leaseMs: 200, pollMs: 20 } } });
+      await new Promise((r) => setTimeout(r, 300));
+      await second.settle();
+      expectOneCompleteSetup(second, 1);
+      await second.stop();
+    } finally {
+      await slack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
