@@ -25,6 +25,8 @@ export interface BotOptions {
   readonly outbox?: Partial<OutboxWorkerOptions>;
   /** How long one Slack call may take before it counts as failed (and is retried by the outbox). */
   readonly slackTimeoutMs?: number;
+  /** How patiently to wait for Slack to accept the token at start (retried until it answers). */
+  readonly identityRetry?: { readonly minTimeout: number; readonly maxTimeout: number };
   /** Where to listen; defaults to all interfaces. */
   readonly host?: string;
 }
@@ -38,6 +40,8 @@ export interface Bot {
   readonly logger: Logger;
   /** Starts serving; resolves with the port (useful with PORT=0). */
   start(): Promise<number>;
+  /** The port the server listens on, once it does (0 before). */
+  port(): number;
   stop(): Promise<void>;
 }
 
@@ -65,6 +69,16 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     timeout: options.slackTimeoutMs ?? 10_000,
   };
   const slack = new SlackGateway(new WebClient(config.slack.botToken, clientOptions));
+  // Start-up waits out a Slack outage (healthz says 503 meanwhile) but not a
+  // bad token: the client retries network errors, 5xx and 429 forever, never
+  // an ok:false answer such as invalid_auth.
+  const identityClient = new SlackGateway(
+    new WebClient(config.slack.botToken, {
+      ...clientOptions,
+      rejectRateLimitedCalls: false,
+      retryConfig: { forever: true, factor: 2, ...(options.identityRetry ?? { minTimeout: 500, maxTimeout: 30_000 }) },
+    }),
+  );
 
   let identity: BotIdentity | undefined;
   let resolveIdentity!: (id: BotIdentity) => void;
@@ -123,9 +137,13 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     worker,
     health,
     logger,
+    port: () => {
+      const address = server.address();
+      return typeof address === 'object' && address ? address.port : 0;
+    },
     async start() {
       const port = await listen(server, config.http.port, options.host);
-      identity = await slack.authTest();
+      identity = await identityClient.authTest();
       resolveIdentity(identity);
       health.slackReady = true;
       if (config.slack.socketMode) await slackApp.app.start();
@@ -137,7 +155,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       await worker.stop();
       if (config.slack.socketMode) await slackApp.app.stop().catch(() => undefined);
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       db.$client.close();
     },
   };

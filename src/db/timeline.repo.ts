@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import type { TimelineEntry } from '../domain/model.js';
 import type { NewTimelineEntry, TimelineRepo } from '../domain/ports.js';
 import type { Db } from './client.js';
@@ -21,7 +21,8 @@ export function timelineRepo(db: Db): TimelineRepo {
         .all();
     },
     updateMessageText(incidentId: number, messageTs: string, text: string): boolean {
-      return db.update(timelineEntries).set({ text }).where(ofMessage(incidentId, messageTs)).run().changes > 0;
+      const changed = and(ofMessage(incidentId, messageTs), ne(timelineEntries.text, text));
+      return db.update(timelineEntries).set({ text }).where(changed).run().changes > 0;
     },
     removeMessage(incidentId: number, messageTs: string): boolean {
       return db.delete(timelineEntries).where(ofMessage(incidentId, messageTs)).run().changes > 0;
