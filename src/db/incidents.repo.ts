@@ -32,6 +32,7 @@ export interface SetupProgress {
   readonly headerTs: string | null;
   readonly headerPinned: boolean;
   readonly originChannelId: string | null;
+  readonly topic: string | null;
 }
 
 export function incidentsRepo(db: Db) {
@@ -87,6 +88,9 @@ export function incidentsRepo(db: Db) {
     },
     recordHeaderPinned(id: number): void {
       db.update(incidents).set({ headerPinned: true }).where(eq(incidents.id, id)).run();
+    },
+    recordTopic(id: number, topic: string): void {
+      db.update(incidents).set({ topic }).where(eq(incidents.id, id)).run();
     },
     /** Incidents whose channel or pinned header is not there yet. */
     unfinishedSetups(): number[] {

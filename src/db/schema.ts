@@ -30,6 +30,8 @@ export const incidents = sqliteTable(
     channelAttempt: integer('channel_attempt').notNull().default(0),
     headerTs: text('header_ts'),
     headerPinned: integer('header_pinned', { mode: 'boolean' }).notNull().default(false),
+    /** The topic last set: Slack posts a notice for every topic change, so unchanged ones are not sent. */
+    topic: text('topic'),
     updatedAt: ms('updated_at').notNull(),
   },
   (t) => [

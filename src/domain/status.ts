@@ -26,7 +26,7 @@ export function postStatusUpdate(
     repos.timeline.add({
       incidentId: incident.id,
       kind: 'status_update',
-      text: message ? `${label}: ${message}` : label,
+      text: `${message ? `${label}: ${message}` : label} (<@${by}>)`,
       actorId: by,
       occurredAt: now,
     });

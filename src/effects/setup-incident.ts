@@ -6,6 +6,7 @@ import { METADATA_TYPES } from '../slack/ids.js';
 import { incidentHeaderBlocks, incidentHeaderText, incidentPurpose, incidentTopic } from '../slack/views/header.js';
 import type { EffectContext } from './context.js';
 import { PermanentFailure } from './failures.js';
+import { setTopicIfChanged } from './sync-incident.js';
 
 /** How many suffixes to try when people hold the names we want. */
 const MAX_NAME_ATTEMPTS = 20;
@@ -44,7 +45,7 @@ export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind
     await slack.pin(channelId, headerTs);
     store.incidents.recordHeaderPinned(incident.id);
   }
-  await slack.setTopic(channelId, incidentTopic(current, holders));
+  await setTopicIfChanged(ctx, incident.id, channelId, incidentTopic(current, holders));
 
   const ready = `${incidentRef(incident.id)} is ready: <#${channelId}>. You are Incident Commander until you hand it over with \`/incident role ic @someone\`.`;
   await tellDeclarer(ctx, job.payload.responseUrl, incident.declaredBy, store.incidents.setupProgress(incident.id)?.originChannelId ?? null, ready);

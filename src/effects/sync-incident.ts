@@ -2,6 +2,13 @@ import type { ClaimedJob } from '../db/outbox.repo.js';
 import { incidentHeaderBlocks, incidentHeaderText, incidentTopic } from '../slack/views/header.js';
 import type { EffectContext } from './context.js';
 
+/** Sets the channel topic unless it already reads `topic` (each change shows in the channel). */
+export async function setTopicIfChanged(ctx: EffectContext, incidentId: number, channelId: string, topic: string): Promise<void> {
+  if (ctx.store.incidents.setupProgress(incidentId)?.topic === topic) return;
+  await ctx.slack.setTopic(channelId, topic);
+  ctx.store.incidents.recordTopic(incidentId, topic);
+}
+
 /**
  * Brings the pinned header and the topic in line with the incident as it is
  * now (not as it was when the job was queued), so coalesced or late jobs
@@ -14,5 +21,5 @@ export async function syncIncident(ctx: EffectContext, job: ClaimedJob): Promise
   if (incident.headerTs) {
     await ctx.slack.update(incident.channelId, incident.headerTs, incidentHeaderText(incident), incidentHeaderBlocks(incident, holders, ctx.timelineEmoji));
   }
-  await ctx.slack.setTopic(incident.channelId, incidentTopic(incident, holders));
+  await setTopicIfChanged(ctx, incident.id, incident.channelId, incidentTopic(incident, holders));
 }

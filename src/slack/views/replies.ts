@@ -20,7 +20,8 @@ export function rolesText(incident: Incident, holders: readonly RoleHolder[]): s
 
 export function timelineText(incident: Incident, entries: readonly TimelineEntry[]): string {
   const lines = entries.map((e) => {
-    const who = e.kind === 'pinned_message' && e.actorId ? `<@${e.actorId}>: ` : '';
+    // Lifecycle entries name their actor in their text; notes and pinned messages are someone's words.
+    const who = (e.kind === 'pinned_message' || e.kind === 'note') && e.actorId ? `<@${e.actorId}>: ` : '';
     const link = e.permalink ? ` (<${e.permalink}|message>)` : '';
     return `• \`${utcStamp(e.occurredAt)}\` ${who}${safe(e.text)}${link}`;
   });
