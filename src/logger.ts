@@ -22,11 +22,15 @@ const TO_SLACK: Record<string, LogLevel> = {
 export function slackLogger(logger: Logger): SlackLogger {
   const child = logger.child({ component: 'slack' });
   let level = TO_SLACK[logger.level] ?? LogLevel.INFO;
+  // Bolt and the Web API client log every request at debug: only format what will be written.
+  const at = (lvl: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => {
+    if (child.isLevelEnabled(lvl)) child[lvl](msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' '));
+  };
   return {
-    debug: (...msg: unknown[]) => child.debug(msg.map(String).join(' ')),
-    info: (...msg: unknown[]) => child.info(msg.map(String).join(' ')),
-    warn: (...msg: unknown[]) => child.warn(msg.map(String).join(' ')),
-    error: (...msg: unknown[]) => child.error(msg.map(String).join(' ')),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
     setLevel: (l: LogLevel) => {
       level = l;
     },

@@ -1,4 +1,4 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, ne, or, isNull, sql } from 'drizzle-orm';
 import type { Incident, Severity, Status } from '../domain/model.js';
 import type { IncidentRepo, NewIncident } from '../domain/ports.js';
 import type { Db } from './client.js';
@@ -35,70 +35,92 @@ export interface SetupProgress {
   readonly topic: string | null;
 }
 
+const p = sql.placeholder;
+
+/**
+ * Incidents. The hot statements are prepared once (drizzle builds the SQL and
+ * better-sqlite3 compiles it a single time); a declaration and its set-up run
+ * a dozen of them.
+ */
 export function incidentsRepo(db: Db) {
-  const byId = (id: number) => db.select().from(incidents).where(eq(incidents.id, id)).get();
+  const byId = db.select().from(incidents).where(eq(incidents.id, p('id'))).prepare();
+  const byChannel = db.select().from(incidents).where(eq(incidents.channelId, p('channelId'))).prepare();
+  const insert = db
+    .insert(incidents)
+    .values({
+      title: p('title'),
+      description: p('description'),
+      severity: p('severity'),
+      status: 'investigating',
+      isPrivate: p('isPrivate'),
+      declaredBy: p('declaredBy'),
+      declaredAt: p('declaredAt'),
+      originChannelId: p('originChannelId'),
+      updatedAt: p('declaredAt'),
+    })
+    .returning()
+    .prepare();
+  const setSeverity = db
+    .update(incidents)
+    .set({ severity: sql`${p('to')}`, updatedAt: sql`${p('now')}` })
+    .where(and(eq(incidents.id, p('id')), eq(incidents.severity, p('from'))))
+    .prepare();
+  const setStatus = db
+    .update(incidents)
+    .set({ status: sql`${p('to')}`, updatedAt: sql`${p('now')}` })
+    .where(and(eq(incidents.id, p('id')), eq(incidents.status, p('from'))))
+    .prepare();
+  const update = (id: number, values: Partial<typeof incidents.$inferInsert>) =>
+    db.update(incidents).set(values).where(eq(incidents.id, id)).run();
+
   return {
     create(input: NewIncident): Incident {
-      const row = db
-        .insert(incidents)
-        .values({ ...input, status: 'investigating', updatedAt: input.declaredAt })
-        .returning()
-        .get();
-      return toIncident(row);
+      // Placeholders in values keep their column's encoder: Dates and booleans go in as they are.
+      return toIncident(insert.get({ ...input })!);
     },
     get(id: number): Incident | undefined {
-      const row = byId(id);
+      const row = byId.get({ id });
       return row && toIncident(row);
     },
     getByChannel(channelId: string): Incident | undefined {
-      const row = db.select().from(incidents).where(eq(incidents.channelId, channelId)).get();
+      const row = byChannel.get({ channelId });
       return row && toIncident(row);
     },
     listOpen(): Incident[] {
       return db.select().from(incidents).where(ne(incidents.status, 'resolved')).all().map(toIncident);
     },
     changeSeverity(id: number, from: Severity, to: Severity, now: Date): boolean {
-      const result = db
-        .update(incidents)
-        .set({ severity: to, updatedAt: now })
-        .where(and(eq(incidents.id, id), eq(incidents.severity, from)))
-        .run();
-      return result.changes === 1;
+      return setSeverity.run({ id, from, to, now: now.getTime() }).changes === 1;
     },
     changeStatus(id: number, from: Status, to: Status, now: Date): boolean {
-      const result = db
-        .update(incidents)
-        .set({ status: to, updatedAt: now })
-        .where(and(eq(incidents.id, id), eq(incidents.status, from)))
-        .run();
-      return result.changes === 1;
+      return setStatus.run({ id, from, to, now: now.getTime() }).changes === 1;
     },
     setupProgress(id: number): SetupProgress | undefined {
-      return byId(id);
+      return byId.get({ id });
     },
     /** Records the name about to be sent to conversations.create, before sending it. */
     recordChannelAttempt(id: number, name: string, attempt: number): void {
-      db.update(incidents).set({ channelNameTried: name, channelAttempt: attempt }).where(eq(incidents.id, id)).run();
+      update(id, { channelNameTried: name, channelAttempt: attempt });
     },
     recordChannel(id: number, channelId: string, channelName: string): void {
-      db.update(incidents).set({ channelId, channelName }).where(eq(incidents.id, id)).run();
+      update(id, { channelId, channelName });
     },
     recordHeader(id: number, headerTs: string): void {
-      db.update(incidents).set({ headerTs }).where(eq(incidents.id, id)).run();
+      update(id, { headerTs });
     },
     recordHeaderPinned(id: number): void {
-      db.update(incidents).set({ headerPinned: true }).where(eq(incidents.id, id)).run();
+      update(id, { headerPinned: true });
     },
     recordTopic(id: number, topic: string): void {
-      db.update(incidents).set({ topic }).where(eq(incidents.id, id)).run();
+      update(id, { topic });
     },
     /** Incidents whose channel or pinned header is not there yet. */
     unfinishedSetups(): number[] {
       return db
-        .select({ id: incidents.id, channelId: incidents.channelId, pinned: incidents.headerPinned })
+        .select({ id: incidents.id })
         .from(incidents)
+        .where(or(isNull(incidents.channelId), eq(incidents.headerPinned, false)))
         .all()
-        .filter((r) => !r.channelId || !r.pinned)
         .map((r) => r.id);
     },
   } satisfies IncidentRepo & Record<string, unknown>;

@@ -8,20 +8,55 @@ export type ClaimedJob = OutboxJob & { readonly id: number; readonly attempts: n
 /** Jobs that only bring Slack in line with the database: one pending is enough. */
 const COALESCING_KINDS = new Set<string>(['incident.sync']);
 
+interface RawJob {
+  id: number;
+  incident_id: number | null;
+  kind: string;
+  payload: string;
+  attempts: number;
+  created_at: number;
+}
+
+const p = sql.placeholder;
+
 export function outboxRepo(db: Db) {
+  const insert = db
+    .insert(outbox)
+    .values({ incidentId: p('incidentId'), kind: p('kind'), payload: p('payload'), nextRunAt: p('now'), createdAt: p('now') })
+    .prepare();
+  const waiting = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.incidentId, p('incidentId')), eq(outbox.kind, p('kind')), eq(outbox.status, 'pending')))
+    .prepare();
+  // One statement: pick and lease in the same step, so two processes never claim the same job.
+  const claim = db.$client.prepare<{ now: number; lease: number; limit: number }, RawJob>(`
+    UPDATE outbox SET status = 'running', attempts = attempts + 1, lease_until = @lease
+    WHERE id IN (
+      SELECT o.id FROM outbox o
+      WHERE o.status IN ('pending', 'running')
+        AND ((o.status = 'pending' AND o.next_run_at <= @now) OR (o.status = 'running' AND o.lease_until < @now))
+        AND NOT EXISTS (
+          SELECT 1 FROM outbox e
+          WHERE e.incident_id = o.incident_id AND e.status IN ('pending', 'running') AND e.id < o.id)
+      ORDER BY o.id LIMIT @limit)
+    RETURNING id, incident_id, kind, payload, attempts, created_at`);
+  const finish = db
+    .update(outbox)
+    .set({ status: sql`${p('status')}`, finishedAt: sql`${p('now')}`, leaseUntil: null, lastError: sql`${p('error')}` })
+    .where(eq(outbox.id, p('id')))
+    .prepare();
+  const reschedule = db
+    .update(outbox)
+    .set({ status: 'pending', nextRunAt: sql`${p('at')}`, leaseUntil: null, lastError: sql`${p('error')}` })
+    .where(eq(outbox.id, p('id')))
+    .prepare();
+
   return {
     enqueue(job: OutboxJob, now: Date): void {
-      if (COALESCING_KINDS.has(job.kind)) {
-        const waiting = db
-          .select({ id: outbox.id })
-          .from(outbox)
-          .where(and(eq(outbox.incidentId, job.incidentId), eq(outbox.kind, job.kind), eq(outbox.status, 'pending')))
-          .get();
-        if (waiting) return;
-      }
-      db.insert(outbox)
-        .values({ incidentId: job.incidentId, kind: job.kind, payload: job.payload, nextRunAt: now, createdAt: now })
-        .run();
+      // A pending sync will read the incident as it is when it runs: one is enough.
+      if (COALESCING_KINDS.has(job.kind) && waiting.get({ incidentId: job.incidentId, kind: job.kind })) return;
+      insert.run({ incidentId: job.incidentId, kind: job.kind, payload: job.payload, now });
     },
 
     /**
@@ -32,47 +67,29 @@ export function outboxRepo(db: Db) {
      */
     claim(now: Date, leaseMs: number, limit: number): ClaimedJob[] {
       const nowMs = now.getTime();
-      const rows = db.all<{ id: number }>(sql`
-        SELECT o.id FROM outbox o
-        WHERE ((o.status = 'pending' AND o.next_run_at <= ${nowMs})
-            OR (o.status = 'running' AND o.lease_until < ${nowMs}))
-          AND NOT EXISTS (
-            SELECT 1 FROM outbox p
-            WHERE p.incident_id = o.incident_id AND p.id < o.id AND p.status IN ('pending', 'running'))
-        ORDER BY o.id LIMIT ${limit}`);
-      if (rows.length === 0) return [];
-      return db
-        .update(outbox)
-        .set({ status: 'running', attempts: sql`${outbox.attempts} + 1`, leaseUntil: new Date(nowMs + leaseMs) })
-        .where(inArray(outbox.id, rows.map((r) => r.id)))
-        .returning()
-        .all()
-        .map((r) => ({
-          id: r.id,
-          kind: r.kind,
-          incidentId: r.incidentId,
-          payload: r.payload,
-          attempts: r.attempts,
-          createdAt: r.createdAt,
-        }) as ClaimedJob);
+      return claim.all({ now: nowMs, lease: nowMs + leaseMs, limit }).map(
+        (r) =>
+          ({
+            id: r.id,
+            kind: r.kind,
+            incidentId: r.incident_id,
+            payload: JSON.parse(r.payload) as unknown,
+            attempts: r.attempts,
+            createdAt: new Date(r.created_at),
+          }) as ClaimedJob,
+      );
     },
 
     complete(id: number, now: Date): void {
-      db.update(outbox).set({ status: 'done', finishedAt: now, leaseUntil: null }).where(eq(outbox.id, id)).run();
+      finish.run({ id, status: 'done', now: now.getTime(), error: null });
     },
 
     retryAt(id: number, at: Date, error: string): void {
-      db.update(outbox)
-        .set({ status: 'pending', nextRunAt: at, leaseUntil: null, lastError: error })
-        .where(eq(outbox.id, id))
-        .run();
+      reschedule.run({ id, at: at.getTime(), error });
     },
 
     giveUp(id: number, now: Date, error: string): void {
-      db.update(outbox)
-        .set({ status: 'failed', finishedAt: now, leaseUntil: null, lastError: error })
-        .where(eq(outbox.id, id))
-        .run();
+      finish.run({ id, status: 'failed', now: now.getTime(), error });
     },
 
     /** Jobs not yet finished; the earliest time one of them is due. */
@@ -83,6 +100,19 @@ export function outboxRepo(db: Db) {
         .where(inArray(outbox.status, ['pending', 'running']))
         .get();
       return { count: row?.count ?? 0, nextRunAt: row?.next == null ? null : new Date(row.next) };
+    },
+
+    /** Jobs due now and jobs under a live lease: both zero means the outbox is idle. */
+    activity(now: Date): { due: number; running: number } {
+      const row = db.$client
+        .prepare<[number, number], { due: number; running: number }>(
+          `SELECT
+             coalesce(sum(status = 'pending' AND next_run_at <= ?), 0) AS due,
+             coalesce(sum(status = 'running' AND lease_until >= ?), 0) AS running
+           FROM outbox WHERE status IN ('pending', 'running')`,
+        )
+        .get(now.getTime(), now.getTime());
+      return row ?? { due: 0, running: 0 };
     },
 
     list() {

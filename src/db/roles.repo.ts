@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Role, RoleHolder } from '../domain/model.js';
 import type { RoleRepo } from '../domain/ports.js';
 import { ROLES } from '../domain/model.js';
@@ -6,13 +6,14 @@ import type { Db } from './client.js';
 import { roleAssignments } from './schema.js';
 
 export function rolesRepo(db: Db): RoleRepo & { history(incidentId: number): (typeof roleAssignments.$inferSelect)[] } {
+  const currentRows = db
+    .select()
+    .from(roleAssignments)
+    .where(and(eq(roleAssignments.incidentId, sql.placeholder('incidentId')), isNull(roleAssignments.endedAt)))
+    .prepare();
   return {
     current(incidentId: number): RoleHolder[] {
-      const rows = db
-        .select()
-        .from(roleAssignments)
-        .where(and(eq(roleAssignments.incidentId, incidentId), isNull(roleAssignments.endedAt)))
-        .all();
+      const rows = currentRows.all({ incidentId });
       return rows
         .map((r) => ({ role: r.role, userId: r.userId, assignedAt: r.assignedAt }))
         .sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role));

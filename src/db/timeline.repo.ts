@@ -1,4 +1,4 @@
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { TimelineEntry } from '../domain/model.js';
 import type { NewTimelineEntry, TimelineRepo } from '../domain/ports.js';
 import type { Db } from './client.js';
@@ -7,10 +7,25 @@ import { timelineEntries } from './schema.js';
 export function timelineRepo(db: Db): TimelineRepo {
   const ofMessage = (incidentId: number, messageTs: string) =>
     and(eq(timelineEntries.incidentId, incidentId), eq(timelineEntries.messageTs, messageTs));
+  const p = sql.placeholder;
+  const insert = db
+    .insert(timelineEntries)
+    .values({
+      incidentId: p('incidentId'),
+      kind: p('kind'),
+      text: p('text'),
+      actorId: p('actorId'),
+      occurredAt: p('occurredAt'),
+      messageTs: p('messageTs'),
+      permalink: p('permalink'),
+    })
+    .onConflictDoNothing()
+    .returning()
+    .prepare();
   return {
     add(entry: NewTimelineEntry): TimelineEntry | undefined {
       // The unique (incident, message) index makes a second pin of the same message a no-op.
-      return db.insert(timelineEntries).values(entry).onConflictDoNothing().returning().get();
+      return insert.get({ messageTs: null, permalink: null, ...entry });
     },
     list(incidentId: number): TimelineEntry[] {
       return db

@@ -19,36 +19,39 @@ const MAX_NAME_ATTEMPTS = 20;
  */
 export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind: 'incident.setup' }): Promise<void> {
   const { store, slack } = ctx;
+  const progress = store.incidents.setupProgress(job.incidentId);
   const incident = store.incidents.get(job.incidentId);
-  if (!incident) throw new PermanentFailure(`incident ${job.incidentId} does not exist`);
+  if (!incident || !progress) throw new PermanentFailure(`incident ${job.incidentId} does not exist`);
 
-  const channelId = store.incidents.setupProgress(incident.id)?.channelId ?? (await createChannel(ctx, incident.id, incident.title, incident.isPrivate, incident.declaredAt));
-  await slack.setPurpose(channelId, incidentPurpose(incident));
+  const channelId = progress.channelId ?? (await createChannel(ctx, incident.id, incident.title, incident.isPrivate, incident.declaredAt));
   const holders = store.roles.current(incident.id);
+  // The declarer first: they are waiting for the channel. Then the header they will read.
   const people = [...new Set([incident.declaredBy, ...holders.map((h) => h.userId)])].filter((u) => !u.startsWith('system:'));
   await slack.invite(channelId, people);
 
-  const current = store.incidents.get(incident.id)!;
-  let headerTs = store.incidents.setupProgress(incident.id)?.headerTs ?? null;
+  let headerTs = progress.headerTs;
   if (!headerTs && job.attempts > 1) {
     headerTs = (await slack.findOwnPost(channelId, METADATA_TYPES.header, 'incident_id', incident.id)) ?? null;
   }
   if (!headerTs) {
+    // Read again: a role or severity may have changed while the channel was being made.
+    const current = store.incidents.get(incident.id)!;
     const posted = await slack.post(channelId, incidentHeaderText(current), {
-      blocks: incidentHeaderBlocks(current, holders, ctx.timelineEmoji),
+      blocks: incidentHeaderBlocks(current, store.roles.current(incident.id), ctx.timelineEmoji),
       metadata: { event_type: METADATA_TYPES.header, event_payload: { incident_id: incident.id } },
     });
     headerTs = posted.ts;
+    store.incidents.recordHeader(incident.id, headerTs);
   }
-  store.incidents.recordHeader(incident.id, headerTs);
-  if (!store.incidents.setupProgress(incident.id)?.headerPinned) {
+  if (!progress.headerPinned) {
     await slack.pin(channelId, headerTs);
     store.incidents.recordHeaderPinned(incident.id);
   }
-  await setTopicIfChanged(ctx, incident.id, channelId, incidentTopic(current, holders));
+  await slack.setPurpose(channelId, incidentPurpose(incident));
+  await setTopicIfChanged(ctx, incident.id, channelId, incidentTopic(store.incidents.get(incident.id)!, store.roles.current(incident.id)));
 
   const ready = `${incidentRef(incident.id)} is ready: <#${channelId}>. You are Incident Commander until you hand it over with \`/incident role ic @someone\`.`;
-  await tellDeclarer(ctx, job.payload.responseUrl, incident.declaredBy, store.incidents.setupProgress(incident.id)?.originChannelId ?? null, ready);
+  await tellDeclarer(ctx, job.payload.responseUrl, incident.declaredBy, progress.originChannelId, ready);
 }
 
 /**

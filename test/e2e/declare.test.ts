@@ -32,9 +32,9 @@ describe('declaring an incident', () => {
     expect(announcement.text).toContain('INC-1');
     expect(announcement.text).toContain(`<#${channel.id}>`);
 
+    expect(ack.json()).toEqual({ response_type: 'ephemeral', text: ':rotating_light: Declaring a SEV1: Checkout errors spiking. Its channel follows in a moment.' });
     const replies = h.slack.responsesFor(responseId).map((r) => r.text);
-    expect(replies[0]).toContain('Declared INC-1 (SEV1)');
-    expect(replies.at(-1)).toContain(`<#${channel.id}>`);
+    expect(replies).toEqual([`INC-1 is ready: <#${channel.id}>. You are Incident Commander until you hand it over with \`/incident role ic @someone\`.`]);
     expect(h.slack.responsesFor(responseId).every((r) => r.response_type === 'ephemeral')).toBe(true);
 
     const { replies: timeline } = await h.run('timeline', { channelId: channel.id });

@@ -114,7 +114,7 @@ describe('a restart', () => {
       // Simulate a crash: the job stays 'running' with a lease, nobody finishes it.
       const running = first.bot.db.$client.prepare("select count(*) n from outbox where status = 'running'").get() as { n: number };
       expect(running.n).toBe(1);
-      first.bot.worker.stop();
+      await first.bot.worker.terminate();
       first.bot.db.$client.close();
 
       const second = await Harness.start({ slack, databaseFile, bot: { outbox: { leaseMs: 200, pollMs: 20 } } });

@@ -82,7 +82,9 @@ export class Harness {
     const { ack, responseId } = await this.command(text, opts);
     if (ack.status !== 200) throw new Error(`ack was ${ack.status}: ${ack.body}`);
     await this.settle();
-    return { replies: this.slack.responsesFor(responseId).map((r) => String(r.text ?? '')), responseId };
+    // What the user sees: the acknowledgement's own text, if any, then what came through response_url.
+    const inAck = ack.body ? [String(ack.json().text ?? '')] : [];
+    return { replies: [...inAck, ...this.slack.responsesFor(responseId).map((r) => String(r.text ?? ''))], responseId };
   }
 
   async event(event: Record<string, unknown>, opts: { eventId?: string; retryNum?: number; sign?: SignOptions } = {}): Promise<SlackResponse> {

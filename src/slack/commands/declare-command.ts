@@ -1,4 +1,4 @@
-import type { RespondFn, SlashCommand } from '@slack/bolt';
+import type { SlashCommand } from '@slack/bolt';
 import { declareIncident } from '../../domain/declare.js';
 import type { Actor, Severity } from '../../domain/model.js';
 import type { SlackServices } from '../services.js';
@@ -9,20 +9,20 @@ export async function handleDeclareForm(services: SlackServices, command: SlashC
   await services.slack.openView(command.trigger_id, declareModal({ originChannelId: command.channel_id }));
 }
 
+/** The acknowledgement of `/incident declare`: shown at once, before the incident exists. */
+export function declaringReply(input: { severity: Severity; title: string }): { response_type: 'ephemeral'; text: string } {
+  return {
+    response_type: 'ephemeral',
+    text: `:rotating_light: Declaring a ${input.severity.toUpperCase()}: ${safe(input.title)}. Its channel follows in a moment.`,
+  };
+}
+
+/** Records the incident; the set-up job tells the declarer when the channel is ready. */
 export async function handleDeclare(
   services: SlackServices,
   actor: Actor,
   command: SlashCommand,
-  respond: RespondFn,
   input: { severity: Severity; title: string },
 ): Promise<void> {
-  const incident = declareIncident(services.deps, actor, {
-    ...input,
-    originChannelId: command.channel_id,
-    responseUrl: command.response_url,
-  });
-  await respond({
-    response_type: 'ephemeral',
-    text: `Declared INC-${incident.id} (${incident.severity.toUpperCase()}): ${safe(incident.title)}. Creating its channel…`,
-  });
+  declareIncident(services.deps, actor, { ...input, originChannelId: command.channel_id, responseUrl: command.response_url });
 }

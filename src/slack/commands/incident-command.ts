@@ -1,10 +1,11 @@
 import type { App } from '@slack/bolt';
-import { parseIncidentCommand } from '../../domain/command-parser.js';
+import { parseIncidentCommand, type IncidentCommand } from '../../domain/command-parser.js';
 import type { Actor } from '../../domain/model.js';
 import type { SlackServices } from '../services.js';
+import { yieldToPendingRequests } from '../yield.js';
 import { fromSlackText } from '../text.js';
 import { handleChange } from './change-commands.js';
-import { handleDeclare, handleDeclareForm } from './declare-command.js';
+import { declaringReply, handleDeclare, handleDeclareForm } from './declare-command.js';
 import { handleRead } from './read-commands.js';
 
 /**
@@ -13,14 +14,24 @@ import { handleRead } from './read-commands.js';
  */
 export function registerIncidentCommand(app: App, services: SlackServices): void {
   app.command('/incident', async ({ command, ack, respond }) => {
-    await ack();
+    let parsed: IncidentCommand;
+    try {
+      parsed = parseIncidentCommand(fromSlackText(command.text));
+    } catch (error) {
+      // Acknowledge before anything else; the refusal is answered by the app's error handler.
+      await ack();
+      throw error;
+    }
+    // A declaration is answered in the acknowledgement itself; its channel follows from the outbox.
+    await ack(parsed.kind === 'declare' ? declaringReply(parsed) : undefined);
+    // Let other requests that are waiting be acknowledged before this one's work.
+    await yieldToPendingRequests();
     const actor: Actor = { type: 'slack', userId: command.user_id, teamId: command.team_id };
-    const parsed = parseIncidentCommand(fromSlackText(command.text));
     switch (parsed.kind) {
       case 'declare-form':
         return handleDeclareForm(services, command);
       case 'declare':
-        return handleDeclare(services, actor, command, respond, parsed);
+        return handleDeclare(services, actor, command, parsed);
       case 'role':
       case 'severity':
       case 'status':

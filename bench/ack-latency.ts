@@ -1,0 +1,64 @@
+/**
+ * Ack latency of `/incident declare` sent as signed HTTP, the bot next to a
+ * bare Bolt app in the same run; and, for the bot, the time from sending the
+ * command to a fully set-up incident (channel created, header pinned).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { postSigned, slashCommandBody } from '../test/support/signed-requests.js';
+import type { SlackStandIn } from '../test/support/slack-stand-in.js';
+import { median, percentile } from './stats.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface Target {
+  readonly url: string;
+  readonly child: ChildProcess;
+}
+
+export async function startTarget(mode: 'bot' | 'bare', slackApiUrl: string): Promise<Target> {
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'bench/target.ts'), mode, slackApiUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${mode} exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/slack/events`, child };
+}
+
+let sequence = 0;
+
+/** Sends one declare; resolves with the ack latency in ms and the title's tag. */
+async function declareOnce(target: Target, slack: SlackStandIn): Promise<{ ackMs: number; tag: string; sentAt: number }> {
+  const tag = `b${++sequence}`;
+  const body = slashCommandBody({ text: `declare sev2 Bench ${tag}`, responseUrl: slack.responseUrl(tag) });
+  const sentAt = performance.now();
+  const res = await postSigned(target.url, body, 'application/x-www-form-urlencoded');
+  const ackMs = performance.now() - sentAt;
+  if (res.status !== 200) throw new Error(`ack ${res.status}`);
+  return { ackMs, tag, sentAt };
+}
+
+export async function measureAcks(target: Target, slack: SlackStandIn, concurrency: number, rounds: number) {
+  const samples: { ackMs: number; tag: string; sentAt: number }[] = [];
+  for (let r = 0; r < rounds; r++) {
+    samples.push(...(await Promise.all(Array.from({ length: concurrency }, () => declareOnce(target, slack)))));
+  }
+  return samples;
+}
+
+export function summarize(values: readonly number[]) {
+  return { n: values.length, p50: median(values), p99: percentile(values, 99) };
+}
+
+/**
+ * Set-up time of each sample: from the command's send to the stand-in's
+ * pins.add of that incident's header (the last step of a set-up that matters
+ * to a responder). Waits for all of them.
+ */
+export async function setupTimes(slack: SlackStandIn, samples: readonly { tag: string; sentAt: number }[], pinnedAt: Map<string, number>): Promise<number[]> {
+  const deadline = performance.now() + 60_000;
+  while (samples.some((s) => !pinnedAt.has(s.tag)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return samples.map((s) => (pinnedAt.get(s.tag) ?? Number.NaN) - s.sentAt);
+}

@@ -1,0 +1,80 @@
+/**
+ * `npm run bench`: every figure as a ratio against a baseline measured in the
+ * same run. See BENCHMARKS.md for the targets and the last figures.
+ */
+import { SlackStandIn } from '../test/support/slack-stand-in.js';
+import { measureAcks, setupTimes, startTarget, summarize } from './ack-latency.js';
+import { ms } from './stats.js';
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+async function ackBenchmarks(): Promise<void> {
+  const slack = new SlackStandIn();
+  await slack.start();
+  // Set-up is done when the header is pinned: note when the stand-in pins each incident's header.
+  const pinnedAt = new Map<string, number>();
+  slack.onCall = (call) => {
+    if (call.method !== 'pins.add' || call.response.ok !== true) return;
+    const name = slack.channels.get(String(call.params.channel))?.name ?? '';
+    const tag = /-bench-(b\d+)$/.exec(name)?.[1];
+    if (tag) pinnedAt.set(tag, performance.now());
+  };
+  const bare = await startTarget('bare', slack.apiUrl);
+  const bot = await startTarget('bot', slack.apiUrl);
+  try {
+    // Warm both (JIT, connections, SQLite pages) before measuring.
+    await measureAcks(bare, slack, 10, 5);
+    await measureAcks(bot, slack, 10, 5);
+
+    out('## /incident declare: ack latency (signed HTTP, loopback)');
+    out();
+    out('| concurrency | requests | bare Bolt p50 | bare Bolt p99 | bot p50 | bot p99 | p99 ratio (target ≤ 1.25) |');
+    out('|---|---|---|---|---|---|---|');
+    let setupSamples: { tag: string; sentAt: number }[] = [];
+    for (const [concurrency, rounds] of [[1, 300], [50, 12]] as const) {
+      // Interleave the two apps round by round so drift in the machine hits both alike.
+      const bareAcks: number[] = [];
+      const botAcks: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        bareAcks.push(...(await measureAcks(bare, slack, concurrency, 1)).map((s) => s.ackMs));
+        const botSamples = await measureAcks(bot, slack, concurrency, 1);
+        botAcks.push(...botSamples.map((s) => s.ackMs));
+        // Each burst is measured on its own: wait until the bot has set up every
+        // incident of this burst before the next one (a burst of 50 at once, not
+        // a sustained 50 at every moment).
+        if (concurrency === 50) {
+          setupSamples.push(...botSamples);
+          await setupTimes(slack, botSamples, pinnedAt);
+        }
+      }
+      const b = summarize(bareAcks);
+      const a = summarize(botAcks);
+      out(`| ${concurrency} | ${a.n} each | ${ms(b.p50)} | ${ms(b.p99)} | ${ms(a.p50)} | ${ms(a.p99)} | ${(a.p99 / b.p99).toFixed(2)}× |`);
+    }
+    const setups = summarize(await setupTimes(slack, setupSamples, pinnedAt));
+    out();
+    out('## Time to a fully set-up incident at 50 concurrent declarations');
+    out();
+    out('From sending the command to the header pinned in the new channel (channel created, purpose, declarer invited, header posted and pinned).');
+    out();
+    out('| incidents | p50 | p99 | target p99 |');
+    out('|---|---|---|---|');
+    out(`| ${setups.n} | ${ms(setups.p50)} | ${ms(setups.p99)} | < 150 ms |`);
+    setupSamples = [];
+  } finally {
+    bare.child.kill();
+    bot.child.kill();
+    await slack.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  out(`# Benchmarks, ${new Date().toISOString()}, Node ${process.version}`);
+  out();
+  await ackBenchmarks();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+/**
+ * A process under benchmark: `bot` is the real incident bot (createBot), `bare`
+ * is a Bolt app that only acknowledges /incident, as Bolt ships. Each prints
+ * its port as a JSON line on stdout and serves until killed.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import bolt from '@slack/bolt';
+import { pino } from 'pino';
+import { createBot } from '../src/bot.js';
+import { loadConfig } from '../src/config.js';
+import { BOT_TOKEN } from '../test/support/slack-stand-in.js';
+import { SIGNING_SECRET } from '../test/support/signed-requests.js';
+
+const [mode, slackApiUrl] = process.argv.slice(2);
+
+async function main(): Promise<void> {
+  if (mode === 'bare') {
+    const app = new bolt.App({ token: BOT_TOKEN, signingSecret: SIGNING_SECRET, clientOptions: { slackApiUrl }, logLevel: bolt.LogLevel.ERROR });
+    app.command('/incident', async ({ ack }) => {
+      await ack();
+    });
+    const server = (await app.start(0)) as unknown as { address(): { port: number } };
+    process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'incident-bench-'));
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slackApiUrl,
+    DATABASE_URL: join(dir, 'incidents.db'),
+    INCIDENT_ANNOUNCE_CHANNEL: 'C0ANNOUNCE',
+    PORT: '0',
+  });
+  const bot = createBot(config, { logger: pino({ level: 'silent' }), host: '127.0.0.1' });
+  const port = await bot.start();
+  process.stdout.write(`${JSON.stringify({ port })}\n`);
+}
+
+process.on('SIGINT', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

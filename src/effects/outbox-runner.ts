@@ -1,0 +1,102 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { OutboxStore } from '../db/outbox.repo.js';
+import type { Clock } from '../domain/ports.js';
+import type { OutboxThreadData } from './outbox-thread.js';
+import type { OutboxWorker } from './outbox-worker.js';
+
+/** Runs outbox jobs, in this thread or another; the listeners only kick it. */
+export interface OutboxRunner {
+  /** Resolves once jobs are being taken. */
+  start(): Promise<void>;
+  /** Work was queued: look for it now rather than at the next poll. */
+  kick(): void;
+  /** Resolves once nothing is due and nothing is running (tests, demo, shutdown). */
+  idle(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+  /** Stops at once, jobs mid-run, as a crash would: their leases are left to run out. */
+  terminate(): Promise<void>;
+}
+
+/** Same-thread runner: used where a test drives time with a simulated clock. */
+export function inlineOutbox(worker: OutboxWorker): OutboxRunner {
+  return {
+    start: async () => worker.start(),
+    kick: () => worker.kick(),
+    idle: (timeoutMs) => worker.idle(timeoutMs),
+    stop: () => worker.stop(),
+    terminate: async () => worker.halt(),
+  };
+}
+
+/** Waits, reading the shared database, until no job is due or running. */
+async function waitUntilIdle(store: OutboxStore, clock: Clock, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { due, running } = store.activity(clock.now());
+    if (due === 0 && running === 0) return;
+    if (Date.now() > deadline) throw new Error(`outbox still busy after ${timeoutMs} ms (${due} due, ${running} running)`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** The runner used by `npm start`: the outbox worker on a thread of its own. */
+export function threadedOutbox(data: OutboxThreadData, store: OutboxStore, clock: Clock, logger: Logger): OutboxRunner {
+  let thread: Worker | undefined;
+  let kickPending = false;
+  // The thread's module is TypeScript: load it through tsx's API, whatever
+  // started this process (tsx, vitest), with a two-line CommonJS bootstrap.
+  // (The path is the `import` target of tsx's "./esm/api" export.)
+  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsxApi = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./outbox-thread.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`;
+  return {
+    async start() {
+      const t = new Worker(bootstrap, { eval: true, workerData: data });
+      thread = t;
+      t.on('error', (error) => logger.error({ err: error }, 'outbox thread failed'));
+      await new Promise<void>((resolve, reject) => {
+        t.once('message', () => resolve());
+        t.once('error', reject);
+      });
+      t.unref();
+    },
+    kick() {
+      if (!thread || kickPending) return;
+      kickPending = true;
+      // After the current transaction has committed, once per tick however many jobs were queued.
+      setImmediate(() => {
+        kickPending = false;
+        thread?.postMessage('kick');
+      });
+    },
+    idle: (timeoutMs = 10_000) => waitUntilIdle(store, clock, timeoutMs),
+    async stop() {
+      const t = thread;
+      if (!t) return;
+      thread = undefined;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 15_000);
+        t.once('message', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        t.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        t.postMessage('stop');
+      });
+      await t.terminate();
+    },
+    async terminate() {
+      const t = thread;
+      thread = undefined;
+      await t?.terminate();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Store } from '../db/repositories.js';
+import type { Clock } from '../domain/ports.js';
+import type { SlackGateway } from '../slack/gateway.js';
+import type { EffectContext } from './context.js';
+import { DEFAULT_OUTBOX_OPTIONS, OutboxWorker, type JobHandler, type OutboxWorkerOptions } from './outbox-worker.js';
+import { inviteToIncident, postNotice } from './post-notice.js';
+import { reconcileTimeline } from './reconcile-timeline.js';
+import { reportFailure } from './report-failure.js';
+import { setupIncident } from './setup-incident.js';
+import { syncIncident } from './sync-incident.js';
+
+export interface OutboxParts {
+  readonly config: Config;
+  readonly store: Store;
+  readonly slack: SlackGateway;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly botUserId: () => string;
+  readonly options?: Partial<OutboxWorkerOptions>;
+}
+
+/** The outbox worker with every job kind's handler, for whichever thread runs it. */
+export function createOutboxWorker(parts: OutboxParts): OutboxWorker {
+  const ctx: EffectContext = {
+    store: parts.store,
+    slack: parts.slack,
+    logger: parts.logger,
+    clock: parts.clock,
+    announceChannel: parts.config.incidents.announceChannel,
+    timelineEmoji: parts.config.incidents.timelineEmoji,
+    botUserId: parts.botUserId,
+  };
+  const handlers: Record<string, JobHandler> = {
+    'incident.setup': (job) => setupIncident(ctx, job as never),
+    'incident.sync': (job) => syncIncident(ctx, job),
+    'slack.post': (job) => postNotice(ctx, job as never),
+    'slack.invite': (job) => inviteToIncident(ctx, job as never),
+    'timeline.reconcile': (job) => reconcileTimeline(ctx, job as never),
+  };
+  return new OutboxWorker(
+    parts.store.outbox,
+    handlers,
+    (job, error) => reportFailure(ctx, job, error),
+    parts.clock,
+    parts.logger.child({ component: 'outbox' }),
+    { ...DEFAULT_OUTBOX_OPTIONS, ...parts.options },
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * The outbox worker in a thread of its own. Slack calls cost about a
+ * millisecond of CPU each in the Web API client; run beside the listeners,
+ * fifty declarations' set-ups would delay the next acknowledgements. Here
+ * they use the second core, with their own database connection (WAL lets both
+ * threads work at once; claims keep them from doing a job twice).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Config } from '../config.js';
+import { openDatabase } from '../db/client.js';
+import { createRepositories } from '../db/repositories.js';
+import { systemClock } from '../domain/ports.js';
+import { createLogger } from '../logger.js';
+import { createGateway } from '../slack/web-client.js';
+import { createOutboxWorker } from './outbox-setup.js';
+import type { OutboxWorkerOptions } from './outbox-worker.js';
+
+export interface OutboxThreadData {
+  readonly config: Config;
+  readonly botUserId: string;
+  readonly slackTimeoutMs: number;
+  readonly options: Partial<OutboxWorkerOptions>;
+}
+
+const data = workerData as OutboxThreadData;
+const logger = createLogger(data.config.log.level).child({ thread: 'outbox' });
+const db = openDatabase(data.config.database.url);
+const worker = createOutboxWorker({
+  config: data.config,
+  store: createRepositories(db),
+  slack: createGateway(data.config, logger, data.slackTimeoutMs),
+  logger,
+  clock: systemClock,
+  botUserId: () => data.botUserId,
+  options: data.options,
+});
+worker.start();
+parentPort!.postMessage('ready');
+
+parentPort!.on('message', (message: 'kick' | 'stop') => {
+  if (message === 'kick') worker.kick();
+  if (message === 'stop') {
+    void worker.stop().then(() => {
+      db.$client.close();
+      parentPort!.postMessage('stopped');
+    });
+  }
+});
