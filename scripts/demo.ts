@@ -3,6 +3,7 @@
  * the built-in Slack stand-in, through a scripted incident. No Slack
  * workspace and no configuration needed. Prints what the bot did.
  */
+import { FixedClock } from '../test/support/fixed-clock.js';
 import { Harness } from '../test/support/harness.js';
 import { USERS } from '../test/support/slack-stand-in.js';
 import { describeCall, readable } from './transcript.js';
@@ -11,7 +12,9 @@ const name = (id: string) => USERS[id]?.name ?? id;
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  const h = await Harness.start({ env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' } });
+  // A simulated clock, moved a few minutes at each step, so durations and the timeline read like a real incident.
+  const clock = new FixedClock(new Date(Math.floor(Date.now() / 60_000) * 60_000));
+  const h = await Harness.start({ env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }, bot: { clock } });
   let seen = 0;
   const showBot = () => {
     for (const call of h.slack.calls.slice(seen)) for (const line of describeCall(h.slack, call)) out(`   🤖 ${line}`);
@@ -19,6 +22,7 @@ async function main(): Promise<void> {
   };
 
   async function say(userId: string, text: string, channelId?: string): Promise<void> {
+    clock.advance(3 * 60_000);
     const where = channelId ? `#${h.slack.channels.get(channelId)?.name}` : '#general';
     out(`\n👤 @${name(userId)} in ${where}: /incident ${text}`);
     const { replies } = await h.run(text, { userId, channelId });
@@ -27,7 +31,8 @@ async function main(): Promise<void> {
   }
 
   async function pin(channelId: string, userId: string, author: string, text: string): Promise<void> {
-    const message = h.slack.userPosts(channelId, author, text);
+    clock.advance(2 * 60_000);
+    const message = h.slack.userPosts(channelId, author, text, undefined, clock.now());
     out(`\n💬 @${name(author)} in #${h.slack.channels.get(channelId)?.name}: ${text}`);
     h.slack.react(channelId, message.ts, userId, 'pushpin');
     out(`👤 @${name(userId)} reacts with :pushpin:`);
@@ -51,9 +56,19 @@ async function main(): Promise<void> {
   await say('U0ALICE', 'timeline', channel);
   await say('U0DAN', 'list');
   await say('U0DAN', 'role boss <@U0DAN|dan>', channel);
+  await say('U0ALICE', 'action Add a timeout to the payment client <@U0BOB|bob> due in 1w', channel);
+  await say('U0ALICE', 'action Canary stage for checkout deploys due next monday', channel);
+  await say('U0CAROL', 'action Alert on checkout 5xx above 1% due 2026-01-01', channel);
+  await say('U0ALICE', 'resolve Rolled back deploy 4812; checkout healthy for 20 minutes', channel);
+
+  const draft = h.bot.store.postmortems.get(1)?.markdown ?? '';
+  out('\n📝 The postmortem draft the bot wrote (first lines; `npm run postmortem -- 1` prints it all from a real database):');
+  for (const line of draft.split('\n').slice(0, 40)) out(`   ${readable(h.slack, line.replace(/!\[\]\(@(\w+)\)/g, '<@$1>'))}`);
+  out('   …');
 
   out('\nThat is the product: one command gave a numbered incident, its channel, roles, a pinned header');
-  out('kept up to date, announcements, and a timeline that recorded itself. Run `npm test` for the proof.');
+  out('kept up to date, announcements, a timeline that recorded itself, tracked follow-ups and a');
+  out('blameless postmortem draft. Run `npm test` for the proof.');
   await h.stop();
 }
 

@@ -70,6 +70,12 @@ export function describeCall(slack: SlackStandIn, call: RecordedCall): string[] 
       return [`(only @${USERS[String(p.user)]?.name} sees, in ${channelName(slack, p.channel)}) ${readable(slack, String(p.text))}`];
     case 'views.open':
       return ['opened the declare form'];
+    case 'conversations.canvases.create':
+      return [`published the postmortem draft as the canvas of ${channelName(slack, p.channel_id)}${failed}`];
+    case 'canvases.edit':
+      return [`replaced the postmortem canvas with a new version${failed}`];
+    case 'files.completeUploadExternal':
+      return [`uploaded the postmortem draft as a Markdown file to ${channelName(slack, p.channel_id)}${failed}`];
     default:
       return [];
   }

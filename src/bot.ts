@@ -86,7 +86,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     runner?.kick();
   };
 
-  const deps: Deps = { repos: store, clock };
+  const deps: Deps = { repos: store, clock, timeZone: config.timeZone };
   const slackApp = createSlackApp(config, { deps, slack, logger, timelineEmoji: config.incidents.timelineEmoji }, identityPromise, clientOptions, logger);
 
   const routes: Route[] = [{ method: 'GET', path: '/healthz', handler: healthHandler(health) }];

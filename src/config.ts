@@ -3,6 +3,15 @@ import { z } from 'zod';
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const EnvSchema = z
   .object({
     SLACK_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string({ error: 'is required' }).startsWith('xoxb-', 'must be a bot token (xoxb-...)')),
@@ -19,6 +28,8 @@ const EnvSchema = z
       (v) => (typeof v === 'string' ? v.trim().replace(/^:|:$/g, '') : v),
       z.preprocess(emptyToUndefined, z.string().regex(/^[a-z0-9_+'-]+$/, 'must be an emoji name like pushpin').default('pushpin')),
     ),
+    DIGEST_TIMEZONE: z.preprocess(emptyToUndefined, z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/Paris').optional()),
+    TZ: z.preprocess(emptyToUndefined, z.string().optional()),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -45,6 +56,8 @@ export interface Config {
   readonly http: { readonly port: number };
   readonly database: { readonly url: string };
   readonly incidents: { readonly announceChannel: string | undefined; readonly timelineEmoji: string };
+  /** The team's calendar: due dates and digest times are read in this IANA zone. */
+  readonly timeZone: string;
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
 
@@ -73,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http: Object.freeze({ port: e.PORT }),
     database: Object.freeze({ url: e.DATABASE_URL }),
     incidents: Object.freeze({ announceChannel: e.INCIDENT_ANNOUNCE_CHANNEL, timelineEmoji: e.TIMELINE_EMOJI }),
+    timeZone: e.DIGEST_TIMEZONE ?? (e.TZ && isTimeZone(e.TZ) ? e.TZ : 'UTC'),
     log: Object.freeze({ level: e.LOG_LEVEL }),
   });
 }

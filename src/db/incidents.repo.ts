@@ -17,6 +17,8 @@ function toIncident(row: Row): Incident {
     declaredBy: row.declaredBy,
     declaredAt: row.declaredAt,
     resolvedAt: row.resolvedAt,
+    acknowledgedAt: row.acknowledgedAt,
+    resolveSummary: row.resolveSummary,
     channelId: row.channelId,
     channelName: row.channelName,
     headerTs: row.headerTs,
@@ -94,6 +96,25 @@ export function incidentsRepo(db: Db) {
     },
     changeStatus(id: number, from: Status, to: Status, now: Date): boolean {
       return setStatus.run({ id, from, to, now: now.getTime() }).changes === 1;
+    },
+    markResolved(id: number, now: Date, summary: string | null): boolean {
+      const result = db
+        .update(incidents)
+        .set({ status: 'resolved', resolvedAt: now, resolveSummary: summary, updatedAt: now })
+        .where(and(eq(incidents.id, id), ne(incidents.status, 'resolved')))
+        .run();
+      return result.changes === 1;
+    },
+    reopen(id: number, now: Date): boolean {
+      const result = db
+        .update(incidents)
+        .set({ status: 'investigating', resolvedAt: null, updatedAt: now })
+        .where(and(eq(incidents.id, id), eq(incidents.status, 'resolved')))
+        .run();
+      return result.changes === 1;
+    },
+    recordAcknowledged(id: number, at: Date): boolean {
+      return db.update(incidents).set({ acknowledgedAt: at }).where(and(eq(incidents.id, id), isNull(incidents.acknowledgedAt))).run().changes === 1;
     },
     setupProgress(id: number): SetupProgress | undefined {
       return byId.get({ id });

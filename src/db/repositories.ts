@@ -1,6 +1,8 @@
 import type { Repositories } from '../domain/ports.js';
 import type { Db } from './client.js';
+import { actionsRepo } from './actions.repo.js';
 import { eventLog } from './events.repo.js';
+import { postmortemsRepo } from './postmortems.repo.js';
 import { incidentsRepo } from './incidents.repo.js';
 import { outboxRepo } from './outbox.repo.js';
 import { rolesRepo } from './roles.repo.js';
@@ -14,6 +16,8 @@ export function createRepositories(db: Db) {
     incidents: incidentsRepo(db),
     roles: rolesRepo(db),
     timeline: timelineRepo(db),
+    actions: actionsRepo(db),
+    postmortems: postmortemsRepo(db),
     outbox: outboxRepo(db),
     events: eventLog(db),
     // better-sqlite3's own transaction nests with savepoints, which drizzle's does not.

@@ -5,7 +5,7 @@ import { ROLES } from '../domain/model.js';
 import type { Db } from './client.js';
 import { roleAssignments } from './schema.js';
 
-export function rolesRepo(db: Db): RoleRepo & { history(incidentId: number): (typeof roleAssignments.$inferSelect)[] } {
+export function rolesRepo(db: Db): RoleRepo {
   const currentRows = db
     .select()
     .from(roleAssignments)
@@ -29,7 +29,12 @@ export function rolesRepo(db: Db): RoleRepo & { history(incidentId: number): (ty
       return previous?.userId;
     },
     history(incidentId: number) {
-      return db.select().from(roleAssignments).where(eq(roleAssignments.incidentId, incidentId)).all();
+      return db
+        .select({ role: roleAssignments.role, userId: roleAssignments.userId, assignedAt: roleAssignments.assignedAt, endedAt: roleAssignments.endedAt })
+        .from(roleAssignments)
+        .where(eq(roleAssignments.incidentId, incidentId))
+        .orderBy(roleAssignments.id)
+        .all();
     },
   };
 }

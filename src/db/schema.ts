@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { ROLES, SEVERITIES, STATUSES, TIMELINE_KINDS } from '../domain/model.js';
+import { ACTION_STATUSES, ROLES, SEVERITIES, STATUSES, TIMELINE_KINDS } from '../domain/model.js';
 import { OUTBOX_STATUSES } from '../domain/ports.js';
 
 const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -22,6 +22,8 @@ export const incidents = sqliteTable(
     declaredBy: text('declared_by').notNull(),
     declaredAt: ms('declared_at').notNull(),
     resolvedAt: ms('resolved_at'),
+    acknowledgedAt: ms('acknowledged_at'),
+    resolveSummary: text('resolve_summary'),
     originChannelId: text('origin_channel_id'),
     channelId: text('channel_id'),
     channelName: text('channel_name'),
@@ -108,3 +110,38 @@ export const outbox = sqliteTable(
     index('outbox_incident_idx').on(t.incidentId, t.status),
   ],
 );
+
+/** Follow-ups, numbered within their incident. The digest reads open items by due date. */
+export const actionItems = sqliteTable(
+  'action_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    number: integer('number').notNull(),
+    text: text('text').notNull(),
+    ownerId: text('owner_id').notNull(),
+    dueDate: text('due_date').notNull(),
+    status: text('status', { enum: ACTION_STATUSES }).notNull().default('open'),
+    dropReason: text('drop_reason'),
+    createdBy: text('created_by').notNull(),
+    createdAt: ms('created_at').notNull(),
+    closedBy: text('closed_by'),
+    closedAt: ms('closed_at'),
+  },
+  (t) => [
+    uniqueIndex('action_items_number_unique').on(t.incidentId, t.number),
+    index('action_items_status_due_idx').on(t.status, t.dueDate),
+    index('action_items_owner_idx').on(t.ownerId, t.status),
+  ],
+);
+
+/** The postmortem draft of an incident, as last rendered, and where it was published. */
+export const postmortems = sqliteTable('postmortems', {
+  incidentId: integer('incident_id').primaryKey().references(() => incidents.id),
+  markdown: text('markdown').notNull(),
+  version: integer('version').notNull().default(1),
+  renderedAt: ms('rendered_at').notNull(),
+  canvasId: text('canvas_id'),
+  fileId: text('file_id'),
+  publishedVersion: integer('published_version'),
+});

@@ -18,6 +18,13 @@ export type IncidentCommand =
   | { readonly kind: 'note'; readonly text: string }
   | { readonly kind: 'timeline' }
   | { readonly kind: 'list' }
+  | { readonly kind: 'resolve'; readonly summary: string }
+  | { readonly kind: 'reopen' }
+  | { readonly kind: 'action'; readonly raw: string }
+  | { readonly kind: 'actions' }
+  | { readonly kind: 'done'; readonly number: string | undefined }
+  | { readonly kind: 'drop'; readonly number: string | undefined; readonly reason: string }
+  | { readonly kind: 'postmortem' }
   | { readonly kind: 'help' };
 
 export const MAX_TITLE_LENGTH = 150;
@@ -127,9 +134,22 @@ export function parseIncidentCommand(text: string): IncidentCommand {
     }
     case 'note':
       return { kind: 'note', text: requireText(rest, 'The note', USAGE.note) };
+    case 'resolve':
+      if (rest.length > MAX_TEXT_LENGTH) invalid(`The summary is ${rest.length} characters; keep it under ${MAX_TEXT_LENGTH}.`, USAGE.resolve);
+      return { kind: 'resolve', summary: rest };
+    case 'action':
+      return { kind: 'action', raw: requireText(rest, 'The action', USAGE.action) };
+    case 'done':
+      if (restWords.length > 1) invalid('Give one item number.', USAGE.done);
+      return { kind: 'done', number: restWords[0] };
+    case 'drop':
+      return { kind: 'drop', number: restWords[0], reason: rest.slice((restWords[0] ?? '').length).trim() };
     case 'roles':
     case 'timeline':
     case 'list':
+    case 'reopen':
+    case 'actions':
+    case 'postmortem':
     case 'help':
       if (rest) invalid(`\`${sub}\` takes nothing after it.`, USAGE[sub]);
       return { kind: sub };

@@ -37,8 +37,36 @@ export const TIMELINE_KINDS = [
   'pinned_message',
   'resolved',
   'reopened',
+  'action_added',
+  'action_done',
+  'action_dropped',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+export const ACTION_STATUSES = ['open', 'done', 'dropped'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+/** A follow-up: INC-12 #3, owned by someone, due on a calendar day. */
+export interface ActionItem {
+  readonly id: number;
+  readonly incidentId: number;
+  /** Short number within its incident: the 3 of INC-12 #3. */
+  readonly number: number;
+  readonly text: string;
+  readonly ownerId: string;
+  /** A calendar day, `YYYY-MM-DD`, in the team's time zone. */
+  readonly dueDate: string;
+  readonly status: ActionStatus;
+  readonly dropReason: string | null;
+  readonly createdBy: string;
+  readonly createdAt: Date;
+  readonly closedBy: string | null;
+  readonly closedAt: Date | null;
+}
+
+export function actionRef(item: Pick<ActionItem, 'incidentId' | 'number'>): string {
+  return `${incidentRef(item.incidentId)} #${item.number}`;
+}
 
 export interface Incident {
   readonly id: number;
@@ -50,6 +78,9 @@ export interface Incident {
   readonly declaredBy: string;
   readonly declaredAt: Date;
   readonly resolvedAt: Date | null;
+  /** First acknowledgement of a page (PagerDuty); time to acknowledge is measured to it. */
+  readonly acknowledgedAt: Date | null;
+  readonly resolveSummary: string | null;
   readonly channelId: string | null;
   readonly channelName: string | null;
   readonly headerTs: string | null;

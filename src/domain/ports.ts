@@ -5,6 +5,7 @@
  * and its outbox rows are written in one synchronous transaction.
  */
 import type {
+  ActionItem,
   ActiveStatus,
   Incident,
   Role,
@@ -39,10 +40,48 @@ export interface IncidentRepo {
   /** Conditional update: false when the severity was no longer `from` (someone else won). */
   changeSeverity(id: number, from: Severity, to: Severity, now: Date): boolean;
   changeStatus(id: number, from: Status, to: Status, now: Date): boolean;
+  /** Conditional on the incident not being resolved already. */
+  markResolved(id: number, now: Date, summary: string | null): boolean;
+  /** Conditional on the incident being resolved. */
+  reopen(id: number, now: Date): boolean;
+}
+
+export interface NewActionItem {
+  readonly incidentId: number;
+  readonly text: string;
+  readonly ownerId: string;
+  readonly dueDate: string;
+  readonly createdBy: string;
+  readonly createdAt: Date;
+}
+
+export interface ActionItemRepo {
+  /** Adds an item with the next number of its incident. */
+  add(item: NewActionItem): ActionItem;
+  get(incidentId: number, number: number): ActionItem | undefined;
+  listForIncident(incidentId: number): ActionItem[];
+  listOpenForOwner(ownerId: string): ActionItem[];
+  /** Conditional on the item being open: false when someone else closed it first. */
+  close(incidentId: number, number: number, status: 'done' | 'dropped', by: string, now: Date, reason: string | null): boolean;
+}
+
+export interface PostmortemRepo {
+  /** Stores a newly rendered draft; returns its version. */
+  saveDraft(incidentId: number, markdown: string, now: Date): number;
+  get(incidentId: number): { markdown: string; version: number; canvasId: string | null; fileId: string | null } | undefined;
+}
+
+export interface RoleTerm {
+  readonly role: Role;
+  readonly userId: string;
+  readonly assignedAt: Date;
+  readonly endedAt: Date | null;
 }
 
 export interface RoleRepo {
   current(incidentId: number): RoleHolder[];
+  /** Every term of every role, in order: who held what, and when. */
+  history(incidentId: number): RoleTerm[];
   /** Ends the current holder's term and starts `userId`'s; returns the previous holder. */
   assign(incidentId: number, role: Role, userId: string, by: string, now: Date): string | undefined;
 }
@@ -75,7 +114,9 @@ export type Notice =
       readonly message: string;
       readonly by: string;
     }
-  | { readonly type: 'role_assigned'; readonly role: Role; readonly from: string | null; readonly to: string; readonly by: string };
+  | { readonly type: 'role_assigned'; readonly role: Role; readonly from: string | null; readonly to: string; readonly by: string }
+  | { readonly type: 'resolved'; readonly by: string; readonly summary: string | null }
+  | { readonly type: 'reopened'; readonly by: string };
 
 export type OutboxJob =
   /** Create the channel, invite the declarer, post and pin the header, set topic and purpose. */
@@ -89,7 +130,9 @@ export type OutboxJob =
       readonly kind: 'slack.post';
       readonly incidentId: number;
       readonly payload: { readonly target: 'incident' | 'announce'; readonly notice: Notice };
-    };
+    }
+  /** Publish the stored postmortem draft: a channel canvas, or a Markdown file where canvases are off. */
+  | { readonly kind: 'postmortem.publish'; readonly incidentId: number; readonly payload: { readonly version: number } };
 
 export type OutboxKind = OutboxJob['kind'];
 export const OUTBOX_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
@@ -107,6 +150,8 @@ export interface Repositories {
   readonly incidents: IncidentRepo;
   readonly roles: RoleRepo;
   readonly timeline: TimelineRepo;
+  readonly actions: ActionItemRepo;
+  readonly postmortems: PostmortemRepo;
   readonly outbox: OutboxRepo;
   readonly events: EventLog;
   /** Runs `fn` in one database transaction; throwing rolls everything back. */
@@ -126,4 +171,6 @@ export interface SourceMessage {
 export interface Deps {
   readonly repos: Repositories;
   readonly clock: Clock;
+  /** The team's time zone (IANA name): due dates are days on its calendar. */
+  readonly timeZone: string;
 }

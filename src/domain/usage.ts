@@ -11,6 +11,13 @@ export const USAGE = {
   note: '`/incident note <text>`',
   timeline: '`/incident timeline`',
   list: '`/incident list`',
+  resolve: '`/incident resolve [summary]`',
+  reopen: '`/incident reopen`',
+  action: '`/incident action <text> [@owner] [due <YYYY-MM-DD | tomorrow | in 3d | in 2w | next monday>]`',
+  actions: '`/incident actions`',
+  done: '`/incident done <item number>`',
+  drop: '`/incident drop <item number> <reason>`',
+  postmortem: '`/incident postmortem`',
   help: '`/incident help`',
 } as const;
 
@@ -24,6 +31,12 @@ export const INCIDENT_CHANNEL_COMMANDS: readonly CommandName[] = [
   'status',
   'note',
   'timeline',
+  'resolve',
+  'reopen',
+  'action',
+  'done',
+  'drop',
+  'postmortem',
 ];
 
 export const HELP_LINES: readonly string[] = [
@@ -35,5 +48,12 @@ export const HELP_LINES: readonly string[] = [
   `${USAGE.note}: add an entry to the timeline`,
   `${USAGE.timeline}: show the timeline so far`,
   `${USAGE.list}: open incidents`,
+  `${USAGE.resolve}: resolve; posts the duration and drafts the blameless postmortem`,
+  `${USAGE.reopen}: back to investigating`,
+  `${USAGE.action}: track a follow-up (owner defaults to you, due date to 14 days)`,
+  `${USAGE.actions}: this incident's follow-ups (anywhere else: your own open ones)`,
+  `${USAGE.done}: mark a follow-up done`,
+  `${USAGE.drop}: drop a follow-up, saying why`,
+  `${USAGE.postmortem}: publish the postmortem draft again, rewritten from what is recorded now`,
   `${USAGE.help}: this help`,
 ];

@@ -9,6 +9,7 @@ export interface EffectContext {
   readonly slack: SlackGateway;
   readonly logger: Logger;
   readonly clock: Clock;
+  readonly timeZone: string;
   readonly announceChannel: string | undefined;
   readonly timelineEmoji: string;
   /** The bot's own user id, learnt from auth.test at start. */

@@ -6,6 +6,7 @@ import type { SlackGateway } from '../slack/gateway.js';
 import type { EffectContext } from './context.js';
 import { DEFAULT_OUTBOX_OPTIONS, OutboxWorker, type JobHandler, type OutboxWorkerOptions } from './outbox-worker.js';
 import { inviteToIncident, postNotice } from './post-notice.js';
+import { publishPostmortem } from './publish-postmortem.js';
 import { reconcileTimeline } from './reconcile-timeline.js';
 import { reportFailure } from './report-failure.js';
 import { setupIncident } from './setup-incident.js';
@@ -28,6 +29,7 @@ export function createOutboxWorker(parts: OutboxParts): OutboxWorker {
     slack: parts.slack,
     logger: parts.logger,
     clock: parts.clock,
+    timeZone: parts.config.timeZone,
     announceChannel: parts.config.incidents.announceChannel,
     timelineEmoji: parts.config.incidents.timelineEmoji,
     botUserId: parts.botUserId,
@@ -38,6 +40,7 @@ export function createOutboxWorker(parts: OutboxParts): OutboxWorker {
     'slack.post': (job) => postNotice(ctx, job as never),
     'slack.invite': (job) => inviteToIncident(ctx, job as never),
     'timeline.reconcile': (job) => reconcileTimeline(ctx, job as never),
+    'postmortem.publish': (job) => publishPostmortem(ctx, job as never),
   };
   return new OutboxWorker(
     parts.store.outbox,

@@ -10,6 +10,7 @@ const WHAT: Record<string, string> = {
   'slack.invite': 'invite people to the channel',
   'slack.post': 'post a message',
   'timeline.reconcile': 'put a reacted message on the timeline',
+  'postmortem.publish': 'publish the postmortem draft',
 };
 
 /**
@@ -22,7 +23,9 @@ export async function reportFailure(ctx: EffectContext, job: ClaimedJob, error: 
   if (!incident) return;
   const text =
     `:warning: Could not ${WHAT[job.kind] ?? job.kind} for ${incidentRef(incident.id)} (${describeFailure(error)}). ` +
-    'The incident itself is recorded; `/incident list` shows it.';
+    (job.kind === 'postmortem.publish'
+      ? `The draft is stored: \`/incident postmortem\` tries again, and \`npm run postmortem -- ${incident.id}\` prints it where the bot runs.`
+      : 'The incident itself is recorded; `/incident list` shows it.');
   if (incident.channelId && job.kind !== 'incident.setup') {
     await ctx.slack.post(incident.channelId, text);
     return;

@@ -3,6 +3,7 @@ import type { WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { slackLogger } from '../logger.js';
+import { registerButtons } from './actions/buttons.js';
 import { registerDeclareModal } from './actions/declare-modal-submitted.js';
 import { registerIncidentCommand } from './commands/incident-command.js';
 import { registerErrorReplies } from './error-replies.js';
@@ -61,6 +62,7 @@ export function createSlackApp(
   });
   registerIncidentCommand(app, services);
   registerDeclareModal(app, services);
+  registerButtons(app, services);
   registerReactionEvents(app, services);
   registerMessageChangeEvents(app, services);
   registerErrorReplies(app, services.slack, logger);

@@ -137,6 +137,24 @@ export class SlackGateway {
     return reactions.find((x) => x.name === emoji)?.count ?? 0;
   }
 
+  /** A channel canvas with Markdown content; its id. */
+  async createChannelCanvas(channel: string, title: string, markdown: string): Promise<string> {
+    const r = await this.client.conversations.canvases.create({ channel_id: channel, title, document_content: { type: 'markdown', markdown } });
+    return r.canvas_id ?? '';
+  }
+
+  async editCanvas(canvasId: string, markdown: string): Promise<void> {
+    await this.client.canvases.edit({ canvas_id: canvasId, changes: [{ operation: 'replace', document_content: { type: 'markdown', markdown } }] });
+  }
+
+  /** Uploads a Markdown file to the channel (files.getUploadURLExternal, upload, files.completeUploadExternal). */
+  async uploadMarkdown(channel: string, filename: string, title: string, content: string, comment: string): Promise<string> {
+    const r = (await this.client.files.uploadV2({ channel_id: channel, filename, title, content, initial_comment: comment })) as {
+      files?: { files?: { id?: string }[] }[];
+    };
+    return r.files?.[0]?.files?.[0]?.id ?? '';
+  }
+
   async openView(triggerId: string, view: unknown): Promise<void> {
     await this.client.views.open({ trigger_id: triggerId, view: view as never });
   }

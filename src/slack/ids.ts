@@ -10,6 +10,12 @@ export const BLOCK_IDS = {
   privacy: 'privacy',
 } as const;
 
+/** Buttons on messages: the header's Resolve, the listings' Done. */
+export const BUTTON_IDS = {
+  resolve: 'incident_resolve',
+  actionDone: 'action_item_done',
+} as const;
+
 export const ACTION_IDS = {
   title: 'title_input',
   severity: 'severity_select',

@@ -14,3 +14,11 @@ export function parseDeclareModalMetadata(raw: string | undefined): DeclareModal
     return { originChannelId: null };
   }
 }
+
+/** The value of a Done button: which item of which incident. */
+export const ActionItemButtonValue = z.object({ incidentId: z.number().int().positive(), number: z.number().int().positive() });
+export type ActionItemButtonValue = z.infer<typeof ActionItemButtonValue>;
+
+/** The value of the header's Resolve button. */
+export const IncidentButtonValue = z.object({ incidentId: z.number().int().positive() });
+export type IncidentButtonValue = z.infer<typeof IncidentButtonValue>;

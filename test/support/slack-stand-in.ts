@@ -38,6 +38,16 @@ export interface StandInChannel {
   members: Set<string>;
   messages: StandInMessage[];
   pins: Set<string>;
+  canvasId?: string;
+}
+
+export interface StandInFile {
+  id: string;
+  filename: string;
+  length: number;
+  content?: string;
+  title?: string;
+  channel?: string;
 }
 
 export interface RecordedCall {
@@ -85,6 +95,10 @@ export class SlackStandIn {
   readonly responses: RecordedResponse[] = [];
   readonly ephemerals: { channel: string; user: string; text: string }[] = [];
   readonly views: { trigger_id: string; view: Record<string, unknown> }[] = [];
+  readonly canvases = new Map<string, { channel: string; markdown: string; edits: number }>();
+  readonly files = new Map<string, StandInFile>();
+  /** False: the workspace's plan has no canvases (conversations.canvases.create refuses). */
+  canvasesEnabled = true;
   private readonly faults = new Map<string, { fault: Fault; times: number }>();
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
@@ -142,9 +156,10 @@ export class SlackStandIn {
   }
 
   /** A message from a person, as if typed in Slack. */
-  userPosts(channelId: string, user: string, text: string, threadTs?: string): StandInMessage {
+  userPosts(channelId: string, user: string, text: string, threadTs?: string, at?: Date): StandInMessage {
     const channel = this.requireChannel(channelId);
-    const message: StandInMessage = { ts: this.nextTs(), user, text, reactions: new Map(), ...(threadTs ? { thread_ts: threadTs } : {}) };
+    const ts = at ? `${Math.floor(at.getTime() / 1000)}.${String(++this.tsCounter).padStart(6, '0')}` : this.nextTs();
+    const message: StandInMessage = { ts, user, text, reactions: new Map(), ...(threadTs ? { thread_ts: threadTs } : {}) };
     channel.messages.push(message);
     return message;
   }
@@ -237,6 +252,12 @@ export class SlackStandIn {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const path = (req.url ?? '').split('?')[0]!;
+    if (path.startsWith('/upload/')) {
+      const file = this.files.get(decodeURIComponent(path.slice('/upload/'.length)));
+      if (!file) return send(res, 404, 'no such upload', 'text/plain');
+      file.content = uploadedContent(raw, req.headers['content-type'] ?? '');
+      return send(res, 200, `OK - ${file.content.length}`, 'text/plain');
+    }
     if (path.startsWith('/response/')) {
       this.responses.push({ id: decodeURIComponent(path.slice('/response/'.length)), body: JSON.parse(raw || '{}') });
       return send(res, 200, 'ok', 'text/plain');
@@ -432,6 +453,50 @@ export class SlackStandIn {
       if (!message) throw new SlackError('message_not_found');
       return { ok: true, type: 'message', channel: channel.id, message: this.messageJson(message, false) };
     },
+    'conversations.canvases.create': (p) => {
+      const channel = this.requireMember(p.channel_id);
+      if (!this.canvasesEnabled) throw new SlackError('team_tier_cannot_create_channel_canvases');
+      if (channel.canvasId) throw new SlackError('channel_canvas_already_exists');
+      const content = parseJson<{ type: string; markdown: string }>(p.document_content);
+      const id = `F0CANVAS${this.canvases.size + 1}`;
+      this.canvases.set(id, { channel: channel.id, markdown: content?.markdown ?? '', edits: 0 });
+      channel.canvasId = id;
+      return { ok: true, canvas_id: id };
+    },
+    'canvases.edit': (p) => {
+      const canvas = this.canvases.get(String(p.canvas_id ?? ''));
+      if (!canvas) throw new SlackError('canvas_not_found');
+      const changes = parseJson<{ operation: string; document_content?: { markdown: string } }[]>(p.changes) ?? [];
+      for (const change of changes) {
+        if (change.operation !== 'replace' || !change.document_content) throw new SlackError('invalid_arguments');
+        canvas.markdown = change.document_content.markdown;
+        canvas.edits += 1;
+      }
+      return { ok: true };
+    },
+    'files.getUploadURLExternal': (p) => {
+      const length = Number(p.length ?? 0);
+      if (!p.filename || !length) throw new SlackError('invalid_arguments');
+      const id = `F0FILE${this.files.size + 1}`;
+      this.files.set(id, { id, filename: String(p.filename), length });
+      return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+    },
+    'files.completeUploadExternal': (p) => {
+      const wanted = parseJson<{ id: string; title?: string }[]>(p.files) ?? [];
+      const channelId = p.channel_id ? String(p.channel_id) : undefined;
+      const channel = channelId ? this.requireMember(channelId) : undefined;
+      const done = wanted.map(({ id, title }) => {
+        const file = this.files.get(id);
+        if (!file || file.content === undefined) throw new SlackError('file_not_found');
+        file.title = title ?? file.filename;
+        file.channel = channel?.id;
+        return { id, title: file.title, name: file.filename, size: file.content.length, mimetype: 'text/markdown', filetype: 'markdown', user: BOT_USER_ID, created: this.clockSeconds };
+      });
+      if (channel) {
+        channel.messages.push({ ts: this.nextTs(), user: BOT_USER_ID, text: String(p.initial_comment ?? ''), reactions: new Map() });
+      }
+      return { ok: true, files: done };
+    },
     'views.open': (p) => {
       const view = parseJson<Record<string, unknown>>(p.view);
       if (!p.trigger_id) throw new SlackError('invalid_trigger_id');
@@ -483,10 +548,11 @@ export class SlackStandIn {
   }
 
   private nextTs(): string {
-    // Real Slack ts: seconds, a dot, six digits; unique per channel and increasing.
+    // Real Slack ts: seconds, a dot, six digits (microseconds); unique per channel and increasing.
     this.tsCounter += 1;
-    const now = Math.max(Math.floor(Date.now() / 1000), this.clockSeconds);
-    return `${now}.${String(this.tsCounter).padStart(6, '0')}`;
+    const nowMs = Date.now();
+    const micros = (nowMs % 1000) * 1000 + (this.tsCounter % 1000);
+    return `${Math.floor(nowMs / 1000)}.${String(micros).padStart(6, '0')}`;
   }
 
   private channelJson(c: StandInChannel): Record<string, unknown> {
@@ -552,6 +618,15 @@ function parseJson<T>(v: unknown): T | undefined {
 function parseParams(raw: string, contentType: string): Params {
   if (contentType.includes('application/json')) return raw ? (JSON.parse(raw) as Params) : {};
   return Object.fromEntries(new URLSearchParams(raw));
+}
+
+/** Slack's upload URL takes raw bytes or a multipart form (what @slack/web-api sends); this is the file either way. */
+function uploadedContent(raw: string, contentType: string): string {
+  const boundary = /boundary=(.+)$/.exec(contentType)?.[1];
+  if (!contentType.startsWith('multipart/form-data') || !boundary) return raw;
+  const part = raw.split(`--${boundary}`)[1] ?? '';
+  const start = part.indexOf('\r\n\r\n');
+  return part.slice(start + 4).replace(/\r\n$/, '');
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -6,7 +6,9 @@ import { yieldToPendingRequests } from '../yield.js';
 import { fromSlackText } from '../text.js';
 import { handleChange } from './change-commands.js';
 import { declaringReply, handleDeclare, handleDeclareForm } from './declare-command.js';
+import { handleFollowUp } from './follow-up-commands.js';
 import { handleRead } from './read-commands.js';
+import { handleClosing } from './resolve-commands.js';
 
 /**
  * `/incident ...`: acknowledge first (Slack allows 3 seconds), then parse and
@@ -42,6 +44,21 @@ export function registerIncidentCommand(app: App, services: SlackServices): void
       case 'list':
       case 'help':
         return handleRead(services, command, respond, parsed.kind);
+      case 'action':
+      case 'actions':
+      case 'done':
+      case 'drop':
+        return handleFollowUp(services, actor, command, respond, parsed);
+      case 'resolve':
+      case 'reopen':
+      case 'postmortem':
+        return handleClosing(services, actor, command, respond, parsed);
+      default:
+        return assertNever(parsed);
     }
   });
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled command ${JSON.stringify(value)}`);
 }

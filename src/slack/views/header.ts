@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 
 type KnownBlock = types.KnownBlock;
 import { incidentRef, ROLE_TITLES, ROLES, type Incident, type RoleHolder } from '../../domain/model.js';
+import { BUTTON_IDS } from '../ids.js';
 import { safe, safePlain, slackDate } from '../text.js';
 import { severityLabel, severityLong, STATUS_EMOJI, statusLabel, utcStamp } from './labels.js';
 
@@ -37,6 +38,26 @@ export function incidentHeaderBlocks(
   ];
   if (incident.description) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Impact*\n${safe(incident.description)}` } });
+  }
+  if (incident.status !== 'resolved') {
+    blocks.push({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: BUTTON_IDS.resolve,
+          text: { type: 'plain_text', text: 'Resolve' },
+          style: 'primary',
+          value: JSON.stringify({ incidentId: incident.id }),
+          confirm: {
+            title: { type: 'plain_text', text: `Resolve ${incidentRef(incident.id)}?` },
+            text: { type: 'plain_text', text: 'The incident is closed, the duration announced and the postmortem drafted.' },
+            confirm: { type: 'plain_text', text: 'Resolve' },
+            deny: { type: 'plain_text', text: 'Not yet' },
+          },
+        },
+      ],
+    });
   }
   blocks.push({
     type: 'context',

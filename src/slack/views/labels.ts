@@ -1,4 +1,4 @@
-import { formatInTimeZone } from './time.js';
+import { formatInTimeZone } from '../../domain/time.js';
 import type { Severity, Status } from '../../domain/model.js';
 import { SEVERITY_MEANING } from '../../domain/model.js';
 

@@ -2,6 +2,7 @@ import { incidentRef, ROLE_TITLES, type Incident, type RoleHolder } from '../../
 import type { Notice } from '../../domain/ports.js';
 import { isRaise } from '../../domain/severity.js';
 import { safe } from '../text.js';
+import { duration as formatDuration, minutesBetween } from '../../domain/time.js';
 import { severityLabel, severityLong, STATUS_EMOJI, statusLabel } from './labels.js';
 
 /** Text of a message the outbox posts, in the incident channel or the announcement channel. */
@@ -22,6 +23,16 @@ export function noticeText(notice: Notice, incident: Incident, holders: readonly
       return `${prefix}${isRaise(notice.from, notice.to) ? ':arrow_up:' : ':arrow_down:'} Severity ${isRaise(notice.from, notice.to) ? 'raised' : 'lowered'} from ${severityLabel(notice.from)} to ${severityLong(notice.to)} by <@${notice.by}>`;
     case 'status_update':
       return `${prefix}${STATUS_EMOJI[notice.status]} *${statusLabel(notice.status)}*${notice.message ? `: ${safe(notice.message)}` : ''} (<@${notice.by}>)`;
+    case 'resolved': {
+      const minutes = incident.resolvedAt ? minutesBetween(incident.declaredAt, incident.resolvedAt) : 0;
+      return (
+        `${where === 'announce' ? `${ref}${channel} ` : ''}:white_check_mark: *Resolved* after ${formatDuration(minutes)} by <@${notice.by}>` +
+        (notice.summary ? `: ${safe(notice.summary)}` : '') +
+        (where === 'incident' ? '\nThe postmortem draft is being written from the timeline; `/incident postmortem` shows it again, `/incident action` adds follow-ups.' : '')
+      );
+    }
+    case 'reopened':
+      return `${prefix}:leftwards_arrow_with_hook: *Reopened* by <@${notice.by}>: back to investigating.`;
     case 'role_assigned':
       return notice.from
         ? `${prefix}:busts_in_silhouette: ${ROLE_TITLES[notice.role]} handed from <@${notice.from}> to <@${notice.to}> by <@${notice.by}>`

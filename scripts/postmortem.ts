@@ -1,0 +1,42 @@
+/**
+ * `npm run postmortem -- <number>`: prints the stored postmortem draft of an
+ * incident (INC-<number>) to standard output. Reads only the database
+ * (DATABASE_URL, default ./data/incidents.db), so it works with Slack down.
+ */
+import 'dotenv/config';
+import { existsSync } from 'node:fs';
+import { databasePath, openDatabase } from '../src/db/client.js';
+import { createRepositories } from '../src/db/repositories.js';
+import { loadPostmortemData } from '../src/postmortem/data.js';
+import { renderPostmortem } from '../src/postmortem/render.js';
+
+function main(): number {
+  const arg = process.argv[2] ?? '';
+  const id = Number(arg.replace(/^INC-/i, ''));
+  if (!Number.isInteger(id) || id < 1) {
+    process.stderr.write('Usage: npm run postmortem -- <incident number>   (for example: npm run postmortem -- 12)\n');
+    return 2;
+  }
+  const url = process.env.DATABASE_URL || './data/incidents.db';
+  if (!existsSync(databasePath(url))) {
+    process.stderr.write(`No database at ${databasePath(url)} (set DATABASE_URL).\n`);
+    return 1;
+  }
+  const db = openDatabase(url);
+  try {
+    const repos = createRepositories(db);
+    const incident = repos.incidents.get(id);
+    if (!incident) {
+      process.stderr.write(`There is no incident INC-${id}.\n`);
+      return 1;
+    }
+    // The stored draft is what was published; an incident not resolved yet gets one written now.
+    const stored = repos.postmortems.get(id);
+    process.stdout.write(stored?.markdown ?? renderPostmortem(loadPostmortemData(repos, incident)));
+    return 0;
+  } finally {
+    db.$client.close();
+  }
+}
+
+process.exitCode = main();

@@ -1,0 +1,30 @@
+import { eq, sql } from 'drizzle-orm';
+import type { PostmortemRepo } from '../domain/ports.js';
+import type { Db } from './client.js';
+import { postmortems } from './schema.js';
+
+export function postmortemsRepo(db: Db) {
+  return {
+    saveDraft(incidentId: number, markdown: string, now: Date): number {
+      const row = db
+        .insert(postmortems)
+        .values({ incidentId, markdown, renderedAt: now })
+        .onConflictDoUpdate({
+          target: postmortems.incidentId,
+          set: { markdown, renderedAt: now, version: sql`${postmortems.version} + 1` },
+        })
+        .returning({ version: postmortems.version })
+        .get();
+      return row.version;
+    },
+    get(incidentId: number) {
+      return db.select().from(postmortems).where(eq(postmortems.incidentId, incidentId)).get();
+    },
+    recordCanvas(incidentId: number, canvasId: string, version: number): void {
+      db.update(postmortems).set({ canvasId, publishedVersion: version }).where(eq(postmortems.incidentId, incidentId)).run();
+    },
+    recordFile(incidentId: number, fileId: string, version: number): void {
+      db.update(postmortems).set({ fileId, publishedVersion: version }).where(eq(postmortems.incidentId, incidentId)).run();
+    },
+  } satisfies PostmortemRepo & Record<string, unknown>;
+}

@@ -1,0 +1,62 @@
+import { addDays, addWeeks, format, isValid, nextDay, parse, type Day } from 'date-fns';
+import { TZDate } from '@date-fns/tz';
+
+/** A calendar day as `YYYY-MM-DD`. */
+export type CalendarDay = string;
+
+const WEEKDAYS: Record<string, Day> = {
+  sunday: 0, sun: 0, monday: 1, mon: 1, tuesday: 2, tue: 2, tues: 2, wednesday: 3, wed: 3,
+  thursday: 4, thu: 4, thurs: 4, friday: 5, fri: 5, saturday: 6, sat: 6,
+};
+
+/** Today in `timeZone`: a due date is a day on the team's calendar, not an instant. */
+export function todayIn(now: Date, timeZone: string): CalendarDay {
+  return format(new TZDate(now.getTime(), timeZone), 'yyyy-MM-dd');
+}
+
+/** Calendar arithmetic on plain days, at noon so no daylight-saving change can move the day. */
+function asDate(day: CalendarDay): Date {
+  return parse(`${day} 12`, 'yyyy-MM-dd HH', new Date(0));
+}
+
+function asDay(date: Date): CalendarDay {
+  return format(date, 'yyyy-MM-dd');
+}
+
+export function addCalendarDays(day: CalendarDay, days: number): CalendarDay {
+  return asDay(addDays(asDate(day), days));
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: CalendarDay, to: CalendarDay): number {
+  return Math.round((asDate(to).getTime() - asDate(from).getTime()) / 86_400_000);
+}
+
+/**
+ * Reads a due date relative to `today`: `2026-12-01`, `today`, `tomorrow`,
+ * `in 3d` / `in 3 days`, `in 2w` / `in 2 weeks`, `monday` or `next monday`
+ * (the first Monday after today). Undefined when it is none of these.
+ */
+export function parseDueDate(expression: string, today: CalendarDay): CalendarDay | undefined {
+  const e = expression.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(e)) {
+    const date = parse(`${e} 12`, 'yyyy-MM-dd HH', new Date(0));
+    return isValid(date) && asDay(date) === e ? e : undefined;
+  }
+  if (e === 'today') return today;
+  if (e === 'tomorrow') return addCalendarDays(today, 1);
+  const relative = /^in (\d{1,3}) ?(d|days?|w|weeks?)$/.exec(e);
+  if (relative) {
+    const n = Number(relative[1]);
+    return relative[2]!.startsWith('w') ? asDay(addWeeks(asDate(today), n)) : addCalendarDays(today, n);
+  }
+  const weekday = /^(?:next )?([a-z]+)$/.exec(e);
+  if (weekday && WEEKDAYS[weekday[1]!] !== undefined) return asDay(nextDay(asDate(today), WEEKDAYS[weekday[1]!]!));
+  return undefined;
+}
+
+/** Whether text after `due` was meant as a date (and so deserves an error when it is not one). */
+export function looksLikeDate(expression: string): boolean {
+  const e = expression.trim().toLowerCase();
+  return /^(\d|in (\d|(an?|one|two|three|four|five|six|seven|eight|nine|ten)\b)|today|tomorrow|next )/.test(e) || Object.keys(WEEKDAYS).includes(e);
+}
