@@ -5,6 +5,9 @@ import { openDatabase, type Db } from './db/client.js';
 import { createRepositories, type Store } from './db/repositories.js';
 import type { Clock, Deps } from './domain/ports.js';
 import { systemClock } from './domain/ports.js';
+import { PagerDutyClient, type PagerDutyClientOptions } from './pagerduty/client.js';
+import { pagingPolicy } from './pagerduty/policy.js';
+import { pagerDutyWebhookHandler } from './pagerduty/webhook.js';
 import { createOutboxWorker } from './effects/outbox-setup.js';
 import { inlineOutbox, threadedOutbox, type OutboxRunner } from './effects/outbox-runner.js';
 import type { OutboxWorkerOptions } from './effects/outbox-worker.js';
@@ -27,6 +30,7 @@ export interface BotOptions {
   readonly slackTimeoutMs?: number;
   /** How patiently to wait for Slack to accept the token at start (retried until it answers). */
   readonly identityRetry?: { readonly minTimeout: number; readonly maxTimeout: number };
+  readonly pagerduty?: PagerDutyClientOptions;
   /** Where to listen; defaults to all interfaces. */
   readonly host?: string;
 }
@@ -86,18 +90,24 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     runner?.kick();
   };
 
-  const deps: Deps = { repos: store, clock, timeZone: config.timeZone };
-  const slackApp = createSlackApp(config, { deps, slack, logger, timelineEmoji: config.incidents.timelineEmoji }, identityPromise, clientOptions, logger);
+  const deps: Deps = { repos: store, clock, timeZone: config.timeZone, paging: pagingPolicy(config) };
+  const pagerduty = new PagerDutyClient(config.pagerduty, options.pagerduty);
+  const onCall = { configured: pagerduty.onCallConfigured, now: () => pagerduty.onCallNow() };
+  const slackApp = createSlackApp(config, { deps, slack, logger, timelineEmoji: config.incidents.timelineEmoji, onCall }, identityPromise, clientOptions, logger);
 
   const routes: Route[] = [{ method: 'GET', path: '/healthz', handler: healthHandler(health) }];
+  // Without a secret nothing could be verified: the endpoint does not exist (404).
+  if (config.pagerduty.webhookSecret) {
+    routes.push({ method: 'POST', path: '/pagerduty/webhook', handler: pagerDutyWebhookHandler(config.pagerduty.webhookSecret, deps, logger) });
+  }
   if (slackApp.httpListener) routes.push({ method: 'POST', path: '/slack/events', handler: slackApp.httpListener });
   const server: Server = createHttpServer(routes, (error) => logger.error({ err: error }, 'http handler failed'));
 
   function createRunner(botUserId: string): OutboxRunner {
     if (options.outboxInline || options.clock) {
-      return inlineOutbox(createOutboxWorker({ config, store, slack, logger, clock, botUserId: () => botUserId, options: options.outbox }));
+      return inlineOutbox(createOutboxWorker({ config, store, slack, logger, clock, botUserId: () => botUserId, options: options.outbox, pagerduty: options.pagerduty }));
     }
-    return threadedOutbox({ config, botUserId, slackTimeoutMs, options: options.outbox ?? {} }, store.outbox, clock, logger);
+    return threadedOutbox({ config, botUserId, slackTimeoutMs, options: options.outbox ?? {}, pagerduty: options.pagerduty ?? {} }, store.outbox, clock, logger);
   }
 
   return {
@@ -119,6 +129,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       identity = await identityClient.authTest();
       resolveIdentity(identity);
       health.slackReady = true;
+      if (Object.keys(config.pagerduty.services).length === 0) logger.info('paging is off: no PAGERDUTY_ROUTING_KEY or PAGERDUTY_SERVICES');
       runner = createRunner(identity.userId);
       await runner.start();
       if (config.slack.socketMode) await slackApp.app.start();

@@ -28,6 +28,23 @@ const EnvSchema = z
       (v) => (typeof v === 'string' ? v.trim().replace(/^:|:$/g, '') : v),
       z.preprocess(emptyToUndefined, z.string().regex(/^[a-z0-9_+'-]+$/, 'must be an emoji name like pushpin').default('pushpin')),
     ),
+    PAGERDUTY_ROUTING_KEY: optionalString,
+    PAGERDUTY_SERVICES: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\s*[a-z0-9][a-z0-9_-]*\s*=\s*[^,=\s]+\s*(,\s*[a-z0-9][a-z0-9_-]*\s*=\s*[^,=\s]+\s*)*$/i, 'must be name=routing_key pairs separated by commas')
+        .optional(),
+    ),
+    PAGE_SEVERITIES: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^\s*sev[123]\s*(,\s*sev[123]\s*)*$/i, 'must be severities like sev1,sev2').default('sev1,sev2'),
+    ),
+    PAGERDUTY_EVENTS_URL: z.preprocess(emptyToUndefined, z.url().default('https://events.pagerduty.com')),
+    PAGERDUTY_API_URL: z.preprocess(emptyToUndefined, z.url().default('https://api.pagerduty.com')),
+    PAGERDUTY_API_TOKEN: optionalString,
+    PAGERDUTY_ESCALATION_POLICY_ID: optionalString,
+    PAGERDUTY_WEBHOOK_SECRET: optionalString,
     DIGEST_TIMEZONE: z.preprocess(emptyToUndefined, z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/Paris').optional()),
     TZ: z.preprocess(emptyToUndefined, z.string().optional()),
     LOG_LEVEL: z.preprocess(
@@ -56,6 +73,18 @@ export interface Config {
   readonly http: { readonly port: number };
   readonly database: { readonly url: string };
   readonly incidents: { readonly announceChannel: string | undefined; readonly timelineEmoji: string };
+  readonly pagerduty: {
+    /** Routing keys by service name; `default` is PAGERDUTY_ROUTING_KEY. Empty = paging off. */
+    readonly services: Readonly<Record<string, string>>;
+    readonly pageSeverities: readonly ('sev1' | 'sev2' | 'sev3')[];
+    /** host[:port] of the Events API (pdjs builds https://<host>/v2/enqueue). */
+    readonly eventsHost: string;
+    /** host[:port] of the REST API. */
+    readonly apiHost: string;
+    readonly apiToken: string | undefined;
+    readonly escalationPolicyId: string | undefined;
+    readonly webhookSecret: string | undefined;
+  };
   /** The team's calendar: due dates and digest times are read in this IANA zone. */
   readonly timeZone: string;
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
@@ -86,6 +115,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http: Object.freeze({ port: e.PORT }),
     database: Object.freeze({ url: e.DATABASE_URL }),
     incidents: Object.freeze({ announceChannel: e.INCIDENT_ANNOUNCE_CHANNEL, timelineEmoji: e.TIMELINE_EMOJI }),
+    pagerduty: Object.freeze({
+      services: Object.freeze({
+        ...(e.PAGERDUTY_ROUTING_KEY ? { default: e.PAGERDUTY_ROUTING_KEY } : {}),
+        ...Object.fromEntries(
+          (e.PAGERDUTY_SERVICES ?? '')
+            .split(',')
+            .filter((pair) => pair.includes('='))
+            .map((pair) => pair.split('=').map((x) => x.trim()) as [string, string])
+            .map(([name, key]) => [name.toLowerCase(), key]),
+        ),
+      }),
+      pageSeverities: Object.freeze(
+        [...new Set(e.PAGE_SEVERITIES.toLowerCase().split(',').map((x) => x.trim()))] as ('sev1' | 'sev2' | 'sev3')[],
+      ),
+      eventsHost: new URL(e.PAGERDUTY_EVENTS_URL).host,
+      apiHost: new URL(e.PAGERDUTY_API_URL).host,
+      apiToken: e.PAGERDUTY_API_TOKEN,
+      escalationPolicyId: e.PAGERDUTY_ESCALATION_POLICY_ID,
+      webhookSecret: e.PAGERDUTY_WEBHOOK_SECRET,
+    }),
     timeZone: e.DIGEST_TIMEZONE ?? (e.TZ && isTimeZone(e.TZ) ? e.TZ : 'UTC'),
     log: Object.freeze({ level: e.LOG_LEVEL }),
   });

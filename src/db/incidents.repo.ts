@@ -19,6 +19,7 @@ function toIncident(row: Row): Incident {
     resolvedAt: row.resolvedAt,
     acknowledgedAt: row.acknowledgedAt,
     resolveSummary: row.resolveSummary,
+    oncallUserId: row.oncallUserId,
     channelId: row.channelId,
     channelName: row.channelName,
     headerTs: row.headerTs,
@@ -131,6 +132,9 @@ export function incidentsRepo(db: Db) {
     },
     recordHeaderPinned(id: number): void {
       update(id, { headerPinned: true });
+    },
+    recordOncall(id: number, userId: string): void {
+      update(id, { oncallUserId: userId });
     },
     recordTopic(id: number, topic: string): void {
       update(id, { topic });

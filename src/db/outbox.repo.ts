@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { OutboxJob, OutboxRepo } from '../domain/ports.js';
 import type { Db } from './client.js';
 import { outbox } from './schema.js';
@@ -19,10 +19,20 @@ interface RawJob {
 
 const p = sql.placeholder;
 
+/**
+ * Which jobs must run one after another. An incident's Slack changes wait for
+ * its channel; a page waits only for earlier events of its own dedup key, never
+ * for Slack, so PagerDuty is paged even while Slack is down.
+ */
+function queueOf(job: OutboxJob): string {
+  if (job.kind === 'pagerduty.event') return `pagerduty:${job.payload.dedupKey}`;
+  return `incident:${job.incidentId}`;
+}
+
 export function outboxRepo(db: Db) {
   const insert = db
     .insert(outbox)
-    .values({ incidentId: p('incidentId'), kind: p('kind'), payload: p('payload'), nextRunAt: p('now'), createdAt: p('now') })
+    .values({ incidentId: p('incidentId'), kind: p('kind'), queue: p('queue'), payload: p('payload'), nextRunAt: p('now'), createdAt: p('now') })
     .prepare();
   const waiting = db
     .select({ id: outbox.id })
@@ -38,9 +48,15 @@ export function outboxRepo(db: Db) {
         AND ((o.status = 'pending' AND o.next_run_at <= @now) OR (o.status = 'running' AND o.lease_until < @now))
         AND NOT EXISTS (
           SELECT 1 FROM outbox e
-          WHERE e.incident_id = o.incident_id AND e.status IN ('pending', 'running') AND e.id < o.id)
+          WHERE e.queue = o.queue AND e.status IN ('pending', 'running') AND e.id < o.id)
       ORDER BY o.id LIMIT @limit)
     RETURNING id, incident_id, kind, payload, attempts, created_at`);
+  const activity = db.$client.prepare<{ now: number }, { due: number; running: number }>(`
+    SELECT
+      coalesce(sum(o.status = 'pending' AND o.next_run_at <= @now AND NOT EXISTS (
+        SELECT 1 FROM outbox e WHERE e.queue = o.queue AND e.status IN ('pending', 'running') AND e.id < o.id)), 0) AS due,
+      coalesce(sum(o.status = 'running' AND o.lease_until >= @now), 0) AS running
+    FROM outbox o WHERE o.status IN ('pending', 'running')`);
   const finish = db
     .update(outbox)
     .set({ status: sql`${p('status')}`, finishedAt: sql`${p('now')}`, leaseUntil: null, lastError: sql`${p('error')}` })
@@ -56,12 +72,12 @@ export function outboxRepo(db: Db) {
     enqueue(job: OutboxJob, now: Date): void {
       // A pending sync will read the incident as it is when it runs: one is enough.
       if (COALESCING_KINDS.has(job.kind) && waiting.get({ incidentId: job.incidentId, kind: job.kind })) return;
-      insert.run({ incidentId: job.incidentId, kind: job.kind, payload: job.payload, now });
+      insert.run({ incidentId: job.incidentId, kind: job.kind, queue: queueOf(job), payload: job.payload, now });
     },
 
     /**
-     * Claims due jobs with a lease. A job waits while an earlier job of the same
-     * incident is unfinished, so Slack sees an incident's changes in order (the
+     * Claims due jobs with a lease. A job waits while an earlier job of its
+     * queue is unfinished, so Slack sees an incident's changes in order (the
      * channel exists before anything is posted in it). A running job whose lease
      * ran out belonged to a process that died: it is claimed again.
      */
@@ -92,27 +108,12 @@ export function outboxRepo(db: Db) {
       finish.run({ id, status: 'failed', now: now.getTime(), error });
     },
 
-    /** Jobs not yet finished; the earliest time one of them is due. */
-    unfinished(): { count: number; nextRunAt: Date | null } {
-      const row = db
-        .select({ count: count(), next: sql<number | null>`min(${outbox.nextRunAt})` })
-        .from(outbox)
-        .where(inArray(outbox.status, ['pending', 'running']))
-        .get();
-      return { count: row?.count ?? 0, nextRunAt: row?.next == null ? null : new Date(row.next) };
-    },
-
-    /** Jobs due now and jobs under a live lease: both zero means the outbox is idle. */
+    /**
+     * Jobs that could be claimed now (due, and first in their queue) and jobs
+     * under a live lease: both zero means the outbox is idle.
+     */
     activity(now: Date): { due: number; running: number } {
-      const row = db.$client
-        .prepare<[number, number], { due: number; running: number }>(
-          `SELECT
-             coalesce(sum(status = 'pending' AND next_run_at <= ?), 0) AS due,
-             coalesce(sum(status = 'running' AND lease_until >= ?), 0) AS running
-           FROM outbox WHERE status IN ('pending', 'running')`,
-        )
-        .get(now.getTime(), now.getTime());
-      return row ?? { due: 0, running: 0 };
+      return activity.get({ now: now.getTime() }) ?? { due: 0, running: 0 };
     },
 
     list() {

@@ -32,6 +32,8 @@ export const incidents = sqliteTable(
     channelAttempt: integer('channel_attempt').notNull().default(0),
     headerTs: text('header_ts'),
     headerPinned: integer('header_pinned', { mode: 'boolean' }).notNull().default(false),
+    /** Who PagerDuty had on call (level 1) when the incident was paged, found in Slack by e-mail. */
+    oncallUserId: text('oncall_user_id'),
     /** The topic last set: Slack posts a notice for every topic change, so unchanged ones are not sent. */
     topic: text('topic'),
     updatedAt: ms('updated_at').notNull(),
@@ -96,6 +98,8 @@ export const outbox = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     incidentId: integer('incident_id'),
     kind: text('kind').notNull(),
+    /** Jobs of one queue run in order: `incident:<id>` for Slack, `pagerduty:<dedup key>` for pages. */
+    queue: text('queue').notNull().default(''),
     payload: text('payload', { mode: 'json' }).notNull(),
     status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -108,6 +112,7 @@ export const outbox = sqliteTable(
   (t) => [
     index('outbox_status_next_idx').on(t.status, t.nextRunAt),
     index('outbox_incident_idx').on(t.incidentId, t.status),
+    index('outbox_queue_idx').on(t.queue, t.status),
   ],
 );
 
@@ -145,3 +150,26 @@ export const postmortems = sqliteTable('postmortems', {
   fileId: text('file_id'),
   publishedVersion: integer('published_version'),
 });
+
+/**
+ * One row per incident and PagerDuty service paged: its dedup key, and what
+ * PagerDuty last said. A trigger job checks it so a crash after PagerDuty
+ * accepted an event does not send that event again.
+ */
+export const pages = sqliteTable(
+  'pages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    service: text('service').notNull(),
+    dedupKey: text('dedup_key').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    requestedAt: ms('requested_at').notNull(),
+    /** The outbox job whose trigger PagerDuty last accepted. */
+    deliveredJobId: integer('delivered_job_id'),
+    deliveredAt: ms('delivered_at'),
+    resolvedAt: ms('resolved_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [uniqueIndex('pages_dedup_unique').on(t.dedupKey), index('pages_incident_idx').on(t.incidentId)],
+);

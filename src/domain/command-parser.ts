@@ -25,6 +25,8 @@ export type IncidentCommand =
   | { readonly kind: 'done'; readonly number: string | undefined }
   | { readonly kind: 'drop'; readonly number: string | undefined; readonly reason: string }
   | { readonly kind: 'postmortem' }
+  | { readonly kind: 'page'; readonly words: readonly string[] }
+  | { readonly kind: 'oncall' }
   | { readonly kind: 'help' };
 
 export const MAX_TITLE_LENGTH = 150;
@@ -144,9 +146,12 @@ export function parseIncidentCommand(text: string): IncidentCommand {
       return { kind: 'done', number: restWords[0] };
     case 'drop':
       return { kind: 'drop', number: restWords[0], reason: rest.slice((restWords[0] ?? '').length).trim() };
+    case 'page':
+      return { kind: 'page', words: restWords };
     case 'roles':
     case 'timeline':
     case 'list':
+    case 'oncall':
     case 'reopen':
     case 'actions':
     case 'postmortem':

@@ -1,4 +1,5 @@
 import { actorId, SEVERITY_MEANING, type Actor, type Incident, type Severity } from './model.js';
+import { pageOnSeverity } from './paging.js';
 import type { Deps } from './ports.js';
 import { validateTitle } from './command-parser.js';
 
@@ -49,6 +50,7 @@ export function declareIncident(deps: Deps, actor: Actor, input: DeclareInput): 
       { kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice: { type: 'declared' } } },
       now,
     );
+    pageOnSeverity(deps, incident, null, by);
     return incident;
   });
 }

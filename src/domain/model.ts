@@ -40,6 +40,8 @@ export const TIMELINE_KINDS = [
   'action_added',
   'action_done',
   'action_dropped',
+  'paged',
+  'pagerduty',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
@@ -81,6 +83,8 @@ export interface Incident {
   /** First acknowledgement of a page (PagerDuty); time to acknowledge is measured to it. */
   readonly acknowledgedAt: Date | null;
   readonly resolveSummary: string | null;
+  /** Who PagerDuty had on call when paged, as a Slack user. */
+  readonly oncallUserId: string | null;
   readonly channelId: string | null;
   readonly channelName: string | null;
   readonly headerTs: string | null;

@@ -44,6 +44,8 @@ export interface IncidentRepo {
   markResolved(id: number, now: Date, summary: string | null): boolean;
   /** Conditional on the incident being resolved. */
   reopen(id: number, now: Date): boolean;
+  /** Keeps the first acknowledgement only: false when one was already recorded. */
+  recordAcknowledged(id: number, at: Date): boolean;
 }
 
 export interface NewActionItem {
@@ -116,7 +118,10 @@ export type Notice =
     }
   | { readonly type: 'role_assigned'; readonly role: Role; readonly from: string | null; readonly to: string; readonly by: string }
   | { readonly type: 'resolved'; readonly by: string; readonly summary: string | null }
-  | { readonly type: 'reopened'; readonly by: string };
+  | { readonly type: 'reopened'; readonly by: string }
+  | { readonly type: 'page_requested'; readonly service: string; readonly by: string }
+  | { readonly type: 'page_delivered'; readonly service: string }
+  | { readonly type: 'page_failed'; readonly service: string; readonly error: string };
 
 export type OutboxJob =
   /** Create the channel, invite the declarer, post and pin the header, set topic and purpose. */
@@ -131,6 +136,14 @@ export type OutboxJob =
       readonly incidentId: number;
       readonly payload: { readonly target: 'incident' | 'announce'; readonly notice: Notice };
     }
+  /** Send one Events API v2 event for one dedup key (page, or resolve a page). */
+  | {
+      readonly kind: 'pagerduty.event';
+      readonly incidentId: number;
+      readonly payload: { readonly action: 'trigger' | 'resolve'; readonly service: string; readonly dedupKey: string; readonly message: string | null };
+    }
+  /** Find who is on call at level 1, invite them, name them in the header. */
+  | { readonly kind: 'pagerduty.oncall'; readonly incidentId: number; readonly payload: Record<string, never> }
   /** Publish the stored postmortem draft: a channel canvas, or a Markdown file where canvases are off. */
   | { readonly kind: 'postmortem.publish'; readonly incidentId: number; readonly payload: { readonly version: number } };
 
@@ -152,6 +165,7 @@ export interface Repositories {
   readonly timeline: TimelineRepo;
   readonly actions: ActionItemRepo;
   readonly postmortems: PostmortemRepo;
+  readonly pages: PageRepo;
   readonly outbox: OutboxRepo;
   readonly events: EventLog;
   /** Runs `fn` in one database transaction; throwing rolls everything back. */
@@ -168,9 +182,36 @@ export interface SourceMessage {
 
 
 /** What every domain verb receives. */
+/** Who may be paged and when: from configuration, handed to the verbs. */
+export interface PagingPolicy {
+  /** Service names with a routing key; `default` is the service paged when none is named. */
+  readonly services: readonly string[];
+  readonly pageSeverities: readonly Severity[];
+}
+
+export interface PageRecord {
+  readonly incidentId: number;
+  readonly service: string;
+  readonly dedupKey: string;
+  readonly deliveredJobId: number | null;
+  readonly deliveredAt: Date | null;
+  readonly resolvedAt: Date | null;
+}
+
+export interface PageRepo {
+  /** Records that `service` is paged for the incident (once per key; later asks refresh it). */
+  requested(incidentId: number, service: string, dedupKey: string, by: string, now: Date): PageRecord;
+  forIncident(incidentId: number): PageRecord[];
+  byDedupKey(dedupKey: string): PageRecord | undefined;
+  delivered(dedupKey: string, jobId: number, at: Date): void;
+  failed(dedupKey: string, error: string): void;
+  resolved(dedupKey: string, at: Date): void;
+}
+
 export interface Deps {
   readonly repos: Repositories;
   readonly clock: Clock;
+  readonly paging: PagingPolicy;
   /** The team's time zone (IANA name): due dates are days on its calendar. */
   readonly timeZone: string;
 }

@@ -1,6 +1,7 @@
 import { DomainError } from './errors.js';
 import { requireIncident, requireIncidentInChannel } from './incident-lookup.js';
 import { actorId, incidentRef, type Actor, type Incident } from './model.js';
+import { resolvePages } from './paging.js';
 import type { Deps } from './ports.js';
 import { loadPostmortemData } from '../postmortem/data.js';
 import { renderPostmortem } from '../postmortem/render.js';
@@ -41,6 +42,7 @@ export function resolveIncident(deps: Deps, actor: Actor, where: { channelId: st
     repos.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, now);
     repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, now);
     repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice } }, now);
+    resolvePages(deps, resolved);
     draftPostmortem(deps, resolved);
     return resolved;
   });

@@ -1,6 +1,7 @@
 import { DomainError } from './errors.js';
 import { requireIncidentInChannel } from './incident-lookup.js';
 import { actorId, incidentRef, SEVERITY_MEANING, type Actor, type Incident, type Severity } from './model.js';
+import { pageOnSeverity } from './paging.js';
 import type { Deps } from './ports.js';
 import { assertOpen } from './state-machine.js';
 import { USAGE } from './usage.js';
@@ -41,6 +42,7 @@ export function changeSeverity(deps: Deps, actor: Actor, channelId: string, to: 
     repos.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, now);
     repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, now);
     repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice } }, now);
+    pageOnSeverity(deps, { ...incident, severity: to }, from, by);
     return { incident: { ...incident, severity: to }, from, to };
   });
 }

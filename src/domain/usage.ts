@@ -18,6 +18,8 @@ export const USAGE = {
   done: '`/incident done <item number>`',
   drop: '`/incident drop <item number> <reason>`',
   postmortem: '`/incident postmortem`',
+  page: '`/incident page [service] [message]`',
+  oncall: '`/incident oncall`',
   help: '`/incident help`',
 } as const;
 
@@ -37,6 +39,7 @@ export const INCIDENT_CHANNEL_COMMANDS: readonly CommandName[] = [
   'done',
   'drop',
   'postmortem',
+  'page',
 ];
 
 export const HELP_LINES: readonly string[] = [
@@ -54,6 +57,8 @@ export const HELP_LINES: readonly string[] = [
   `${USAGE.actions}: this incident's follow-ups (anywhere else: your own open ones)`,
   `${USAGE.done}: mark a follow-up done`,
   `${USAGE.drop}: drop a follow-up, saying why`,
+  `${USAGE.page}: page PagerDuty now (the default service, or a named one)`,
+  `${USAGE.oncall}: who PagerDuty has on call now`,
   `${USAGE.postmortem}: publish the postmortem draft again, rewritten from what is recorded now`,
   `${USAGE.help}: this help`,
 ];

@@ -34,3 +34,15 @@ export function retryAfterMs(error: unknown): number | undefined {
   const e = error as { code?: string; retryAfter?: number };
   return e?.code === ErrorCode.RateLimitedError && typeof e.retryAfter === 'number' ? e.retryAfter * 1000 : undefined;
 }
+
+/** Not yet, but soon: retried after `delayMs` rather than the usual backoff. */
+export class RetrySoon extends Error {
+  override name = 'RetrySoon';
+  readonly transient = true;
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+  }
+}

@@ -14,8 +14,8 @@ export interface OutboxRunner {
   start(): Promise<void>;
   /** Work was queued: look for it now rather than at the next poll. */
   kick(): void;
-  /** Resolves once nothing is due and nothing is running (tests, demo, shutdown). */
-  idle(timeoutMs?: number): Promise<void>;
+  /** Resolves once nothing is running and nothing is due within `horizonMs` (tests, demo, shutdown). */
+  idle(timeoutMs?: number, horizonMs?: number): Promise<void>;
   stop(): Promise<void>;
   /** Stops at once, jobs mid-run, as a crash would: their leases are left to run out. */
   terminate(): Promise<void>;
@@ -26,17 +26,19 @@ export function inlineOutbox(worker: OutboxWorker): OutboxRunner {
   return {
     start: async () => worker.start(),
     kick: () => worker.kick(),
-    idle: (timeoutMs) => worker.idle(timeoutMs),
+    idle: (timeoutMs, horizonMs) => worker.idle(timeoutMs, horizonMs),
     stop: () => worker.stop(),
     terminate: async () => worker.halt(),
   };
 }
 
 /** Waits, reading the shared database, until no job is due or running. */
-async function waitUntilIdle(store: OutboxStore, clock: Clock, timeoutMs: number): Promise<void> {
+async function waitUntilIdle(store: OutboxStore, clock: Clock, timeoutMs: number, horizonMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { due, running } = store.activity(clock.now());
+    const now = clock.now();
+    const { running } = store.activity(now);
+    const { due } = store.activity(new Date(now.getTime() + horizonMs));
     if (due === 0 && running === 0) return;
     if (Date.now() > deadline) throw new Error(`outbox still busy after ${timeoutMs} ms (${due} due, ${running} running)`);
     await new Promise((r) => setTimeout(r, 5));
@@ -74,7 +76,7 @@ export function threadedOutbox(data: OutboxThreadData, store: OutboxStore, clock
         thread?.postMessage('kick');
       });
     },
-    idle: (timeoutMs = 10_000) => waitUntilIdle(store, clock, timeoutMs),
+    idle: (timeoutMs = 10_000, horizonMs = 0) => waitUntilIdle(store, clock, timeoutMs, horizonMs),
     async stop() {
       const t = thread;
       if (!t) return;

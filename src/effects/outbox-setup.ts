@@ -4,6 +4,10 @@ import type { Store } from '../db/repositories.js';
 import type { Clock } from '../domain/ports.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import type { EffectContext } from './context.js';
+import { PagerDutyClient, type PagerDutyClientOptions } from '../pagerduty/client.js';
+import { pagingPolicy } from '../pagerduty/policy.js';
+import { sendPagerDutyEvent } from './pagerduty-event.js';
+import { inviteOnCall } from './pagerduty-oncall.js';
 import { DEFAULT_OUTBOX_OPTIONS, OutboxWorker, type JobHandler, type OutboxWorkerOptions } from './outbox-worker.js';
 import { inviteToIncident, postNotice } from './post-notice.js';
 import { publishPostmortem } from './publish-postmortem.js';
@@ -20,6 +24,7 @@ export interface OutboxParts {
   readonly clock: Clock;
   readonly botUserId: () => string;
   readonly options?: Partial<OutboxWorkerOptions>;
+  readonly pagerduty?: PagerDutyClientOptions;
 }
 
 /** The outbox worker with every job kind's handler, for whichever thread runs it. */
@@ -27,9 +32,12 @@ export function createOutboxWorker(parts: OutboxParts): OutboxWorker {
   const ctx: EffectContext = {
     store: parts.store,
     slack: parts.slack,
+    pagerduty: new PagerDutyClient(parts.config.pagerduty, parts.pagerduty),
     logger: parts.logger,
     clock: parts.clock,
     timeZone: parts.config.timeZone,
+    config: parts.config,
+    deps: { repos: parts.store, clock: parts.clock, timeZone: parts.config.timeZone, paging: pagingPolicy(parts.config) },
     announceChannel: parts.config.incidents.announceChannel,
     timelineEmoji: parts.config.incidents.timelineEmoji,
     botUserId: parts.botUserId,
@@ -41,6 +49,8 @@ export function createOutboxWorker(parts: OutboxParts): OutboxWorker {
     'slack.invite': (job) => inviteToIncident(ctx, job as never),
     'timeline.reconcile': (job) => reconcileTimeline(ctx, job as never),
     'postmortem.publish': (job) => publishPostmortem(ctx, job as never),
+    'pagerduty.event': (job) => sendPagerDutyEvent(ctx, job as never),
+    'pagerduty.oncall': (job) => inviteOnCall(ctx, job),
   };
   return new OutboxWorker(
     parts.store.outbox,

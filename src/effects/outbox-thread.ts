@@ -14,12 +14,14 @@ import { createLogger } from '../logger.js';
 import { createGateway } from '../slack/web-client.js';
 import { createOutboxWorker } from './outbox-setup.js';
 import type { OutboxWorkerOptions } from './outbox-worker.js';
+import type { PagerDutyClientOptions } from '../pagerduty/client.js';
 
 export interface OutboxThreadData {
   readonly config: Config;
   readonly botUserId: string;
   readonly slackTimeoutMs: number;
   readonly options: Partial<OutboxWorkerOptions>;
+  readonly pagerduty: PagerDutyClientOptions;
 }
 
 const data = workerData as OutboxThreadData;
@@ -33,6 +35,7 @@ const worker = createOutboxWorker({
   clock: systemClock,
   botUserId: () => data.botUserId,
   options: data.options,
+  pagerduty: data.pagerduty,
 });
 worker.start();
 parentPort!.postMessage('ready');

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/ports.js';
 import type { ClaimedJob, OutboxStore } from '../db/outbox.repo.js';
-import { describeFailure, isTransient, retryAfterMs } from './failures.js';
+import { describeFailure, isTransient, retryAfterMs, RetrySoon } from './failures.js';
 
 export type JobHandler = (job: ClaimedJob) => Promise<void>;
 
@@ -93,9 +93,10 @@ export class OutboxWorker {
       const expired = now.getTime() - job.createdAt.getTime() >= this.options.giveUpAfterMs;
       if (isTransient(error) && !expired) {
         const backoff = Math.min(this.options.baseBackoffMs * 2 ** (job.attempts - 1), this.options.maxBackoffMs);
-        const delay = Math.max(backoff, retryAfterMs(error) ?? 0);
+        const delay = error instanceof RetrySoon ? error.delayMs : Math.max(backoff, retryAfterMs(error) ?? 0);
         this.store.retryAt(job.id, new Date(now.getTime() + delay), describeFailure(error));
-        log.warn({ err: error, retryInMs: delay }, 'outbox job failed; will retry');
+        if (error instanceof RetrySoon) log.debug({ retryInMs: delay, reason: error.message }, 'outbox job waits');
+        else log.warn({ err: error, retryInMs: delay }, 'outbox job failed; will retry');
         return;
       }
       this.store.giveUp(job.id, now, describeFailure(error));
@@ -104,14 +105,16 @@ export class OutboxWorker {
     }
   }
 
-  /** Resolves once nothing is due now and nothing is running (tests, demo, shutdown). */
-  async idle(timeoutMs = 10_000): Promise<void> {
+  /**
+   * Resolves once nothing is running and nothing is due within `horizonMs`
+   * (tests, demo, shutdown); a job waiting a moment (RetrySoon) counts as due.
+   */
+  async idle(timeoutMs = 10_000, horizonMs = 0): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { count, nextRunAt } = this.store.unfinished();
-      const due = count > 0 && (nextRunAt === null || nextRunAt <= this.clock.now());
-      if (this.inFlight.size === 0 && !due) return;
-      if (Date.now() > deadline) throw new Error(`outbox still busy after ${timeoutMs} ms (${count} unfinished)`);
+      const { due } = this.store.activity(new Date(this.clock.now().getTime() + horizonMs));
+      if (this.inFlight.size === 0 && due === 0) return;
+      if (Date.now() > deadline) throw new Error(`outbox still busy after ${timeoutMs} ms (${due} due, ${this.inFlight.size} running)`);
       this.kick();
       await new Promise((r) => setTimeout(r, 5));
     }

@@ -12,5 +12,5 @@ export async function reconcileTimeline(ctx: EffectContext, job: ClaimedJob & { 
   const { channelId, messageTs } = job.payload;
   const message = await ctx.slack.fetch(channelId, messageTs);
   const count = message ? await ctx.slack.reactionCount(channelId, messageTs, ctx.timelineEmoji) : 0;
-  reconcilePinnedMessage({ repos: ctx.store, clock: ctx.clock, timeZone: ctx.timeZone }, job.incidentId, messageTs, message, count);
+  reconcilePinnedMessage(ctx.deps, job.incidentId, messageTs, message, count);
 }

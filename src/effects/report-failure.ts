@@ -11,6 +11,8 @@ const WHAT: Record<string, string> = {
   'slack.post': 'post a message',
   'timeline.reconcile': 'put a reacted message on the timeline',
   'postmortem.publish': 'publish the postmortem draft',
+  'pagerduty.event': 'reach PagerDuty',
+  'pagerduty.oncall': 'find the PagerDuty on-call in Slack',
 };
 
 /**

@@ -11,12 +11,17 @@ export interface PostmortemData {
   readonly firstPageDeliveredAt: Date | null;
 }
 
-export function loadPostmortemData(repos: Pick<Repositories, 'incidents' | 'timeline' | 'roles' | 'actions'>, incident: Incident): PostmortemData {
+export function loadPostmortemData(repos: Pick<Repositories, 'incidents' | 'timeline' | 'roles' | 'actions' | 'pages'>, incident: Incident): PostmortemData {
+  const delivered = repos.pages
+    .forIncident(incident.id)
+    .map((p) => p.deliveredAt)
+    .filter((d): d is Date => d !== null)
+    .sort((a, b) => a.getTime() - b.getTime());
   return {
     incident,
     timeline: repos.timeline.list(incident.id),
     roles: repos.roles.history(incident.id),
     actions: repos.actions.listForIncident(incident.id),
-    firstPageDeliveredAt: null,
+    firstPageDeliveredAt: delivered[0] ?? null,
   };
 }

@@ -155,6 +155,12 @@ export class SlackGateway {
     return r.files?.[0]?.files?.[0]?.id ?? '';
   }
 
+  /** The Slack user with this e-mail, if there is one (users:read.email). */
+  async userIdByEmail(email: string): Promise<string | undefined> {
+    const r = await tolerating(this.client.users.lookupByEmail({ email }), 'users_not_found');
+    return r?.user?.id;
+  }
+
   async openView(triggerId: string, view: unknown): Promise<void> {
     await this.client.views.open({ trigger_id: triggerId, view: view as never });
   }

@@ -8,4 +8,6 @@ export interface SlackServices {
   readonly slack: SlackGateway;
   readonly logger: Logger;
   readonly timelineEmoji: string;
+  /** Who PagerDuty has on call (read-only, answered at once). */
+  readonly onCall: { readonly configured: boolean; now(): Promise<{ name: string; email: string | null }[]> };
 }

@@ -42,6 +42,7 @@ const METHOD_SCOPES: Record<string, string[][]> = {
   'conversations.canvases.create': [['canvases:write']],
   'canvases.edit': [['canvases:write']],
   'files.uploadV2': [['files:write']],
+  'users.lookupByEmail': [['users:read.email']],
 };
 
 /** Events each listener needs subscribed. */

@@ -36,6 +36,8 @@ export interface CommandResult {
 
 export class Harness {
   private constructor(
+    /** A simulated clock stands still: only jobs due now are waited for. */
+    private readonly horizonMs: number,
     readonly slack: SlackStandIn,
     readonly bot: Bot,
     readonly url: string,
@@ -66,7 +68,7 @@ export class Harness {
       ...options.bot,
     });
     const port = await bot.start();
-    return new Harness(slack, bot, `http://127.0.0.1:${port}`, databaseFile, !options.slack, tmp);
+    return new Harness(options.bot?.clock ? 0 : 1_000, slack, bot, `http://127.0.0.1:${port}`, databaseFile, !options.slack, tmp);
   }
 
   /** Sends `/incident <text>` as `userId` from `channelId`; resolves with the HTTP ack. */
@@ -102,7 +104,7 @@ export class Harness {
     // Listeners continue after the HTTP ack; give them a moment, then wait for the outbox.
     for (let i = 0; i < 3; i++) {
       await new Promise((r) => setTimeout(r, 15));
-      await this.bot.worker.idle();
+      await this.bot.worker.idle(10_000, this.horizonMs);
     }
   }
 

@@ -6,5 +6,5 @@ import { FixedClock } from './fixed-clock.js';
 /** A real SQLite database in memory, migrated from migrations/, with a fixed clock. */
 export function memoryDeps(): Deps & { clock: FixedClock; store: ReturnType<typeof createRepositories> } {
   const store = createRepositories(openDatabase(':memory:'));
-  return { repos: store, store, clock: new FixedClock(), timeZone: 'UTC' };
+  return { repos: store, store, clock: new FixedClock(), timeZone: 'UTC', paging: { services: [], pageSeverities: ['sev1', 'sev2'] } };
 }

@@ -497,6 +497,12 @@ export class SlackStandIn {
       }
       return { ok: true, files: done };
     },
+    'users.lookupByEmail': (p) => {
+      const entry = Object.entries(USERS).find(([, u]) => u.email === String(p.email ?? '').toLowerCase());
+      if (!entry) throw new SlackError('users_not_found');
+      const [id, u] = entry;
+      return { ok: true, user: { id, team_id: TEAM_ID, name: u.name, real_name: u.name, deleted: false, is_bot: false, profile: { email: u.email, real_name: u.name, display_name: u.name } } };
+    },
     'views.open': (p) => {
       const view = parseJson<Record<string, unknown>>(p.view);
       if (!p.trigger_id) throw new SlackError('invalid_trigger_id');

@@ -7,6 +7,7 @@ import { fromSlackText } from '../text.js';
 import { handleChange } from './change-commands.js';
 import { declaringReply, handleDeclare, handleDeclareForm } from './declare-command.js';
 import { handleFollowUp } from './follow-up-commands.js';
+import { handlePaging } from './paging-commands.js';
 import { handleRead } from './read-commands.js';
 import { handleClosing } from './resolve-commands.js';
 
@@ -53,6 +54,9 @@ export function registerIncidentCommand(app: App, services: SlackServices): void
       case 'reopen':
       case 'postmortem':
         return handleClosing(services, actor, command, respond, parsed);
+      case 'page':
+      case 'oncall':
+        return handlePaging(services, actor, command, respond, parsed);
       default:
         return assertNever(parsed);
     }

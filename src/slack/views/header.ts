@@ -36,6 +36,9 @@ export function incidentHeaderBlocks(
       fields: ROLES.map((role) => ({ type: 'mrkdwn' as const, text: `*${ROLE_TITLES[role]}*\n${holderOf(holders, role)}` })),
     },
   ];
+  if (incident.oncallUserId) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*On call (PagerDuty)*\n<@${incident.oncallUserId}>` } });
+  }
   if (incident.description) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Impact*\n${safe(incident.description)}` } });
   }

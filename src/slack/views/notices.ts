@@ -33,6 +33,12 @@ export function noticeText(notice: Notice, incident: Incident, holders: readonly
     }
     case 'reopened':
       return `${prefix}:leftwards_arrow_with_hook: *Reopened* by <@${notice.by}>: back to investigating.`;
+    case 'page_requested':
+      return `${prefix}:pager: Paged PagerDuty (${safe(notice.service)}) at the request of <@${notice.by}>…`;
+    case 'page_delivered':
+      return `${prefix}:pager: PagerDuty accepted the page (${safe(notice.service)}); the on-call is being notified.`;
+    case 'page_failed':
+      return `${prefix}:warning: Paging PagerDuty (${safe(notice.service)}) failed: ${safe(notice.error)}`;
     case 'role_assigned':
       return notice.from
         ? `${prefix}:busts_in_silhouette: ${ROLE_TITLES[notice.role]} handed from <@${notice.from}> to <@${notice.to}> by <@${notice.by}>`

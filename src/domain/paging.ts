@@ -1,0 +1,122 @@
+import { DomainError } from './errors.js';
+import { requireIncidentInChannel } from './incident-lookup.js';
+import { actorId, type Actor, type Incident, type Severity } from './model.js';
+import type { Deps } from './ports.js';
+import { assertOpen } from './state-machine.js';
+
+export const PAGE_USAGE = '`/incident page [service] [message]`';
+export const DEFAULT_SERVICE = 'default';
+
+/** Stable per incident and service, so every retry and every re-page is one PagerDuty incident. */
+export function dedupKeyFor(incidentId: number, service: string): string {
+  return `incident-${incidentId}-${service}`;
+}
+
+export function isPagingSeverity(deps: Deps, severity: Severity): boolean {
+  return deps.paging.pageSeverities.includes(severity);
+}
+
+/**
+ * Records a page and queues its trigger, in the caller's transaction: the
+ * decision and the page cannot be separated by a crash.
+ */
+export function queuePage(deps: Deps, incident: Incident, service: string, by: string, message: string | null): void {
+  const { repos } = deps;
+  const now = deps.clock.now();
+  const dedupKey = dedupKeyFor(incident.id, service);
+  repos.pages.requested(incident.id, service, dedupKey, by, now);
+  repos.outbox.enqueue({ kind: 'pagerduty.event', incidentId: incident.id, payload: { action: 'trigger', service, dedupKey, message } }, now);
+  repos.outbox.enqueue({ kind: 'pagerduty.oncall', incidentId: incident.id, payload: {} }, now);
+  repos.timeline.add({
+    incidentId: incident.id,
+    kind: 'paged',
+    text: `Paged PagerDuty (${service})${message ? `: ${message}` : ''}`,
+    actorId: by,
+    occurredAt: now,
+  });
+  repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice: { type: 'page_requested', service, by } } }, now);
+}
+
+/** Declared or raised into a paging severity: page the default service once. */
+export function pageOnSeverity(deps: Deps, incident: Incident, from: Severity | null, by: string): void {
+  if (!deps.paging.services.includes(DEFAULT_SERVICE)) return;
+  if (!isPagingSeverity(deps, incident.severity)) return;
+  if (from !== null && isPagingSeverity(deps, from)) return; // already in the paging range
+  if (deps.repos.pages.byDedupKey(dedupKeyFor(incident.id, DEFAULT_SERVICE))) return; // paged before; ask again with /incident page
+  queuePage(deps, incident, DEFAULT_SERVICE, by, null);
+}
+
+/** `/incident page [service] [message]`: pages on demand, even if paged before (the dedup key keeps it one PagerDuty incident). */
+export function pageOnDemand(deps: Deps, actor: Actor, channelId: string, words: readonly string[]): { incident: Incident; service: string } {
+  const { repos } = deps;
+  return repos.transaction(() => {
+    const incident = requireIncidentInChannel(repos.incidents, channelId, PAGE_USAGE);
+    assertOpen(incident);
+    if (deps.paging.services.length === 0) {
+      throw new DomainError('INVALID_INPUT', 'Paging is off: this bot has no PagerDuty routing key (PAGERDUTY_ROUTING_KEY). Ask whoever runs it to set one.');
+    }
+    const named = words[0]?.toLowerCase();
+    const service = named && deps.paging.services.includes(named) ? named : DEFAULT_SERVICE;
+    const messageWords = service === named ? words.slice(1) : words;
+    if (!deps.paging.services.includes(service)) {
+      throw new DomainError(
+        'INVALID_INPUT',
+        `There is no default PagerDuty service; name one of: ${deps.paging.services.join(', ')}.\nUsage: ${PAGE_USAGE}`,
+      );
+    }
+    queuePage(deps, incident, service, actorId(actor), messageWords.join(' ').trim() || null);
+    return { incident, service };
+  });
+}
+
+/** Resolving the incident resolves every key that was paged. */
+export function resolvePages(deps: Deps, incident: Incident): void {
+  const now = deps.clock.now();
+  for (const page of deps.repos.pages.forIncident(incident.id)) {
+    if (page.resolvedAt) continue;
+    deps.repos.outbox.enqueue(
+      { kind: 'pagerduty.event', incidentId: incident.id, payload: { action: 'resolve', service: page.service, dedupKey: page.dedupKey, message: null } },
+      now,
+    );
+  }
+}
+
+/** What PagerDuty told us through its webhook, for one of our dedup keys. */
+export interface PagerDutyUpdate {
+  readonly eventId: string;
+  readonly type: 'incident.acknowledged' | 'incident.resolved' | 'incident.escalated';
+  readonly dedupKey: string;
+  readonly occurredAt: Date;
+  readonly agentName: string | null;
+}
+
+const UPDATE_TEXT: Record<PagerDutyUpdate['type'], string> = {
+  'incident.acknowledged': 'Acknowledged in PagerDuty',
+  'incident.resolved': 'Resolved in PagerDuty',
+  'incident.escalated': 'Escalated in PagerDuty',
+};
+
+/**
+ * Records a PagerDuty acknowledgement, resolve or escalation on the timeline,
+ * at PagerDuty's time. The first acknowledgement is the incident's
+ * acknowledged time. Unknown keys and repeated deliveries change nothing.
+ */
+export function recordPagerDutyUpdate(deps: Deps, update: PagerDutyUpdate): 'recorded' | 'unknown' | 'duplicate' {
+  const { repos } = deps;
+  return repos.transaction(() => {
+    const page = repos.pages.byDedupKey(update.dedupKey);
+    if (!page) return 'unknown';
+    if (!repos.events.markProcessed(`pagerduty:${update.eventId}`, deps.clock.now())) return 'duplicate';
+    repos.timeline.add({
+      incidentId: page.incidentId,
+      kind: 'pagerduty',
+      text: `${UPDATE_TEXT[update.type]} (${page.service})${update.agentName ? ` by ${update.agentName}` : ''}`,
+      actorId: null,
+      occurredAt: update.occurredAt,
+    });
+    if (update.type === 'incident.acknowledged') repos.incidents.recordAcknowledged(page.incidentId, update.occurredAt);
+    if (update.type === 'incident.resolved') repos.pages.resolved(update.dedupKey, update.occurredAt);
+    return 'recorded';
+  });
+}
+

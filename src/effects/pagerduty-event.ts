@@ -1,0 +1,105 @@
+import type { ClaimedJob } from '../db/outbox.repo.js';
+import { incidentRef, ROLE_TITLES, type Incident } from '../domain/model.js';
+import type { PagerDutyEvent } from '../pagerduty/client.js';
+import type { EffectContext } from './context.js';
+import { PermanentFailure, RetrySoon } from './failures.js';
+
+/** How long a first page may wait for the incident channel to exist, to link to it. */
+const WAIT_FOR_CHANNEL_MS = 3_000;
+
+type EventJob = ClaimedJob & { kind: 'pagerduty.event' };
+
+const PD_SEVERITY = { sev1: 'critical', sev2: 'error', sev3: 'warning' } as const;
+
+/** PagerDuty's limit on payload.summary. */
+const MAX_SUMMARY = 1024;
+
+/** A failure worth retrying: PagerDuty busy (429), down (5xx) or unreachable. */
+export class PagerDutyUnavailable extends Error {
+  override name = 'PagerDutyUnavailable';
+  readonly transient = true;
+}
+
+export function pagerDutyEvent(ctx: EffectContext, incident: Incident, job: EventJob, routingKey: string): PagerDutyEvent {
+  const { action, service, dedupKey, message } = job.payload;
+  if (action === 'resolve') return { routing_key: routingKey, event_action: 'resolve', dedup_key: dedupKey };
+  const ic = ctx.store.roles.current(incident.id).find((h) => h.role === 'ic');
+  const summary = `[${incident.severity.toUpperCase()}] ${incidentRef(incident.id)}: ${incident.title}${message ? ` (${message})` : ''}`;
+  const links = incident.channelId
+    ? [{ href: `https://slack.com/app_redirect?channel=${incident.channelId}`, text: `Slack: #${incident.channelName ?? incident.channelId}` }]
+    : [];
+  return {
+    routing_key: routingKey,
+    event_action: 'trigger',
+    dedup_key: dedupKey,
+    payload: {
+      summary: summary.length > MAX_SUMMARY ? `${summary.slice(0, MAX_SUMMARY - 1)}…` : summary,
+      source: 'incident-bot',
+      severity: PD_SEVERITY[incident.severity],
+      component: service,
+      custom_details: {
+        incident: incidentRef(incident.id),
+        severity: incident.severity.toUpperCase(),
+        status: incident.status,
+        [ROLE_TITLES.ic.toLowerCase().replace(/ /g, '_')]: ic?.userId ?? null,
+        declared_by: incident.declaredBy,
+        ...(message ? { message } : {}),
+      },
+    },
+    links,
+  };
+}
+
+/**
+ * Sends one event. 202: recorded as delivered (and a re-run of this same job
+ * after a crash sees that and sends nothing). 400: PagerDuty's own error list
+ * goes to the channel; retrying would not help. 429, 5xx, silence: retried
+ * by the outbox with backoff until the give-up time.
+ */
+export async function sendPagerDutyEvent(ctx: EffectContext, job: EventJob): Promise<void> {
+  const { service, dedupKey, action } = job.payload;
+  const incident = ctx.store.incidents.get(job.incidentId);
+  if (!incident) throw new PermanentFailure(`incident ${job.incidentId} does not exist`);
+  const routingKey = ctx.pagerduty.routingKey(service);
+  if (!routingKey) throw new PermanentFailure(`no routing key for PagerDuty service "${service}"`);
+  const page = ctx.store.pages.byDedupKey(dedupKey);
+  if (action === 'trigger' && page?.deliveredJobId === job.id) return;
+  // A page that links to the incident channel gets responders there in one click: wait a
+  // moment for the channel, but never long, and never for a Slack that is down.
+  const age = ctx.clock.now().getTime() - job.createdAt.getTime();
+  if (action === 'trigger' && !incident.channelId && age < WAIT_FOR_CHANNEL_MS) {
+    throw new RetrySoon('waiting for the incident channel, to link to it', 200);
+  }
+  if (action === 'resolve' && page?.resolvedAt) return;
+
+  let answer;
+  try {
+    answer = await ctx.pagerduty.send(pagerDutyEvent(ctx, incident, job, routingKey));
+  } catch (error) {
+    throw new PagerDutyUnavailable(`PagerDuty did not answer: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const now = ctx.clock.now();
+  if (answer.status === 202) {
+    ctx.store.transaction(() => {
+      if (action === 'trigger') {
+        ctx.store.pages.delivered(dedupKey, job.id, now);
+        ctx.store.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice: { type: 'page_delivered', service } } }, now);
+      } else {
+        ctx.store.pages.resolved(dedupKey, now);
+      }
+    });
+    return;
+  }
+  if (answer.status === 400) {
+    const errors = [answer.body?.message, ...(answer.body?.errors ?? [])].filter(Boolean).join('; ') || 'invalid event';
+    ctx.store.transaction(() => {
+      ctx.store.pages.failed(dedupKey, errors);
+      ctx.store.outbox.enqueue(
+        { kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice: { type: 'page_failed', service, error: `PagerDuty answered 400: ${errors}` } } },
+        now,
+      );
+    });
+    return;
+  }
+  throw new PagerDutyUnavailable(`PagerDuty answered ${answer.status}${answer.body?.message ? `: ${answer.body.message}` : ''}`);
+}

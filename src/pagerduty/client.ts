@@ -1,0 +1,92 @@
+import { Agent } from 'node:https';
+import { api, event } from '@pagerduty/pdjs';
+import type { Config } from '../config.js';
+
+export interface PagerDutyEvent {
+  readonly routing_key: string;
+  readonly event_action: 'trigger' | 'resolve';
+  readonly dedup_key: string;
+  readonly payload?: {
+    readonly summary: string;
+    readonly source: string;
+    readonly severity: 'critical' | 'error' | 'warning' | 'info';
+    readonly component?: string;
+    readonly custom_details?: Record<string, unknown>;
+  };
+  readonly links?: readonly { href: string; text: string }[];
+}
+
+/** What PagerDuty answered: its status and body (202 accepted, 400 invalid, 429, 5xx). */
+export interface PagerDutyAnswer {
+  readonly status: number;
+  readonly body: { status?: string; message?: string; errors?: string[] } | undefined;
+}
+
+export interface OnCallPerson {
+  readonly name: string;
+  readonly email: string | null;
+}
+
+export interface PagerDutyClientOptions {
+  /** How long pdjs waits before each of its own retries on 429 (it always makes 3). */
+  readonly retryTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * The two things the bot asks of PagerDuty, through @pagerduty/pdjs: send an
+ * Events API v2 event, and read who is on call. pdjs resolves (never throws)
+ * on an HTTP error, so the answer's status is returned for the caller to judge.
+ */
+export class PagerDutyClient {
+  private readonly agent = new Agent({ keepAlive: true });
+  constructor(
+    private readonly config: Config['pagerduty'],
+    private readonly options: PagerDutyClientOptions = {},
+  ) {}
+
+  private timeoutMs(): number {
+    return this.options.requestTimeoutMs ?? 10_000;
+  }
+
+  routingKey(service: string): string | undefined {
+    return this.config.services[service];
+  }
+
+  async send(data: PagerDutyEvent): Promise<PagerDutyAnswer> {
+    const response = await event({
+      server: this.config.eventsHost,
+      data: data as never,
+      agent: this.agent,
+      retryTimeout: this.options.retryTimeoutMs ?? 2_000,
+      // pdjs's own requestTimeout starts a timer that aborts nothing: a silent PagerDuty would hang us.
+      signal: AbortSignal.timeout(this.timeoutMs()),
+    } as never);
+    return { status: response.status, body: response.data as PagerDutyAnswer['body'] };
+  }
+
+  get onCallConfigured(): boolean {
+    return Boolean(this.config.apiToken && this.config.escalationPolicyId);
+  }
+
+  /** Who is on call at level 1 of the escalation policy now. */
+  async onCallNow(): Promise<OnCallPerson[]> {
+    if (!this.config.apiToken || !this.config.escalationPolicyId) return [];
+    const response = await api({
+      token: this.config.apiToken,
+      server: this.config.apiHost,
+      endpoint: '/oncalls',
+      data: { 'escalation_policy_ids[]': [this.config.escalationPolicyId], 'include[]': ['users'], earliest: 'true' },
+      agent: this.agent,
+      signal: AbortSignal.timeout(this.timeoutMs()),
+    } as never);
+    if (response.status !== 200) throw new Error(`PagerDuty answered ${response.status} to GET /oncalls`);
+    const oncalls = ((response.data as { oncalls?: unknown[] })?.oncalls ?? []) as {
+      escalation_level?: number;
+      user?: { summary?: string; name?: string; email?: string };
+    }[];
+    return oncalls
+      .filter((o) => o.escalation_level === 1 && o.user)
+      .map((o) => ({ name: o.user!.name ?? o.user!.summary ?? 'someone', email: o.user!.email ?? null }));
+  }
+}
