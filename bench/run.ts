@@ -4,6 +4,7 @@
  */
 import { SlackStandIn } from '../test/support/slack-stand-in.js';
 import { measureAcks, setupTimes, startTarget, summarize } from './ack-latency.js';
+import { digestScaleBenchmark } from './digest-scale.js';
 import { ms } from './stats.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -71,7 +72,12 @@ async function ackBenchmarks(): Promise<void> {
 async function main(): Promise<void> {
   out(`# Benchmarks, ${new Date().toISOString()}, Node ${process.version}`);
   out();
-  await ackBenchmarks();
+  const only = process.argv[2];
+  if (!only || only === 'ack') await ackBenchmarks();
+  if (!only || only === 'digest') {
+    out();
+    digestScaleBenchmark(out);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -66,9 +66,17 @@ async function main(): Promise<void> {
   for (const line of draft.split('\n').slice(0, 40)) out(`   ${readable(h.slack, line.replace(/!\[\]\(@(\w+)\)/g, '<@$1>'))}`);
   out('   …');
 
+  // A week and a bit later, Monday 09:00: the digest chases what is overdue.
+  const now = clock.now();
+  const daysToMonday = ((8 - now.getUTCDay()) % 7) + 7;
+  clock.set(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + daysToMonday, 9, 0, 30)));
+  out(`\n⏰ ${clock.now().toISOString().slice(0, 16).replace('T', ' ')} UTC, Monday: the weekly digest of overdue follow-ups`);
+  await h.bot.digest.scheduler.check();
+  showBot();
+
   out('\nThat is the product: one command gave a numbered incident, its channel, roles, a pinned header');
   out('kept up to date, announcements, a timeline that recorded itself, tracked follow-ups and a');
-  out('blameless postmortem draft. Run `npm test` for the proof.');
+  out('blameless postmortem draft, and a weekly digest that chases the follow-ups. Run `npm test` for the proof.');
   await h.stop();
 }
 

@@ -33,11 +33,13 @@ export function blocksToText(slack: SlackStandIn, blocks: Block[]): string[] {
       lines.push(`┃ ${b.fields.map((f) => f.text.replace(/\*/g, '').replace('\n', ': ')).join(' │ ')}`);
     }
     if (b.type === 'context' && b.elements) lines.push(...b.elements.map((e) => `┃ (${e.text ?? ''})`));
+    if (b.type === 'actions' && b.elements) lines.push(`┃ ${b.elements.map((e) => `[${(e as { text?: { text?: string } }).text?.text ?? 'button'}]`).join(' ')}`);
   }
   return lines.map((l) => readable(slack, l));
 }
 
 function channelName(slack: SlackStandIn, id: unknown): string {
+  if (USERS[String(id)]) return `a DM to @${USERS[String(id)]!.name}`;
   const c = slack.channels.get(String(id));
   if (!c) return String(id);
   return c.name.startsWith('dm-') ? `DM to @${USERS[c.name.slice(3)]?.name}` : `#${c.name}`;
@@ -61,7 +63,7 @@ export function describeCall(slack: SlackStandIn, call: RecordedCall): string[] 
       return [`pinned the header in ${channelName(slack, p.channel)}${failed}`];
     case 'chat.postMessage':
     case 'chat.update': {
-      const verb = call.method === 'chat.update' ? 'updated the pinned header in' : 'posted in';
+      const verb = call.method === 'chat.update' ? 'updated the pinned header in' : p.thread_ts ? 'replied in the thread, in' : 'posted in';
       const blocks = typeof p.blocks === 'string' ? (JSON.parse(p.blocks) as Block[]) : undefined;
       const body = blocks ? blocksToText(slack, blocks) : readable(slack, String(p.text)).split('\n').map((l) => `│ ${l}`);
       return [`${verb} ${channelName(slack, p.channel)}${failed}`, ...body.map((l) => `    ${l}`)];

@@ -14,6 +14,9 @@ import type { OutboxWorkerOptions } from './effects/outbox-worker.js';
 import { healthHandler, type HealthState } from './http/health.js';
 import { createHttpServer, listen, type Route } from './http/server.js';
 import { createLogger } from './logger.js';
+import { digestRepo } from './db/digest.repo.js';
+import { DigestRunner } from './jobs/digest-runner.js';
+import { DigestScheduler } from './jobs/digest-scheduler.js';
 import { createSlackApp, type BotIdentity } from './slack/app.js';
 import { SlackGateway } from './slack/gateway.js';
 import { createGateway, webClientOptions } from './slack/web-client.js';
@@ -31,6 +34,9 @@ export interface BotOptions {
   /** How patiently to wait for Slack to accept the token at start (retried until it answers). */
   readonly identityRetry?: { readonly minTimeout: number; readonly maxTimeout: number };
   readonly pagerduty?: PagerDutyClientOptions;
+  readonly digestLeaseMs?: number;
+  /** How often to look for a due digest; 0 = never by itself (tests call `digest.check()`). */
+  readonly digestCheckEveryMs?: number;
   /** Where to listen; defaults to all interfaces. */
   readonly host?: string;
 }
@@ -41,6 +47,8 @@ export interface Bot {
   readonly store: Store;
   readonly health: HealthState;
   readonly logger: Logger;
+  /** The weekly digest: its scheduler (check() runs a due period) and runner. */
+  readonly digest: { readonly scheduler: DigestScheduler; readonly runner: DigestRunner };
   /** The outbox runner; available once started. */
   readonly worker: OutboxRunner;
   /** Starts serving; resolves with the port (useful with PORT=0). */
@@ -93,7 +101,21 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   const deps: Deps = { repos: store, clock, timeZone: config.timeZone, paging: pagingPolicy(config) };
   const pagerduty = new PagerDutyClient(config.pagerduty, options.pagerduty);
   const onCall = { configured: pagerduty.onCallConfigured, now: () => pagerduty.onCallNow() };
-  const slackApp = createSlackApp(config, { deps, slack, logger, timelineEmoji: config.incidents.timelineEmoji, onCall }, identityPromise, clientOptions, logger);
+  const digestRunner = new DigestRunner(
+    digestRepo(db),
+    slack,
+    { channel: config.digest.channel, dmOwners: config.digest.dmOwners, timeZone: config.timeZone, leaseMs: options.digestLeaseMs },
+    clock,
+    logger.child({ component: 'digest' }),
+  );
+  const digestScheduler = new DigestScheduler(config.digest.cron, config.timeZone, digestRunner, clock, logger.child({ component: 'digest' }));
+  const slackApp = createSlackApp(
+    config,
+    { deps, slack, logger, timelineEmoji: config.incidents.timelineEmoji, onCall, digest: digestRunner },
+    identityPromise,
+    clientOptions,
+    logger,
+  );
 
   const routes: Route[] = [{ method: 'GET', path: '/healthz', handler: healthHandler(health) }];
   // Without a secret nothing could be verified: the endpoint does not exist (404).
@@ -116,6 +138,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     store,
     health,
     logger,
+    digest: { scheduler: digestScheduler, runner: digestRunner },
     get worker(): OutboxRunner {
       if (!runner) throw new Error('the bot has not started');
       return runner;
@@ -133,10 +156,13 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       runner = createRunner(identity.userId);
       await runner.start();
       if (config.slack.socketMode) await slackApp.app.start();
+      const every = options.digestCheckEveryMs ?? 30_000;
+      if (every > 0 && config.digest.channel) digestScheduler.start(every);
       logger.info({ port, mode: config.slack.socketMode ? 'socket' : 'http', bot: identity.userId }, 'incident bot started');
       return port;
     },
     async stop() {
+      await digestScheduler.stop();
       await runner?.stop();
       if (config.slack.socketMode) await slackApp.app.stop().catch(() => undefined);
       server.closeAllConnections();

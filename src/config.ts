@@ -1,7 +1,17 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+function isCron(expression: string): boolean {
+  try {
+    new Cron(expression, { paused: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -45,6 +55,9 @@ const EnvSchema = z
     PAGERDUTY_API_TOKEN: optionalString,
     PAGERDUTY_ESCALATION_POLICY_ID: optionalString,
     PAGERDUTY_WEBHOOK_SECRET: optionalString,
+    DIGEST_CRON: z.preprocess(emptyToUndefined, z.string().refine(isCron, 'must be a cron expression of five fields (or six, with seconds), like "0 9 * * 1"').default('0 9 * * 1')),
+    DIGEST_CHANNEL: z.preprocess(emptyToUndefined, z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a channel id like C0123ABCD').optional()),
+    DIGEST_DM_OWNERS: z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('true')),
     DIGEST_TIMEZONE: z.preprocess(emptyToUndefined, z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/Paris').optional()),
     TZ: z.preprocess(emptyToUndefined, z.string().optional()),
     LOG_LEVEL: z.preprocess(
@@ -84,6 +97,12 @@ export interface Config {
     readonly apiToken: string | undefined;
     readonly escalationPolicyId: string | undefined;
     readonly webhookSecret: string | undefined;
+  };
+  readonly digest: {
+    readonly cron: string;
+    /** Where the weekly digest goes; unset = no scheduled digest. */
+    readonly channel: string | undefined;
+    readonly dmOwners: boolean;
   };
   /** The team's calendar: due dates and digest times are read in this IANA zone. */
   readonly timeZone: string;
@@ -134,6 +153,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiToken: e.PAGERDUTY_API_TOKEN,
       escalationPolicyId: e.PAGERDUTY_ESCALATION_POLICY_ID,
       webhookSecret: e.PAGERDUTY_WEBHOOK_SECRET,
+    }),
+    digest: Object.freeze({
+      cron: e.DIGEST_CRON,
+      channel: e.DIGEST_CHANNEL ?? e.INCIDENT_ANNOUNCE_CHANNEL,
+      dmOwners: ['true', '1', 'yes'].includes(e.DIGEST_DM_OWNERS),
     }),
     timeZone: e.DIGEST_TIMEZONE ?? (e.TZ && isTimeZone(e.TZ) ? e.TZ : 'UTC'),
     log: Object.freeze({ level: e.LOG_LEVEL }),

@@ -31,6 +31,15 @@ export function actionsRepo(db: Db): ActionItemRepo {
         .orderBy(asc(actionItems.dueDate), asc(actionItems.incidentId), asc(actionItems.number))
         .all();
     },
+    reschedule(incidentId: number, number: number, from: string, to: string): boolean {
+      return (
+        db
+          .update(actionItems)
+          .set({ dueDate: to })
+          .where(and(eq(actionItems.incidentId, incidentId), eq(actionItems.number, number), eq(actionItems.status, 'open'), eq(actionItems.dueDate, from)))
+          .run().changes === 1
+      );
+    },
     close(incidentId: number, number: number, status: 'done' | 'dropped', by: string, now: Date, reason: string | null): boolean {
       return (
         db

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { DigestPlan } from '../domain/digest.js';
 import { ACTION_STATUSES, ROLES, SEVERITIES, STATUSES, TIMELINE_KINDS } from '../domain/model.js';
 import { OUTBOX_STATUSES } from '../domain/ports.js';
 
@@ -172,4 +173,32 @@ export const pages = sqliteTable(
     lastError: text('last_error'),
   },
   (t) => [uniqueIndex('pages_dedup_unique').on(t.dedupKey), index('pages_incident_idx').on(t.incidentId)],
+);
+
+/**
+ * One row per scheduled digest period (a cron tick): the claim that makes it
+ * post once, with a lease a crashed poster's successor can take over, and the
+ * items it lists, fixed when first computed so a resumed run posts the same.
+ */
+export const digestRuns = sqliteTable('digest_runs', {
+  period: text('period').primaryKey(),
+  status: text('status', { enum: ['claimed', 'done'] }).notNull(),
+  owner: text('owner').notNull(),
+  leaseUntil: ms('lease_until').notNull(),
+  /** The calendar day the digest is about (overdue = due before it). */
+  day: text('day').notNull(),
+  plan: text('plan', { mode: 'json' }).$type<DigestPlan>(),
+  createdAt: ms('created_at').notNull(),
+  finishedAt: ms('finished_at'),
+});
+
+/** Each message of a digest once Slack has it: a resumed run skips these. */
+export const digestParts = sqliteTable(
+  'digest_parts',
+  {
+    period: text('period').notNull().references(() => digestRuns.period),
+    part: text('part').notNull(),
+    ts: text('ts').notNull(),
+  },
+  (t) => [uniqueIndex('digest_parts_unique').on(t.period, t.part)],
 );

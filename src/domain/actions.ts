@@ -1,5 +1,5 @@
 import { parseActionInput } from './action-input.js';
-import { todayIn } from './due-date.js';
+import { addCalendarDays, todayIn } from './due-date.js';
 import { DomainError } from './errors.js';
 import { requireIncidentInChannel } from './incident-lookup.js';
 import { actionRef, actorId, type ActionItem, type Actor, type Incident } from './model.js';
@@ -101,4 +101,30 @@ export function listActionItems(deps: Deps, actor: Actor, channelId: string): { 
   const incident = deps.repos.incidents.getByChannel(channelId) ?? null;
   if (incident) return { incident, items: deps.repos.actions.listForIncident(incident.id) };
   return { incident: null, items: deps.repos.actions.listOpenForOwner(actorId(actor)) };
+}
+
+/** Snooze 1 week: the item is due a week after today or after its due date, whichever is later. */
+export function snoozeActionItem(deps: Deps, actor: Actor, incidentId: number, number: number): ActionItem {
+  const { repos } = deps;
+  const now = deps.clock.now();
+  const by = actorId(actor);
+  const today = todayIn(now, deps.timeZone);
+  return repos.transaction(() => {
+    const incident = deps.repos.incidents.get(incidentId);
+    if (!incident) throw new DomainError('NOT_FOUND', `There is no incident INC-${incidentId}.`);
+    const item = requireItem(deps, incident, number);
+    if (item.status !== 'open') throw new DomainError('INVALID_TRANSITION', `${actionRef(item)} is already ${item.status}.`);
+    const due = addCalendarDays(item.dueDate > today ? item.dueDate : today, 7);
+    if (!repos.actions.reschedule(incidentId, number, item.dueDate, due)) {
+      throw new DomainError('CONFLICT', `${actionRef(item)} changed just now; look again.`);
+    }
+    repos.timeline.add({
+      incidentId,
+      kind: 'action_snoozed',
+      text: `Action ${actionRef(item)} snoozed by <@${by}>: due ${due} (was ${item.dueDate})`,
+      actorId: by,
+      occurredAt: now,
+    });
+    return repos.actions.get(incidentId, number)!;
+  });
 }

@@ -27,6 +27,7 @@ export type IncidentCommand =
   | { readonly kind: 'postmortem' }
   | { readonly kind: 'page'; readonly words: readonly string[] }
   | { readonly kind: 'oncall' }
+  | { readonly kind: 'digest'; readonly here: boolean }
   | { readonly kind: 'help' };
 
 export const MAX_TITLE_LENGTH = 150;
@@ -148,6 +149,9 @@ export function parseIncidentCommand(text: string): IncidentCommand {
       return { kind: 'drop', number: restWords[0], reason: rest.slice((restWords[0] ?? '').length).trim() };
     case 'page':
       return { kind: 'page', words: restWords };
+    case 'digest':
+      if (rest && rest.toLowerCase() !== 'here') invalid(`\`digest\` takes only \`here\`.`, USAGE.digest);
+      return { kind: 'digest', here: rest.toLowerCase() === 'here' };
     case 'roles':
     case 'timeline':
     case 'list':

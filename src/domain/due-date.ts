@@ -27,9 +27,13 @@ export function addCalendarDays(day: CalendarDay, days: number): CalendarDay {
   return asDay(addDays(asDate(day), days));
 }
 
-/** Whole days from `from` to `to` (positive when `to` is later). */
+/**
+ * Whole days from `from` to `to` (positive when `to` is later). An ISO date
+ * alone parses as UTC midnight, where no day is 23 or 25 hours long; and it is
+ * fast, which matters when a digest counts days for twenty thousand items.
+ */
 export function daysBetween(from: CalendarDay, to: CalendarDay): number {
-  return Math.round((asDate(to).getTime() - asDate(from).getTime()) / 86_400_000);
+  return Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 }
 
 /**

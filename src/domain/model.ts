@@ -40,6 +40,7 @@ export const TIMELINE_KINDS = [
   'action_added',
   'action_done',
   'action_dropped',
+  'action_snoozed',
   'paged',
   'pagerduty',
 ] as const;

@@ -63,6 +63,8 @@ export interface ActionItemRepo {
   get(incidentId: number, number: number): ActionItem | undefined;
   listForIncident(incidentId: number): ActionItem[];
   listOpenForOwner(ownerId: string): ActionItem[];
+  /** Moves an open item's due date, conditional on it still being `from`. */
+  reschedule(incidentId: number, number: number, from: string, to: string): boolean;
   /** Conditional on the item being open: false when someone else closed it first. */
   close(incidentId: number, number: number, status: 'done' | 'dropped', by: string, now: Date, reason: string | null): boolean;
 }

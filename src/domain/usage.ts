@@ -20,6 +20,7 @@ export const USAGE = {
   postmortem: '`/incident postmortem`',
   page: '`/incident page [service] [message]`',
   oncall: '`/incident oncall`',
+  digest: '`/incident digest [here]`',
   help: '`/incident help`',
 } as const;
 
@@ -59,6 +60,7 @@ export const HELP_LINES: readonly string[] = [
   `${USAGE.drop}: drop a follow-up, saying why`,
   `${USAGE.page}: page PagerDuty now (the default service, or a named one)`,
   `${USAGE.oncall}: who PagerDuty has on call now`,
+  `${USAGE.digest}: the overdue follow-ups digest, to you (or \`here\`, to this channel)`,
   `${USAGE.postmortem}: publish the postmortem draft again, rewritten from what is recorded now`,
   `${USAGE.help}: this help`,
 ];

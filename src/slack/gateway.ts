@@ -1,5 +1,6 @@
 import { ErrorCode, WebClient, type WebAPICallResult } from '@slack/web-api';
 import type { SourceMessage } from '../domain/ports.js';
+import { METADATA_TYPES } from './ids.js';
 import { fromSlackText } from './text.js';
 
 /** A Slack Web API error code (`name_taken`, `channel_not_found`, ...), if the error carries one. */
@@ -90,6 +91,50 @@ export class SlackGateway {
       unfurl_links: false,
     });
     return { ts: r.ts ?? '' };
+  }
+
+  /** Posts, optionally in a thread; the channel id Slack answers with (a DM's D… for a user id). */
+  async postIn(
+    channel: string,
+    text: string,
+    options: { blocks?: unknown[]; metadata?: { event_type: string; event_payload: Record<string, string | number> }; threadTs?: string },
+  ): Promise<{ ts: string; channel: string }> {
+    const r = await this.client.chat.postMessage({
+      channel,
+      text,
+      ...(options.blocks ? { blocks: options.blocks as never } : {}),
+      ...(options.metadata ? { metadata: options.metadata } : {}),
+      ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+      unfurl_links: false,
+    });
+    return { ts: r.ts ?? '', channel: r.channel ?? channel };
+  }
+
+  /**
+   * Joins a public channel so the bot can read back what it posted there (a
+   * private one must invite the bot; Slack says so and we go on).
+   */
+  async join(channel: string): Promise<void> {
+    await tolerating(this.client.conversations.join({ channel }), 'method_not_supported_for_channel_type', 'already_in_channel');
+  }
+
+  /**
+   * Finds a digest message the bot already posted, by its metadata: at the
+   * top of the channel (or the DM with a user), or in the digest's thread.
+   */
+  async findDigestPart(channelOrUser: string, threadTs: string | undefined, period: string, part: string): Promise<string | undefined> {
+    let channel = channelOrUser;
+    if (/^[UW]/.test(channelOrUser)) {
+      const opened = await this.client.conversations.open({ users: channelOrUser });
+      channel = opened.channel?.id ?? channelOrUser;
+    }
+    const r = threadTs
+      ? await this.client.conversations.replies({ channel, ts: threadTs, limit: 200, include_all_metadata: true })
+      : await this.client.conversations.history({ channel, limit: 50, include_all_metadata: true });
+    const found = (r.messages as HistoryMessage[] | undefined)?.find(
+      (m) => m.metadata?.event_type === METADATA_TYPES.digest && m.metadata.event_payload?.period === period && m.metadata.event_payload?.part === part,
+    );
+    return found?.ts;
   }
 
   async update(channel: string, ts: string, text: string, blocks: unknown[]): Promise<void> {

@@ -14,6 +14,7 @@ export const BLOCK_IDS = {
 export const BUTTON_IDS = {
   resolve: 'incident_resolve',
   actionDone: 'action_item_done',
+  actionSnooze: 'action_item_snooze',
 } as const;
 
 export const ACTION_IDS = {
@@ -27,4 +28,5 @@ export const ACTION_IDS = {
 export const METADATA_TYPES = {
   header: 'incident_header',
   post: 'incident_bot_post',
+  digest: 'incident_digest',
 } as const;

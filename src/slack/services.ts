@@ -9,5 +9,7 @@ export interface SlackServices {
   readonly logger: Logger;
   readonly timelineEmoji: string;
   /** Who PagerDuty has on call (read-only, answered at once). */
+  /** Builds the digest as of now (the scheduled one has its own runner and claims). */
+  readonly digest: { preview(channel: string): { plan: { totals: { overdue: number; upcoming: number } }; parts: Iterable<{ text: string; blocks: unknown[]; thread: 'root' | 'reply' }> } };
   readonly onCall: { readonly configured: boolean; now(): Promise<{ name: string; email: string | null }[]> };
 }

@@ -43,6 +43,8 @@ const METHOD_SCOPES: Record<string, string[][]> = {
   'canvases.edit': [['canvases:write']],
   'files.uploadV2': [['files:write']],
   'users.lookupByEmail': [['users:read.email']],
+  'conversations.open': [['im:write']],
+  'conversations.join': [['channels:join']],
 };
 
 /** Events each listener needs subscribed. */

@@ -65,6 +65,8 @@ export class Harness {
       logger: pino({ level: config.log.level }),
       outbox: { pollMs: 50, baseBackoffMs: 20, maxBackoffMs: 200 },
       host: '127.0.0.1',
+      // Digests run when a test calls bot.digest.scheduler.check(), never behind its back.
+      digestCheckEveryMs: 0,
       ...options.bot,
     });
     const port = await bot.start();

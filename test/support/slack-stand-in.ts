@@ -383,12 +383,23 @@ export class SlackStandIn {
         .map((m) => this.messageJson(m, truthy(p.include_all_metadata)));
       return { ok: true, messages, has_more: false, pin_count: channel.pins.size, response_metadata: { next_cursor: '' } };
     },
+    'conversations.join': (p) => {
+      const channel = this.requireChannel(p.channel);
+      if (channel.is_private) throw new SlackError('method_not_supported_for_channel_type');
+      channel.members.add(BOT_USER_ID);
+      return { ok: true, channel: this.channelJson(channel) };
+    },
+    'conversations.open': (p) => {
+      const users = String(p.users ?? '').split(',').filter(Boolean);
+      if (users.length !== 1 || !USERS[users[0]!]) throw new SlackError('user_not_found');
+      return { ok: true, channel: { id: this.dmChannel(users[0]!).id } };
+    },
     'conversations.replies': (p) => {
       const channel = this.requireMember(p.channel);
       const parent = channel.messages.find((m) => m.ts === p.ts);
       if (!parent) throw new SlackError('thread_not_found');
       const root = parent.thread_ts ?? parent.ts;
-      const messages = channel.messages.filter((m) => m.ts === root || m.thread_ts === root).map((m) => this.messageJson(m, false));
+      const messages = channel.messages.filter((m) => m.ts === root || m.thread_ts === root).map((m) => this.messageJson(m, truthy(p.include_all_metadata)));
       return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };
     },
     'chat.postMessage': (p) => {

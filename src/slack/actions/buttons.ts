@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { completeActionItemById } from '../../domain/actions.js';
+import { completeActionItemById, snoozeActionItem } from '../../domain/actions.js';
 import { DomainError } from '../../domain/errors.js';
 import { actionRef, type Actor } from '../../domain/model.js';
 import { resolveIncident } from '../../domain/resolve.js';
@@ -30,6 +30,12 @@ export function registerButtons(app: App, services: SlackServices): void {
     await ack();
     const { incidentId } = parseValue(IncidentButtonValue, action.value);
     resolveIncident(services.deps, actorOf(body), { incidentId }, '');
+  });
+  app.action<BlockAction<ButtonAction>>(BUTTON_IDS.actionSnooze, async ({ ack, action, body, respond }) => {
+    await ack();
+    const { incidentId, number } = parseValue(ActionItemButtonValue, action.value);
+    const item = snoozeActionItem(services.deps, actorOf(body), incidentId, number);
+    await respond({ response_type: 'ephemeral', replace_original: false, text: `:zzz: *${actionRef(item)}* snoozed: now due ${item.dueDate}.` });
   });
   app.action<BlockAction<ButtonAction>>(BUTTON_IDS.actionDone, async ({ ack, action, body, respond }) => {
     await ack();

@@ -7,6 +7,7 @@ import { fromSlackText } from '../text.js';
 import { handleChange } from './change-commands.js';
 import { declaringReply, handleDeclare, handleDeclareForm } from './declare-command.js';
 import { handleFollowUp } from './follow-up-commands.js';
+import { handleDigest } from './digest-command.js';
 import { handlePaging } from './paging-commands.js';
 import { handleRead } from './read-commands.js';
 import { handleClosing } from './resolve-commands.js';
@@ -57,6 +58,8 @@ export function registerIncidentCommand(app: App, services: SlackServices): void
       case 'page':
       case 'oncall':
         return handlePaging(services, actor, command, respond, parsed);
+      case 'digest':
+        return handleDigest(services, command, respond, parsed.here);
       default:
         return assertNever(parsed);
     }

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { DigestRepo } from '../db/digest.repo.js';
+import { chunkDigest, UPCOMING_DAYS, type DigestItem, type DigestPlan } from '../domain/digest.js';
+import { addCalendarDays, todayIn } from '../domain/due-date.js';
+import type { Clock } from '../domain/ports.js';
+import type { SlackGateway } from '../slack/gateway.js';
+import { METADATA_TYPES } from '../slack/ids.js';
+import { digestChunkBlocks, digestChunkText, digestHeaderBlocks, digestTitle } from '../slack/views/digest.js';
+
+export interface DigestSettings {
+  readonly channel: string | undefined;
+  readonly dmOwners: boolean;
+  readonly timeZone: string;
+  /** How long a claim holds before another process may take the period over. */
+  readonly leaseMs?: number;
+}
+
+export type DigestOutcome = 'posted' | 'nothing-overdue' | 'already-done' | 'busy' | 'no-channel';
+
+export interface Part {
+  readonly key: string;
+  readonly channel: string;
+  readonly text: string;
+  readonly blocks: unknown[];
+  readonly thread: 'root' | 'reply';
+}
+
+/**
+ * Posts the scheduled digest of one period exactly once. The period is
+ * claimed in the database (a lease lets a successor take over a crashed
+ * poster); what it lists is fixed at the first computation; every message is
+ * recorded as Slack accepts it, and a successor first looks in Slack (message
+ * metadata) for the message it is about to post. Across restarts, two
+ * instances on one database and repeated ticks, each message goes out once.
+ */
+export class DigestRunner {
+  /** Who holds a claim: one per process. */
+  readonly owner = randomUUID();
+
+  constructor(
+    private readonly repo: DigestRepo,
+    private readonly slack: SlackGateway,
+    private readonly settings: DigestSettings,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  private get leaseMs(): number {
+    return this.settings.leaseMs ?? 120_000;
+  }
+
+  /** The day a period is about: its tick, on the team calendar. */
+  dayOf(tick: Date): string {
+    return todayIn(tick, this.settings.timeZone);
+  }
+
+  /** Computes the plan: streamed from the database, only ids and totals kept. */
+  plan(day: string): DigestPlan {
+    return this.repo.plan(day, addCalendarDays(day, UPCOMING_DAYS));
+  }
+
+  async runPeriod(period: string, tick: Date): Promise<DigestOutcome> {
+    const channel = this.settings.channel;
+    if (!channel) return 'no-channel';
+    const day = this.dayOf(tick);
+    const claim = this.repo.claim(period, this.owner, day, this.clock.now(), this.leaseMs);
+    if (claim === 'done') return 'already-done';
+    if (claim === 'busy') return 'busy';
+    const log = this.logger.child({ period, claim });
+    try {
+      let plan = this.repo.run(period)?.plan ?? null;
+      if (!plan) {
+        plan = this.plan(day);
+        this.repo.setPlan(period, plan);
+      }
+      // A member can read the channel back, which a resumed run needs.
+      await this.slack.join(channel);
+      if (plan.totals.overdue === 0) {
+        this.repo.finish(period, this.owner, this.clock.now());
+        log.info('digest: nothing overdue, nothing posted');
+        return 'nothing-overdue';
+      }
+      await this.postParts(period, this.channelParts(channel, plan, day), claim === 'taken-over');
+      if (this.settings.dmOwners) {
+        for (const owner of plan.owners) await this.postParts(period, this.dmParts(owner, plan, day), claim === 'taken-over');
+      }
+      this.repo.finish(period, this.owner, this.clock.now());
+      log.info({ overdue: plan.totals.overdue }, 'digest posted');
+      return 'posted';
+    } catch (error) {
+      // Give the period back at once: the next tick (here or in another instance) resumes it.
+      this.repo.renew(period, this.owner, this.clock.now(), -1);
+      throw error;
+    }
+  }
+
+  /**
+   * The digest as of now, for `/incident digest`: the same messages as the
+   * scheduled one, without a claim (asking is not the weekly post).
+   */
+  preview(channel: string): { plan: DigestPlan; parts: Generator<Part> } {
+    const day = this.dayOf(this.clock.now());
+    const plan = this.plan(day);
+    return { plan, parts: this.channelParts(channel, plan, day) };
+  }
+
+  private *channelParts(channel: string, plan: DigestPlan, day: string): Generator<Part> {
+    for (const chunk of chunkDigest(this.repo.streamIds(plan.itemIds), day)) {
+      const head = chunk.index === 0 ? digestHeaderBlocks(plan.totals) : [];
+      yield {
+        key: `channel-${chunk.index}`,
+        channel,
+        text: chunk.index === 0 ? digestTitle(plan.totals) : `Action items digest ${plan.totals.day}, part ${chunk.index + 1}`,
+        blocks: [...head, ...digestChunkBlocks(chunk, day, { showOwners: true })],
+        thread: chunk.index === 0 ? 'root' : 'reply',
+      };
+    }
+  }
+
+  private *dmParts(owner: string, plan: DigestPlan, day: string): Generator<Part> {
+    const until = addCalendarDays(day, UPCOMING_DAYS);
+    const mine: Iterable<DigestItem> = this.repo.streamForOwner(owner, day, until);
+    for (const chunk of chunkDigest(mine, day)) {
+      const overdue = chunk.items.filter((i) => i.section === 'overdue').length;
+      const head = chunk.index === 0 ? digestHeaderBlocks({ ...plan.totals, overdue: overdue, owners: 1, upcoming: chunk.items.length - overdue }, owner) : [];
+      yield {
+        key: `dm-${owner}-${chunk.index}`,
+        channel: owner,
+        text: chunk.index === 0 ? 'Your overdue action items' : `Your action items, part ${chunk.index + 1}`,
+        blocks: [...head, ...digestChunkBlocks(chunk, day, { showOwners: false })],
+        thread: chunk.index === 0 ? 'root' : 'reply',
+      };
+    }
+  }
+
+  private async postParts(period: string, parts: Iterable<Part>, checkSlackFirst: boolean): Promise<void> {
+    const posted = this.repo.postedParts(period);
+    let root: { channel: string; ts: string } | undefined;
+    for (const part of parts) {
+      const done = posted.get(part.key);
+      if (done) {
+        if (part.thread === 'root') root = { channel: part.channel, ts: done };
+        continue;
+      }
+      const metadata = { event_type: METADATA_TYPES.digest, event_payload: { period, part: part.key } };
+      // A successor cannot know whether its predecessor's last post went out: Slack knows.
+      let ts = checkSlackFirst ? await this.slack.findDigestPart(part.channel, part.thread === 'reply' ? root?.ts : undefined, period, part.key) : undefined;
+      if (!ts) {
+        const sent = await this.slack.postIn(part.channel, part.text, { blocks: part.blocks, metadata, threadTs: part.thread === 'reply' ? root?.ts : undefined });
+        ts = sent.ts;
+        root = part.thread === 'root' ? { channel: sent.channel, ts } : root;
+      } else if (part.thread === 'root') {
+        root = { channel: part.channel, ts };
+      }
+      this.repo.recordPart(period, part.key, ts);
+      if (!this.repo.renew(period, this.owner, this.clock.now(), this.leaseMs)) {
+        throw new Error(`digest ${period} was taken over by another instance`);
+      }
+    }
+  }
+}

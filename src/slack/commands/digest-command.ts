@@ -1,0 +1,39 @@
+import type { RespondFn, SlashCommand } from '@slack/bolt';
+import type { SlackServices } from '../services.js';
+
+/** response_url takes five answers: four parts and a closing word. */
+const EPHEMERAL_PARTS = 4;
+
+/**
+ * `/incident digest`: the digest as of now, only to whoever asked.
+ * `/incident digest here`: posted in this channel, long ones continued in a thread.
+ */
+export async function handleDigest(services: SlackServices, command: SlashCommand, respond: RespondFn, here: boolean): Promise<void> {
+  const { plan, parts } = services.digest.preview(command.channel_id);
+  if (plan.totals.overdue === 0 && plan.totals.upcoming === 0) {
+    await respond({ response_type: 'ephemeral', text: 'Nothing overdue and nothing due in the coming week. :tada:' });
+    return;
+  }
+  if (here) {
+    let rootTs: string | undefined;
+    for (const part of parts) {
+      const sent = await services.slack.postIn(command.channel_id, part.text, { blocks: part.blocks, threadTs: part.thread === 'reply' ? rootTs : undefined });
+      rootTs ??= sent.ts;
+    }
+    return;
+  }
+  let sent = 0;
+  let left = 0;
+  for (const part of parts) {
+    if (sent < EPHEMERAL_PARTS) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: part.text, blocks: part.blocks as never });
+      sent += 1;
+    } else {
+      left += 1;
+    }
+  }
+  // Never cut short in silence: say what did not fit, and where to see it all.
+  if (left > 0) {
+    await respond({ response_type: 'ephemeral', replace_original: false, text: `…and ${left} more message${left === 1 ? '' : 's'} of items. \`/incident digest here\` posts the whole digest in a thread.` });
+  }
+}

@@ -1,0 +1,70 @@
+import type { types } from '@slack/bolt';
+import { daysOverdue, type DigestChunk, type DigestTotals } from '../../domain/digest.js';
+import { incidentRef } from '../../domain/model.js';
+import { BUTTON_IDS } from '../ids.js';
+import { safe } from '../text.js';
+
+type Block = types.KnownBlock;
+
+/** Slack's limits: a message holds 50 blocks, a text object 3000 characters. */
+export const MAX_BLOCKS = 50;
+export const MAX_TEXT = 3000;
+
+export function digestTitle(totals: DigestTotals): string {
+  return `Action items digest, ${totals.day}: ${totals.overdue} overdue${totals.owners ? ` across ${totals.owners} owner${totals.owners === 1 ? '' : 's'}` : ''}, ${totals.upcoming} due in the coming week`;
+}
+
+export function digestHeaderBlocks(totals: DigestTotals, forOwner?: string): Block[] {
+  return [
+    { type: 'header', text: { type: 'plain_text', text: forOwner ? 'Your overdue action items' : 'Action items digest' } },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `*${totals.overdue} overdue*${totals.owners && !forOwner ? ` across ${totals.owners} owner${totals.owners === 1 ? '' : 's'}` : ''} · *${totals.upcoming} due in the coming week* · as of ${totals.day}`,
+      },
+    },
+  ];
+}
+
+function itemText(item: DigestChunk['items'][number], day: string): string {
+  const late = daysOverdue(item, day);
+  const when = item.section === 'overdue' ? `due ${item.dueDate}, *${late} day${late === 1 ? '' : 's'} overdue*` : `due ${item.dueDate}`;
+  const incident = `${incidentRef(item.incidentId)}: ${safe(item.incidentTitle)}`;
+  const where = item.channelId ? `<#${item.channelId}> ${incident}` : incident;
+  const owner = item.section === 'upcoming' ? ` · <@${item.ownerId}>` : '';
+  return `*${incidentRef(item.incidentId)} #${item.number}* ${safe(item.text)}\n${where} · ${when}${owner}`.slice(0, MAX_TEXT);
+}
+
+/**
+ * One message of the digest. It starts with the heading of its first item
+ * (owner, or "due in the coming week"), so every message reads on its own,
+ * and every item has Done and Snooze buttons.
+ */
+export function digestChunkBlocks(chunk: DigestChunk, day: string, options: { showOwners: boolean }): Block[] {
+  const blocks: Block[] = [];
+  let heading = '';
+  for (const item of chunk.items) {
+    const next = item.section === 'upcoming' ? 'upcoming' : options.showOwners ? `owner:${item.ownerId}` : 'overdue';
+    if (next !== heading) {
+      heading = next;
+      const text = next === 'upcoming' ? '*Due in the coming week*' : next === 'overdue' ? '*Overdue*' : `*Overdue for <@${item.ownerId}>*`;
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+    }
+    const value = JSON.stringify({ incidentId: item.incidentId, number: item.number });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: itemText(item, day) } });
+    blocks.push({
+      type: 'actions',
+      elements: [
+        { type: 'button', action_id: BUTTON_IDS.actionDone, text: { type: 'plain_text', text: 'Done' }, style: 'primary', value },
+        { type: 'button', action_id: BUTTON_IDS.actionSnooze, text: { type: 'plain_text', text: 'Snooze 1 week' }, value },
+      ],
+    });
+  }
+  return blocks;
+}
+
+/** Plain text for notifications and for clients without blocks. */
+export function digestChunkText(chunk: DigestChunk, day: string): string {
+  return chunk.items.map((i) => itemText(i, day).replace(/\n/g, ' — ')).join('\n').slice(0, 3900);
+}
