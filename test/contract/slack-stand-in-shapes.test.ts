@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
-import { eventCallbackBody, slashCommandBody } from '../support/signed-requests.js';
+import { buttonPressBody, eventCallbackBody, slashCommandBody, viewSubmissionPayload } from '../support/signed-requests.js';
 import { sampleFor, shapeProblems } from '../support/spec-shapes.js';
 
 describe('Slack stand-in against Slack published shapes', () => {
@@ -53,5 +53,9 @@ describe('Slack stand-in against Slack published shapes', () => {
     const event = JSON.parse(eventCallbackBody({ type: 'reaction_added', user: 'U1', reaction: 'pushpin', item: { type: 'message', channel: 'C1', ts: '1.000001' }, item_user: 'U2', event_ts: '1.000001' }).body);
     const eventProblems = shapeProblems(event, sampleFor('payloads', 'ReactionAddedPayload')).filter((p) => !p.includes('null where'));
     expect(eventProblems).toEqual([]);
+    const press = JSON.parse(new URLSearchParams(buttonPressBody({ userId: 'U1', actionId: 'a', value: '{}', channelId: 'C1', messageTs: '1.000001', responseUrl: 'http://x' })).get('payload')!);
+    expect(shapeProblems(press, sampleFor('payloads', 'BlockActionPayload'))).toEqual([]);
+    const submission = viewSubmissionPayload('U1', 'cb', {}, '{}');
+    expect(shapeProblems(submission, sampleFor('payloads', 'ViewSubmissionPayload'))).toEqual([]);
   });
 });

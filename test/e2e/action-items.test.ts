@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
 import { FixedClock } from '../support/fixed-clock.js';
+import { buttonPressBody } from '../support/signed-requests.js';
 
 describe('action items', () => {
   let h: Harness;
@@ -57,22 +58,7 @@ describe('action items', () => {
     await h.run('done 1', { channelId: channel, userId: 'U0BOB' });
     expect(h.bot.store.actions.get(1, 1)).toMatchObject({ status: 'done', closedBy: 'U0BOB' });
     const press = () =>
-      h.interact(
-        new URLSearchParams({
-          payload: JSON.stringify({
-            type: 'block_actions',
-            user: { id: 'U0CAROL', username: 'carol', name: 'carol', team_id: 'T0TEST' },
-            team: { id: 'T0TEST', domain: 'stand-in' },
-            api_app_id: 'A0TEST',
-            token: 'x',
-            container: { type: 'message', message_ts: '1.1', channel_id: 'C0GENERAL', is_ephemeral: true },
-            trigger_id: 'trigger-2',
-            channel: { id: 'C0GENERAL', name: 'general' },
-            response_url: h.slack.responseUrl('done-button'),
-            actions: [{ type: 'button', action_id: 'action_item_done', block_id: 'b', value: '{"incidentId":1,"number":3}', action_ts: '1.2', text: { type: 'plain_text', text: 'Done' } }],
-          }),
-        }).toString(),
-      );
+      h.interact(buttonPressBody({ userId: 'U0CAROL', actionId: 'action_item_done', value: '{"incidentId":1,"number":3}', channelId: 'C0GENERAL', responseUrl: h.slack.responseUrl('done-button') }));
     expect((await press()).status).toBe(200);
     await h.settle();
     expect(h.bot.store.actions.get(1, 3)).toMatchObject({ status: 'done', closedBy: 'U0CAROL' });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../support/fixed-clock.js';
+import { buttonPressBody } from '../support/signed-requests.js';
 import { Harness } from '../support/harness.js';
 import { SlackStandIn, type StandInMessage } from '../support/slack-stand-in.js';
 
@@ -115,22 +116,7 @@ describe('the weekly digest', () => {
     clock.set(MONDAY_0900);
     await h.bot.digest.scheduler.check();
     const press = (actionId: string, value: string, user: string) =>
-      h.interact(
-        new URLSearchParams({
-          payload: JSON.stringify({
-            type: 'block_actions',
-            user: { id: user, username: user, name: user, team_id: 'T0TEST' },
-            team: { id: 'T0TEST', domain: 'stand-in' },
-            api_app_id: 'A0TEST',
-            token: 'x',
-            container: { type: 'message', message_ts: '1.1', channel_id: 'C0ANNOUNCE', is_ephemeral: false },
-            trigger_id: 't',
-            channel: { id: 'C0ANNOUNCE', name: 'incidents' },
-            response_url: h.slack.responseUrl(`press-${actionId}`),
-            actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1.2', text: { type: 'plain_text', text: 'x' } }],
-          }),
-        }).toString(),
-      );
+      h.interact(buttonPressBody({ userId: user, actionId, value, channelId: 'C0ANNOUNCE', responseUrl: h.slack.responseUrl(`press-${actionId}`) }));
     expect((await press('action_item_snooze', '{"incidentId":1,"number":1}', 'U0CAROL')).status).toBe(200);
     expect((await press('action_item_done', '{"incidentId":1,"number":3}', 'U0BOB')).status).toBe(200);
     await h.settle();

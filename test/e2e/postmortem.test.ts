@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
 import { FixedClock } from '../support/fixed-clock.js';
+import { buttonPressBody } from '../support/signed-requests.js';
 
 const MINUTE = 60_000;
 
@@ -120,21 +121,7 @@ describe('resolve and the postmortem draft', () => {
     const button = JSON.stringify(header.blocks).includes('incident_resolve');
     expect(button).toBe(true);
     const res = await h.interact(
-      new URLSearchParams({
-        payload: JSON.stringify({
-          type: 'block_actions',
-          user: { id: 'U0BOB', username: 'bob', name: 'bob', team_id: 'T0TEST' },
-          team: { id: 'T0TEST', domain: 'stand-in' },
-          api_app_id: 'A0TEST',
-          token: 'x',
-          container: { type: 'message', message_ts: header.ts, channel_id: channel.id, is_ephemeral: false },
-          trigger_id: 'trigger-1',
-          channel: { id: channel.id, name: channel.name },
-          message: { type: 'message', ts: header.ts, text: header.text, user: 'UBOT0001' },
-          response_url: h.slack.responseUrl('button-1'),
-          actions: [{ type: 'button', action_id: 'incident_resolve', block_id: 'b1', value: '{"incidentId":1}', action_ts: '1.2', text: { type: 'plain_text', text: 'Resolve' } }],
-        }),
-      }).toString(),
+      buttonPressBody({ userId: 'U0BOB', actionId: 'incident_resolve', value: '{"incidentId":1}', channelId: channel.id, messageTs: header.ts, responseUrl: h.slack.responseUrl('button-1') }),
     );
     expect(res.status).toBe(200);
     await h.settle();

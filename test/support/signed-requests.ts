@@ -110,12 +110,36 @@ export function viewSubmissionPayload(userId: string, callbackId: string, values
       state: { values },
       hash: 'stand-in',
       title: { type: 'plain_text', text: 'Declare an incident' },
-      blocks: [],
       app_id: 'A0TEST',
       bot_id: 'BBOT0001',
       root_view_id: 'V1',
     },
-    response_urls: [],
     is_enterprise_install: false,
   };
+}
+
+export interface ButtonPress {
+  readonly userId: string;
+  readonly actionId: string;
+  readonly value: string;
+  readonly channelId: string;
+  readonly messageTs?: string;
+  readonly responseUrl: string;
+}
+
+/** A button click, shaped like BlockActionPayload.json, as the signed form Slack posts. */
+export function buttonPressBody(press: ButtonPress): string {
+  return interactivityBody({
+    type: 'block_actions',
+    user: { id: press.userId, username: press.userId, name: press.userId, team_id: TEAM_ID },
+    team: { id: TEAM_ID, domain: 'stand-in' },
+    api_app_id: 'A0TEST',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: press.messageTs ?? '1.000001', channel_id: press.channelId, is_ephemeral: false },
+    trigger_id: `trigger-${randomUUID()}`,
+    channel: { id: press.channelId, name: press.channelId },
+    ...(press.messageTs ? { message: { type: 'message', ts: press.messageTs, user: BOT_USER_ID, text: '' } } : {}),
+    response_url: press.responseUrl,
+    actions: [{ type: 'button', action_id: press.actionId, block_id: 'b', value: press.value, action_ts: `${Math.floor(Date.now() / 1000)}.000001`, text: { type: 'plain_text', text: 'button' } }],
+  });
 }
