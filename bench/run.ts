@@ -5,7 +5,7 @@
 import { SlackStandIn } from '../test/support/slack-stand-in.js';
 import { measureAcks, setupTimes, startTarget, summarize } from './ack-latency.js';
 import { digestScaleBenchmark } from './digest-scale.js';
-import { ms } from './stats.js';
+import { median, ms } from './stats.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -32,7 +32,10 @@ async function ackBenchmarks(): Promise<void> {
     out('| concurrency | requests | bare Bolt p50 | bare Bolt p99 | bot p50 | bot p99 | p99 ratio (target ≤ 1.25) |');
     out('|---|---|---|---|---|---|---|');
     let setupSamples: { tag: string; sentAt: number }[] = [];
+    let singleSamples: { tag: string; sentAt: number }[] = [];
     for (const [concurrency, rounds] of [[1, 300], [50, 12]] as const) {
+      // Each phase starts with the bot idle: the one-at-a-time set-ups must not spill into the bursts.
+      await setupTimes(slack, singleSamples, pinnedAt);
       // Interleave the two apps round by round so drift in the machine hits both alike.
       const bareAcks: number[] = [];
       const botAcks: number[] = [];
@@ -40,12 +43,14 @@ async function ackBenchmarks(): Promise<void> {
         bareAcks.push(...(await measureAcks(bare, slack, concurrency, 1)).map((s) => s.ackMs));
         const botSamples = await measureAcks(bot, slack, concurrency, 1);
         botAcks.push(...botSamples.map((s) => s.ackMs));
+        if (concurrency === 1) singleSamples.push(...botSamples);
         // Each burst is measured on its own: wait until the bot has set up every
         // incident of this burst before the next one (a burst of 50 at once, not
         // a sustained 50 at every moment).
         if (concurrency === 50) {
           setupSamples.push(...botSamples);
-          await setupTimes(slack, botSamples, pinnedAt);
+          const times = await setupTimes(slack, botSamples, pinnedAt);
+          if (process.env.BENCH_VERBOSE) process.stderr.write(`burst ${r}: set-up max ${Math.max(...times).toFixed(0)} ms, median ${median(times).toFixed(0)} ms\n`);
         }
       }
       const b = summarize(bareAcks);
@@ -53,15 +58,24 @@ async function ackBenchmarks(): Promise<void> {
       out(`| ${concurrency} | ${a.n} each | ${ms(b.p50)} | ${ms(b.p99)} | ${ms(a.p50)} | ${ms(a.p99)} | ${(a.p99 / b.p99).toFixed(2)}× |`);
     }
     const setups = summarize(await setupTimes(slack, setupSamples, pinnedAt));
+    // One incident alone: declare, wait for its header to be pinned, then the next.
+    const aloneTimes: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const [sample] = await measureAcks(bot, slack, 1, 1);
+      aloneTimes.push(...(await setupTimes(slack, [sample!], pinnedAt)));
+    }
+    const singles = summarize(aloneTimes);
     out();
-    out('## Time to a fully set-up incident at 50 concurrent declarations');
+    out('## Time to a fully set-up incident');
     out();
-    out('From sending the command to the header pinned in the new channel (channel created, purpose, declarer invited, header posted and pinned).');
+    out('From sending the command to the header pinned in the new channel (channel created, declarer invited, header posted and pinned).');
     out();
-    out('| incidents | p50 | p99 | target p99 |');
-    out('|---|---|---|---|');
-    out(`| ${setups.n} | ${ms(setups.p50)} | ${ms(setups.p99)} | < 150 ms |`);
+    out('| declarations | incidents | p50 | p99 | target p99 |');
+    out('|---|---|---|---|---|');
+    out(`| one alone (the previous one set up) | ${singles.n} | ${ms(singles.p50)} | ${ms(singles.p99)} | |`);
+    out(`| bursts of 50 concurrent | ${setups.n} | ${ms(setups.p50)} | ${ms(setups.p99)} | < 150 ms |`);
     setupSamples = [];
+    singleSamples = [];
   } finally {
     bare.child.kill();
     bot.child.kill();

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     INCIDENT_ANNOUNCE_CHANNEL: 'C0ANNOUNCE',
     PORT: '0',
   });
-  const bot = createBot(config, { logger: pino({ level: 'silent' }), host: '127.0.0.1' });
+  const bot = createBot(config, { logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }, pino.destination(2)), host: '127.0.0.1' });
   const port = await bot.start();
   process.stdout.write(`${JSON.stringify({ port })}\n`);
 }
