@@ -1,4 +1,4 @@
-import { and, eq, ne, or, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Incident, Severity, Status } from '../domain/model.js';
 import type { IncidentRepo, NewIncident } from '../domain/ports.js';
 import type { Db } from './client.js';
@@ -138,15 +138,6 @@ export function incidentsRepo(db: Db) {
     },
     recordTopic(id: number, topic: string): void {
       update(id, { topic });
-    },
-    /** Incidents whose channel or pinned header is not there yet. */
-    unfinishedSetups(): number[] {
-      return db
-        .select({ id: incidents.id })
-        .from(incidents)
-        .where(or(isNull(incidents.channelId), eq(incidents.headerPinned, false)))
-        .all()
-        .map((r) => r.id);
     },
   } satisfies IncidentRepo & Record<string, unknown>;
 }

@@ -6,7 +6,7 @@ import { addCalendarDays, todayIn } from '../domain/due-date.js';
 import type { Clock } from '../domain/ports.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { METADATA_TYPES } from '../slack/ids.js';
-import { digestChunkBlocks, digestChunkText, digestHeaderBlocks, digestTitle } from '../slack/views/digest.js';
+import { digestChunkBlocks, digestHeaderBlocks, digestTitle } from '../slack/views/digest.js';
 
 export interface DigestSettings {
   readonly channel: string | undefined;

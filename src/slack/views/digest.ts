@@ -63,8 +63,3 @@ export function digestChunkBlocks(chunk: DigestChunk, day: string, options: { sh
   }
   return blocks;
 }
-
-/** Plain text for notifications and for clients without blocks. */
-export function digestChunkText(chunk: DigestChunk, day: string): string {
-  return chunk.items.map((i) => itemText(i, day).replace(/\n/g, ' — ')).join('\n').slice(0, 3900);
-}
