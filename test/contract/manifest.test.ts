@@ -4,11 +4,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
-import formatsPlugin from 'ajv-formats';
-
-// ajv-formats is CommonJS with a default export; under NodeNext it arrives wrapped.
-const addFormats = ((formatsPlugin as unknown as { default?: typeof formatsPlugin }).default ?? formatsPlugin) as unknown as (ajv: Ajv) => void;
+import { createAjv } from '../support/ajv.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 
@@ -17,9 +13,7 @@ const ROOT = join(__dirname, '../..');
 
 function loadSchemaValidator() {
   const schema = JSON.parse(readFileSync(join(SPECS, 'manifest.schema.1.0.0.json'), 'utf8'));
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  return ajv.compile(schema);
+  return createAjv().compile(schema);
 }
 
 /** Bot scopes each Web API method needs (api.slack.com/methods/<method>). */

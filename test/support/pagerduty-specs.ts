@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
+import { createAjv } from './ajv.js';
 
 const SPECS = join(__dirname, '../../../shared/specs/pagerduty');
 
@@ -19,8 +19,8 @@ function at(doc: Json, path: string[]): Json {
 }
 
 const enqueueSchema = at(events, ['paths', '/enqueue', 'post', 'requestBody', 'content', 'application/json', 'schema']);
-// OpenAPI keywords such as `example` are not JSON Schema: strict off. $refs point into the same document.
-const ajv = new Ajv({ strict: false, allErrors: true });
+// $refs point into the same document, whose components ride along.
+const ajv = createAjv();
 const validateEnqueue = ajv.compile({ ...enqueueSchema, components: events.components });
 
 /** Problems with an Events API v2 body; a trigger must also carry a payload (PagerDuty rejects one without). */
