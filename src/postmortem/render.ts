@@ -72,18 +72,17 @@ export function renderPostmortem(data: PostmortemData): string {
   for (const e of data.timeline) out.push(`| ${time(e.occurredAt)} | ${timelineEvent(e)} |`);
   out.push('');
 
+  // Seeds: what the team said when it identified the cause, and how it was resolved.
   out.push('## Root cause', '');
   out.push('_What allowed this to happen? Describe the conditions in the system, not the people._', '');
-  if (identified.length > 0 || incident.resolveSummary) {
-    for (const m of identified) out.push(`- From the "identified" update: ${prose(m)}`);
-    if (incident.resolveSummary) out.push(`- From the resolution: ${prose(incident.resolveSummary)}`);
-  } else {
-    out.push(`- ${TO_FILL}`);
-  }
-  out.push('');
+  for (const m of identified) out.push(`- From the "identified" update: ${prose(m)}`);
+  if (identified.length === 0 && incident.resolveSummary) out.push(`- From the resolution: ${prose(incident.resolveSummary)}`);
+  out.push(`- ${TO_FILL}`, '');
 
   out.push('## Contributing factors', '');
   out.push('_What made it more likely, larger, or slower to fix: missing alerts, unclear runbooks, risky defaults…_', '');
+  if (incident.resolveSummary) out.push(`- What it took to resolve: ${prose(incident.resolveSummary)}`);
+  for (const m of identified.slice(1)) out.push(`- Also identified: ${prose(m)}`);
   out.push(`- ${TO_FILL}`, '');
 
   out.push('## Action items', '', '| Action | Owner | Due | Status |', '|---|---|---|---|');

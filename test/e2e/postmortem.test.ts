@@ -63,6 +63,7 @@ describe('resolve and the postmortem draft', () => {
     expect(markdown).toContain('| INC-1 #1 Add a timeout to the payment client | ![](@U0BOB) | 2026-12-01 | Open |');
     expect(markdown).toContain('| INC-1 #3 Alert on checkout 5xx above 1% | ![](@U0CAROL) | 2026-11-23 | Done |');
     expect(markdown).toContain('From the "identified" update: Deploy 4812 shipped a payment client without a timeout');
+    expect(markdown).toContain('## Contributing factors\n\n_What made it more likely, larger, or slower to fix: missing alerts, unclear runbooks, risky defaults…_\n\n- What it took to resolve: Rolled back deploy 4812; checkout healthy for 20 minutes');
     expect(markdown).toContain('| "human error" |');
     expect(markdown).toContain('Cause identified 12 minutes after declaration.');
 
