@@ -9,6 +9,15 @@ import { median, ms } from './stats.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
+/** Resolves once the stand-in has had no Web API call for `ms`: the bot has nothing left to do. */
+async function quiet(slack: SlackStandIn, ms = 300): Promise<void> {
+  for (;;) {
+    const last = slack.calls.at(-1)?.at ?? 0;
+    if (Date.now() - last >= ms) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function ackBenchmarks(): Promise<void> {
   const slack = new SlackStandIn();
   await slack.start();
@@ -36,6 +45,7 @@ async function ackBenchmarks(): Promise<void> {
     for (const [concurrency, rounds] of [[1, 300], [50, 12]] as const) {
       // Each phase starts with the bot idle: the one-at-a-time set-ups must not spill into the bursts.
       await setupTimes(slack, singleSamples, pinnedAt);
+      await quiet(slack);
       // Interleave the two apps round by round so drift in the machine hits both alike.
       const bareAcks: number[] = [];
       const botAcks: number[] = [];
@@ -50,6 +60,8 @@ async function ackBenchmarks(): Promise<void> {
         if (concurrency === 50) {
           setupSamples.push(...botSamples);
           const times = await setupTimes(slack, botSamples, pinnedAt);
+          // ...and until the bot has finished everything else the burst started (announcements, topics).
+          await quiet(slack);
           if (process.env.BENCH_VERBOSE) process.stderr.write(`burst ${r}: set-up max ${Math.max(...times).toFixed(0)} ms, median ${median(times).toFixed(0)} ms\n`);
         }
       }

@@ -5,6 +5,13 @@ import { outbox } from './schema.js';
 
 export type ClaimedJob = OutboxJob & { readonly id: number; readonly attempts: number; readonly createdAt: Date };
 
+/**
+ * What a responder is waiting for: the channel and its pinned header, and the
+ * page. Under a burst of declarations these take the CPU first; announcements,
+ * topics and the rest follow a moment later.
+ */
+const URGENT_KINDS = new Set<string>(['incident.setup', 'pagerduty.event']);
+
 /** Jobs that only bring Slack in line with the database: one pending is enough. */
 const COALESCING_KINDS = new Set<string>(['incident.sync']);
 
@@ -32,7 +39,7 @@ function queueOf(job: OutboxJob): string {
 export function outboxRepo(db: Db) {
   const insert = db
     .insert(outbox)
-    .values({ incidentId: p('incidentId'), kind: p('kind'), queue: p('queue'), payload: p('payload'), nextRunAt: p('now'), createdAt: p('now') })
+    .values({ incidentId: p('incidentId'), kind: p('kind'), queue: p('queue'), urgent: p('urgent'), payload: p('payload'), nextRunAt: p('now'), createdAt: p('now') })
     .prepare();
   const waiting = db
     .select({ id: outbox.id })
@@ -49,7 +56,11 @@ export function outboxRepo(db: Db) {
         AND NOT EXISTS (
           SELECT 1 FROM outbox e
           WHERE e.queue = o.queue AND e.status IN ('pending', 'running') AND e.id < o.id)
-      ORDER BY o.id LIMIT @limit)
+        AND (o.urgent OR NOT EXISTS (
+          SELECT 1 FROM outbox u
+          WHERE u.status IN ('pending', 'running') AND u.urgent
+            AND (u.status = 'running' AND u.lease_until >= @now OR u.status = 'pending' AND u.next_run_at <= @now)))
+      ORDER BY o.urgent DESC, o.id LIMIT @limit)
     RETURNING id, incident_id, kind, payload, attempts, created_at`);
   const activity = db.$client.prepare<{ now: number }, { due: number; running: number }>(`
     SELECT
@@ -72,7 +83,7 @@ export function outboxRepo(db: Db) {
     enqueue(job: OutboxJob, now: Date): void {
       // A pending sync will read the incident as it is when it runs: one is enough.
       if (COALESCING_KINDS.has(job.kind) && waiting.get({ incidentId: job.incidentId, kind: job.kind })) return;
-      insert.run({ incidentId: job.incidentId, kind: job.kind, queue: queueOf(job), payload: job.payload, now });
+      insert.run({ incidentId: job.incidentId, kind: job.kind, queue: queueOf(job), urgent: URGENT_KINDS.has(job.kind), payload: job.payload, now });
     },
 
     /**

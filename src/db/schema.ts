@@ -101,6 +101,8 @@ export const outbox = sqliteTable(
     kind: text('kind').notNull(),
     /** Jobs of one queue run in order: `incident:<id>` for Slack, `pagerduty:<dedup key>` for pages. */
     queue: text('queue').notNull().default(''),
+    /** Urgent jobs (a channel's first set-up, a page) go first: the others wait while one is due or running. */
+    urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
     payload: text('payload', { mode: 'json' }).notNull(),
     status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),

@@ -128,6 +128,8 @@ export type Notice =
 export type OutboxJob =
   /** Create the channel, invite the declarer, post and pin the header, set topic and purpose. */
   | { readonly kind: 'incident.setup'; readonly incidentId: number; readonly payload: { readonly responseUrl: string | null } }
+  /** After the pin: purpose, topic, and the declarer told the channel is ready. */
+  | { readonly kind: 'incident.finish-setup'; readonly incidentId: number; readonly payload: { readonly responseUrl: string | null } }
   /** Bring topic and pinned header in line with the incident as it is when the job runs. */
   | { readonly kind: 'incident.sync'; readonly incidentId: number; readonly payload: Record<string, never> }
   | { readonly kind: 'slack.invite'; readonly incidentId: number; readonly payload: { readonly userIds: readonly string[] } }

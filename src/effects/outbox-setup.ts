@@ -13,7 +13,7 @@ import { inviteToIncident, postNotice } from './post-notice.js';
 import { publishPostmortem } from './publish-postmortem.js';
 import { reconcileTimeline } from './reconcile-timeline.js';
 import { reportFailure } from './report-failure.js';
-import { setupIncident } from './setup-incident.js';
+import { finishSetup, setupIncident } from './setup-incident.js';
 import { syncIncident } from './sync-incident.js';
 
 export interface OutboxParts {
@@ -44,6 +44,7 @@ export function createOutboxWorker(parts: OutboxParts): OutboxWorker {
   };
   const handlers: Record<string, JobHandler> = {
     'incident.setup': (job) => setupIncident(ctx, job as never),
+    'incident.finish-setup': (job) => finishSetup(ctx, job as never),
     'incident.sync': (job) => syncIncident(ctx, job),
     'slack.post': (job) => postNotice(ctx, job as never),
     'slack.invite': (job) => inviteToIncident(ctx, job as never),

@@ -6,6 +6,7 @@ import { tellDeclarer } from './setup-incident.js';
 
 const WHAT: Record<string, string> = {
   'incident.setup': 'set up the Slack channel',
+  'incident.finish-setup': 'set the channel purpose and topic',
   'incident.sync': 'update the pinned header and topic',
   'slack.invite': 'invite people to the channel',
   'slack.post': 'post a message',

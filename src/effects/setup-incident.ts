@@ -45,8 +45,21 @@ export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind
   }
   if (!progress.headerPinned) {
     await slack.pin(channelId, headerTs);
-    store.incidents.recordHeaderPinned(incident.id);
+    // The rest is not urgent: under a burst it waits while other incidents' channels are made.
+    store.transaction(() => {
+      store.incidents.recordHeaderPinned(incident.id);
+      store.outbox.enqueue({ kind: 'incident.finish-setup', incidentId: incident.id, payload: { responseUrl: job.payload.responseUrl } }, ctx.clock.now());
+    });
   }
+}
+
+/** Purpose and topic, and the declarer told the channel is ready. */
+export async function finishSetup(ctx: EffectContext, job: ClaimedJob & { kind: 'incident.finish-setup' }): Promise<void> {
+  const { store, slack } = ctx;
+  const incident = store.incidents.get(job.incidentId);
+  const progress = store.incidents.setupProgress(job.incidentId);
+  const channelId = incident?.channelId;
+  if (!incident || !progress || !channelId) return;
   await slack.setPurpose(channelId, incidentPurpose(incident));
   await setTopicIfChanged(ctx, incident.id, channelId, incidentTopic(store.incidents.get(incident.id)!, store.roles.current(incident.id)));
 

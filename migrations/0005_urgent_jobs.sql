@@ -1,0 +1,1 @@
+ALTER TABLE `outbox` ADD `urgent` integer DEFAULT false NOT NULL;
