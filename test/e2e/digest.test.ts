@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../support/fixed-clock.js';
 import { buttonPressBody } from '../support/signed-requests.js';
 import { Harness } from '../support/harness.js';
-import { SlackStandIn, type StandInMessage } from '../support/slack-stand-in.js';
+import type { SlackStandIn, StandInMessage } from '../support/slack-stand-in.js';
+import { sharedWorld } from '../support/shared-world.js';
 
 const MONDAY_0900 = new Date('2026-11-23T09:00:00Z');
 
@@ -149,10 +147,7 @@ describe('the weekly digest', () => {
 
 describe('exactly once', () => {
   it('posts once with two instances on one database file, and completes a digest a crashed poster left half done', async () => {
-    const slack = new SlackStandIn();
-    await slack.start();
-    const dir = mkdtempSync(join(tmpdir(), 'incident-digest-'));
-    const databaseFile = join(dir, 'incidents.db');
+    const { slack, databaseFile, dispose } = await sharedWorld();
     const clock = new FixedClock();
     const env = { DIGEST_DM_OWNERS: 'false' };
     const a = await Harness.start({ slack, databaseFile, env, bot: { clock, digestLeaseMs: 60_000 } });
@@ -198,8 +193,7 @@ describe('exactly once', () => {
     } finally {
       await a.stop();
       await b.stop();
-      await slack.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await dispose();
     }
   });
 });

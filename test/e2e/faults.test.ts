@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
-import { SlackStandIn } from '../support/slack-stand-in.js';
+import { sharedWorld } from '../support/shared-world.js';
 
 /** What a finished declaration left in Slack: one channel, one header, pinned, one announcement. */
 function expectOneCompleteSetup(h: Harness, id: number) {
@@ -75,10 +72,7 @@ describe('Slack failing part-way through a declaration', () => {
 
 describe('a restart', () => {
   it('resumes an unfinished set-up without doubling anything', async () => {
-    const slack = new SlackStandIn();
-    await slack.start();
-    const dir = mkdtempSync(join(tmpdir(), 'incident-restart-'));
-    const databaseFile = join(dir, 'incidents.db');
+    const { slack, databaseFile, dispose } = await sharedWorld();
     try {
       // Slack is down while the first process runs: the set-up cannot finish.
       slack.failNext('conversations.setTopic', { kind: 'http', status: 502 }, 1000);
@@ -96,16 +90,12 @@ describe('a restart', () => {
       expect(second.bot.store.incidents.get(2)!.title).toBe('Second one');
       await second.stop();
     } finally {
-      await slack.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await dispose();
     }
   });
 
   it('takes over a job whose process died mid-run once its lease ends', async () => {
-    const slack = new SlackStandIn();
-    await slack.start();
-    const dir = mkdtempSync(join(tmpdir(), 'incident-lease-'));
-    const databaseFile = join(dir, 'incidents.db');
+    const { slack, databaseFile, dispose } = await sharedWorld();
     try {
       slack.failNext('pins.add', { kind: 'hang' }, 1);
       const first = await Harness.start({ slack, databaseFile, bot: { outbox: { leaseMs: 200, pollMs: 20 } } });
@@ -123,8 +113,7 @@ describe('a restart', () => {
       expectOneCompleteSetup(second, 1);
       await second.stop();
     } finally {
-      await slack.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await dispose();
     }
   });
 });

@@ -6,16 +6,15 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
-import { BOT_TOKEN, SlackStandIn } from '../support/slack-stand-in.js';
+import { BOT_TOKEN } from '../support/slack-stand-in.js';
+import { sharedWorld } from '../support/shared-world.js';
 
 describe('/healthz', () => {
   it('answers 503 until Slack has accepted the token, then 200', async () => {
-    const slack = new SlackStandIn();
-    await slack.start();
-    const dir = mkdtempSync(join(tmpdir(), 'incident-health-'));
+    const { slack, databaseFile, dispose } = await sharedWorld();
     slack.failNext('auth.test', { kind: 'http', status: 503 }, 3);
     const bot = createBot(
-      loadConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, DATABASE_URL: join(dir, 'db.sqlite'), PORT: '0', LOG_LEVEL: 'silent' }),
+      loadConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, DATABASE_URL: databaseFile, PORT: '0', LOG_LEVEL: 'silent' }),
       { logger: pino({ level: 'silent' }), identityRetry: { minTimeout: 100, maxTimeout: 100 }, host: '127.0.0.1' },
     );
     const started = bot.start();
@@ -36,25 +35,21 @@ describe('/healthz', () => {
     } finally {
       await started.catch(() => undefined);
       await bot.stop();
-      await slack.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await dispose();
     }
   });
 
   it('refuses to start with a token Slack rejects', async () => {
-    const slack = new SlackStandIn();
-    await slack.start();
-    const dir = mkdtempSync(join(tmpdir(), 'incident-badtoken-'));
+    const { slack, databaseFile, dispose } = await sharedWorld();
     const bot = createBot(
-      loadConfig({ SLACK_BOT_TOKEN: 'xoxb-wrong', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, DATABASE_URL: join(dir, 'db.sqlite'), PORT: '0' }),
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxb-wrong', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, DATABASE_URL: databaseFile, PORT: '0' }),
       { logger: pino({ level: 'silent' }), host: '127.0.0.1' },
     );
     try {
       await expect(bot.start()).rejects.toThrow(/invalid_auth/);
     } finally {
       await bot.stop();
-      await slack.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await dispose();
     }
   });
 });

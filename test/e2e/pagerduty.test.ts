@@ -1,12 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../support/fixed-clock.js';
 import { Harness, type HarnessOptions } from '../support/harness.js';
 import { PagerDutyStandIn } from '../support/pagerduty-stand-in.js';
-import { SlackStandIn } from '../support/slack-stand-in.js';
+import { sharedWorld } from '../support/shared-world.js';
 
 const SECRET = 'pd-webhook-secret';
 const PD_OPTIONS = { retryTimeoutMs: 5, requestTimeoutMs: 300 };
@@ -217,10 +214,7 @@ describe('PagerDuty outages and restarts', () => {
   it('picks up pending pages after a restart and sends them once', async () => {
     const pd = new PagerDutyStandIn();
     await pd.start();
-    const slack = new SlackStandIn();
-    await slack.start();
-    const dir = mkdtempSync(join(tmpdir(), 'incident-pd-restart-'));
-    const databaseFile = join(dir, 'incidents.db');
+    const { slack, databaseFile, dispose } = await sharedWorld();
     try {
       pd.mode = 'error';
       const first = await Harness.start({ slack, databaseFile, env: pagerDutyEnv(pd), bot: { pagerduty: PD_OPTIONS, outbox: { baseBackoffMs: 50 } } });
@@ -236,9 +230,8 @@ describe('PagerDuty outages and restarts', () => {
       expect(pd.acceptedTriggers('incident-1-default')).toHaveLength(1);
       await second.stop();
     } finally {
-      await slack.stop();
+      await dispose();
       await pd.stop();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
