@@ -1,8 +1,8 @@
 import { parseActionInput } from './action-input.js';
 import { addCalendarDays, todayIn } from './due-date.js';
 import { DomainError } from './errors.js';
-import { requireIncidentInChannel } from './incident-lookup.js';
-import { actionRef, actorId, type ActionItem, type Actor, type Incident } from './model.js';
+import { requireIncident, requireIncidentInChannel } from './incident-lookup.js';
+import { actionRef, actorId, incidentRef, type ActionItem, type Actor, type Incident } from './model.js';
 import type { Deps } from './ports.js';
 
 export const DONE_USAGE = '`/incident done <item number>`';
@@ -49,7 +49,7 @@ function requireItem(deps: Deps, incident: Incident, number: number): ActionItem
     const count = deps.repos.actions.listForIncident(incident.id).length;
     throw new DomainError(
       'NOT_FOUND',
-      `${incident.id ? `INC-${incident.id}` : ''} has no action item #${number}${count ? ` (it has #1 to #${count}; see \`/incident actions\`)` : ' (it has none yet)'}.`,
+      `${incidentRef(incident.id)} has no action item #${number}${count ? ` (it has #1 to #${count}; see \`/incident actions\`)` : ' (it has none yet)'}.`,
     );
   }
   return item;
@@ -84,9 +84,7 @@ export function completeActionItem(deps: Deps, actor: Actor, channelId: string, 
 
 /** The Done button: the item is named by incident and number, wherever the button was. */
 export function completeActionItemById(deps: Deps, actor: Actor, incidentId: number, number: number): ActionItem {
-  const incident = deps.repos.incidents.get(incidentId);
-  if (!incident) throw new DomainError('NOT_FOUND', `There is no incident INC-${incidentId}.`);
-  return closeItem(deps, actor, incident, number, 'done', null);
+  return closeItem(deps, actor, requireIncident(deps.repos.incidents, incidentId), number, 'done', null);
 }
 
 export function dropActionItem(deps: Deps, actor: Actor, channelId: string, numberWord: string | undefined, reason: string): ActionItem {
@@ -110,9 +108,7 @@ export function snoozeActionItem(deps: Deps, actor: Actor, incidentId: number, n
   const by = actorId(actor);
   const today = todayIn(now, deps.timeZone);
   return repos.transaction(() => {
-    const incident = deps.repos.incidents.get(incidentId);
-    if (!incident) throw new DomainError('NOT_FOUND', `There is no incident INC-${incidentId}.`);
-    const item = requireItem(deps, incident, number);
+    const item = requireItem(deps, requireIncident(repos.incidents, incidentId), number);
     if (item.status !== 'open') throw new DomainError('INVALID_TRANSITION', `${actionRef(item)} is already ${item.status}.`);
     const due = addCalendarDays(item.dueDate > today ? item.dueDate : today, 7);
     if (!repos.actions.reschedule(incidentId, number, item.dueDate, due)) {

@@ -12,10 +12,11 @@ import { setTopicIfChanged } from './sync-incident.js';
 const MAX_NAME_ATTEMPTS = 20;
 
 /**
- * Creates the incident's channel and fills it: purpose, declarer and role
- * holders invited, header posted and pinned, topic set. Every step records its
- * result before the next, and every step is safe to repeat, so a retry or a
- * restart resumes where the last run stopped and never makes a second channel.
+ * Creates the incident's channel, invites the declarer and role holders, and
+ * posts and pins the header; purpose, topic and the "ready" message follow in
+ * a job of their own (finishSetup). Every step records its result before the
+ * next, and every step is safe to repeat, so a retry or a restart resumes
+ * where the last run stopped and never makes a second channel.
  */
 export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind: 'incident.setup' }): Promise<void> {
   const { store, slack } = ctx;
@@ -61,7 +62,7 @@ export async function finishSetup(ctx: EffectContext, job: ClaimedJob & { kind: 
   const channelId = incident?.channelId;
   if (!incident || !progress || !channelId) return;
   await slack.setPurpose(channelId, incidentPurpose(incident));
-  await setTopicIfChanged(ctx, incident.id, channelId, incidentTopic(store.incidents.get(incident.id)!, store.roles.current(incident.id)));
+  await setTopicIfChanged(ctx, incident.id, channelId, incidentTopic(incident, store.roles.current(incident.id)));
 
   const ready = `${incidentRef(incident.id)} is ready: <#${channelId}>. You are Incident Commander until you hand it over with \`/incident role ic @someone\`.`;
   await tellDeclarer(ctx, job.payload.responseUrl, incident.declaredBy, progress.originChannelId, ready);

@@ -1,6 +1,6 @@
 import { ROLE_TITLES, ROLES } from '../domain/model.js';
 import type { PostmortemData } from './data.js';
-import { duration, minutesBetween } from './markdown.js';
+import { duration, minutesBetween } from '../domain/time.js';
 
 /** What the bot knows went well and what did not: facts, for the team to judge. */
 export function incidentFacts(data: PostmortemData): { well: string[]; wrong: string[] } {

@@ -21,6 +21,5 @@ export function utc(date: Date): string {
   return `${formatInTimeZone(date, 'yyyy-MM-dd HH:mm')} UTC`;
 }
 
-export { duration, minutesBetween } from '../domain/time.js';
 
 export const TO_FILL = '**[to fill]**';

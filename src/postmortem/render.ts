@@ -4,7 +4,8 @@ import { formatInTimeZone } from '../domain/time.js';
 import type { PostmortemData } from './data.js';
 import { incidentFacts } from './facts.js';
 import { findBlame } from './language-check.js';
-import { cell, duration, minutesBetween, person, prose, TO_FILL, utc } from './markdown.js';
+import { duration, minutesBetween } from '../domain/time.js';
+import { cell, person, prose, TO_FILL, utc } from './markdown.js';
 
 const STATUS_LABEL: Record<(typeof ACTION_STATUSES)[number], string> = { open: 'Open', done: 'Done', dropped: 'Dropped' };
 

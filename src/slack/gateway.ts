@@ -83,14 +83,7 @@ export class SlackGateway {
     text: string,
     options: { blocks?: unknown[]; metadata?: { event_type: string; event_payload: Record<string, string | number> } } = {},
   ): Promise<PostedMessage> {
-    const r = await this.client.chat.postMessage({
-      channel,
-      text,
-      ...(options.blocks ? { blocks: options.blocks as never } : {}),
-      ...(options.metadata ? { metadata: options.metadata } : {}),
-      unfurl_links: false,
-    });
-    return { ts: r.ts ?? '' };
+    return this.postIn(channel, text, options);
   }
 
   /** Posts, optionally in a thread; the channel id Slack answers with (a DM's D… for a user id). */
