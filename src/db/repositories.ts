@@ -23,8 +23,11 @@ export function createRepositories(db: Db) {
     outbox: outboxRepo(db),
     events: eventLog(db),
     // better-sqlite3's own transaction nests with savepoints, which drizzle's does not.
+    // IMMEDIATE: the write lock is taken at BEGIN. A deferred transaction that
+    // reads, then writes after the other thread's connection (the outbox) has
+    // committed, fails at once with SQLITE_BUSY_SNAPSHOT instead of waiting.
     transaction<T>(fn: () => T): T {
-      return db.$client.transaction(fn)();
+      return db.$client.transaction(fn).immediate();
     },
   } satisfies Repositories;
 }
