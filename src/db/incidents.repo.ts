@@ -75,6 +75,13 @@ export function incidentsRepo(db: Db) {
     .prepare();
   const update = (id: number, values: Partial<typeof incidents.$inferInsert>) =>
     db.update(incidents).set(values).where(eq(incidents.id, id)).run();
+  // The set-up's own records: fifty declarations at once make hundreds of them.
+  const byIdWhere = eq(incidents.id, p('id'));
+  const setChannelAttempt = db.update(incidents).set({ channelNameTried: sql`${p('name')}`, channelAttempt: sql`${p('attempt')}` }).where(byIdWhere).prepare();
+  const setChannel = db.update(incidents).set({ channelId: sql`${p('channelId')}`, channelName: sql`${p('channelName')}` }).where(byIdWhere).prepare();
+  const setHeader = db.update(incidents).set({ headerTs: sql`${p('headerTs')}` }).where(byIdWhere).prepare();
+  const setHeaderPinned = db.update(incidents).set({ headerPinned: true }).where(byIdWhere).prepare();
+  const setTopic = db.update(incidents).set({ topic: sql`${p('topic')}` }).where(byIdWhere).prepare();
 
   return {
     create(input: NewIncident): Incident {
@@ -122,22 +129,22 @@ export function incidentsRepo(db: Db) {
     },
     /** Records the name about to be sent to conversations.create, before sending it. */
     recordChannelAttempt(id: number, name: string, attempt: number): void {
-      update(id, { channelNameTried: name, channelAttempt: attempt });
+      setChannelAttempt.run({ id, name, attempt });
     },
     recordChannel(id: number, channelId: string, channelName: string): void {
-      update(id, { channelId, channelName });
+      setChannel.run({ id, channelId, channelName });
     },
     recordHeader(id: number, headerTs: string): void {
-      update(id, { headerTs });
+      setHeader.run({ id, headerTs });
     },
     recordHeaderPinned(id: number): void {
-      update(id, { headerPinned: true });
+      setHeaderPinned.run({ id });
     },
     recordOncall(id: number, userId: string): void {
       update(id, { oncallUserId: userId });
     },
     recordTopic(id: number, topic: string): void {
-      update(id, { topic });
+      setTopic.run({ id, topic });
     },
   } satisfies IncidentRepo & Record<string, unknown>;
 }

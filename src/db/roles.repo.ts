@@ -11,6 +11,29 @@ export function rolesRepo(db: Db): RoleRepo {
     .from(roleAssignments)
     .where(and(eq(roleAssignments.incidentId, sql.placeholder('incidentId')), isNull(roleAssignments.endedAt)))
     .prepare();
+  // Every declaration assigns its Incident Commander: prepared once.
+  const endCurrent = db
+    .update(roleAssignments)
+    .set({ endedAt: sql`${sql.placeholder('now')}` })
+    .where(
+      and(
+        eq(roleAssignments.incidentId, sql.placeholder('incidentId')),
+        eq(roleAssignments.role, sql.placeholder('role')),
+        isNull(roleAssignments.endedAt),
+      ),
+    )
+    .returning()
+    .prepare();
+  const insert = db
+    .insert(roleAssignments)
+    .values({
+      incidentId: sql.placeholder('incidentId'),
+      role: sql.placeholder('role'),
+      userId: sql.placeholder('userId'),
+      assignedBy: sql.placeholder('by'),
+      assignedAt: sql.placeholder('now'),
+    })
+    .prepare();
   return {
     current(incidentId: number): RoleHolder[] {
       const rows = currentRows.all({ incidentId });
@@ -19,13 +42,8 @@ export function rolesRepo(db: Db): RoleRepo {
         .sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role));
     },
     assign(incidentId: number, role: Role, userId: string, by: string, now: Date): string | undefined {
-      const current = and(
-        eq(roleAssignments.incidentId, incidentId),
-        eq(roleAssignments.role, role),
-        isNull(roleAssignments.endedAt),
-      );
-      const previous = db.update(roleAssignments).set({ endedAt: now }).where(current).returning().get();
-      db.insert(roleAssignments).values({ incidentId, role, userId, assignedBy: by, assignedAt: now }).run();
+      const previous = endCurrent.get({ incidentId, role, now: now.getTime() });
+      insert.run({ incidentId, role, userId, by, now });
       return previous?.userId;
     },
     history(incidentId: number) {
