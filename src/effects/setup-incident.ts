@@ -80,7 +80,8 @@ async function createChannel(ctx: EffectContext, incidentId: number, title: stri
   const progress = store.incidents.setupProgress(incidentId)!;
   for (let attempt = progress.channelAttempt; attempt < MAX_NAME_ATTEMPTS; attempt++) {
     const name = incidentChannelName(incidentId, title, attempt);
-    store.incidents.recordChannelAttempt(incidentId, name, attempt);
+    // Only a move to a new suffix needs recording: the name follows from the attempt.
+    if (attempt !== progress.channelAttempt) store.incidents.recordChannelAttempt(incidentId, name, attempt);
     const created = await slack.createChannel(name, isPrivate);
     if (created) {
       store.incidents.recordChannel(incidentId, created.id, created.name);
