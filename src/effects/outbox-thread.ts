@@ -3,7 +3,8 @@
  * millisecond of CPU each in the Web API client; run beside the listeners,
  * fifty declarations' set-ups would delay the next acknowledgements. Here
  * they use the second core, with their own database connection (WAL lets both
- * threads work at once; claims keep them from doing a job twice).
+ * threads work at once; claims keep them from doing a job twice), at a lower
+ * CPU priority than the listeners.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../config.js';
@@ -13,6 +14,7 @@ import { systemClock } from '../domain/ports.js';
 import { createLogger } from '../logger.js';
 import { createGateway } from '../slack/web-client.js';
 import { createOutboxWorker } from './outbox-setup.js';
+import { BACKGROUND_NICENESS, lowerThisThreadPriority } from './thread-priority.js';
 import type { OutboxWorkerOptions } from './outbox-worker.js';
 import type { PagerDutyClientOptions } from '../pagerduty/client.js';
 
@@ -26,6 +28,8 @@ export interface OutboxThreadData {
 
 const data = workerData as OutboxThreadData;
 const logger = createLogger(data.config.log.level).child({ thread: 'outbox' });
+// Below the listeners, so a burst's acknowledgements win the CPU (thread-priority.ts).
+if (!lowerThisThreadPriority(BACKGROUND_NICENESS)) logger.debug("outbox thread runs at the listeners' priority (no per-thread priority here)");
 const db = openDatabase(data.config.database.url);
 const worker = createOutboxWorker({
   config: data.config,
