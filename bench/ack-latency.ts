@@ -18,7 +18,7 @@ export interface Target {
   readonly child: ChildProcess;
 }
 
-export async function startTarget(mode: 'bot' | 'bare', slackApiUrl: string): Promise<Target> {
+export async function startTarget(mode: 'bot' | 'bare' | 'floor-client' | 'floor-http', slackApiUrl: string): Promise<Target> {
   const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'bench/target.ts'), mode, slackApiUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);

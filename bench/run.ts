@@ -31,10 +31,15 @@ async function ackBenchmarks(): Promise<void> {
   };
   const bare = await startTarget('bare', slack.apiUrl);
   const bot = await startTarget('bot', slack.apiUrl);
+  // The set-up floor: Bolt apps that make the same four calls with nothing else (floor-app.ts).
+  const floors = [
+    { label: 'floor: Bolt app, no database, Bolt’s Web API client', target: await startTarget('floor-client', slack.apiUrl), samples: [] as { tag: string; sentAt: number }[] },
+    { label: 'floor: Bolt app, no database, bare node:http', target: await startTarget('floor-http', slack.apiUrl), samples: [] as { tag: string; sentAt: number }[] },
+  ];
   try {
-    // Warm both (JIT, connections, SQLite pages) before measuring.
-    await measureAcks(bare, slack, 10, 5);
-    await measureAcks(bot, slack, 10, 5);
+    // Warm them all (JIT, connections, SQLite pages) before measuring.
+    for (const target of [bare, bot, ...floors.map((f) => f.target)]) await measureAcks(target, slack, 10, 5);
+    await quiet(slack);
 
     out('## /incident declare: ack latency (signed HTTP, loopback)');
     out();
@@ -63,6 +68,13 @@ async function ackBenchmarks(): Promise<void> {
           // ...and until the bot has finished everything else the burst started (announcements, topics).
           await quiet(slack);
           if (process.env.BENCH_VERBOSE) process.stderr.write(`burst ${r}: set-up max ${Math.max(...times).toFixed(0)} ms, median ${median(times).toFixed(0)} ms\n`);
+          // The same burst through each floor app, in the same round so drift hits all alike.
+          for (const floor of floors) {
+            const samples = await measureAcks(floor.target, slack, concurrency, 1);
+            floor.samples.push(...samples);
+            await setupTimes(slack, samples, pinnedAt);
+            await quiet(slack);
+          }
         }
       }
       const b = summarize(bareAcks);
@@ -86,11 +98,19 @@ async function ackBenchmarks(): Promise<void> {
     out('|---|---|---|---|---|');
     out(`| one alone (the previous one set up) | ${singles.n} | ${ms(singles.p50)} | ${ms(singles.p99)} | |`);
     out(`| bursts of 50 concurrent | ${setups.n} | ${ms(setups.p50)} | ${ms(setups.p99)} | < 150 ms |`);
+    out();
+    out('The floor rows are Bolt apps that make the same four calls in their listener and nothing else (bench/floor-app.ts): what this machine allows.');
+    out();
+    out('| floor | incidents | p50 | p99 | bot p99 ÷ floor p99 |');
+    out('|---|---|---|---|---|');
+    for (const floor of floors) {
+      const f = summarize(await setupTimes(slack, floor.samples, pinnedAt));
+      out(`| ${floor.label}, bursts of 50 | ${f.n} | ${ms(f.p50)} | ${ms(f.p99)} | ${(setups.p99 / f.p99).toFixed(2)}× |`);
+    }
     setupSamples = [];
     singleSamples = [];
   } finally {
-    bare.child.kill();
-    bot.child.kill();
+    for (const target of [bare, bot, ...floors.map((f) => f.target)]) target.child.kill();
     await slack.stop();
   }
 }

@@ -1,6 +1,7 @@
 /**
  * A process under benchmark: `bot` is the real incident bot (createBot), `bare`
- * is a Bolt app that only acknowledges /incident, as Bolt ships. Each prints
+ * is a Bolt app that only acknowledges /incident, as Bolt ships, and
+ * `floor-client` / `floor-http` are the set-up floor (floor-app.ts). Each prints
  * its port as a JSON line on stdout and serves until killed.
  */
 import { mkdtempSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import bolt from '@slack/bolt';
 import { pino } from 'pino';
 import { createBot } from '../src/bot.js';
+import { startFloorApp } from './floor-app.js';
 import { loadConfig } from '../src/config.js';
 import { BOT_TOKEN } from '../test/support/slack-stand-in.js';
 import { SIGNING_SECRET } from '../test/support/signed-requests.js';
@@ -16,6 +18,11 @@ import { SIGNING_SECRET } from '../test/support/signed-requests.js';
 const [mode, slackApiUrl] = process.argv.slice(2);
 
 async function main(): Promise<void> {
+  if (mode === 'floor-client' || mode === 'floor-http') {
+    const port = await startFloorApp(slackApiUrl!, mode === 'floor-client' ? 'client' : 'http');
+    process.stdout.write(`${JSON.stringify({ port })}\n`);
+    return;
+  }
   if (mode === 'bare') {
     const app = new bolt.App({ token: BOT_TOKEN, signingSecret: SIGNING_SECRET, clientOptions: { slackApiUrl }, logLevel: bolt.LogLevel.ERROR });
     app.command('/incident', async ({ ack }) => {
