@@ -9,6 +9,7 @@
 import { Agent, request } from 'node:http';
 import bolt from '@slack/bolt';
 import type { Incident } from '../src/domain/model.js';
+import { slugify } from '../src/domain/slug.js';
 import { incidentHeaderBlocks, incidentHeaderText } from '../src/slack/views/header.js';
 import { BOT_TOKEN } from '../test/support/slack-stand-in.js';
 import { SIGNING_SECRET } from '../test/support/signed-requests.js';
@@ -53,7 +54,7 @@ export async function startFloorApp(slackApiUrl: string, via: 'client' | 'http')
       id, title, description: null, severity: 'sev2', status: 'investigating', isPrivate: false, declaredBy: command.user_id, declaredAt: new Date(),
       resolvedAt: null, acknowledgedAt: null, resolveSummary: null, oncallUserId: null, channelId: null, channelName: null, headerTs: null,
     };
-    const created = await call('conversations.create', { name: `floor-${id}-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` });
+    const created = await call('conversations.create', { name: `floor-${id}-${slugify(title)}` });
     const channel = String(created.channel.id);
     await call('conversations.invite', { channel, users: command.user_id });
     const posted = await call('chat.postMessage', {
