@@ -29,6 +29,8 @@ export interface BotOptions {
   readonly outbox?: Partial<OutboxWorkerOptions>;
   /** Run outbox jobs in the listeners' thread instead of a thread of their own. */
   readonly outboxInline?: boolean;
+  /** How often the outbox thread checkpoints the WAL on its own (default 30 s); its commits also do. */
+  readonly checkpointEveryMs?: number;
   /** How long one Slack call may take before it counts as failed (and is retried by the outbox). */
   readonly slackTimeoutMs?: number;
   /** How patiently to wait for Slack to accept the token at start (retried until it answers). */
@@ -129,7 +131,13 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     if (options.outboxInline || options.clock) {
       return inlineOutbox(createOutboxWorker({ config, store, slack, logger, clock, botUserId: () => botUserId, options: options.outbox, pagerduty: options.pagerduty }));
     }
-    return threadedOutbox({ config, botUserId, slackTimeoutMs, options: options.outbox ?? {}, pagerduty: options.pagerduty ?? {} }, store.outbox, clock, logger);
+    return threadedOutbox(
+      { config, botUserId, slackTimeoutMs, options: options.outbox ?? {}, pagerduty: options.pagerduty ?? {}, checkpointEveryMs: options.checkpointEveryMs ?? 30_000 },
+      db,
+      store.outbox,
+      clock,
+      logger,
+    );
   }
 
   return {

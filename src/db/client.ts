@@ -33,3 +33,22 @@ export function openDatabase(url: string): Db {
   migrate(db, { migrationsFolder: MIGRATIONS });
   return db;
 }
+
+/** SQLite's own default: a commit that leaves the WAL above this many pages checkpoints it. */
+const AUTO_CHECKPOINT_PAGES = 1000;
+
+/**
+ * Whether this connection checkpoints the WAL after its own commits. A
+ * checkpoint copies the WAL into the database file and syncs it: milliseconds
+ * to tens of milliseconds, on whichever connection's commit crossed the
+ * threshold. The listeners' connection hands that to the outbox thread's, so
+ * no acknowledgement waits behind a disk sync.
+ */
+export function setAutoCheckpoint(db: Db, on: boolean): void {
+  db.$client.pragma(`wal_autocheckpoint = ${on ? AUTO_CHECKPOINT_PAGES : 0}`);
+}
+
+/** Copies what it can of the WAL into the database file without waiting for readers or writers. */
+export function checkpointPassive(db: Db): void {
+  db.$client.pragma('wal_checkpoint(PASSIVE)');
+}

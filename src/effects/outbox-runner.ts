@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { setAutoCheckpoint, type Db } from '../db/client.js';
 import type { OutboxStore } from '../db/outbox.repo.js';
 import type { Clock } from '../domain/ports.js';
 import type { OutboxThreadData } from './outbox-thread.js';
@@ -45,8 +46,12 @@ async function waitUntilIdle(store: OutboxStore, clock: Clock, timeoutMs: number
   }
 }
 
-/** The runner used by `npm start`: the outbox worker on a thread of its own. */
-export function threadedOutbox(data: OutboxThreadData, store: OutboxStore, clock: Clock, logger: Logger): OutboxRunner {
+/**
+ * The runner used by `npm start`: the outbox worker on a thread of its own.
+ * While that thread runs, it also checkpoints the WAL for `listenerDb`, the
+ * listeners' connection (see setAutoCheckpoint).
+ */
+export function threadedOutbox(data: OutboxThreadData, listenerDb: Db, store: OutboxStore, clock: Clock, logger: Logger): OutboxRunner {
   let thread: Worker | undefined;
   let kickPending = false;
   // The thread's module is TypeScript: load it through tsx's API, whatever
@@ -66,6 +71,11 @@ export function threadedOutbox(data: OutboxThreadData, store: OutboxStore, clock
         t.once('error', reject);
       });
       t.unref();
+      setAutoCheckpoint(listenerDb, false);
+      // Without the thread, nobody else would checkpoint: the listeners' connection does again.
+      t.once('exit', () => {
+        if (listenerDb.$client.open) setAutoCheckpoint(listenerDb, true);
+      });
     },
     kick() {
       if (!thread || kickPending) return;

@@ -8,7 +8,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../config.js';
-import { openDatabase } from '../db/client.js';
+import { checkpointPassive, openDatabase } from '../db/client.js';
 import { createRepositories } from '../db/repositories.js';
 import { systemClock } from '../domain/ports.js';
 import { createLogger } from '../logger.js';
@@ -24,6 +24,8 @@ export interface OutboxThreadData {
   readonly slackTimeoutMs: number;
   readonly options: Partial<OutboxWorkerOptions>;
   readonly pagerduty: PagerDutyClientOptions;
+  /** How often to checkpoint the WAL whatever this thread's own commits (the listeners' connection leaves it to us). */
+  readonly checkpointEveryMs: number;
 }
 
 const data = workerData as OutboxThreadData;
@@ -42,11 +44,22 @@ const worker = createOutboxWorker({
   pagerduty: data.pagerduty,
 });
 worker.start();
+// Our own commits checkpoint as SQLite's default has it; this catches the WAL
+// that only the listeners wrote to while we had nothing to do.
+const checkpoints = setInterval(() => {
+  try {
+    checkpointPassive(db);
+  } catch (error) {
+    logger.warn({ err: error }, 'WAL checkpoint failed; the next one will try again');
+  }
+}, data.checkpointEveryMs);
+checkpoints.unref();
 parentPort!.postMessage('ready');
 
 parentPort!.on('message', (message: 'kick' | 'stop') => {
   if (message === 'kick') worker.kick();
   if (message === 'stop') {
+    clearInterval(checkpoints);
     void worker.stop().then(() => {
       db.$client.close();
       parentPort!.postMessage('stopped');
