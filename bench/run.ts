@@ -30,6 +30,8 @@ async function ackBenchmarks(): Promise<void> {
     if (tag) pinnedAt.set(tag, performance.now());
   };
   const bare = await startTarget('bare', slack.apiUrl);
+  // A second, identical bare app: its ratio to the first is what noise alone gives (an A/A test).
+  const bare2 = await startTarget('bare', slack.apiUrl);
   const bot = await startTarget('bot', slack.apiUrl);
   // The set-up floor: Bolt apps that make the same four calls with nothing else (floor-app.ts).
   const floors = [
@@ -38,13 +40,13 @@ async function ackBenchmarks(): Promise<void> {
   ];
   try {
     // Warm them all (JIT, connections, SQLite pages) before measuring.
-    for (const target of [bare, bot, ...floors.map((f) => f.target)]) await measureAcks(target, slack, 10, 5);
+    for (const target of [bare, bare2, bot, ...floors.map((f) => f.target)]) await measureAcks(target, slack, 10, 5);
     await quiet(slack);
 
     out('## /incident declare: ack latency (signed HTTP, loopback)');
     out();
-    out('| concurrency | requests | bare Bolt p50 | bare Bolt p99 | bot p50 | bot p99 | p99 ratio (target ≤ 1.25) |');
-    out('|---|---|---|---|---|---|---|');
+    out('| concurrency | requests | bare Bolt p50 | bare Bolt p99 | bot p50 | bot p99 | p99 ratio (target ≤ 1.25) | noise: second bare ÷ bare |');
+    out('|---|---|---|---|---|---|---|---|');
     let setupSamples: { tag: string; sentAt: number }[] = [];
     let singleSamples: { tag: string; sentAt: number }[] = [];
     for (const [concurrency, rounds] of [[1, 300], [50, 12]] as const) {
@@ -53,9 +55,11 @@ async function ackBenchmarks(): Promise<void> {
       await quiet(slack);
       // Interleave the two apps round by round so drift in the machine hits both alike.
       const bareAcks: number[] = [];
+      const bare2Acks: number[] = [];
       const botAcks: number[] = [];
       for (let r = 0; r < rounds; r++) {
         bareAcks.push(...(await measureAcks(bare, slack, concurrency, 1)).map((s) => s.ackMs));
+        bare2Acks.push(...(await measureAcks(bare2, slack, concurrency, 1)).map((s) => s.ackMs));
         const botSamples = await measureAcks(bot, slack, concurrency, 1);
         botAcks.push(...botSamples.map((s) => s.ackMs));
         if (concurrency === 1) singleSamples.push(...botSamples);
@@ -79,7 +83,8 @@ async function ackBenchmarks(): Promise<void> {
       }
       const b = summarize(bareAcks);
       const a = summarize(botAcks);
-      out(`| ${concurrency} | ${a.n} each | ${ms(b.p50)} | ${ms(b.p99)} | ${ms(a.p50)} | ${ms(a.p99)} | ${(a.p99 / b.p99).toFixed(2)}× |`);
+      const b2 = summarize(bare2Acks);
+      out(`| ${concurrency} | ${a.n} each | ${ms(b.p50)} | ${ms(b.p99)} | ${ms(a.p50)} | ${ms(a.p99)} | ${(a.p99 / b.p99).toFixed(2)}× | ${(b2.p99 / b.p99).toFixed(2)}× |`);
     }
     const setups = summarize(await setupTimes(slack, setupSamples, pinnedAt));
     // One incident alone: declare, wait for its header to be pinned, then the next.
@@ -110,7 +115,7 @@ async function ackBenchmarks(): Promise<void> {
     setupSamples = [];
     singleSamples = [];
   } finally {
-    for (const target of [bare, bot, ...floors.map((f) => f.target)]) target.child.kill();
+    for (const target of [bare, bare2, bot, ...floors.map((f) => f.target)]) target.child.kill();
     await slack.stop();
   }
 }

@@ -4,7 +4,7 @@
  * `floor-client` / `floor-http` are the set-up floor (floor-app.ts). Each prints
  * its port as a JSON line on stdout and serves until killed.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bolt from '@slack/bolt';
@@ -16,6 +16,8 @@ import { BOT_TOKEN } from '../test/support/slack-stand-in.js';
 import { SIGNING_SECRET } from '../test/support/signed-requests.js';
 
 const [mode, slackApiUrl] = process.argv.slice(2);
+/** The bot's database folder, removed when the benchmark ends this process. */
+let tempDir: string | undefined;
 
 async function main(): Promise<void> {
   if (mode === 'floor-client' || mode === 'floor-http') {
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'incident-bench-'));
+  tempDir = dir;
   const config = loadConfig({
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -46,6 +49,9 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ port })}\n`);
 }
 
+process.on('exit', () => {
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+});
 process.on('SIGINT', () => process.exit(0));
 process.on('SIGTERM', () => process.exit(0));
 
