@@ -53,7 +53,7 @@ async function ackBenchmarks(): Promise<void> {
       // Each phase starts with the bot idle: the one-at-a-time set-ups must not spill into the bursts.
       await setupTimes(slack, singleSamples, pinnedAt);
       await quiet(slack);
-      // Interleave the two apps round by round so drift in the machine hits both alike.
+      // Interleave the apps round by round so drift in the machine hits them all alike.
       const bareAcks: number[] = [];
       const bare2Acks: number[] = [];
       const botAcks: number[] = [];

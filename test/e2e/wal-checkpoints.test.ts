@@ -15,15 +15,6 @@ function writeThroughListeners(h: Harness, mb: number): void {
   })();
 }
 
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return true;
-}
-
 describe('WAL checkpoints', () => {
   let h: Harness | undefined;
   afterEach(async () => h?.stop());
@@ -37,7 +28,7 @@ describe('WAL checkpoints', () => {
     const before = statSync(h.databaseFile).size;
     writeThroughListeners(h, 6);
     // The outbox thread copies it into the database file on its own schedule.
-    expect(await until(() => statSync(h!.databaseFile).size > before + 5_000_000, 5_000)).toBe(true);
+    await expect.poll(() => statSync(h!.databaseFile).size, { timeout: 5_000 }).toBeGreaterThan(before + 5_000_000);
 
     // And the bot still works end to end.
     await h.command('declare sev3 Checkpoint check', { userId: 'U0ALICE' });
@@ -49,6 +40,6 @@ describe('WAL checkpoints', () => {
     h = await Harness.start({ bot: { checkpointEveryMs: 60_000 } });
     expect(autoCheckpointPages(h)).toBe(0);
     await h.bot.worker.terminate();
-    expect(await until(() => autoCheckpointPages(h!) === 1000, 5_000)).toBe(true);
+    await expect.poll(() => autoCheckpointPages(h!), { timeout: 5_000 }).toBe(1000);
   });
 });
