@@ -126,7 +126,7 @@ export type Notice =
   | { readonly type: 'page_failed'; readonly service: string; readonly error: string };
 
 export type OutboxJob =
-  /** Create the channel, invite the declarer, post and pin the header, set topic and purpose. */
+  /** Create the channel, invite the declarer and role holders, post and pin the header. */
   | { readonly kind: 'incident.setup'; readonly incidentId: number; readonly payload: { readonly responseUrl: string | null } }
   /** After the pin: purpose, topic, and the declarer told the channel is ready. */
   | { readonly kind: 'incident.finish-setup'; readonly incidentId: number; readonly payload: { readonly responseUrl: string | null } }
@@ -184,8 +184,6 @@ export interface SourceMessage {
   readonly permalink: string | null;
 }
 
-
-/** What every domain verb receives. */
 /** Who may be paged and when: from configuration, handed to the verbs. */
 export interface PagingPolicy {
   /** Service names with a routing key; `default` is the service paged when none is named. */
@@ -212,6 +210,7 @@ export interface PageRepo {
   resolved(dedupKey: string, at: Date): void;
 }
 
+/** What every domain verb receives. */
 export interface Deps {
   readonly repos: Repositories;
   readonly clock: Clock;

@@ -38,8 +38,9 @@ async function waitUntilIdle(store: OutboxStore, clock: Clock, timeoutMs: number
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const now = clock.now();
-    const { running } = store.activity(now);
-    const { due } = store.activity(new Date(now.getTime() + horizonMs));
+    const current = store.activity(now);
+    const { running } = current;
+    const { due } = horizonMs === 0 ? current : store.activity(new Date(now.getTime() + horizonMs));
     if (due === 0 && running === 0) return;
     if (Date.now() > deadline) throw new Error(`outbox still busy after ${timeoutMs} ms (${due} due, ${running} running)`);
     await new Promise((r) => setTimeout(r, 5));
