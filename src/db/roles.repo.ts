@@ -42,6 +42,7 @@ export function rolesRepo(db: Db): RoleRepo {
         .sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role));
     },
     assign(incidentId: number, role: Role, userId: string, by: string, now: Date): string | undefined {
+      // `endedAt` is set through raw SQL, which skips the column's Date-to-ms mapping; the insert's values do not.
       const previous = endCurrent.get({ incidentId, role, now: now.getTime() });
       insert.run({ incidentId, role, userId, by, now });
       return previous?.userId;
