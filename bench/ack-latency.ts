@@ -27,10 +27,21 @@ export async function startTarget(mode: 'bot' | 'bare' | 'floor-client' | 'floor
   return { url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/slack/events`, child };
 }
 
+/** One declaration sent: its title's tag (to find its channel) and when it was sent. */
+export interface Sample {
+  readonly tag: string;
+  readonly sentAt: number;
+}
+
+/** A declaration and how long its acknowledgement took. */
+export interface AckSample extends Sample {
+  readonly ackMs: number;
+}
+
 let sequence = 0;
 
 /** Sends one declare; resolves with the ack latency in ms and the title's tag. */
-async function declareOnce(target: Target, slack: SlackStandIn): Promise<{ ackMs: number; tag: string; sentAt: number }> {
+async function declareOnce(target: Target, slack: SlackStandIn): Promise<AckSample> {
   const tag = `b${++sequence}`;
   const body = slashCommandBody({ text: `declare sev2 Bench ${tag}`, responseUrl: slack.responseUrl(tag) });
   const sentAt = performance.now();
@@ -41,7 +52,7 @@ async function declareOnce(target: Target, slack: SlackStandIn): Promise<{ ackMs
 }
 
 export async function measureAcks(target: Target, slack: SlackStandIn, concurrency: number, rounds: number) {
-  const samples: { ackMs: number; tag: string; sentAt: number }[] = [];
+  const samples: AckSample[] = [];
   for (let r = 0; r < rounds; r++) {
     samples.push(...(await Promise.all(Array.from({ length: concurrency }, () => declareOnce(target, slack)))));
   }
@@ -57,7 +68,7 @@ export function summarize(values: readonly number[]) {
  * pins.add of that incident's header (the last step of a set-up that matters
  * to a responder). Waits for all of them.
  */
-export async function setupTimes(slack: SlackStandIn, samples: readonly { tag: string; sentAt: number }[], pinnedAt: Map<string, number>): Promise<number[]> {
+export async function setupTimes(slack: SlackStandIn, samples: readonly Sample[], pinnedAt: Map<string, number>): Promise<number[]> {
   const deadline = performance.now() + 60_000;
   while (samples.some((s) => !pinnedAt.has(s.tag)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   return samples.map((s) => (pinnedAt.get(s.tag) ?? Number.NaN) - s.sentAt);

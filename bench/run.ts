@@ -3,7 +3,7 @@
  * same run. See BENCHMARKS.md for the targets and the last figures.
  */
 import { SlackStandIn } from '../test/support/slack-stand-in.js';
-import { measureAcks, setupTimes, startTarget, summarize } from './ack-latency.js';
+import { measureAcks, setupTimes, startTarget, summarize, type Sample } from './ack-latency.js';
 import { digestScaleBenchmark } from './digest-scale.js';
 import { median, ms } from './stats.js';
 
@@ -35,8 +35,8 @@ async function ackBenchmarks(): Promise<void> {
   const bot = await startTarget('bot', slack.apiUrl);
   // The set-up floor: Bolt apps that make the same four calls with nothing else (floor-app.ts).
   const floors = [
-    { label: 'floor: Bolt app, no database, Bolt’s Web API client', target: await startTarget('floor-client', slack.apiUrl), samples: [] as { tag: string; sentAt: number }[] },
-    { label: 'floor: Bolt app, no database, bare node:http', target: await startTarget('floor-http', slack.apiUrl), samples: [] as { tag: string; sentAt: number }[] },
+    { label: 'floor: Bolt app, no database, Bolt’s Web API client', target: await startTarget('floor-client', slack.apiUrl), samples: [] as Sample[] },
+    { label: 'floor: Bolt app, no database, bare node:http', target: await startTarget('floor-http', slack.apiUrl), samples: [] as Sample[] },
   ];
   try {
     // Warm them all (JIT, connections, SQLite pages) before measuring.
@@ -47,8 +47,8 @@ async function ackBenchmarks(): Promise<void> {
     out();
     out('| concurrency | requests | bare Bolt p50 | bare Bolt p99 | bot p50 | bot p99 | p99 ratio (target ≤ 1.25) | noise: second bare ÷ bare |');
     out('|---|---|---|---|---|---|---|---|');
-    let setupSamples: { tag: string; sentAt: number }[] = [];
-    let singleSamples: { tag: string; sentAt: number }[] = [];
+    let setupSamples: Sample[] = [];
+    let singleSamples: Sample[] = [];
     for (const [concurrency, rounds] of [[1, 300], [50, 12]] as const) {
       // Each phase starts with the bot idle: the one-at-a-time set-ups must not spill into the bursts.
       await setupTimes(slack, singleSamples, pinnedAt);
