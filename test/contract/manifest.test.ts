@@ -4,12 +4,13 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createAjv } from '../support/ajv.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 
-const SPECS = join(__dirname, '../../../shared/specs/slack');
-const ROOT = join(__dirname, '../..');
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SPECS = join(ROOT, 'specs/slack');
 
 function loadSchemaValidator() {
   const schema = JSON.parse(readFileSync(join(SPECS, 'manifest.schema.1.0.0.json'), 'utf8'));

@@ -1,14 +1,15 @@
 /**
  * Checks what the bot sends PagerDuty against PagerDuty's own OpenAPI files
- * (../shared/specs/pagerduty): every Events API v2 body against the
+ * (specs/pagerduty, unchanged copies): every Events API v2 body against the
  * /enqueue request schema, every REST request's path and query parameters
  * against rest.openapi.json.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createAjv } from './ajv.js';
 
-const SPECS = join(__dirname, '../../../shared/specs/pagerduty');
+const SPECS = fileURLToPath(new URL('../../specs/pagerduty/', import.meta.url));
 
 type Json = Record<string, unknown>;
 const events = JSON.parse(readFileSync(join(SPECS, 'events-v2.openapi.json'), 'utf8')) as Json;

@@ -2,7 +2,7 @@
  * Requests exactly as Slack sends them: a slash command as a signed
  * application/x-www-form-urlencoded body, an event callback as signed JSON,
  * interactivity as a signed form with one `payload` field. Field names follow
- * ../shared/specs/slack/payloads/.
+ * specs/slack/payloads/.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { BOT_USER_ID, TEAM_ID } from './slack-stand-in.js';

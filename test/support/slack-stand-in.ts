@@ -2,7 +2,7 @@
  * A local stand-in for the Slack Web API: enough of Slack for the bot, the
  * tests, the demo and the benchmarks. It keeps channels, members, messages,
  * pins and reactions in memory, records every call, and answers in Slack's
- * shapes (checked against ../shared/specs/slack/web-api in a test) and with
+ * shapes (checked against specs/slack/web-api in a test) and with
  * Slack's errors: ok:false with an error code on HTTP 200, and HTTP 429 with
  * Retry-After when rate limited.
  */

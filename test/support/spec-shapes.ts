@@ -1,13 +1,15 @@
 /**
  * Compares a response with Slack's own record of its response shapes
- * (../shared/specs/slack/web-api/METHOD.json: every key seen in real Slack
+ * (specs/slack/web-api/METHOD.json: every key seen in real Slack
  * answers, values blanked). A key the sample never had, or a value of another
  * JSON type, is a problem. Samples say nothing about which keys are required.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const SLACK_SPECS = join(__dirname, '../../../shared/specs/slack');
+/** The repository's own unchanged copies of Slack's published files (specs/README.md says where each came from). */
+export const SLACK_SPECS = fileURLToPath(new URL('../../specs/slack/', import.meta.url));
 
 function jsonType(v: unknown): string {
   if (v === null) return 'null';
