@@ -20,8 +20,9 @@ export function postmortemsRepo(db: Db) {
     get(incidentId: number) {
       return db.select().from(postmortems).where(eq(postmortems.incidentId, incidentId)).get();
     },
+    /** The canvas now holds `version`: written at its creation, or replaced on request. */
     recordCanvas(incidentId: number, canvasId: string, version: number): void {
-      db.update(postmortems).set({ canvasId, publishedVersion: version }).where(eq(postmortems.incidentId, incidentId)).run();
+      db.update(postmortems).set({ canvasId, publishedVersion: version, canvasVersion: version }).where(eq(postmortems.incidentId, incidentId)).run();
     },
     recordFile(incidentId: number, fileId: string, version: number): void {
       db.update(postmortems).set({ fileId, publishedVersion: version }).where(eq(postmortems.incidentId, incidentId)).run();

@@ -2,6 +2,7 @@ import type { Repositories } from '../domain/ports.js';
 import type { Db } from './client.js';
 import { actionsRepo } from './actions.repo.js';
 import { eventLog } from './events.repo.js';
+import { namesRepo } from './names.repo.js';
 import { pagesRepo } from './pages.repo.js';
 import { postmortemsRepo } from './postmortems.repo.js';
 import { incidentsRepo } from './incidents.repo.js';
@@ -20,6 +21,7 @@ export function createRepositories(db: Db) {
     actions: actionsRepo(db),
     postmortems: postmortemsRepo(db),
     pages: pagesRepo(db),
+    names: namesRepo(db),
     outbox: outboxRepo(db),
     events: eventLog(db),
     // better-sqlite3's own transaction nests with savepoints, which drizzle's does not.

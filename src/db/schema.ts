@@ -152,6 +152,12 @@ export const postmortems = sqliteTable('postmortems', {
   canvasId: text('canvas_id'),
   fileId: text('file_id'),
   publishedVersion: integer('published_version'),
+  /**
+   * The draft version the channel canvas was last written with. After that the
+   * canvas is the team's: a re-publish goes beside it, and only an explicit
+   * "Replace the canvas" writes it again.
+   */
+  canvasVersion: integer('canvas_version'),
 });
 
 /**
@@ -204,3 +210,14 @@ export const digestParts = sqliteTable(
   },
   (t) => [uniqueIndex('digest_parts_unique').on(t.period, t.part)],
 );
+
+/**
+ * The name Slack last showed for each person (a slash command's `user_name`, a
+ * mention's label), so what the bot prints outside Slack, where a mention
+ * cannot be rendered, can name people with only the database at hand.
+ */
+export const people = sqliteTable('people', {
+  userId: text('user_id').primaryKey(),
+  name: text('name').notNull(),
+  seenAt: ms('seen_at').notNull(),
+});

@@ -72,7 +72,15 @@ export interface ActionItemRepo {
 export interface PostmortemRepo {
   /** Stores a newly rendered draft; returns its version. */
   saveDraft(incidentId: number, markdown: string, now: Date): number;
-  get(incidentId: number): { markdown: string; version: number; canvasId: string | null; fileId: string | null } | undefined;
+  get(incidentId: number): { markdown: string; version: number; canvasId: string | null; fileId: string | null; canvasVersion: number | null } | undefined;
+}
+
+/** The names Slack showed for people: what the bot prints outside Slack names them with these. */
+export interface NameRepo {
+  /** Records the name last seen for a user; false when it was already the one recorded. */
+  remember(userId: string, name: string, now: Date): boolean;
+  /** The recorded names of these users; a user never seen is absent. */
+  namesOf(userIds: readonly string[]): Map<string, string>;
 }
 
 export interface RoleTerm {
@@ -149,7 +157,12 @@ export type OutboxJob =
   /** Find who is on call at level 1, invite them, name them in the header. */
   | { readonly kind: 'pagerduty.oncall'; readonly incidentId: number; readonly payload: Record<string, never> }
   /** Publish the stored postmortem draft: a channel canvas, or a Markdown file where canvases are off. */
-  | { readonly kind: 'postmortem.publish'; readonly incidentId: number; readonly payload: { readonly version: number } };
+  | {
+      readonly kind: 'postmortem.publish';
+      readonly incidentId: number;
+      /** `replaceCanvas`: someone confirmed that this version replaces the canvas, edits and all. */
+      readonly payload: { readonly version: number; readonly replaceCanvas?: { readonly by: string } };
+    };
 
 export type OutboxKind = OutboxJob['kind'];
 export const OUTBOX_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
@@ -170,6 +183,7 @@ export interface Repositories {
   readonly actions: ActionItemRepo;
   readonly postmortems: PostmortemRepo;
   readonly pages: PageRepo;
+  readonly names: NameRepo;
   readonly outbox: OutboxRepo;
   readonly events: EventLog;
   /** Runs `fn` in one database transaction; throwing rolls everything back. */
