@@ -19,6 +19,7 @@ import { DigestRunner } from './jobs/digest-runner.js';
 import { DigestScheduler } from './jobs/digest-scheduler.js';
 import { createSlackApp, type BotIdentity } from './slack/app.js';
 import { SlackGateway } from './slack/gateway.js';
+import { KnownUsers } from './slack/known-users.js';
 import { createGateway, webClientOptions } from './slack/web-client.js';
 import { WebClient } from '@slack/web-api';
 
@@ -113,7 +114,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   const digestScheduler = new DigestScheduler(config.digest.cron, config.timeZone, digestRunner, clock, logger.child({ component: 'digest' }));
   const slackApp = createSlackApp(
     config,
-    { deps, slack, logger, timelineEmoji: config.incidents.timelineEmoji, onCall, digest: digestRunner },
+    { deps, slack, logger, timelineEmoji: config.incidents.timelineEmoji, onCall, digest: digestRunner, people: new KnownUsers(slack, logger) },
     identityPromise,
     clientOptions,
     logger,

@@ -9,6 +9,8 @@ export const DOMAIN_ERROR_CODES = [
   'INVALID_TRANSITION',
   'CONFLICT',
   'NOT_IN_INCIDENT_CHANNEL',
+  /** The person may not change this (a private incident they are not in, a button from elsewhere). */
+  'NOT_ALLOWED',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

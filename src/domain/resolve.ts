@@ -1,3 +1,4 @@
+import { requireActedInIncidentChannel, type Place } from './access.js';
 import { DomainError } from './errors.js';
 import { requireIncident, requireIncidentInChannel } from './incident-lookup.js';
 import { actorId, incidentRef, type Actor, type Incident } from './model.js';
@@ -20,13 +21,23 @@ export function draftPostmortem(deps: Deps, incident: Incident): number {
   return version;
 }
 
-/** Resolves the incident of this channel (or the one a header button names) and drafts its postmortem. */
-export function resolveIncident(deps: Deps, actor: Actor, where: { channelId: string } | { incidentId: number }, summary: string): Incident {
+/**
+ * Resolves the incident of this channel, or the one a header button names
+ * (trusted only when the button was pressed in that incident's channel), and
+ * drafts its postmortem.
+ */
+export function resolveIncident(
+  deps: Deps,
+  actor: Actor,
+  where: { channelId: string } | { incidentId: number; pressedIn: Place },
+  summary: string,
+): Incident {
   const { repos } = deps;
   const now = deps.clock.now();
   const by = actorId(actor);
   return repos.transaction(() => {
     const incident = 'channelId' in where ? requireIncidentInChannel(repos.incidents, where.channelId, RESOLVE_USAGE) : requireIncident(repos.incidents, where.incidentId);
+    if ('pressedIn' in where) requireActedInIncidentChannel(incident, where.pressedIn);
     if (incident.status === 'resolved' || !repos.incidents.markResolved(incident.id, now, summary || null)) {
       throw new DomainError('INVALID_TRANSITION', `${incidentRef(incident.id)} is already resolved. \`/incident reopen\` brings it back; \`/incident postmortem\` shows the draft.`);
     }

@@ -193,6 +193,24 @@ export class SlackGateway {
     return r.files?.[0]?.files?.[0]?.id ?? '';
   }
 
+  /**
+   * Whether a user is in a channel (conversations.members, paged). The bot is
+   * in every incident channel, so it can read the members of private ones.
+   */
+  async isMember(channel: string, userId: string): Promise<boolean> {
+    for await (const page of this.client.paginate('conversations.members', { channel, limit: 200 }) as AsyncIterable<WebAPICallResult & { members?: string[] }>) {
+      if (page.members?.includes(userId)) return true;
+    }
+    return false;
+  }
+
+  /** A user as Slack knows them (users:read); undefined when Slack has no such user. */
+  async userInfo(userId: string): Promise<{ id: string; deleted: boolean; name: string } | undefined> {
+    const r = await tolerating(this.client.users.info({ user: userId }), 'user_not_found', 'user_not_visible');
+    if (!r?.user?.id) return undefined;
+    return { id: r.user.id, deleted: r.user.deleted ?? false, name: r.user.profile?.display_name || r.user.real_name || r.user.name || r.user.id };
+  }
+
   /** The Slack user with this e-mail, if there is one (users:read.email). */
   async userIdByEmail(email: string): Promise<string | undefined> {
     const r = await tolerating(this.client.users.lookupByEmail({ email }), 'users_not_found');

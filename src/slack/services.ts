@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
+import type { Audience } from '../domain/access.js';
 import type { Deps } from '../domain/ports.js';
 import type { SlackGateway } from './gateway.js';
+import type { KnownUsers } from './known-users.js';
 
 /** What the Slack listeners are handed: domain dependencies and the way to reach Slack. */
 export interface SlackServices {
@@ -8,8 +10,10 @@ export interface SlackServices {
   readonly slack: SlackGateway;
   readonly logger: Logger;
   readonly timelineEmoji: string;
-  /** Who PagerDuty has on call (read-only, answered at once). */
+  /** Confirms with Slack that a person named in a command exists, before it is recorded. */
+  readonly people: KnownUsers;
   /** Builds the digest as of now (the scheduled one has its own runner and claims). */
-  readonly digest: { preview(channel: string): { plan: { totals: { overdue: number; upcoming: number } }; parts: Iterable<{ text: string; blocks: unknown[]; thread: 'root' | 'reply' }> } };
+  readonly digest: { preview(channel: string, audience: Audience): { plan: { totals: { overdue: number; upcoming: number } }; parts: Iterable<{ text: string; blocks: unknown[]; thread: 'root' | 'reply' }> } };
+  /** Who PagerDuty has on call (read-only, answered at once). */
   readonly onCall: { readonly configured: boolean; now(): Promise<{ name: string; email: string | null }[]> };
 }

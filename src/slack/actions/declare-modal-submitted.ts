@@ -12,7 +12,7 @@ type Values = Record<string, Record<string, { value?: string | null; selected_op
 /**
  * The declare form was submitted. Field problems are answered in the form
  * itself (response_action: errors) before it closes; a valid form closes at
- * once and the incident is declared after the acknowledgement.
+ * once the incident is recorded.
  */
 export function registerDeclareModal(app: App, services: SlackServices): void {
   app.view(CALLBACK_IDS.declareModal, async ({ ack, view, body }) => {
@@ -35,12 +35,18 @@ export function registerDeclareModal(app: App, services: SlackServices): void {
       await ack({ response_action: 'errors', errors });
       return;
     }
-    await ack();
     const metadata = parseDeclareModalMetadata(view.private_metadata);
-    declareIncident(
-      services.deps,
-      { type: 'slack', userId: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? '' },
-      { severity: severity as Severity, title, description, isPrivate, originChannelId: metadata.originChannelId },
-    );
+    try {
+      // Recorded before the form closes: a crash after the ack loses no declaration.
+      declareIncident(
+        services.deps,
+        { type: 'slack', userId: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? '' },
+        { severity: severity as Severity, title, description, isPrivate, originChannelId: metadata.originChannelId },
+      );
+    } catch (error) {
+      await ack();
+      throw error;
+    }
+    await ack();
   });
 }

@@ -1,4 +1,4 @@
-import type { RespondFn, SlashCommand } from '@slack/bolt';
+import type { SlashCommand } from '@slack/bolt';
 import type { IncidentCommand } from '../../domain/command-parser.js';
 import type { Actor } from '../../domain/model.js';
 import { incidentRef } from '../../domain/model.js';
@@ -7,36 +7,33 @@ import { changeSeverity } from '../../domain/severity.js';
 import { postStatusUpdate } from '../../domain/status.js';
 import { addNote } from '../../domain/timeline.js';
 import type { SlackServices } from '../services.js';
+import type { Reply } from './reply.js';
 
 type Change = Extract<IncidentCommand, { kind: 'role' | 'severity' | 'status' | 'note' }>;
 
 /**
- * Commands that change an incident. Their visible result (header, topic,
- * channel post) comes from the outbox; the person who typed gets a short
- * confirmation only where nothing else shows.
+ * Commands that change an incident, decided (committed) before Slack is
+ * acknowledged. Their visible result (header, topic, channel post) comes from
+ * the outbox; the person who typed gets a short confirmation only where
+ * nothing else shows.
  */
-export async function handleChange(
-  services: SlackServices,
-  actor: Actor,
-  command: SlashCommand,
-  respond: RespondFn,
-  parsed: Change,
-): Promise<void> {
+export async function decideChange(services: SlackServices, actor: Actor, command: SlashCommand, parsed: Change): Promise<Reply | undefined> {
   const { deps } = services;
   switch (parsed.kind) {
     case 'role':
+      // A role holder Slack does not know would be recorded and never invited.
+      await services.people.requireKnown(parsed.userId, actor);
       assignRole(deps, actor, command.channel_id, parsed.role, parsed.userId);
-      return;
+      return undefined;
     case 'severity':
       changeSeverity(deps, actor, command.channel_id, parsed.severity);
-      return;
+      return undefined;
     case 'status':
       postStatusUpdate(deps, actor, command.channel_id, parsed.status, parsed.message);
-      return;
+      return undefined;
     case 'note': {
       const entry = addNote(deps, actor, command.channel_id, parsed.text);
-      await respond({ response_type: 'ephemeral', text: `:memo: Added to the timeline of ${incidentRef(entry.incidentId)}.` });
-      return;
+      return { text: `:memo: Added to the timeline of ${incidentRef(entry.incidentId)}.` };
     }
   }
 }

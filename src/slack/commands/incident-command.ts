@@ -1,69 +1,113 @@
-import type { App } from '@slack/bolt';
+import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import { parseIncidentCommand, type IncidentCommand } from '../../domain/command-parser.js';
 import type { Actor } from '../../domain/model.js';
 import type { SlackServices } from '../services.js';
 import { yieldToPendingRequests } from '../yield.js';
 import { fromSlackText } from '../text.js';
-import { handleChange } from './change-commands.js';
-import { declaringReply, handleDeclare, handleDeclareForm } from './declare-command.js';
-import { handleFollowUp } from './follow-up-commands.js';
+import { decideChange } from './change-commands.js';
+import { declaringReply, decideDeclare, handleDeclareForm } from './declare-command.js';
+import { decideFollowUp, listFollowUps } from './follow-up-commands.js';
 import { handleDigest } from './digest-command.js';
-import { handlePaging } from './paging-commands.js';
+import { answerList } from './list-command.js';
+import { answerOnCall, decidePage } from './paging-commands.js';
 import { handleRead } from './read-commands.js';
-import { handleClosing } from './resolve-commands.js';
+import type { Reply } from './reply.js';
+import { decideClosing } from './resolve-commands.js';
+
+type Change = Extract<IncidentCommand, { kind: 'declare' | 'role' | 'severity' | 'status' | 'note' | 'action' | 'done' | 'drop' | 'resolve' | 'reopen' | 'postmortem' | 'page' }>;
+type Read = Exclude<IncidentCommand, Change>;
+
+const CHANGES: ReadonlySet<IncidentCommand['kind']> = new Set<Change['kind']>([
+  'declare', 'role', 'severity', 'status', 'note', 'action', 'done', 'drop', 'resolve', 'reopen', 'postmortem', 'page',
+]);
+
+function isChange(parsed: IncidentCommand): parsed is Change {
+  return CHANGES.has(parsed.kind);
+}
 
 /**
- * `/incident ...`: acknowledge first (Slack allows 3 seconds), then parse and
- * act. Errors go to the app's one error handler, which answers ephemerally.
+ * `/incident ...`. A command that changes something is decided and committed
+ * to the database BEFORE Slack is acknowledged: acknowledged means recorded,
+ * so a crash or a deploy right after the "OK" loses nothing. A SQLite
+ * transaction takes well under a millisecond; the slow Slack work follows from
+ * the outbox. Read-only commands are acknowledged first and answered after.
+ * Refusals are acknowledged, then answered by the app's one error handler.
  */
 export function registerIncidentCommand(app: App, services: SlackServices): void {
   app.command('/incident', async ({ command, ack, respond }) => {
+    const actor: Actor = { type: 'slack', userId: command.user_id, teamId: command.team_id };
     let parsed: IncidentCommand;
+    let reply: Reply | undefined;
     try {
       parsed = parseIncidentCommand(fromSlackText(command.text));
+      if (isChange(parsed)) reply = await decide(services, actor, command, parsed);
     } catch (error) {
-      // Acknowledge before anything else; the refusal is answered by the app's error handler.
       await ack();
       throw error;
     }
     // A declaration is answered in the acknowledgement itself; its channel follows from the outbox.
     await ack(parsed.kind === 'declare' ? declaringReply(parsed) : undefined);
+    if (isChange(parsed)) {
+      if (reply) await respondEphemeral(respond, reply);
+      return;
+    }
     // Let other requests that are waiting be acknowledged before this one's work.
     await yieldToPendingRequests();
-    const actor: Actor = { type: 'slack', userId: command.user_id, teamId: command.team_id };
-    switch (parsed.kind) {
-      case 'declare-form':
-        return handleDeclareForm(services, command);
-      case 'declare':
-        return handleDeclare(services, actor, command, parsed);
-      case 'role':
-      case 'severity':
-      case 'status':
-      case 'note':
-        return handleChange(services, actor, command, respond, parsed);
-      case 'roles':
-      case 'timeline':
-      case 'list':
-      case 'help':
-        return handleRead(services, command, respond, parsed.kind);
-      case 'action':
-      case 'actions':
-      case 'done':
-      case 'drop':
-        return handleFollowUp(services, actor, command, respond, parsed);
-      case 'resolve':
-      case 'reopen':
-      case 'postmortem':
-        return handleClosing(services, actor, command, respond, parsed);
-      case 'page':
-      case 'oncall':
-        return handlePaging(services, actor, command, respond, parsed);
-      case 'digest':
-        return handleDigest(services, command, respond, parsed.here);
-      default:
-        return assertNever(parsed);
-    }
+    await answer(services, actor, command, respond, parsed);
   });
+}
+
+function respondEphemeral(respond: RespondFn, reply: Reply): Promise<unknown> {
+  return respond({ response_type: 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks as never } : {}) });
+}
+
+async function decide(services: SlackServices, actor: Actor, command: SlashCommand, parsed: Change): Promise<Reply | undefined> {
+  switch (parsed.kind) {
+    case 'declare':
+      decideDeclare(services, actor, command, parsed);
+      return undefined;
+    case 'role':
+    case 'severity':
+    case 'status':
+    case 'note':
+      return decideChange(services, actor, command, parsed);
+    case 'action':
+    case 'done':
+    case 'drop':
+      return decideFollowUp(services, actor, command, parsed);
+    case 'resolve':
+    case 'reopen':
+    case 'postmortem':
+      return decideClosing(services, actor, command, parsed);
+    case 'page':
+      return decidePage(services, actor, command, parsed.words);
+    default:
+      return assertNever(parsed);
+  }
+}
+
+async function answer(services: SlackServices, actor: Actor, command: SlashCommand, respond: RespondFn, parsed: Read): Promise<void> {
+  switch (parsed.kind) {
+    case 'declare-form':
+      return handleDeclareForm(services, command);
+    case 'roles':
+    case 'timeline':
+    case 'help':
+      return handleRead(services, command, respond, parsed.kind);
+    case 'list':
+      await respondEphemeral(respond, await answerList(services, command));
+      return;
+    case 'actions':
+      await respondEphemeral(respond, listFollowUps(services, actor, command));
+      return;
+    case 'oncall':
+      await respondEphemeral(respond, await answerOnCall(services));
+      return;
+    case 'digest':
+      return handleDigest(services, command, respond, parsed.here);
+    default:
+      return assertNever(parsed);
+  }
 }
 
 function assertNever(value: never): never {

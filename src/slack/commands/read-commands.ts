@@ -1,16 +1,15 @@
 import type { RespondFn, SlashCommand } from '@slack/bolt';
-import { listOpenIncidents } from '../../domain/queries.js';
 import { listRoles } from '../../domain/roles.js';
 import { readTimeline } from '../../domain/timeline.js';
 import type { SlackServices } from '../services.js';
-import { helpText, listText, rolesText, timelineText } from '../views/replies.js';
+import { helpText, rolesText, timelineText } from '../views/replies.js';
 
 /** Read-only commands: answered ephemerally to whoever asked. */
 export async function handleRead(
   services: SlackServices,
   command: SlashCommand,
   respond: RespondFn,
-  kind: 'roles' | 'timeline' | 'list' | 'help',
+  kind: 'roles' | 'timeline' | 'help',
 ): Promise<void> {
   const { deps } = services;
   let text: string;
@@ -25,9 +24,6 @@ export async function handleRead(
       text = timelineText(incident, entries);
       break;
     }
-    case 'list':
-      text = listText(listOpenIncidents(deps));
-      break;
     case 'help':
       text = helpText();
       break;
