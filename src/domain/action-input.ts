@@ -1,3 +1,5 @@
+import { cleanLine, hasVisibleCharacter } from './clean-text.js';
+import { quoted } from './echo.js';
 import { DomainError } from './errors.js';
 import { addCalendarDays, looksLikeDate, parseDueDate, type CalendarDay } from './due-date.js';
 
@@ -26,12 +28,12 @@ function invalid(message: string): never {
  * error, so a typo never silently becomes "14 days from now".
  */
 export function parseActionInput(raw: string, typedBy: string, today: CalendarDay): ActionInput {
-  let rest = raw.trim();
+  let rest = cleanLine(raw);
   let dueDate: CalendarDay | undefined;
   const due = /\s*\bdue\s+(.+)$/i.exec(rest);
   if (due && looksLikeDate(due[1]!)) {
     dueDate = parseDueDate(due[1]!, today);
-    if (!dueDate) invalid(`"${due[1]!.trim()}" is not a date I can read.`);
+    if (!dueDate) invalid(`${quoted(due[1]!.trim())} is not a date I can read.`);
     rest = rest.slice(0, due.index).trim();
   }
   let ownerId: string | undefined;
@@ -40,7 +42,8 @@ export function parseActionInput(raw: string, typedBy: string, today: CalendarDa
     ownerId = owner[1];
     rest = rest.slice(0, owner.index).trim();
   }
-  if (!rest) invalid('Say what needs doing.');
+  // Checked after the owner and the due date are taken off: `\u0301 <@U1>` leaves nothing to see.
+  if (!hasVisibleCharacter(rest)) invalid('Say what needs doing.');
   if (rest.length > MAX_ACTION_TEXT) invalid(`The action is ${rest.length} characters; keep it under ${MAX_ACTION_TEXT}.`);
   return {
     text: rest,

@@ -1,5 +1,6 @@
 import { parseActionInput } from './action-input.js';
 import { addCalendarDays, todayIn } from './due-date.js';
+import { quoted } from './echo.js';
 import { DomainError } from './errors.js';
 import { requireIncident, requireIncidentInChannel } from './incident-lookup.js';
 import { actionRef, actorId, incidentRef, type ActionItem, type Actor, type Incident } from './model.js';
@@ -38,7 +39,7 @@ export function addActionItem(deps: Deps, actor: Actor, channelId: string, raw: 
 function parseItemNumber(word: string | undefined, usage: string): number {
   const n = Number((word ?? '').replace(/^#/, ''));
   if (!word || !Number.isInteger(n) || n < 1) {
-    throw new DomainError('INVALID_INPUT', `${word ? `"${word}" is not an item number.` : 'Say which item.'}\nUsage: ${usage}`);
+    throw new DomainError('INVALID_INPUT', `${word ? `${quoted(word)} is not an item number.` : 'Say which item.'}\nUsage: ${usage}`);
   }
   return n;
 }

@@ -1,3 +1,5 @@
+import { cleanLine, cleanText } from './clean-text.js';
+import { quoted } from './echo.js';
 import { DomainError } from './errors.js';
 import {
   ACTIVE_STATUSES,
@@ -33,19 +35,20 @@ export type IncidentCommand =
 export const MAX_TITLE_LENGTH = 150;
 export const MAX_TEXT_LENGTH = 2500;
 
-const ROLE_ALIASES: Record<string, Role> = {
-  ic: 'ic',
-  commander: 'ic',
-  'incident-commander': 'ic',
-  tech: 'tech',
-  lead: 'tech',
-  'tech-lead': 'tech',
-  techlead: 'tech',
-  comms: 'comms',
-  communications: 'comms',
-  'comms-lead': 'comms',
-  scribe: 'scribe',
-};
+// A Map, not an object: `role constructor @bob` found Object's constructor on a plain object's prototype.
+const ROLE_ALIASES: ReadonlyMap<string, Role> = new Map([
+  ['ic', 'ic'],
+  ['commander', 'ic'],
+  ['incident-commander', 'ic'],
+  ['tech', 'tech'],
+  ['lead', 'tech'],
+  ['tech-lead', 'tech'],
+  ['techlead', 'tech'],
+  ['comms', 'comms'],
+  ['communications', 'comms'],
+  ['comms-lead', 'comms'],
+  ['scribe', 'scribe'],
+]);
 
 const MENTION = /^<@([UW][A-Z0-9]+)>$/;
 
@@ -60,13 +63,15 @@ export function parseSeverity(word: string): Severity | undefined {
 }
 
 export function parseRole(word: string): Role | undefined {
-  return ROLE_ALIASES[word.trim().toLowerCase()];
+  return ROLE_ALIASES.get(word.trim().toLowerCase());
 }
 
-/** Checks a title from the command line or the form; returns it trimmed. */
+/** Checks a title from the command line or the form; returns it cleaned to one visible line. */
 export function validateTitle(title: string): string {
-  const trimmed = title.trim().replace(/\s+/g, ' ');
-  if (!trimmed) invalid('The incident needs a title.', USAGE.declare);
+  const trimmed = cleanLine(title);
+  if (!trimmed) {
+    invalid(title.trim() ? 'The title has no visible character in it.' : 'The incident needs a title.', USAGE.declare);
+  }
   if (trimmed.length > MAX_TITLE_LENGTH) {
     invalid(`The title is ${trimmed.length} characters; keep it under ${MAX_TITLE_LENGTH}.`, USAGE.declare);
   }
@@ -74,7 +79,7 @@ export function validateTitle(title: string): string {
 }
 
 function requireText(text: string, what: string, usage: string): string {
-  const trimmed = text.trim();
+  const trimmed = cleanText(text);
   if (!trimmed) invalid(`${what} is missing.`, usage);
   if (trimmed.length > MAX_TEXT_LENGTH) {
     invalid(`${what} is ${trimmed.length} characters; keep it under ${MAX_TEXT_LENGTH}.`, usage);
@@ -88,7 +93,8 @@ function requireText(text: string, what: string, usage: string): string {
  * usage when the words do not fit.
  */
 export function parseIncidentCommand(text: string): IncidentCommand {
-  const trimmed = text.trim();
+  // Cleaned first, so an invisible character can neither hide in a word nor be all of a text.
+  const trimmed = cleanText(text);
   const [head = '', ...restWords] = trimmed.split(/\s+/);
   const rest = trimmed.slice(head.length).trim();
   const sub = head.toLowerCase();
@@ -100,7 +106,7 @@ export function parseIncidentCommand(text: string): IncidentCommand {
       if (!rest) return { kind: 'declare-form' };
       const severity = parseSeverity(restWords[0] ?? '');
       if (!severity) {
-        invalid(`"${restWords[0]}" is not a severity: use sev1, sev2 or sev3.`, USAGE.declare);
+        invalid(`${quoted(restWords[0] ?? '')} is not a severity: use sev1, sev2 or sev3.`, USAGE.declare);
       }
       return { kind: 'declare', severity, title: validateTitle(rest.slice(restWords[0]!.length)) };
     }
@@ -108,7 +114,7 @@ export function parseIncidentCommand(text: string): IncidentCommand {
       const [roleWord, mention, ...extra] = restWords;
       if (!roleWord) invalid('Say which role and who.', USAGE.role);
       const role = parseRole(roleWord);
-      if (!role) invalid(`"${roleWord}" is not a role: use ic, tech, comms or scribe.`, USAGE.role);
+      if (!role) invalid(`${quoted(roleWord)} is not a role: use ic, tech, comms or scribe.`, USAGE.role);
       const userId = mention ? MENTION.exec(mention)?.[1] : undefined;
       if (!userId || extra.length > 0) invalid('Mention exactly one person with @.', USAGE.role);
       return { kind: 'role', role, userId };
@@ -117,7 +123,7 @@ export function parseIncidentCommand(text: string): IncidentCommand {
     case 'sev': {
       const severity = parseSeverity(restWords[0] ?? '');
       if (!severity || restWords.length !== 1) {
-        invalid(restWords[0] ? `"${rest}" is not a severity.` : 'Say which severity.', USAGE.severity);
+        invalid(restWords[0] ? `${quoted(rest)} is not a severity.` : 'Say which severity.', USAGE.severity);
       }
       return { kind: 'severity', severity };
     }
@@ -127,9 +133,9 @@ export function parseIncidentCommand(text: string): IncidentCommand {
         invalid('Resolving has its own command: `/incident resolve`.', USAGE.status);
       }
       if (!(ACTIVE_STATUSES as readonly string[]).includes(word)) {
-        invalid(word ? `"${restWords[0]}" is not a status.` : 'Say which status.', USAGE.status);
+        invalid(word ? `${quoted(restWords[0] ?? '')} is not a status.` : 'Say which status.', USAGE.status);
       }
-      const message = rest.slice(word.length).trim();
+      const message = cleanText(rest.slice(word.length));
       if (message.length > MAX_TEXT_LENGTH) {
         invalid(`The message is ${message.length} characters; keep it under ${MAX_TEXT_LENGTH}.`, USAGE.status);
       }
@@ -137,16 +143,18 @@ export function parseIncidentCommand(text: string): IncidentCommand {
     }
     case 'note':
       return { kind: 'note', text: requireText(rest, 'The note', USAGE.note) };
-    case 'resolve':
-      if (rest.length > MAX_TEXT_LENGTH) invalid(`The summary is ${rest.length} characters; keep it under ${MAX_TEXT_LENGTH}.`, USAGE.resolve);
-      return { kind: 'resolve', summary: rest };
+    case 'resolve': {
+      const summary = cleanText(rest);
+      if (summary.length > MAX_TEXT_LENGTH) invalid(`The summary is ${summary.length} characters; keep it under ${MAX_TEXT_LENGTH}.`, USAGE.resolve);
+      return { kind: 'resolve', summary };
+    }
     case 'action':
       return { kind: 'action', raw: requireText(rest, 'The action', USAGE.action) };
     case 'done':
       if (restWords.length > 1) invalid('Give one item number.', USAGE.done);
       return { kind: 'done', number: restWords[0] };
     case 'drop':
-      return { kind: 'drop', number: restWords[0], reason: rest.slice((restWords[0] ?? '').length).trim() };
+      return { kind: 'drop', number: restWords[0], reason: cleanLine(rest.slice((restWords[0] ?? '').length)) };
     case 'page':
       return { kind: 'page', words: restWords };
     case 'digest':
@@ -165,7 +173,7 @@ export function parseIncidentCommand(text: string): IncidentCommand {
     default:
       throw new DomainError(
         'INVALID_INPUT',
-        `"${head}" is not an /incident command. Try \`/incident help\` for the list.`,
+        `${quoted(head)} is not an /incident command. Try \`/incident help\` for the list.`,
       );
   }
 }

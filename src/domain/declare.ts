@@ -2,6 +2,7 @@ import { actorId, SEVERITY_MEANING, type Actor, type Incident, type Severity } f
 import { pageOnSeverity } from './paging.js';
 import type { Deps } from './ports.js';
 import { validateTitle } from './command-parser.js';
+import { cleanText } from './clean-text.js';
 
 export interface DeclareInput {
   readonly severity: Severity;
@@ -27,7 +28,7 @@ export function declareIncident(deps: Deps, actor: Actor, input: DeclareInput): 
   return repos.transaction(() => {
     const incident = repos.incidents.create({
       title,
-      description: input.description?.trim() || null,
+      description: cleanText(input.description ?? '') || null,
       severity: input.severity,
       isPrivate: input.isPrivate ?? false,
       declaredBy: by,

@@ -4,10 +4,13 @@ import { TZDate } from '@date-fns/tz';
 /** A calendar day as `YYYY-MM-DD`. */
 export type CalendarDay = string;
 
-const WEEKDAYS: Record<string, Day> = {
-  sunday: 0, sun: 0, monday: 1, mon: 1, tuesday: 2, tue: 2, tues: 2, wednesday: 3, wed: 3,
-  thursday: 4, thu: 4, thurs: 4, friday: 5, fri: 5, saturday: 6, sat: 6,
-};
+// A Map, not an object: `due next constructor` found Object's constructor and handed date-fns a function as a weekday.
+const WEEKDAYS: ReadonlyMap<string, Day> = new Map(
+  Object.entries({
+    sunday: 0, sun: 0, monday: 1, mon: 1, tuesday: 2, tue: 2, tues: 2, wednesday: 3, wed: 3,
+    thursday: 4, thu: 4, thurs: 4, friday: 5, fri: 5, saturday: 6, sat: 6,
+  } as const),
+);
 
 /** Today in `timeZone`: a due date is a day on the team's calendar, not an instant. */
 export function todayIn(now: Date, timeZone: string): CalendarDay {
@@ -54,13 +57,15 @@ export function parseDueDate(expression: string, today: CalendarDay): CalendarDa
     const n = Number(relative[1]);
     return relative[2]!.startsWith('w') ? asDay(addWeeks(asDate(today), n)) : addCalendarDays(today, n);
   }
-  const weekday = /^(?:next )?([a-z]+)$/.exec(e);
-  if (weekday && WEEKDAYS[weekday[1]!] !== undefined) return asDay(nextDay(asDate(today), WEEKDAYS[weekday[1]!]!));
-  return undefined;
+  const weekday = WEEKDAYS.get(/^(?:next )?([a-z]+)$/.exec(e)?.[1] ?? '');
+  if (weekday === undefined) return undefined;
+  const next = nextDay(asDate(today), weekday);
+  // `today` is the caller's; should it ever be no date, that is no due date rather than a RangeError from format.
+  return isValid(next) ? asDay(next) : undefined;
 }
 
 /** Whether text after `due` was meant as a date (and so deserves an error when it is not one). */
 export function looksLikeDate(expression: string): boolean {
   const e = expression.trim().toLowerCase();
-  return /^(\d|in (\d|(an?|one|two|three|four|five|six|seven|eight|nine|ten)\b)|today|tomorrow|next )/.test(e) || Object.keys(WEEKDAYS).includes(e);
+  return /^(\d|in (\d|(an?|one|two|three|four|five|six|seven|eight|nine|ten)\b)|today|tomorrow|next )/.test(e) || WEEKDAYS.has(e);
 }

@@ -1,3 +1,4 @@
+import { cleanText } from './clean-text.js';
 import { requireIncidentInChannel } from './incident-lookup.js';
 import { actorId, type Actor, type Incident, type TimelineEntry } from './model.js';
 import type { Deps, SourceMessage } from './ports.js';
@@ -82,14 +83,14 @@ export function reconcilePinnedMessage(
     const added = deps.repos.timeline.add({
       incidentId,
       kind: 'pinned_message',
-      text: message.text,
+      text: cleanText(message.text),
       actorId: message.userId,
       occurredAt: message.postedAt,
       messageTs,
       permalink: message.permalink,
     });
     if (added) return 'added';
-    return deps.repos.timeline.updateMessageText(incidentId, messageTs, message.text) ? 'updated' : 'ignored';
+    return deps.repos.timeline.updateMessageText(incidentId, messageTs, cleanText(message.text)) ? 'updated' : 'ignored';
   });
 }
 
@@ -97,7 +98,7 @@ export function recordMessageEdited(deps: Deps, event: MessageEvent & { readonly
   const incident = deps.repos.incidents.getByChannel(event.channelId);
   if (!incident) return 'ignored';
   return once(deps, event.eventId, () =>
-    deps.repos.timeline.updateMessageText(incident.id, event.messageTs, event.text) ? 'updated' : 'ignored',
+    deps.repos.timeline.updateMessageText(incident.id, event.messageTs, cleanText(event.text)) ? 'updated' : 'ignored',
   );
 }
 

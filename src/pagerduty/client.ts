@@ -50,7 +50,7 @@ export class PagerDutyClient {
   }
 
   routingKey(service: string): string | undefined {
-    return this.config.services[service];
+    return Object.hasOwn(this.config.services, service) ? this.config.services[service] : undefined; // no prototype key is a routing key
   }
 
   async send(data: PagerDutyEvent): Promise<PagerDutyAnswer> {

@@ -12,11 +12,15 @@
  * @channel or carry a link it did not mean to.
  */
 
-const ENTITY: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
+import { escapeTyped } from '../domain/echo.js';
+
+// A Map, not an object: nothing typed can reach a prototype property through a lookup.
+const ENTITY: ReadonlyMap<string, string> = new Map([['&amp;', '&'], ['&lt;', '<'], ['&gt;', '>']]);
 
 export function fromSlackText(raw: string): string {
   const tokens: string[] = [];
-  const withoutMarkup = raw.replace(/<([^<>]*)>/g, (_whole, inner: string) => {
+  // NUL marks our own placeholders below; one typed by the user must not pick a token.
+  const withoutMarkup = raw.replace(/\u0000/g, '').replace(/<([^<>]*)>/g, (_whole, inner: string) => {
     const [target = '', label] = inner.split('|', 2);
     let plain: string;
     if (/^@[UW][A-Z0-9]+$/.test(target)) plain = `<${target}>`;
@@ -28,7 +32,7 @@ export function fromSlackText(raw: string): string {
     return `\u0000${tokens.length - 1}\u0000`;
   });
   return withoutMarkup
-    .replace(/&(amp|lt|gt);/g, (e) => ENTITY[e] ?? e)
+    .replace(/&(amp|lt|gt);/g, (e) => ENTITY.get(e) ?? e)
     .replace(/\u0000(\d+)\u0000/g, (_m, i: string) => tokens[Number(i)] ?? '');
 }
 
@@ -37,16 +41,10 @@ const SPECIAL_MENTION = /@(here|channel|everyone)\b/gi;
 /**
  * Escapes user text for mrkdwn. `<@U123>` mentions are kept; every other `<`,
  * `>` and `&` is escaped; a bare @here/@channel/@everyone gets a zero-width
- * joiner so no client turns it into a broadcast.
+ * joiner so no client turns it into a broadcast. The domain quotes typed words
+ * in its refusals with this same rule (it cannot import Slack code).
  */
-export function safe(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/&lt;@([UW][A-Z0-9]+)&gt;/g, '<@$1>')
-    .replace(SPECIAL_MENTION, '@\u200d$1');
-}
+export const safe: (text: string) => string = escapeTyped;
 
 /**
  * For plain-text places (header block, channel purpose): nothing is parsed
