@@ -3,7 +3,7 @@ import type { DigestItem, DigestPlan } from '../domain/digest.js';
 import type { Db } from './client.js';
 import { digestParts, digestRuns } from './schema.js';
 
-type Row = { id: number; incident_id: number; number: number; text: string; owner_id: string; due_date: string; title: string; channel_id: string | null };
+type Row = { id: number; incident_id: number; number: number; text: string; owner_id: string; due_date: string; title: string; channel_id: string | null; is_private: number };
 
 const toItem = (r: Row): DigestItem => ({
   id: r.id,
@@ -14,6 +14,7 @@ const toItem = (r: Row): DigestItem => ({
   dueDate: r.due_date,
   incidentTitle: r.title,
   channelId: r.channel_id,
+  isPrivate: r.is_private === 1,
 });
 
 export type ClaimOutcome = 'claimed' | 'taken-over' | 'done' | 'busy';
@@ -23,7 +24,7 @@ export type ClaimOutcome = 'claimed' | 'taken-over' | 'done' | 'busy';
  * digest over a hundred thousand items keeps memory flat) and its claims.
  */
 export function digestRepo(db: Db) {
-  const select = `SELECT a.id, a.incident_id, a.number, a.text, a.owner_id, a.due_date, i.title, i.channel_id
+  const select = `SELECT a.id, a.incident_id, a.number, a.text, a.owner_id, a.due_date, i.title, i.channel_id, i.is_private
     FROM action_items a JOIN incidents i ON i.id = a.incident_id`;
   // The plan needs ids in digest order, not the text: no join, three columns.
   const planRows = db.$client.prepare<{ day: string; until: string }, { id: number; owner_id: string; due_date: string }>(
@@ -36,7 +37,20 @@ export function digestRepo(db: Db) {
   // A batch of planned items, whatever their status now: a resumed run must cut the same messages.
   const BATCH = 500;
   const byIds = db.$client.prepare<[string], Row>(`${select} WHERE a.id IN (SELECT value FROM json_each(?))`);
+  // Planned items of private incidents other than the one whose channel the digest goes to.
+  const privateOutside = db.$client.prepare<[string, string, string | null], { n: number }>(
+    `SELECT count(*) AS n FROM action_items a JOIN incidents i ON i.id = a.incident_id
+     WHERE a.id IN (SELECT value FROM json_each(?)) AND i.is_private = 1 AND i.channel_id IS NOT ? AND a.owner_id IS NOT ?`,
+  );
   return {
+    /**
+     * How many of `ids` belong to private incidents whose channel is not
+     * `channel` (and, for a reply to one person, that they do not own):
+     * counted, not named, there.
+     */
+    privateCount(ids: readonly number[], channel: string, reader: string | null): number {
+      return privateOutside.get(JSON.stringify(ids), channel, reader)?.n ?? 0;
+    },
     /** Ids of the items a digest lists, in its order, with its totals: one streamed pass. */
     plan(day: string, until: string): DigestPlan {
       const itemIds: number[] = [];

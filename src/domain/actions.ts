@@ -1,3 +1,4 @@
+import { requireMayChangeItem, type Place } from './access.js';
 import { parseActionInput } from './action-input.js';
 import { addCalendarDays, todayIn } from './due-date.js';
 import { quoted } from './echo.js';
@@ -83,9 +84,14 @@ export function completeActionItem(deps: Deps, actor: Actor, channelId: string, 
   return closeItem(deps, actor, incident, number, 'done', null);
 }
 
-/** The Done button: the item is named by incident and number, wherever the button was. */
-export function completeActionItemById(deps: Deps, actor: Actor, incidentId: number, number: number): ActionItem {
-  return closeItem(deps, actor, requireIncident(deps.repos.incidents, incidentId), number, 'done', null);
+/**
+ * The Done button: the item is named by incident and number. For a private
+ * incident, only a member (pressing in its channel) or the item's owner.
+ */
+export function completeActionItemById(deps: Deps, actor: Actor, incidentId: number, number: number, pressedIn: Place): ActionItem {
+  const incident = requireIncident(deps.repos.incidents, incidentId);
+  requireMayChangeItem(incident, actor, requireItem(deps, incident, number).ownerId, pressedIn);
+  return closeItem(deps, actor, incident, number, 'done', null);
 }
 
 export function dropActionItem(deps: Deps, actor: Actor, channelId: string, numberWord: string | undefined, reason: string): ActionItem {
@@ -103,13 +109,15 @@ export function listActionItems(deps: Deps, actor: Actor, channelId: string): { 
 }
 
 /** Snooze 1 week: the item is due a week after today or after its due date, whichever is later. */
-export function snoozeActionItem(deps: Deps, actor: Actor, incidentId: number, number: number): ActionItem {
+export function snoozeActionItem(deps: Deps, actor: Actor, incidentId: number, number: number, pressedIn: Place): ActionItem {
   const { repos } = deps;
   const now = deps.clock.now();
   const by = actorId(actor);
   const today = todayIn(now, deps.timeZone);
   return repos.transaction(() => {
-    const item = requireItem(deps, requireIncident(repos.incidents, incidentId), number);
+    const incident = requireIncident(repos.incidents, incidentId);
+    const item = requireItem(deps, incident, number);
+    requireMayChangeItem(incident, actor, item.ownerId, pressedIn);
     if (item.status !== 'open') throw new DomainError('INVALID_TRANSITION', `${actionRef(item)} is already ${item.status}.`);
     const due = addCalendarDays(item.dueDate > today ? item.dueDate : today, 7);
     if (!repos.actions.reschedule(incidentId, number, item.dueDate, due)) {

@@ -10,6 +10,8 @@ export interface DigestItem {
   readonly dueDate: CalendarDay;
   readonly incidentTitle: string;
   readonly channelId: string | null;
+  /** Of a private incident: named only to its owner and in its own channel. */
+  readonly isPrivate: boolean;
 }
 
 export interface DigestTotals {

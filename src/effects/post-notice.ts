@@ -1,5 +1,6 @@
 import type { ClaimedJob } from '../db/outbox.repo.js';
 import { METADATA_TYPES } from '../slack/ids.js';
+import { announcementText } from '../slack/views/announcements.js';
 import { noticeText } from '../slack/views/notices.js';
 import type { EffectContext } from './context.js';
 
@@ -13,8 +14,13 @@ export async function postNotice(ctx: EffectContext, job: ClaimedJob & { kind: '
   if (!incident) return;
   const channel = job.payload.target === 'announce' ? ctx.announceChannel : incident.channelId;
   if (!channel) return; // no announcement channel configured, or no incident channel to post in
+  const holders = ctx.store.roles.current(incident.id);
+  const text =
+    job.payload.target === 'announce'
+      ? announcementText(job.payload.notice, incident, holders)
+      : noticeText(job.payload.notice, incident, holders, 'incident');
+  if (text === null) return; // nothing of a private incident goes to the announcement channel but its declaration
   if (job.attempts > 1 && (await ctx.slack.findOwnPost(channel, METADATA_TYPES.post, 'job_id', job.id))) return;
-  const text = noticeText(job.payload.notice, incident, ctx.store.roles.current(incident.id), job.payload.target);
   await ctx.slack.post(channel, text, { metadata: { event_type: METADATA_TYPES.post, event_payload: { job_id: job.id, incident_id: incident.id } } });
 }
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { DigestRepo } from '../db/digest.repo.js';
 import { chunkDigest, UPCOMING_DAYS, type DigestItem, type DigestPlan } from '../domain/digest.js';
 import { addCalendarDays, todayIn } from '../domain/due-date.js';
+import { maySeeItem, type Audience } from '../domain/access.js';
 import type { Clock } from '../domain/ports.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { METADATA_TYPES } from '../slack/ids.js';
@@ -99,15 +100,26 @@ export class DigestRunner {
    * The digest as of now, for `/incident digest`: the same messages as the
    * scheduled one, without a claim (asking is not the weekly post).
    */
-  preview(channel: string): { plan: DigestPlan; parts: Generator<Part> } {
+  preview(channel: string, audience: Audience): { plan: DigestPlan; parts: Generator<Part> } {
     const day = this.dayOf(this.clock.now());
     const plan = this.plan(day);
-    return { plan, parts: this.channelParts(channel, plan, day) };
+    return { plan, parts: this.channelParts(channel, plan, day, audience) };
   }
 
-  private *channelParts(channel: string, plan: DigestPlan, day: string): Generator<Part> {
-    for (const chunk of chunkDigest(this.repo.streamIds(plan.itemIds), day)) {
-      const head = chunk.index === 0 ? digestHeaderBlocks(plan.totals) : [];
+  /**
+   * The digest for one audience. Items of private incidents are named only
+   * to whom they belong (their owner, their own channel); for everyone else
+   * they are counted in the totals and said to be left out.
+   */
+  private *channelParts(channel: string, plan: DigestPlan, day: string, audience: Audience = { type: 'channel', channelId: channel }): Generator<Part> {
+    const visible = (function* (items: Iterable<DigestItem>) {
+      for (const item of items) if (maySeeItem(item, audience)) yield item;
+    })(this.repo.streamIds(plan.itemIds));
+    const hidden = this.repo.privateCount(plan.itemIds, channel, audience.type === 'person' ? audience.userId : null);
+    let any = false;
+    for (const chunk of chunkDigest(visible, day)) {
+      any = true;
+      const head = chunk.index === 0 ? digestHeaderBlocks(plan.totals, undefined, hidden) : [];
       yield {
         key: `channel-${chunk.index}`,
         channel,
@@ -115,6 +127,10 @@ export class DigestRunner {
         blocks: [...head, ...digestChunkBlocks(chunk, day, { showOwners: true })],
         thread: chunk.index === 0 ? 'root' : 'reply',
       };
+    }
+    // Everything listed is private: the totals and the word that items were left out still go out.
+    if (!any && plan.itemIds.length > 0) {
+      yield { key: 'channel-0', channel, text: digestTitle(plan.totals), blocks: digestHeaderBlocks(plan.totals, undefined, hidden), thread: 'root' };
     }
   }
 

@@ -124,6 +124,8 @@ export interface ButtonPress {
   readonly value: string;
   readonly channelId: string;
   readonly messageTs?: string;
+  /** The blocks of the message the button is on, as Slack sends them back with the click. */
+  readonly blocks?: unknown[];
   readonly responseUrl: string;
 }
 
@@ -138,7 +140,7 @@ export function buttonPressBody(press: ButtonPress): string {
     container: { type: 'message', message_ts: press.messageTs ?? '1.000001', channel_id: press.channelId, is_ephemeral: false },
     trigger_id: `trigger-${randomUUID()}`,
     channel: { id: press.channelId, name: press.channelId },
-    ...(press.messageTs ? { message: { type: 'message', ts: press.messageTs, user: BOT_USER_ID, text: '' } } : {}),
+    ...(press.messageTs ? { message: { type: 'message', ts: press.messageTs, user: BOT_USER_ID, text: '', blocks: press.blocks ?? [] } } : {}),
     response_url: press.responseUrl,
     actions: [{ type: 'button', action_id: press.actionId, block_id: 'b', value: press.value, action_ts: `${Math.floor(Date.now() / 1000)}.000001`, text: { type: 'plain_text', text: 'button' } }],
   });

@@ -97,9 +97,12 @@ export class SlackStandIn {
   readonly views: { trigger_id: string; view: Record<string, unknown> }[] = [];
   readonly canvases = new Map<string, { channel: string; markdown: string; edits: number }>();
   readonly files = new Map<string, StandInFile>();
+  /** Users whose accounts are deactivated (users.info says deleted: true). */
+  readonly deactivated = new Set<string>();
   /** False: the workspace's plan has no canvases (conversations.canvases.create refuses). */
   canvasesEnabled = true;
   private readonly faults = new Map<string, { fault: Fault; times: number }>();
+  private readonly delays = new Map<string, number>();
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
   private sockets = new Set<WebSocket>();
@@ -145,6 +148,12 @@ export class SlackStandIn {
   /** Answer the next `times` calls of `method` with `fault`. */
   failNext(method: string, fault: Fault, times = 1): void {
     this.faults.set(method, { fault, times });
+  }
+
+  /** Answers every later call of `method` only after `ms` (0: at once again), as a busy Slack does. */
+  slowDown(method: string, ms: number): void {
+    if (ms > 0) this.delays.set(method, ms);
+    else this.delays.delete(method);
   }
 
   clearFaults(): void {
@@ -266,6 +275,8 @@ export class SlackStandIn {
     const method = path.slice('/api/'.length);
     const params = parseParams(raw, req.headers['content-type'] ?? '');
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || String(params.token ?? '');
+    const delay = this.delays.get(method);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     const at = Date.now();
 
     const pending = this.faults.get(method);
@@ -507,6 +518,16 @@ export class SlackStandIn {
         channel.messages.push({ ts: this.nextTs(), user: BOT_USER_ID, text: String(p.initial_comment ?? ''), reactions: new Map() });
       }
       return { ok: true, files: done };
+    },
+    'users.info': (p) => {
+      const id = String(p.user ?? '');
+      const u = USERS[id];
+      if (!u) throw new SlackError('user_not_found');
+      return { ok: true, user: { id, team_id: TEAM_ID, name: u.name, real_name: u.name, deleted: this.deactivated.has(id), is_bot: false, profile: { email: u.email, real_name: u.name, display_name: u.name } } };
+    },
+    'conversations.members': (p) => {
+      const channel = this.requireMember(p.channel);
+      return { ok: true, members: [...channel.members], response_metadata: { next_cursor: '' } };
     },
     'users.lookupByEmail': (p) => {
       const entry = Object.entries(USERS).find(([, u]) => u.email === String(p.email ?? '').toLowerCase());

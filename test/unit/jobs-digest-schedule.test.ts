@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { DigestScheduler } from '../../src/jobs/digest-scheduler.js';
 import type { DigestRunner } from '../../src/jobs/digest-runner.js';
 import { chunkDigest, daysOverdue, type DigestItem } from '../../src/domain/digest.js';
-import { digestChunkBlocks, MAX_BLOCKS, MAX_TEXT } from '../../src/slack/views/digest.js';
+import { digestChunkBlocks } from '../../src/slack/views/digest.js';
+import { MAX_BLOCKS, MAX_TEXT } from '../../src/slack/views/limits.js';
 import { FixedClock } from '../support/fixed-clock.js';
 
 const scheduler = (cron: string, zone: string) => new DigestScheduler(cron, zone, {} as DigestRunner, new FixedClock(), pino({ level: 'silent' }));
@@ -34,7 +35,7 @@ describe('digest schedule', () => {
 
 describe('digest chunks', () => {
   const item = (i: number, owner: string, due: string): DigestItem => ({
-    id: i, incidentId: 1 + (i % 3), number: i, text: 'x'.repeat(500), ownerId: owner, dueDate: due, incidentTitle: 't'.repeat(150), channelId: 'C1',
+    id: i, incidentId: 1 + (i % 3), number: i, text: 'x'.repeat(500), ownerId: owner, dueDate: due, incidentTitle: 't'.repeat(150), channelId: 'C1', isPrivate: false,
   });
 
   it('counts days overdue on the calendar', () => {

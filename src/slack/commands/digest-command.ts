@@ -1,4 +1,5 @@
 import type { RespondFn, SlashCommand } from '@slack/bolt';
+import type { Audience } from '../../domain/access.js';
 import type { SlackServices } from '../services.js';
 
 /** response_url takes five answers: four parts and a closing word. */
@@ -9,7 +10,11 @@ const EPHEMERAL_PARTS = 4;
  * `/incident digest here`: posted in this channel, long ones continued in a thread.
  */
 export async function handleDigest(services: SlackServices, command: SlashCommand, respond: RespondFn, here: boolean): Promise<void> {
-  const { plan, parts } = services.digest.preview(command.channel_id);
+  // Posted here, everyone in the channel reads it; answered to the asker, they read it alone (and see their own items).
+  const audience: Audience = here
+    ? { type: 'channel', channelId: command.channel_id }
+    : { type: 'person', userId: command.user_id, channelId: command.channel_id };
+  const { plan, parts } = services.digest.preview(command.channel_id, audience);
   if (plan.totals.overdue === 0 && plan.totals.upcoming === 0) {
     await respond({ response_type: 'ephemeral', text: 'Nothing overdue and nothing due in the coming week. :tada:' });
     return;
