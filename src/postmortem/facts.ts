@@ -26,7 +26,9 @@ export function incidentFacts(data: PostmortemData): { well: string[]; wrong: st
   if (severityChanges > 0) wrong.push(`Severity changed ${severityChanges} time${severityChanges === 1 ? '' : 's'}: was the first assessment hard to make?`);
   const reopened = timeline.filter((e) => e.kind === 'reopened').length;
   if (reopened > 0) wrong.push(`Reopened ${reopened} time${reopened === 1 ? '' : 's'} after being resolved.`);
-  if (!incident.acknowledgedAt) wrong.push('No page acknowledgement was recorded, so time to acknowledge is unknown.');
+  // Only a page that went out can go unacknowledged; with none, Detection says nobody was paged.
+  const paged = timeline.some((e) => e.kind === 'paged');
+  if (paged && !incident.acknowledgedAt) wrong.push('No acknowledgement of the page was recorded, so time to acknowledge is unknown.');
   const updates = timeline.filter((e) => e.kind === 'status_update' || e.kind === 'declared').map((e) => e.occurredAt.getTime());
   const end = incident.resolvedAt?.getTime();
   if (end !== undefined) updates.push(end);

@@ -1,4 +1,5 @@
 /** Markdown helpers for the postmortem: people, table cells, durations, UTC times. */
+import { incidentRef } from '../domain/model.js';
 import { formatInTimeZone } from '../domain/time.js';
 
 /** A Slack user as a canvas mention (`![](@U123)`), which Slack renders as the person's name. */
@@ -21,5 +22,30 @@ export function utc(date: Date): string {
   return `${formatInTimeZone(date, 'yyyy-MM-dd HH:mm')} UTC`;
 }
 
+/** A canvas mention as `person` writes it; the user id is the first group. */
+const CANVAS_MENTION = /!\[\]\(@([UW][A-Z0-9]+)\)/g;
+
+/** The user ids the draft mentions, each once. */
+export function mentionedUserIds(markdown: string): string[] {
+  return [...new Set([...markdown.matchAll(CANVAS_MENTION)].map((m) => m[1]!))];
+}
+
+/**
+ * The draft for reading outside Slack (a terminal, a Markdown file), where a
+ * canvas mention is noise: each becomes the person's name as the bot last saw
+ * it, or the bare user id when it never saw one.
+ */
+export function withPeopleNames(markdown: string, names: ReadonlyMap<string, string>): string {
+  return markdown.replace(CANVAS_MENTION, (_m, id: string) => {
+    const name = names.get(id);
+    // A name is text from Slack: escaped so it cannot open emphasis, a link or a table cell.
+    return name ? name.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`) : id;
+  });
+}
 
 export const TO_FILL = '**[to fill]**';
+
+/** The name a draft gets as a file: `inc-12-postmortem-v2.md`. */
+export function draftFileName(incidentId: number, version: number): string {
+  return `${incidentRef(incidentId).toLowerCase()}-postmortem-v${version}.md`;
+}

@@ -1,11 +1,10 @@
-import { format } from 'date-fns';
-import { ACTION_STATUSES, incidentRef, ROLE_TITLES, SEVERITY_MEANING, type TimelineEntry } from '../domain/model.js';
-import { formatInTimeZone } from '../domain/time.js';
+import { ACTION_STATUSES, incidentRef, ROLE_TITLES, type TimelineEntry } from '../domain/model.js';
+import { duration, formatInTimeZone, minutesBetween } from '../domain/time.js';
 import type { PostmortemData } from './data.js';
 import { incidentFacts } from './facts.js';
 import { findBlame } from './language-check.js';
-import { duration, minutesBetween } from '../domain/time.js';
 import { cell, person, prose, TO_FILL, utc } from './markdown.js';
+import { contributingFactorsSection, detectionSection, resolutionSection, rootCauseSection, severityLine, triggerSection } from './narrative.js';
 
 const STATUS_LABEL: Record<(typeof ACTION_STATUSES)[number], string> = { open: 'Open', done: 'Done', dropped: 'Dropped' };
 
@@ -20,13 +19,6 @@ function timelineEvent(e: TimelineEntry): string {
   }
 }
 
-function statusMessages(data: PostmortemData, prefix: string): string[] {
-  return data.timeline
-    .filter((e) => e.kind === 'status_update' && e.text.startsWith(`${prefix}:`))
-    .map((e) => e.text.slice(prefix.length + 1).replace(/\s*\(<@[UW][A-Z0-9]+>\)$/, '').trim())
-    .filter(Boolean);
-}
-
 /**
  * The postmortem draft, in Markdown, written from what the bot recorded.
  * Blameless by construction: it speaks of the system, the timeline and the
@@ -36,15 +28,15 @@ export function renderPostmortem(data: PostmortemData): string {
   const { incident } = data;
   const end = incident.resolvedAt;
   const minutes = end ? minutesBetween(incident.declaredAt, end) : null;
-  const spansDays = end ? format(incident.declaredAt, 'yyyyMMdd') !== format(end, 'yyyyMMdd') : false;
+  // Days as seen in UTC, like every time in the draft (not the machine's zone).
+  const spansDays = end ? formatInTimeZone(incident.declaredAt, 'yyyyMMdd') !== formatInTimeZone(end, 'yyyyMMdd') : false;
   const time = (d: Date) => formatInTimeZone(d, spansDays ? 'yyyy-MM-dd HH:mm' : 'HH:mm');
-  const identified = statusMessages(data, 'Identified');
+  const at = (d: Date) => `${time(d)} UTC`;
   const out: string[] = [];
 
   out.push(`# Postmortem: ${prose(incident.title)} — ${formatInTimeZone(incident.declaredAt, 'yyyy-MM-dd')}`, '');
   out.push('**Status**: Draft  ');
-  const changed = data.timeline.some((e) => e.kind === 'severity_changed') ? ' (changed during the incident; see the timeline)' : '';
-  out.push(`**Severity**: ${incident.severity.toUpperCase()}, ${SEVERITY_MEANING[incident.severity]}${changed}  `);
+  out.push(`**Severity**: ${severityLine(data, at)}  `);
   out.push('**Error budget impact**: <!-- error-budget --> _to be filled from the service\'s SLO when the SLO report is connected_  ');
   out.push(`**Incident**: ${incidentRef(incident.id)}${incident.channelName ? `, #${incident.channelName}` : ''}`, '');
 
@@ -62,9 +54,9 @@ export function renderPostmortem(data: PostmortemData): string {
   out.push('## Impact', '', '| | |', '|---|---|');
   out.push(`| Start | ${utc(incident.declaredAt)} |`);
   out.push(`| End | ${end ? utc(end) : '_ongoing_'} |`);
-  out.push(`| Duration | ${minutes !== null ? `${duration(minutes)} (${minutes} min)` : '_ongoing_'} |`);
+  // Declared to resolved is both the duration and the time to resolve: one row, said once.
+  out.push(`| Duration (time to resolve) | ${minutes !== null ? duration(minutes) : '_ongoing_'} |`);
   out.push(`| Time to acknowledge | ${incident.acknowledgedAt ? `${minutesBetween(incident.declaredAt, incident.acknowledgedAt)} min` : `${TO_FILL} (no page acknowledgement recorded)`} |`);
-  out.push(`| Time to resolve | ${minutes !== null ? `${minutes} min` : '_ongoing_'} |`);
   out.push(`| What was affected | ${incident.description ? cell(incident.description) : TO_FILL} |`);
   out.push(`| Users affected | ${TO_FILL} |`);
   out.push(`| Revenue impact | ${TO_FILL} |`, '');
@@ -73,18 +65,9 @@ export function renderPostmortem(data: PostmortemData): string {
   for (const e of data.timeline) out.push(`| ${time(e.occurredAt)} | ${timelineEvent(e)} |`);
   out.push('');
 
-  // Seeds: what the team said when it identified the cause, and how it was resolved.
-  out.push('## Root cause', '');
-  out.push('_What allowed this to happen? Describe the conditions in the system, not the people._', '');
-  for (const m of identified) out.push(`- From the "identified" update: ${prose(m)}`);
-  if (identified.length === 0 && incident.resolveSummary) out.push(`- From the resolution: ${prose(incident.resolveSummary)}`);
-  out.push(`- ${TO_FILL}`, '');
-
-  out.push('## Contributing factors', '');
-  out.push('_What made it more likely, larger, or slower to fix: missing alerts, unclear runbooks, risky defaults…_', '');
-  if (incident.resolveSummary) out.push(`- What it took to resolve: ${prose(incident.resolveSummary)}`);
-  for (const m of identified.slice(1)) out.push(`- Also identified: ${prose(m)}`);
-  out.push(`- ${TO_FILL}`, '');
+  // The fix goes under Resolution, never under causes: what ended it did not cause it.
+  out.push(...triggerSection(data, at), ...detectionSection(data, at), ...resolutionSection(data, at));
+  out.push(...rootCauseSection(), ...contributingFactorsSection());
 
   out.push('## Action items', '', '| Action | Owner | Due | Status |', '|---|---|---|---|');
   for (const a of data.actions) {
