@@ -2,12 +2,15 @@
  * `npm run postmortem -- <number>`: prints the stored postmortem draft of an
  * incident (INC-<number>) to standard output. Reads only the database
  * (DATABASE_URL, default ./data/incidents.db), so it works with Slack down.
+ * People are printed by the names the bot recorded from Slack (or their user
+ * id), since canvas mentions (`![](@U0BOB)`) read as noise in a terminal.
  */
 import 'dotenv/config';
 import { existsSync } from 'node:fs';
 import { databasePath, openDatabase } from '../src/db/client.js';
 import { createRepositories } from '../src/db/repositories.js';
 import { loadPostmortemData } from '../src/postmortem/data.js';
+import { mentionedUserIds, withPeopleNames } from '../src/postmortem/markdown.js';
 import { renderPostmortem } from '../src/postmortem/render.js';
 
 function main(): number {
@@ -32,7 +35,8 @@ function main(): number {
     }
     // The stored draft is what was published; an incident not resolved yet gets one written now.
     const stored = repos.postmortems.get(id);
-    process.stdout.write(stored?.markdown ?? renderPostmortem(loadPostmortemData(repos, incident)));
+    const markdown = stored?.markdown ?? renderPostmortem(loadPostmortemData(repos, incident));
+    process.stdout.write(withPeopleNames(markdown, repos.names.namesOf(mentionedUserIds(markdown))));
     return 0;
   } finally {
     db.$client.close();

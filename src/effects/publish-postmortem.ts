@@ -1,46 +1,74 @@
-import { incidentRef } from '../domain/model.js';
+import { incidentRef, type Incident } from '../domain/model.js';
 import type { ClaimedJob } from '../db/outbox.repo.js';
+import { draftFileName, mentionedUserIds, withPeopleNames } from '../postmortem/markdown.js';
 import { slackErrorCode } from '../slack/gateway.js';
 import type { EffectContext } from './context.js';
 import { isTransient } from './failures.js';
 
+type PublishJob = ClaimedJob & { kind: 'postmortem.publish' };
+type Draft = NonNullable<ReturnType<EffectContext['store']['postmortems']['get']>>;
+
 /**
- * Publishes the stored postmortem draft in the incident channel: as the
- * channel's canvas (created once, replaced on each re-publish), or, where the
- * workspace has no canvases, as a Markdown file. The draft is already in the
- * database, so a failure here loses nothing.
+ * Publishes the stored postmortem draft in the incident channel. The first
+ * becomes the channel's canvas; from then on the canvas is the team's (they
+ * were told to fill it in), so a later draft is posted beside it as a
+ * Markdown file, and only a confirmed "Replace the canvas" writes over it.
+ * Where the workspace has no canvases, every draft is a file. The draft is
+ * already in the database, so a failure here loses nothing.
  */
-export async function publishPostmortem(ctx: EffectContext, job: ClaimedJob & { kind: 'postmortem.publish' }): Promise<void> {
+export async function publishPostmortem(ctx: EffectContext, job: PublishJob): Promise<void> {
   const incident = ctx.store.incidents.get(job.incidentId);
   const draft = ctx.store.postmortems.get(job.incidentId);
   if (!incident?.channelId || !draft) return;
   if (draft.version > job.payload.version) return; // a newer draft has its own job
   const ref = incidentRef(incident.id);
-  const title = `Postmortem: ${ref} ${incident.title}`;
 
+  if (job.payload.replaceCanvas) {
+    await replaceCanvas(ctx, incident, draft, job.payload.replaceCanvas.by);
+    return;
+  }
   if (draft.canvasId) {
-    await ctx.slack.editCanvas(draft.canvasId, draft.markdown);
-    ctx.store.postmortems.recordCanvas(incident.id, draft.canvasId, draft.version);
-    await ctx.slack.post(incident.channelId, `:memo: The postmortem draft of ${ref} in this channel's canvas is updated (version ${draft.version}).`);
+    await uploadDraft(
+      ctx,
+      incident,
+      draft,
+      `:memo: Version ${draft.version} of the postmortem draft of ${ref}, rewritten from what is recorded now. ` +
+        `The channel's canvas is left as the team edited it: copy from this file what it should gain.`,
+    );
     return;
   }
   try {
-    const canvasId = await ctx.slack.createChannelCanvas(incident.channelId, title, draft.markdown);
+    const canvasId = await ctx.slack.createChannelCanvas(incident.channelId, `Postmortem: ${ref} ${incident.title}`, draft.markdown);
     ctx.store.postmortems.recordCanvas(incident.id, canvasId, draft.version);
-    await ctx.slack.post(incident.channelId, `:memo: The postmortem draft of ${ref} is in this channel's canvas. Fill in the marked parts before the review.`);
+    ctx.store.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now()); // the header says where the draft is
+    await ctx.slack.post(
+      incident.channelId,
+      `:memo: The postmortem draft of ${ref} is in this channel's canvas. Fill in the marked parts before the review: \`/incident postmortem\` later posts a new draft beside it and leaves the canvas as you wrote it.`,
+    );
     return;
   } catch (error) {
-    // A plan without canvases, or canvases turned off: Slack's refusal means "use a file".
-    // An outage or a rate limit means "try the canvas again later".
+    // A plan without canvases, canvases turned off, or a canvas the team made
+    // themselves: Slack's refusal means "use a file". An outage or a rate
+    // limit means "try the canvas again later".
     if (!slackErrorCode(error) || isTransient(error)) throw error;
     ctx.logger.info({ err: error, incidentId: incident.id }, 'no channel canvas; publishing the postmortem as a file');
   }
-  const fileId = await ctx.slack.uploadMarkdown(
-    incident.channelId,
-    `${ref.toLowerCase()}-postmortem-v${draft.version}.md`,
-    title,
-    draft.markdown,
-    `:memo: The postmortem draft of ${ref} (version ${draft.version}), written from the timeline. Fill in the marked parts before the review.`,
-  );
+  await uploadDraft(ctx, incident, draft, `:memo: The postmortem draft of ${ref} (version ${draft.version}), written from the timeline. Fill in the marked parts before the review.`);
+}
+
+/** The draft as a Markdown file: outside a canvas a mention is noise, so people are named. */
+async function uploadDraft(ctx: EffectContext, incident: Incident, draft: Draft, comment: string): Promise<void> {
+  const markdown = withPeopleNames(draft.markdown, ctx.store.names.namesOf(mentionedUserIds(draft.markdown)));
+  const fileId = await ctx.slack.uploadMarkdown(incident.channelId!, draftFileName(incident.id, draft.version), `Postmortem: ${incidentRef(incident.id)} ${incident.title}`, markdown, comment);
   ctx.store.postmortems.recordFile(incident.id, fileId, draft.version);
+  if (!draft.canvasId && !draft.fileId) ctx.store.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now());
+}
+
+async function replaceCanvas(ctx: EffectContext, incident: Incident, draft: Draft, by: string): Promise<void> {
+  // A second confirmation (two clicks, a retried job) finds the canvas already holding this version:
+  // writing it again would wipe what the team wrote since.
+  if (!draft.canvasId || (draft.canvasVersion ?? 0) >= draft.version) return;
+  await ctx.slack.editCanvas(draft.canvasId, draft.markdown);
+  ctx.store.postmortems.recordCanvas(incident.id, draft.canvasId, draft.version);
+  await ctx.slack.post(incident.channelId!, `:memo: <@${by}> replaced the canvas of ${incidentRef(incident.id)} with version ${draft.version} of the postmortem draft; what was written in it before is gone from the canvas.`);
 }

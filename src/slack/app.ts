@@ -5,10 +5,12 @@ import type { Config } from '../config.js';
 import { slackLogger } from '../logger.js';
 import { registerButtons } from './actions/buttons.js';
 import { registerDeclareModal } from './actions/declare-modal-submitted.js';
+import { registerPostmortemButtons } from './actions/postmortem-buttons.js';
 import { registerIncidentCommand } from './commands/incident-command.js';
 import { registerErrorReplies } from './error-replies.js';
 import { registerMessageChangeEvents } from './events/message-changes.js';
 import { registerReactionEvents } from './events/reactions.js';
+import { registerPeopleNames } from './people-names.js';
 import type { SlackServices } from './services.js';
 
 export interface BotIdentity {
@@ -60,9 +62,11 @@ export function createSlackApp(
       return { botToken: config.slack.botToken, botId: me.botId, botUserId: me.userId, teamId: me.teamId };
     },
   });
+  registerPeopleNames(app, services);
   registerIncidentCommand(app, services);
   registerDeclareModal(app, services);
   registerButtons(app, services);
+  registerPostmortemButtons(app, services);
   registerReactionEvents(app, services);
   registerMessageChangeEvents(app, services);
   registerErrorReplies(app, services.slack, logger);

@@ -15,6 +15,8 @@ export const BUTTON_IDS = {
   resolve: 'incident_resolve',
   actionDone: 'action_item_done',
   actionSnooze: 'action_item_snooze',
+  /** On the reply to `/incident postmortem`: write the new draft over the canvas the team edited. */
+  replaceCanvas: 'postmortem_replace_canvas',
 } as const;
 
 export const ACTION_IDS = {

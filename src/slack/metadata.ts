@@ -22,3 +22,17 @@ export type ActionItemButtonValue = z.infer<typeof ActionItemButtonValue>;
 /** The value of the header's Resolve button. */
 export const IncidentButtonValue = z.object({ incidentId: z.number().int().positive() });
 export type IncidentButtonValue = z.infer<typeof IncidentButtonValue>;
+
+/** The value of "Replace the canvas": the incident it was offered for and the draft version it writes. */
+export const PostmortemButtonValue = z.object({ incidentId: z.number().int().positive(), version: z.number().int().positive() });
+export type PostmortemButtonValue = z.infer<typeof PostmortemButtonValue>;
+
+/** Parses a "Replace the canvas" value; undefined for anything else (an older or forged button). */
+export function parsePostmortemButtonValue(raw: string | undefined): PostmortemButtonValue | undefined {
+  try {
+    const parsed = PostmortemButtonValue.safeParse(JSON.parse(raw ?? ''));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

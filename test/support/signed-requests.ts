@@ -5,7 +5,7 @@
  * specs/slack/payloads/.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { BOT_USER_ID, TEAM_ID } from './slack-stand-in.js';
+import { BOT_USER_ID, TEAM_ID, USERS } from './slack-stand-in.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 
@@ -62,7 +62,8 @@ export function slashCommandBody(input: SlashCommandInput): string {
     channel_id: input.channelId ?? 'C0GENERAL',
     channel_name: 'general',
     user_id: input.userId ?? 'U0ALICE',
-    user_name: 'alice',
+    // Slack sends the person's own name with each command; the bot records it.
+    user_name: USERS[input.userId ?? 'U0ALICE']?.name ?? (input.userId ?? 'U0ALICE').toLowerCase(),
     command: '/incident',
     text: input.text,
     response_url: input.responseUrl,

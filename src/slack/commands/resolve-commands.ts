@@ -1,8 +1,10 @@
 import type { SlashCommand } from '@slack/bolt';
 import type { IncidentCommand } from '../../domain/command-parser.js';
-import { incidentRef, type Actor } from '../../domain/model.js';
-import { reopenIncident, republishPostmortem, resolveIncident } from '../../domain/resolve.js';
+import type { Actor } from '../../domain/model.js';
+import { republishBesideCanvas } from '../../domain/postmortem-canvas.js';
+import { reopenIncident, resolveIncident } from '../../domain/resolve.js';
 import type { SlackServices } from '../services.js';
+import { republishedReply } from '../views/postmortem-reply.js';
 import type { Reply } from './reply.js';
 
 type Closing = Extract<IncidentCommand, { kind: 'resolve' | 'reopen' | 'postmortem' }>;
@@ -18,8 +20,9 @@ export function decideClosing(services: SlackServices, actor: Actor, command: Sl
       reopenIncident(deps, actor, command.channel_id);
       return undefined;
     case 'postmortem': {
-      const { incident, version } = republishPostmortem(deps, command.channel_id);
-      return { text: `:memo: Publishing the postmortem draft of ${incidentRef(incident.id)} (version ${version}) in this channel.` };
+      // A canvas already there is the team's: the new draft goes beside it, and the reply offers to replace it.
+      const { incident, version, canvasVersion } = republishBesideCanvas(deps, command.channel_id);
+      return republishedReply(incident.id, version, canvasVersion);
     }
   }
 }

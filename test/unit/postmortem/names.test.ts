@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { rememberNames } from '../../../src/domain/people.js';
+import { mentionedUserIds, withPeopleNames } from '../../../src/postmortem/markdown.js';
+import { renderPostmortem } from '../../../src/postmortem/render.js';
+import { namesInCommand } from '../../../src/slack/people-names.js';
+import { memoryDeps } from '../../support/memory-store.js';
+import { postmortemData } from './fixture.js';
+
+describe('people in the postmortem printed outside Slack', () => {
+  it('names people instead of showing canvas mentions, and falls back to the bare user id', () => {
+    const markdown = renderPostmortem(postmortemData());
+    expect(markdown).toContain('![](@U0ALICE)');
+    const printed = withPeopleNames(markdown, new Map([['U0ALICE', 'alice']]));
+    expect(printed).not.toContain('![](@');
+    expect(printed).toContain('- Declared SEV2 at 10:00 UTC by alice.');
+    expect(withPeopleNames('| ![](@U0BOB) | ![](@W0ZED) |', new Map())).toBe('| U0BOB | W0ZED |');
+  });
+
+  it('escapes a name so it cannot break a table or open emphasis', () => {
+    expect(withPeopleNames('| ![](@U0BOB) |', new Map([['U0BOB', 'bob|*x*']]))).toBe('| bob\\|\\*x\\* |');
+  });
+
+  it('lists each mentioned user once', () => {
+    expect(mentionedUserIds('![](@U0BOB) and ![](@U0ALICE), again ![](@U0BOB)')).toEqual(['U0BOB', 'U0ALICE']);
+  });
+});
+
+describe('names learnt from Slack', () => {
+  it('reads who typed a command and every labelled mention in it', () => {
+    const body = { command: '/incident', user_id: 'U0ALICE', user_name: 'alice', text: 'role tech <@U0BOB|bob> and <@U0CAROL|c&amp;d> <@U0DAN>' };
+    expect(namesInCommand(body)).toEqual([
+      { userId: 'U0ALICE', name: 'alice' },
+      { userId: 'U0BOB', name: 'bob' },
+      { userId: 'U0CAROL', name: 'c&d' },
+    ]);
+    expect(namesInCommand({ type: 'block_actions', user: { id: 'U0BOB', name: 'bob' } })).toEqual([]);
+  });
+
+  it('records the last name seen, cleaned, and never an id as a name', () => {
+    const deps = memoryDeps();
+    expect(rememberNames(deps, [{ userId: 'U0BOB', name: 'bob' }, { userId: 'U0ZED', name: 'U0ZED' }, { userId: 'U0EVE', name: '  ' }])).toBe(1);
+    expect(rememberNames(deps, [{ userId: 'U0BOB', name: 'bob' }])).toBe(0);
+    rememberNames(deps, [{ userId: 'U0BOB', name: 'robert\n  smith' }]);
+    expect(deps.store.names.namesOf(['U0BOB', 'U0ZED', 'U0EVE'])).toEqual(new Map([['U0BOB', 'robert smith']]));
+  });
+});
