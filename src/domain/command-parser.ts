@@ -66,11 +66,13 @@ export function parseRole(word: string): Role | undefined {
   return ROLE_ALIASES.get(word.trim().toLowerCase());
 }
 
+const NO_VISIBLE_TITLE = 'The title has no visible character in it: use letters, digits or symbols.';
+
 /** Checks a title from the command line or the form; returns it cleaned to one visible line. */
 export function validateTitle(title: string): string {
   const trimmed = cleanLine(title);
   if (!trimmed) {
-    invalid(title.trim() ? 'The title has no visible character in it.' : 'The incident needs a title.', USAGE.declare);
+    invalid(title.trim() ? NO_VISIBLE_TITLE : 'The incident needs a title.', USAGE.declare);
   }
   if (trimmed.length > MAX_TITLE_LENGTH) {
     invalid(`The title is ${trimmed.length} characters; keep it under ${MAX_TITLE_LENGTH}.`, USAGE.declare);
@@ -108,7 +110,10 @@ export function parseIncidentCommand(text: string): IncidentCommand {
       if (!severity) {
         invalid(`${quoted(restWords[0] ?? '')} is not a severity: use sev1, sev2 or sev3.`, USAGE.declare);
       }
-      return { kind: 'declare', severity, title: validateTitle(rest.slice(restWords[0]!.length)) };
+      const title = rest.slice(restWords[0]!.length);
+      // The command was cleaned as a whole: the raw words tell an invisible title from none.
+      if (!cleanLine(title) && text.trim().split(/\s+/).length > 2) invalid(NO_VISIBLE_TITLE, USAGE.declare);
+      return { kind: 'declare', severity, title: validateTitle(title) };
     }
     case 'role': {
       const [roleWord, mention, ...extra] = restWords;
