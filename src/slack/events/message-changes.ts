@@ -2,21 +2,35 @@ import type { App } from '@slack/bolt';
 import { recordMessageDeleted, recordMessageEdited } from '../../domain/timeline.js';
 import type { SlackServices } from '../services.js';
 import { fromSlackText } from '../text.js';
+import { EventEnvelope, MessageChanged, MessageDeleted, shapeProblem } from './event-shapes.js';
 
 /** Edits and deletions of messages that are on a timeline keep the timeline true. */
 export function registerMessageChangeEvents(app: App, services: SlackServices): void {
+  const log = services.logger.child({ component: 'message-changes' });
   app.event('message', async ({ event, body }) => {
-    if (event.subtype === 'message_changed') {
-      const message = event.message as { ts?: string; text?: string };
-      if (!message.ts) return;
-      recordMessageEdited(services.deps, {
-        eventId: body.event_id,
-        channelId: event.channel,
-        messageTs: message.ts,
-        text: fromSlackText(message.text ?? ''),
-      });
-    } else if (event.subtype === 'message_deleted') {
-      recordMessageDeleted(services.deps, { eventId: body.event_id, channelId: event.channel, messageTs: event.deleted_ts });
+    const subtype: unknown = (event as { subtype?: unknown }).subtype;
+    if (subtype !== 'message_changed' && subtype !== 'message_deleted') return;
+    const envelope = EventEnvelope.safeParse(body);
+    if (!envelope.success) {
+      log.warn({ subtype, problem: shapeProblem(envelope.error) }, 'ignored a message event of the wrong shape');
+      return;
+    }
+    const eventId = envelope.data.event_id;
+    if (subtype === 'message_changed') {
+      const changed = MessageChanged.safeParse(event);
+      if (!changed.success) {
+        log.warn({ subtype, eventId, problem: shapeProblem(changed.error) }, 'ignored a message event of the wrong shape');
+        return;
+      }
+      const { channel, message } = changed.data;
+      recordMessageEdited(services.deps, { eventId, channelId: channel, messageTs: message.ts, text: fromSlackText(message.text ?? '') });
+    } else {
+      const deleted = MessageDeleted.safeParse(event);
+      if (!deleted.success) {
+        log.warn({ subtype, eventId, problem: shapeProblem(deleted.error) }, 'ignored a message event of the wrong shape');
+        return;
+      }
+      recordMessageDeleted(services.deps, { eventId, channelId: deleted.data.channel, messageTs: deleted.data.deleted_ts });
     }
   });
 }
