@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
 import { sign } from '../support/signed-requests.js';
@@ -40,6 +41,14 @@ describe('bad input gets a clear ephemeral answer and changes nothing', () => {
     ['note outside an incident channel', 'note hello', 'general', "only in an incident's channel"],
     ['timeline outside an incident channel', 'timeline', 'general', "only in an incident's channel"],
     ['roles outside an incident channel', 'roles', 'general', "only in an incident's channel"],
+    // Words that name what every plain object inherits once reached the database and date-fns as a role and a weekday.
+    ['constructor as a role', 'role constructor <@U0BOB|bob>', 'incident', '"constructor" is not a role'],
+    ['__proto__ as a role', 'role __proto__ <@U0BOB|bob>', 'incident', '"__proto__" is not a role'],
+    ['toString as a role', 'role toString <@U0BOB|bob>', 'incident', '"toString" is not a role'],
+    ['constructor as a weekday', 'action fix it due next constructor', 'incident', '"next constructor" is not a date'],
+    ['__proto__ as a weekday', 'action fix it due next __proto__', 'incident', '"next __proto__" is not a date'],
+    ['hasOwnProperty as a status', 'status hasOwnProperty', 'incident', '"hasOwnProperty" is not a status'],
+    ['constructor as an item number', 'done constructor', 'incident', '"constructor" is not an item number'],
   ];
 
   it.each(cases)('%s', async (_name, text, where, expected) => {
@@ -69,6 +78,95 @@ describe('bad input gets a clear ephemeral answer and changes nothing', () => {
     expect(everything).not.toMatch(/<https?:/);
     expect(everything).not.toMatch(/(?<!\u200d)@(channel|here|everyone)\b/);
     expect(incident.title).toContain('wake up');
+  });
+
+  it.each([
+    ['three zero-width spaces', 'declare sev3 \u200b\u200b\u200b'],
+    ['a right-to-left override alone', 'declare sev3 \u202e'],
+    ['isolates, a word joiner and a BOM', 'declare sev1 \u2066\u2069\u2060\ufeff'],
+  ])('refuses a title of %s and creates nothing', async (_name, text) => {
+    const before = stateOf(h);
+    const channels = h.slack.channels.size;
+    const { replies, responseId } = await h.run(text);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toContain('The title has no visible character');
+    expect(replies[0]).toContain('Usage: `/incident declare');
+    expect(h.slack.responsesFor(responseId)[0]!.response_type).toBe('ephemeral');
+    expect(h.slack.channels.size).toBe(channels);
+    expect(h.slack.callsTo('conversations.create')).toHaveLength(JSON.parse(before).incidents.length);
+    expect(stateOf(h)).toBe(before);
+  });
+
+  // The raw text Slack sends: `&lt;!here&gt;` is `<!here>` typed as text, `<!here>` a real mention.
+  it.each([
+    ['a typed <!here> as a status', 'status &lt;!here&gt;', 'incident', '"&lt;!here&gt;" is not a status'],
+    ['a real @here as a status', 'status <!here>', 'incident', '"@\u200dhere" is not a status'],
+    ['a typed link as a role', 'role &lt;https://evil.example|click&gt; <@U0BOB|bob>', 'incident', '"&lt;https://evil.example|click&gt;" is not a role'],
+    ['a typed <!channel> as a command', '&lt;!channel&gt;', 'general', '"&lt;!channel&gt;" is not an /incident command'],
+    ['a real @channel as a command', '<!channel> now', 'general', '"@\u200dchannel" is not an /incident command'],
+    ['a typed <!everyone> as a severity', 'declare &lt;!everyone&gt; Checkout down', 'general', '"&lt;!everyone&gt;" is not a severity'],
+    ['a typed <!here> as a due date', 'action fix it due next &lt;!here&gt;', 'incident', '"next &lt;!here&gt;" is not a date'],
+    ['a typed <!here> as an item number', 'done &lt;!here&gt;', 'incident', '"&lt;!here&gt;" is not an item number'],
+  ])('escapes %s in the refusal', async (_name, text, where, expected) => {
+    const before = stateOf(h);
+    const { replies } = await h.run(text, { channelId: where === 'incident' ? channel : 'C0GENERAL' });
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toContain(expected);
+    expect(replies[0]).not.toMatch(/<!(channel|here|everyone)/);
+    expect(replies[0]).not.toMatch(/<https?:/);
+    expect(replies[0]).not.toMatch(/@(channel|here|everyone)\b/);
+    expect(stateOf(h)).toBe(before);
+  });
+});
+
+describe('events of the wrong shape are logged and ignored', () => {
+  let h: Harness;
+  let channel: string;
+  const logs: { level: number; msg: string }[] = [];
+  beforeAll(async () => {
+    const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+    h = await Harness.start({ bot: { logger } });
+    await h.run('declare sev2 Search latency high');
+    channel = h.incidentChannel(1).id;
+  });
+  afterAll(async () => h.stop());
+
+  it('answers 200 to each, records nothing, and logs a warning instead of a fault', async () => {
+    const message = h.slack.userPosts(channel, 'U0BOB', 'DB failover started');
+    h.slack.react(channel, message.ts, 'U0ALICE', 'pushpin');
+    const malformed: Record<string, unknown>[] = [
+      { type: 'reaction_added', user: 'U0ALICE', reaction: 'pushpin', item: null },
+      { type: 'reaction_added', user: 'U0ALICE', reaction: 'pushpin' },
+      { type: 'reaction_added', user: 'U0ALICE', reaction: 'pushpin', item: { type: 'message', channel } },
+      { type: 'reaction_removed', user: 'U0ALICE', reaction: 'pushpin', item: 'oops' },
+      { type: 'reaction_added', user: 'U0ALICE', item: { type: 'message', channel, ts: message.ts } },
+      { type: 'message', subtype: 'message_changed', channel },
+      { type: 'message', subtype: 'message_changed', channel, message: null },
+      { type: 'message', subtype: 'message_changed', channel, message: { text: 'edited' } },
+      { type: 'message', subtype: 'message_changed', message: { ts: message.ts, text: 'edited' } },
+      { type: 'message', subtype: 'message_deleted', channel },
+      // These two pass the HTTP envelope check and are judged by the listeners themselves.
+      { type: 'reaction_added', user: 'U0ALICE', reaction: 'pushpin', item: { type: 'message', channel, ts: '' } },
+      { type: 'message', subtype: 'message_changed', channel, message: { text: 'edited, but which message?' } },
+    ];
+    const before = stateOf(h);
+    const warningsBefore = logs.filter((l) => l.level === 40).length;
+    for (const event of malformed) expect((await h.event(event)).status).toBe(200);
+    await h.settle();
+    expect(stateOf(h)).toBe(before);
+    // No fault logged; one warning for each, from whichever layer refused it.
+    expect(logs.filter((l) => l.level >= 50)).toEqual([]);
+    expect(logs.filter((l) => l.level === 40)).toHaveLength(warningsBefore + malformed.length);
+
+    // A reaction on a file is no timeline business: skipped without a warning.
+    await h.event({ type: 'reaction_added', user: 'U0ALICE', reaction: 'pushpin', item: { type: 'file', file: 'F1' } });
+    await h.settle();
+    expect(logs.filter((l) => l.level === 40)).toHaveLength(warningsBefore + malformed.length);
+
+    // And the listeners still work for the next good event.
+    await h.event({ type: 'reaction_added', user: 'U0ALICE', reaction: 'pushpin', item: { type: 'message', channel, ts: message.ts } });
+    await h.settle();
+    expect(h.bot.store.timeline.list(1).filter((e) => e.kind === 'pinned_message').map((e) => e.text)).toEqual(['DB failover started']);
   });
 });
 
