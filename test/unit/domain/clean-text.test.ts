@@ -86,6 +86,7 @@ describe('every stored text goes through the cleaning', () => {
     expect(parseIncidentCommand(`drop 2 not\u2066 needed`)).toEqual({ kind: 'drop', number: '2', reason: 'not needed' });
     expect(parseIncidentCommand(`drop 2 ${ZWSP}`)).toEqual({ kind: 'drop', number: '2', reason: '' });
     expect(parseActionInput(`add a${RLO} canary`, 'U1', '2026-11-22').text).toBe('add a canary');
+    expect(parseIncidentCommand(`page db wake${RLO} up${ZWSP}`)).toEqual({ kind: 'page', words: ['db', 'wake', 'up'] });
   });
 
   it('refuses a note or an action of nothing visible with their usage', () => {
