@@ -1,10 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { createFolders, DatabaseOpenError } from './database-folder.js';
 import * as schema from './schema.js';
+
+export { DatabaseOpenError } from './database-folder.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -20,18 +22,47 @@ export function databasePath(url: string): string {
  * Opens the database, creating its folder, and applies every migration.
  * WAL lets readers go on while one writer commits; busy_timeout makes a second
  * process (or a second bot instance on the same file) wait instead of failing.
+ * A path that cannot be used throws a DatabaseOpenError naming it, at once:
+ * nothing here waits on the file system without bound.
  */
 export function openDatabase(url: string): Db {
-  const path = databasePath(url);
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('synchronous = NORMAL');
-  const db = drizzle(sqlite, { schema }) as Db;
+  const db = drizzle(openSqlite(url), { schema }) as Db;
   migrate(db, { migrationsFolder: MIGRATIONS });
   return db;
+}
+
+function openSqlite(url: string): Database.Database {
+  const path = databasePath(url);
+  let sqlite: Database.Database | undefined;
+  try {
+    if (path !== ':memory:') createFolders(dirname(resolve(path)));
+    sqlite = new Database(path);
+    // The first write: a file SQLite can open but not write (read-only, not a database) fails here.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    return sqlite;
+  } catch (error) {
+    sqlite?.close();
+    throw new DatabaseOpenError(path, error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Why the database at `url` cannot be used, or undefined when it can: opens
+ * it as the start will (creating its folder and file, applying migrations)
+ * and closes it again, so a bad DATABASE_URL is listed with the other
+ * configuration problems before anything starts.
+ */
+export function databaseProblem(url: string): string | undefined {
+  try {
+    openDatabase(url).$client.close();
+    return undefined;
+  } catch (error) {
+    if (error instanceof DatabaseOpenError) return error.message;
+    return `could not apply the migrations to the database at ${databasePath(url)}: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
 
 /** SQLite's own default: a commit that leaves the WAL above this many pages checkpoints it. */
