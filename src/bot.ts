@@ -21,6 +21,7 @@ import { createSlackApp, type BotIdentity } from './slack/app.js';
 import { SlackGateway } from './slack/gateway.js';
 import { KnownUsers } from './slack/known-users.js';
 import { createGateway, webClientOptions } from './slack/web-client.js';
+import { tokenRefusal } from './slack/token-refusal.js';
 import { WebClient } from '@slack/web-api';
 
 export interface BotOptions {
@@ -158,13 +159,20 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     },
     async start() {
       const port = await listen(server, config.http.port, options.host);
-      identity = await identityClient.authTest();
+      // A refused token stops the start with the variable to fix; an outage is waited out (above).
+      identity = await identityClient.authTest().catch((error: unknown) => {
+        throw tokenRefusal('SLACK_BOT_TOKEN', error) ?? error;
+      });
       resolveIdentity(identity);
       health.slackReady = true;
       if (Object.keys(config.pagerduty.services).length === 0) logger.info('paging is off: no PAGERDUTY_ROUTING_KEY or PAGERDUTY_SERVICES');
       runner = createRunner(identity.userId);
       await runner.start();
-      if (config.slack.socketMode) await slackApp.app.start();
+      if (config.slack.socketMode) {
+        await slackApp.app.start().catch((error: unknown) => {
+          throw tokenRefusal('SLACK_APP_TOKEN', error) ?? error;
+        });
+      }
       const every = options.digestCheckEveryMs ?? 30_000;
       if (every > 0 && config.digest.channel) digestScheduler.start(every);
       logger.info({ port, mode: config.slack.socketMode ? 'socket' : 'http', bot: identity.userId }, 'incident bot started');

@@ -4,6 +4,9 @@ import { z } from 'zod';
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
+/** Where the database lives when DATABASE_URL is unset. */
+export const DEFAULT_DATABASE_URL = './data/incidents.db';
+
 function isCron(expression: string): boolean {
   try {
     new Cron(expression, { paused: true });
@@ -22,58 +25,92 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-const EnvSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string({ error: 'is required' }).startsWith('xoxb-', 'must be a bot token (xoxb-...)')),
-    SLACK_SIGNING_SECRET: optionalString,
-    SLACK_APP_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional()),
-    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
-    SLACK_API_URL: z.preprocess(emptyToUndefined, z.url().default('https://slack.com/api/')),
-    DATABASE_URL: z.preprocess(emptyToUndefined, z.string().default('./data/incidents.db')),
-    INCIDENT_ANNOUNCE_CHANNEL: z.preprocess(
-      emptyToUndefined,
-      z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a channel id like C0123ABCD (not a #name)').optional(),
-    ),
-    TIMELINE_EMOJI: z.preprocess(
-      (v) => (typeof v === 'string' ? v.trim().replace(/^:|:$/g, '') : v),
-      z.preprocess(emptyToUndefined, z.string().regex(/^[a-z0-9_+'-]+$/, 'must be an emoji name like pushpin').default('pushpin')),
-    ),
-    PAGERDUTY_ROUTING_KEY: optionalString,
-    PAGERDUTY_SERVICES: z.preprocess(
-      emptyToUndefined,
-      z
-        .string()
-        .regex(/^\s*[a-z0-9][a-z0-9_-]*\s*=\s*[^,=\s]+\s*(,\s*[a-z0-9][a-z0-9_-]*\s*=\s*[^,=\s]+\s*)*$/i, 'must be name=routing_key pairs separated by commas')
-        .optional(),
-    ),
-    PAGE_SEVERITIES: z.preprocess(
-      emptyToUndefined,
-      z.string().regex(/^\s*sev[123]\s*(,\s*sev[123]\s*)*$/i, 'must be severities like sev1,sev2').default('sev1,sev2'),
-    ),
-    PAGERDUTY_EVENTS_URL: z.preprocess(emptyToUndefined, z.url().default('https://events.pagerduty.com')),
-    PAGERDUTY_API_URL: z.preprocess(emptyToUndefined, z.url().default('https://api.pagerduty.com')),
-    PAGERDUTY_API_TOKEN: optionalString,
-    PAGERDUTY_ESCALATION_POLICY_ID: optionalString,
-    PAGERDUTY_WEBHOOK_SECRET: optionalString,
-    DIGEST_CRON: z.preprocess(emptyToUndefined, z.string().refine(isCron, 'must be a cron expression of five fields (or six, with seconds), like "0 9 * * 1"').default('0 9 * * 1')),
-    DIGEST_CHANNEL: z.preprocess(emptyToUndefined, z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a channel id like C0123ABCD').optional()),
-    DIGEST_DM_OWNERS: z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('true')),
-    DIGEST_TIMEZONE: z.preprocess(emptyToUndefined, z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/Paris').optional()),
-    TZ: z.preprocess(emptyToUndefined, z.string().optional()),
-    LOG_LEVEL: z.preprocess(
-      emptyToUndefined,
-      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    ),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
-      });
-    }
-  });
+const CHANNEL_ID = /^[CG][A-Z0-9]+$/;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const PORT_PROBLEM = 'must be a number from 1 to 65535';
+
+/**
+ * One entry per variable, each with a message a person can act on (never
+ * zod's own "expected number, received NaN"). Checks that involve two
+ * variables are in `crossFieldProblems`: zod skips an object's refinements
+ * as soon as one field fails, which made problems come out one round at a time.
+ */
+const EnvSchema = z.object({
+  SLACK_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string({ error: 'is required' }).startsWith('xoxb-', 'must be a bot token (xoxb-...)')),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional()),
+  // 0 is accepted too (any free port: the tests use it), but a person wants a real port.
+  PORT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,5}$/, PORT_PROBLEM)
+      .transform(Number)
+      .refine((port) => port <= 65535, PORT_PROBLEM)
+      .default(3000),
+  ),
+  SLACK_API_URL: z.preprocess(emptyToUndefined, z.url({ error: 'must be a URL like https://slack.com/api/' }).default('https://slack.com/api/')),
+  DATABASE_URL: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_DATABASE_URL)),
+  INCIDENT_ANNOUNCE_CHANNEL: z.preprocess(emptyToUndefined, z.string().regex(CHANNEL_ID, 'must be a channel id like C0123ABCD (not a #name)').optional()),
+  TIMELINE_EMOJI: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().replace(/^:|:$/g, '') : v),
+    z.preprocess(emptyToUndefined, z.string().regex(/^[a-z0-9_+'-]+$/, 'must be an emoji name like pushpin').default('pushpin')),
+  ),
+  PAGERDUTY_ROUTING_KEY: optionalString,
+  PAGERDUTY_SERVICES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^\s*[a-z0-9][a-z0-9_-]*\s*=\s*[^,=\s]+\s*(,\s*[a-z0-9][a-z0-9_-]*\s*=\s*[^,=\s]+\s*)*$/i,
+        'must be name=routing_key pairs separated by commas, like checkout=KEY1,payments=KEY2',
+      )
+      .optional(),
+  ),
+  PAGE_SEVERITIES: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^\s*sev[123]\s*(,\s*sev[123]\s*)*$/i, 'must be severities like sev1,sev2').default('sev1,sev2'),
+  ),
+  PAGERDUTY_EVENTS_URL: z.preprocess(emptyToUndefined, z.url({ error: 'must be a URL like https://events.pagerduty.com' }).default('https://events.pagerduty.com')),
+  PAGERDUTY_API_URL: z.preprocess(emptyToUndefined, z.url({ error: 'must be a URL like https://api.pagerduty.com' }).default('https://api.pagerduty.com')),
+  PAGERDUTY_API_TOKEN: optionalString,
+  PAGERDUTY_ESCALATION_POLICY_ID: optionalString,
+  PAGERDUTY_WEBHOOK_SECRET: optionalString,
+  DIGEST_CRON: z.preprocess(
+    emptyToUndefined,
+    z.string().refine(isCron, 'must be a cron expression of five fields (or six, with seconds), like "0 9 * * 1"').default('0 9 * * 1'),
+  ),
+  DIGEST_CHANNEL: z.preprocess(emptyToUndefined, z.string().regex(CHANNEL_ID, 'must be a channel id like C0123ABCD (not a #name)').optional()),
+  DIGEST_DM_OWNERS: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+    z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }).default('true')),
+  ),
+  DIGEST_TIMEZONE: z.preprocess(emptyToUndefined, z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/Paris').optional()),
+  TZ: z.preprocess(emptyToUndefined, z.string().optional()),
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+    z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  ),
+});
+
+type EnvVariable = keyof typeof EnvSchema.shape;
+const VARIABLES = Object.keys(EnvSchema.shape) as EnvVariable[];
+
+interface Problem {
+  readonly variable: EnvVariable;
+  readonly message: string;
+}
+
+const isBlank = (v: string | undefined) => v === undefined || v.trim() === '';
+
+/** Checks across variables, on the raw environment so they run whatever else is wrong. */
+function crossFieldProblems(env: NodeJS.ProcessEnv): Problem[] {
+  if (isBlank(env.SLACK_APP_TOKEN) && isBlank(env.SLACK_SIGNING_SECRET)) {
+    return [{ variable: 'SLACK_SIGNING_SECRET', message: 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' }];
+  }
+  return [];
+}
 
 export interface Config {
   readonly slack: {
@@ -116,11 +153,33 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads and checks the whole environment at once; a ConfigError lists every problem. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export interface ConfigChecks {
+  /**
+   * Why the database at this URL cannot be used (undefined: it can). Passed in
+   * by the start, so that loadConfig itself stays free of the file system and
+   * a bad DATABASE_URL is listed with every other problem.
+   */
+  readonly database?: (url: string) => string | undefined;
+}
+
+/**
+ * Reads and checks the whole environment at once; a ConfigError lists every
+ * problem, in the order of .env.example, each naming its variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, checks: ConfigChecks = {}): Config {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`));
+  const problems: Problem[] = [
+    ...(parsed.error?.issues ?? []).map((i) => ({ variable: i.path[0] as EnvVariable, message: i.message })),
+    ...crossFieldProblems(env),
+  ];
+  if (checks.database) {
+    const url = (emptyToUndefined(env.DATABASE_URL) as string | undefined) ?? DEFAULT_DATABASE_URL;
+    const reason = checks.database(url);
+    if (reason) problems.push({ variable: 'DATABASE_URL', message: `is unusable: ${reason}` });
+  }
+  if (!parsed.success || problems.length > 0) {
+    const ordered = problems.map((p, i) => ({ ...p, i })).sort((a, b) => VARIABLES.indexOf(a.variable) - VARIABLES.indexOf(b.variable) || a.i - b.i);
+    throw new ConfigError(ordered.map((p) => `${p.variable} ${p.message}`));
   }
   const e = parsed.data;
   return Object.freeze({

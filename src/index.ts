@@ -1,12 +1,13 @@
 import 'dotenv/config';
-import { createBot } from './bot.js';
 import { ConfigError, loadConfig } from './config.js';
+import { databaseProblem } from './db/client.js';
 
 /** `npm start`: read the environment, start the bot, stop cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    // The database is checked with the environment, so one message lists every problem.
+    config = loadConfig(process.env, { database: databaseProblem });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`${error.message}\nSee .env.example for every setting.`);
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Loaded only once the configuration is known good: a bad one is told without waiting for Bolt and the rest to load.
+  const { createBot } = await import('./bot.js');
   const bot = createBot(config);
   process.on('unhandledRejection', (reason) => bot.logger.error({ err: reason }, 'unhandled rejection'));
   const shutdown = async (signal: string) => {

@@ -1,7 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createBot } from '../../src/bot.js';
@@ -46,7 +42,39 @@ describe('/healthz', () => {
       { logger: pino({ level: 'silent' }), host: '127.0.0.1' },
     );
     try {
-      await expect(bot.start()).rejects.toThrow(/invalid_auth/);
+      await expect(bot.start()).rejects.toThrow(/^Slack refused SLACK_BOT_TOKEN \(invalid_auth\): /);
+    } finally {
+      await bot.stop();
+      await dispose();
+    }
+  });
+
+  it.each(['token_revoked', 'account_inactive', 'not_authed'])('says which variable holds the token Slack refuses with %s, without retrying', async (refusal) => {
+    const { slack, databaseFile, dispose } = await sharedWorld();
+    slack.failNext('auth.test', { kind: 'error', error: refusal });
+    const bot = createBot(
+      loadConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.apiUrl, DATABASE_URL: databaseFile, PORT: '0' }),
+      { logger: pino({ level: 'silent' }), host: '127.0.0.1' },
+    );
+    try {
+      await expect(bot.start()).rejects.toThrow(new RegExp(`^Slack refused SLACK_BOT_TOKEN \\(${refusal}\\): `));
+      expect(slack.callsTo('auth.test')).toHaveLength(1);
+    } finally {
+      await bot.stop();
+      await dispose();
+    }
+  });
+});
+
+describe('Socket Mode start', () => {
+  it('says which variable holds the app-level token Slack refuses', async () => {
+    const { slack, databaseFile, dispose } = await sharedWorld();
+    const bot = createBot(
+      loadConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: 'xapp-pasted-wrong', SLACK_API_URL: slack.apiUrl, DATABASE_URL: databaseFile, PORT: '0' }),
+      { logger: pino({ level: 'silent' }), host: '127.0.0.1', outboxInline: true },
+    );
+    try {
+      await expect(bot.start()).rejects.toThrow(/^Slack refused SLACK_APP_TOKEN \(invalid_auth\): .*App-Level Tokens/);
     } finally {
       await bot.stop();
       await dispose();
@@ -60,10 +88,11 @@ describe('configuration', () => {
       expect.objectContaining({
         problems: [
           'SLACK_BOT_TOKEN is required',
-          'PORT Invalid input: expected number, received NaN',
+          'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+          'PORT must be a number from 1 to 65535',
           'INCIDENT_ANNOUNCE_CHANNEL must be a channel id like C0123ABCD (not a #name)',
           'TIMELINE_EMOJI must be an emoji name like pushpin',
-          'LOG_LEVEL Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"',
+          'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
         ],
       }),
     );
@@ -79,23 +108,5 @@ describe('configuration', () => {
     expect(socket.slack.apiUrl).toBe('https://slack.com/api/');
   });
 
-  it('stops `npm start` with one message naming every problem', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'incident-start-'));
-    try {
-      // Run from an empty folder so no .env is read: only the environment given here counts.
-      const result = spawnSync(join(__dirname, '../../node_modules/.bin/tsx'), [join(__dirname, '../../src/index.ts')], {
-        cwd,
-        env: { PATH: process.env.PATH, PORT: 'x' },
-        encoding: 'utf8',
-        timeout: 20_000,
-      });
-      expect(result.status).toBe(1);
-      expect(result.stderr).toContain('Invalid configuration');
-      expect(result.stderr).toContain('SLACK_BOT_TOKEN is required');
-      expect(result.stderr).toContain('PORT');
-      expect(result.stderr).toContain('.env.example');
-    } finally {
-      rmSync(cwd, { recursive: true, force: true });
-    }
-  });
+  // `npm start` itself with a bad environment, and every message in words: test/e2e/first-run.test.ts, test/unit/config.test.ts.
 });
