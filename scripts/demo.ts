@@ -1,11 +1,13 @@
 /**
  * `npm run demo`: the real bot, its real database and HTTP endpoint, against
  * the built-in Slack stand-in, through a scripted incident. No Slack
- * workspace and no configuration needed. Prints what the bot did.
+ * workspace and no configuration needed. Prints what the bot did, and leaves
+ * its database in ./data/demo.db for `npm run postmortem`.
  */
 import { FixedClock } from '../test/support/fixed-clock.js';
 import { Harness } from '../test/support/harness.js';
 import { USERS } from '../test/support/slack-stand-in.js';
+import { DEMO_DATABASE_URL, freshDemoDatabase, postmortemCommand } from './demo-database.js';
 import { describeCall, readable } from './transcript.js';
 
 const name = (id: string) => USERS[id]?.name ?? id;
@@ -14,7 +16,7 @@ const out = (line = '') => process.stdout.write(`${line}\n`);
 async function main(): Promise<void> {
   // A simulated clock, moved a few minutes at each step, so durations and the timeline read like a real incident.
   const clock = new FixedClock(new Date(Math.floor(Date.now() / 60_000) * 60_000));
-  const h = await Harness.start({ env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }, bot: { clock } });
+  const h = await Harness.start({ env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }, bot: { clock }, databaseFile: freshDemoDatabase() });
   let seen = 0;
   const showBot = () => {
     for (const call of h.slack.calls.slice(seen)) for (const line of describeCall(h.slack, call)) out(`   🤖 ${line}`);
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
   await say('U0ALICE', 'resolve Rolled back deploy 4812; checkout healthy for 20 minutes', channel);
 
   const draft = h.bot.store.postmortems.get(1)?.markdown ?? '';
-  out('\n📝 The postmortem draft the bot wrote (first lines; `npm run postmortem -- 1` prints it all from a real database):');
+  out('\n📝 The postmortem draft the bot wrote (first lines):');
   for (const line of draft.split('\n').slice(0, 40)) out(`   ${readable(h.slack, line.replace(/!\[\]\(@(\w+)\)/g, '<@$1>'))}`);
   out('   …');
 
@@ -78,6 +80,8 @@ async function main(): Promise<void> {
   out('kept up to date, announcements, a timeline that recorded itself, tracked follow-ups and a');
   out('blameless postmortem draft, and a weekly digest that chases the follow-ups. Run `npm test` for the proof.');
   await h.stop();
+  out(`\nThe demo's database stays in ${DEMO_DATABASE_URL} (a new one at each demo). The whole postmortem draft:`);
+  out(`   ${postmortemCommand(1)}`);
 }
 
 main().catch((error: unknown) => {
