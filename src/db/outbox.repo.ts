@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { OutboxJob, OutboxRepo } from '../domain/ports.js';
 import type { Db } from './client.js';
-import { outbox } from './schema.js';
+import { BACKGROUND_KIND, outbox } from './schema.js';
 
 export type ClaimedJob = OutboxJob & { readonly id: number; readonly attempts: number; readonly createdAt: Date };
 
@@ -12,8 +12,26 @@ export type ClaimedJob = OutboxJob & { readonly id: number; readonly attempts: n
  */
 const URGENT_KINDS = new Set<string>(['incident.setup', 'pagerduty.event']);
 
-/** Jobs that only bring Slack in line with the database: one pending is enough. */
-const COALESCING_KINDS = new Set<string>(['incident.sync']);
+/**
+ * Jobs that read the current state when they run (a sync reads the incident,
+ * a capture reads the message in Slack): one pending in a queue is enough.
+ * Only a pending one will do: a running one may have read before the change.
+ */
+const COALESCING_KINDS = new Set<string>(['incident.sync', BACKGROUND_KIND]);
+
+/**
+ * How many of a worker's `slots` background jobs leave free. A capture holds
+ * its slot through three Slack reads, and in a flood those are the calls Slack
+ * rate-limits, slows or leaves hanging until the client's timeout: with every
+ * slot taken by captures, a status post would wait for one of them even though
+ * the claim prefers it. A few slots kept for the foreground mean it never
+ * waits for a read; captures still get all the others (56 of the default 64,
+ * more than Slack's per-minute read limits keep busy). A worker of 1-3 slots
+ * reserves none, so captures still run on it.
+ */
+export function foregroundReserve(slots: number): number {
+  return Math.min(8, Math.floor(slots / 4));
+}
 
 interface RawJob {
   id: number;
@@ -29,12 +47,69 @@ const p = sql.placeholder;
 /**
  * Which jobs must run one after another. An incident's Slack changes wait for
  * its channel; a page waits only for earlier events of its own dedup key, never
- * for Slack, so PagerDuty is paged even while Slack is down.
+ * for Slack, so PagerDuty is paged even while Slack is down. A timeline capture
+ * waits only for an earlier capture of the same message (two reads of one
+ * message must not land out of order); it needs nothing else done first (its
+ * channel exists: the reaction was added in it) and nothing else reads what it
+ * writes in order with it, so it never holds up a status post.
  */
 function queueOf(job: OutboxJob): string {
   if (job.kind === 'pagerduty.event') return `pagerduty:${job.payload.dedupKey}`;
+  if (job.kind === BACKGROUND_KIND) return `timeline:${job.incidentId}:${job.payload.messageTs}`;
   return `incident:${job.incidentId}`;
 }
+
+/** No earlier job of the row's queue is unfinished (`alias`: the outer row's name). */
+const firstInQueue = (alias: string) => `NOT EXISTS (
+  SELECT 1 FROM outbox e
+  WHERE e.queue = ${alias}.queue AND e.status IN ('pending', 'running') AND e.id < ${alias}.id)`;
+
+/** Some urgent job is due or running: every non-urgent one waits. Urgent jobs are never background ones. */
+const urgentWaiting = `EXISTS (
+  SELECT 1 FROM outbox u INDEXED BY outbox_foreground_due_idx
+  WHERE u.kind <> '${BACKGROUND_KIND}' AND u.status IN ('pending', 'running') AND u.urgent
+    AND (u.status = 'running' AND u.lease_until >= @now OR u.status = 'pending' AND u.next_run_at <= @now))`;
+
+/**
+ * Picks and leases due jobs in one statement, so two processes never claim the
+ * same job. Two lanes, each read through a partial index of its own (named,
+ * so the plan holds without ANALYZE statistics; a missing index fails the
+ * prepare at start rather than slowing every kick):
+ *
+ * - foreground (every kind but BACKGROUND_KIND): all of its due jobs are read
+ *   and sorted, urgent first, then by id. There are few of them; the thousands
+ *   of captures a flood queues are not in its index.
+ * - background (timeline captures): read in due order from its index and
+ *   stopped after `@background` hits, so a claim costs the same with ten or ten
+ *   thousand captures queued. Order between captures of different messages
+ *   does not matter; first due, first taken.
+ *
+ * Background jobs come after every foreground one, and at most `@background`
+ * of them per claim (the reserve, see foregroundReserve).
+ */
+export const CLAIM_SQL = `
+  UPDATE outbox SET status = 'running', attempts = attempts + 1, lease_until = @lease
+  WHERE id IN (
+    SELECT id FROM (
+      SELECT o.id, o.urgent, 0 AS background FROM outbox o INDEXED BY outbox_foreground_due_idx
+      WHERE o.kind <> '${BACKGROUND_KIND}' AND o.status IN ('pending', 'running')
+        AND ((o.status = 'pending' AND o.next_run_at <= @now) OR (o.status = 'running' AND o.lease_until < @now))
+        AND ${firstInQueue('o')}
+        AND (o.urgent OR NOT ${urgentWaiting})
+      UNION ALL
+      SELECT id, 0, 1 FROM (
+        -- A lease that ran out: its process died mid-capture.
+        SELECT b.id FROM outbox b INDEXED BY outbox_background_due_idx
+        WHERE b.kind = '${BACKGROUND_KIND}' AND b.status = 'running' AND b.lease_until < @now AND ${firstInQueue('b')}
+        UNION ALL
+        SELECT id FROM (
+          SELECT b.id FROM outbox b INDEXED BY outbox_background_due_idx
+          WHERE b.kind = '${BACKGROUND_KIND}' AND b.status = 'pending' AND b.next_run_at <= @now AND ${firstInQueue('b')}
+          ORDER BY b.next_run_at, b.id LIMIT @background)
+        LIMIT @background)
+      WHERE NOT ${urgentWaiting})
+    ORDER BY urgent DESC, background, id LIMIT @limit)
+  RETURNING id, incident_id, kind, payload, attempts, created_at`;
 
 export function outboxRepo(db: Db) {
   const insert = db
@@ -44,24 +119,9 @@ export function outboxRepo(db: Db) {
   const waiting = db
     .select({ id: outbox.id })
     .from(outbox)
-    .where(and(eq(outbox.incidentId, p('incidentId')), eq(outbox.kind, p('kind')), eq(outbox.status, 'pending')))
+    .where(and(eq(outbox.queue, p('queue')), eq(outbox.kind, p('kind')), eq(outbox.status, 'pending')))
     .prepare();
-  // One statement: pick and lease in the same step, so two processes never claim the same job.
-  const claim = db.$client.prepare<{ now: number; lease: number; limit: number }, RawJob>(`
-    UPDATE outbox SET status = 'running', attempts = attempts + 1, lease_until = @lease
-    WHERE id IN (
-      SELECT o.id FROM outbox o
-      WHERE o.status IN ('pending', 'running')
-        AND ((o.status = 'pending' AND o.next_run_at <= @now) OR (o.status = 'running' AND o.lease_until < @now))
-        AND NOT EXISTS (
-          SELECT 1 FROM outbox e
-          WHERE e.queue = o.queue AND e.status IN ('pending', 'running') AND e.id < o.id)
-        AND (o.urgent OR NOT EXISTS (
-          SELECT 1 FROM outbox u
-          WHERE u.status IN ('pending', 'running') AND u.urgent
-            AND (u.status = 'running' AND u.lease_until >= @now OR u.status = 'pending' AND u.next_run_at <= @now)))
-      ORDER BY o.urgent DESC, o.id LIMIT @limit)
-    RETURNING id, incident_id, kind, payload, attempts, created_at`);
+  const claim = db.$client.prepare<{ now: number; lease: number; limit: number; background: number }, RawJob>(CLAIM_SQL);
   const activity = db.$client.prepare<{ now: number }, { due: number; running: number }>(`
     SELECT
       coalesce(sum(o.status = 'pending' AND o.next_run_at <= @now AND NOT EXISTS (
@@ -81,20 +141,26 @@ export function outboxRepo(db: Db) {
 
   return {
     enqueue(job: OutboxJob, now: Date): void {
-      // A pending sync will read the incident as it is when it runs: one is enough.
-      if (COALESCING_KINDS.has(job.kind) && waiting.get({ incidentId: job.incidentId, kind: job.kind })) return;
-      insert.run({ incidentId: job.incidentId, kind: job.kind, queue: queueOf(job), urgent: URGENT_KINDS.has(job.kind), payload: job.payload, now });
+      const queue = queueOf(job);
+      // A pending sync or capture will read the state as it is when it runs: one is enough.
+      if (COALESCING_KINDS.has(job.kind) && waiting.get({ queue, kind: job.kind })) return;
+      insert.run({ incidentId: job.incidentId, kind: job.kind, queue, urgent: URGENT_KINDS.has(job.kind), payload: job.payload, now });
     },
 
     /**
-     * Claims due jobs with a lease. A job waits while an earlier job of its
-     * queue is unfinished, so Slack sees an incident's changes in order (the
-     * channel exists before anything is posted in it). A running job whose lease
-     * ran out belonged to a process that died: it is claimed again.
+     * Claims up to `limit` due jobs with a lease: urgent ones first, timeline
+     * captures last, and captures only while `foregroundReserve(slots)` of the
+     * `limit` free slots stay free (`slots`: the worker's concurrency). A job
+     * waits while an earlier job of its queue is unfinished, so Slack sees an
+     * incident's changes in order (the channel exists before anything is posted
+     * in it). A running job whose lease ran out belonged to a process that
+     * died: it is claimed again.
      */
-    claim(now: Date, leaseMs: number, limit: number): ClaimedJob[] {
+    claim(now: Date, leaseMs: number, limit: number, slots = limit): ClaimedJob[] {
       const nowMs = now.getTime();
-      return claim.all({ now: nowMs, lease: nowMs + leaseMs, limit }).map(
+      // Never negative: SQLite reads a negative LIMIT as no limit at all.
+      const background = Math.max(0, limit - foregroundReserve(slots));
+      return claim.all({ now: nowMs, lease: nowMs + leaseMs, limit, background }).map(
         (r) =>
           ({
             id: r.id,

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { DigestPlan } from '../domain/digest.js';
 import { ACTION_STATUSES, ROLES, SEVERITIES, STATUSES, TIMELINE_KINDS } from '../domain/model.js';
-import { OUTBOX_STATUSES } from '../domain/ports.js';
+import { OUTBOX_STATUSES, type OutboxKind } from '../domain/ports.js';
 
 const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
@@ -90,8 +90,15 @@ export const processedEvents = sqliteTable('processed_events', {
 });
 
 /**
+ * The kind that runs behind all others: a timeline capture only catches the
+ * timeline up with Slack, while a responder waits for everything else. The
+ * claim and the partial indexes below must name the same kind.
+ */
+export const BACKGROUND_KIND = 'timeline.reconcile' satisfies OutboxKind;
+
+/**
  * Side effects decided in a transaction and delivered after it: Slack calls now,
- * PagerDuty events later. Jobs of one incident run in id order.
+ * PagerDuty events later. Jobs of one queue run in id order.
  */
 export const outbox = sqliteTable(
   'outbox',
@@ -99,7 +106,10 @@ export const outbox = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     incidentId: integer('incident_id'),
     kind: text('kind').notNull(),
-    /** Jobs of one queue run in order: `incident:<id>` for Slack, `pagerduty:<dedup key>` for pages. */
+    /**
+     * Jobs of one queue run in order: `incident:<id>` for Slack, `pagerduty:<dedup key>` for pages,
+     * `timeline:<incident id>:<message ts>` for one message's timeline captures.
+     */
     queue: text('queue').notNull().default(''),
     /** Urgent jobs (a channel's first set-up, a page) go first: the others wait while one is due or running. */
     urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
@@ -116,6 +126,10 @@ export const outbox = sqliteTable(
     index('outbox_status_next_idx').on(t.status, t.nextRunAt),
     index('outbox_incident_idx').on(t.incidentId, t.status),
     index('outbox_queue_idx').on(t.queue, t.status),
+    // The claim's two lanes (outbox.repo.ts): a flood of timeline captures is
+    // neither read when looking for foreground work nor sorted to take the next few.
+    index('outbox_foreground_due_idx').on(t.status, t.nextRunAt).where(sql.raw(`kind <> '${BACKGROUND_KIND}'`)),
+    index('outbox_background_due_idx').on(t.status, t.nextRunAt).where(sql.raw(`kind = '${BACKGROUND_KIND}'`)),
   ],
 );
 

@@ -70,7 +70,8 @@ export class OutboxWorker {
     if (this.stopped) return;
     const room = this.options.concurrency - this.inFlight.size;
     if (room <= 0) return;
-    const jobs = this.store.claim(this.clock.now(), this.options.leaseMs, room);
+    // With the concurrency, the claim keeps a few slots free of timeline captures (foregroundReserve).
+    const jobs = this.store.claim(this.clock.now(), this.options.leaseMs, room, this.options.concurrency);
     for (const job of jobs) {
       const run = this.run(job).finally(() => {
         this.inFlight.delete(run);
