@@ -2,7 +2,9 @@ import type { SlashCommand } from '@slack/bolt';
 import type { IncidentCommand } from '../../domain/command-parser.js';
 import type { Actor } from '../../domain/model.js';
 import { incidentRef } from '../../domain/model.js';
+import { requireIncidentInChannel } from '../../domain/incident-lookup.js';
 import { assignRole } from '../../domain/roles.js';
+import { USAGE } from '../../domain/usage.js';
 import { changeSeverity } from '../../domain/severity.js';
 import { postStatusUpdate } from '../../domain/status.js';
 import { addNote } from '../../domain/timeline.js';
@@ -21,7 +23,9 @@ export async function decideChange(services: SlackServices, actor: Actor, comman
   const { deps } = services;
   switch (parsed.kind) {
     case 'role':
-      // A role holder Slack does not know would be recorded and never invited.
+      // A role holder Slack does not know would be recorded and never invited
+      // (asked only where the command can work at all: in an incident's channel).
+      requireIncidentInChannel(deps.repos.incidents, command.channel_id, USAGE.role);
       await services.people.requireKnown(parsed.userId, actor);
       assignRole(deps, actor, command.channel_id, parsed.role, parsed.userId);
       return undefined;

@@ -3,6 +3,8 @@ import { parseActionInput } from '../../domain/action-input.js';
 import { addActionItem, completeActionItem, dropActionItem, listActionItems } from '../../domain/actions.js';
 import type { IncidentCommand } from '../../domain/command-parser.js';
 import { todayIn } from '../../domain/due-date.js';
+import { requireIncidentInChannel } from '../../domain/incident-lookup.js';
+import { USAGE } from '../../domain/usage.js';
 import { actionRef, actorId, type Actor } from '../../domain/model.js';
 import type { SlackServices } from '../services.js';
 import { safe } from '../text.js';
@@ -17,6 +19,7 @@ export async function decideFollowUp(services: SlackServices, actor: Actor, comm
   switch (parsed.kind) {
     case 'action': {
       // The owner must be someone Slack knows: a follow-up nobody can be reminded of is lost.
+      requireIncidentInChannel(deps.repos.incidents, command.channel_id, USAGE.action);
       const { ownerId } = parseActionInput(parsed.raw, actorId(actor), todayIn(deps.clock.now(), deps.timeZone));
       await services.people.requireKnown(ownerId, actor);
       const { item, overdue } = addActionItem(deps, actor, command.channel_id, parsed.raw);
