@@ -38,6 +38,8 @@ const METHOD_SCOPES: Record<string, string[][]> = {
   'canvases.edit': [['canvases:write']],
   'files.uploadV2': [['files:write']],
   'users.lookupByEmail': [['users:read.email']],
+  'users.info': [['users:read']],
+  'conversations.members': [['channels:read', 'groups:read']],
   'conversations.open': [['im:write']],
   'conversations.join': [['channels:join']],
 };
