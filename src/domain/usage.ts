@@ -1,6 +1,11 @@
 /**
  * How each command is written. Error messages quote these so a user who typed
  * something wrong sees the right form next to what went wrong.
+ *
+ * Written as people read them, `<ic|tech|comms|scribe>` and all: the domain
+ * does not know Slack's markup. Slack would read `<a|b>` as a link, so the
+ * Slack layer escapes them wherever they are shown (the error replies, help,
+ * the header: `escapeStrayMarkup` in src/slack/views/stray-markup.ts).
  */
 export const USAGE = {
   declare: '`/incident declare <sev1|sev2|sev3> <title>` (or `/incident declare` alone for a form)',

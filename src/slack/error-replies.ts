@@ -4,6 +4,8 @@ import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { Logger } from 'pino';
 import { isDomainError } from '../domain/errors.js';
 import { respondEphemeral, type SlackGateway } from './gateway.js';
+import { fitText, SLACK_LIMITS } from './views/limits.js';
+import { escapeStrayMarkup } from './views/stray-markup.js';
 
 interface ErrorBody {
   response_url?: string;
@@ -21,8 +23,12 @@ function unwrap(error: unknown): unknown {
 
 /**
  * The one place errors become replies. A DomainError is the user's to fix and
- * is shown to them as is; anything else is logged with a short correlation id
+ * is shown to them; anything else is logged with a short correlation id
  * and the user gets an apology quoting it. Nothing reaches the process.
+ *
+ * A refusal quotes usage texts such as `<ic|tech|comms|scribe>`, which mrkdwn
+ * would read as a link: every `<`, `>` and `&` that is not already an entity,
+ * a mention or a channel link is escaped here, once for every refusal.
  */
 export function registerErrorReplies(app: App, slack: SlackGateway, logger: Logger): void {
   app.error(async ({ error, body }: ExtendedErrorHandlerArgs) => {
@@ -30,7 +36,7 @@ export function registerErrorReplies(app: App, slack: SlackGateway, logger: Logg
     const b = (body ?? {}) as ErrorBody;
     let text: string;
     if (isDomainError(cause)) {
-      text = `:warning: ${cause.userMessage}`;
+      text = fitText(`:warning: ${escapeStrayMarkup(cause.userMessage)}`, SLACK_LIMITS.messageText, '…');
       logger.info({ code: cause.code }, 'refused a request');
     } else {
       const ref = randomUUID().slice(0, 8);

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { MAX_TITLE_LENGTH } from '../../domain/command-parser.js';
+import { MAX_TEXT_LENGTH, MAX_TITLE_LENGTH } from '../../domain/command-parser.js';
 import { SEVERITIES, SEVERITY_MEANING } from '../../domain/model.js';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../ids.js';
 import type { DeclareModalMetadata } from '../metadata.js';
@@ -47,7 +47,8 @@ export function declareModal(metadata: DeclareModalMetadata): types.View {
           type: 'plain_text_input',
           action_id: ACTION_IDS.description,
           multiline: true,
-          max_length: 2500,
+          // What the bot accepts, so the header's impact is never longer than the limits were checked for.
+          max_length: MAX_TEXT_LENGTH,
           placeholder: { type: 'plain_text', text: 'Who or what is affected, and how badly' },
         },
       },

@@ -3,12 +3,12 @@ import { daysOverdue, type DigestChunk, type DigestTotals } from '../../domain/d
 import { incidentRef } from '../../domain/model.js';
 import { BUTTON_IDS } from '../ids.js';
 import { safe } from '../text.js';
+import { fitText, MAX_TEXT } from './limits.js';
 
 type Block = types.KnownBlock;
 
-/** Slack's limits: a message holds 50 blocks, a text object 3000 characters. */
-export const MAX_BLOCKS = 50;
-export const MAX_TEXT = 3000;
+/** An item cut short is whole in `/incident actions` (its incident's channel, or anywhere for its owner). */
+const CUT_POINTER = '… _(cut: `/incident actions` lists it whole)_';
 
 export function digestTitle(totals: DigestTotals): string {
   return `Action items digest, ${totals.day}: ${totals.overdue} overdue${totals.owners ? ` across ${totals.owners} owner${totals.owners === 1 ? '' : 's'}` : ''}, ${totals.upcoming} due in the coming week`;
@@ -33,7 +33,7 @@ function itemText(item: DigestChunk['items'][number], day: string): string {
   const incident = `${incidentRef(item.incidentId)}: ${safe(item.incidentTitle)}`;
   const where = item.channelId ? `<#${item.channelId}> ${incident}` : incident;
   const owner = item.section === 'upcoming' ? ` · <@${item.ownerId}>` : '';
-  return `*${incidentRef(item.incidentId)} #${item.number}* ${safe(item.text)}\n${where} · ${when}${owner}`.slice(0, MAX_TEXT);
+  return fitText(`*${incidentRef(item.incidentId)} #${item.number}* ${safe(item.text)}\n${where} · ${when}${owner}`, MAX_TEXT, CUT_POINTER);
 }
 
 /**
