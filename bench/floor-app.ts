@@ -60,7 +60,7 @@ export async function startFloorApp(slackApiUrl: string, via: 'client' | 'http')
     const posted = await call('chat.postMessage', {
       channel,
       text: incidentHeaderText(incident),
-      blocks: JSON.stringify(incidentHeaderBlocks(incident, [{ role: 'ic', userId: command.user_id, assignedAt: new Date() }], 'pushpin')),
+      blocks: JSON.stringify(incidentHeaderBlocks(incident, [{ role: 'ic', userId: command.user_id, assignedAt: new Date() }], { timelineEmoji: 'pushpin', paging: { services: [], pageSeverities: [] }, postmortem: undefined })),
     });
     await call('pins.add', { channel, timestamp: String(posted.ts) });
   });

@@ -37,11 +37,19 @@ export function queuePage(deps: Deps, incident: Incident, service: string, by: s
   repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice: { type: 'page_requested', service, by } } }, now);
 }
 
-/** Declared or raised into a paging severity: page the default service once. */
+/**
+ * Declared or raised into a paging severity: page the default service once.
+ * With no default service, say so in the channel: a SEV1 that silently paged
+ * nobody reads, to everyone in it, as if someone had been paged.
+ */
 export function pageOnSeverity(deps: Deps, incident: Incident, from: Severity | null, by: string): void {
-  if (!deps.paging.services.includes(DEFAULT_SERVICE)) return;
   if (!isPagingSeverity(deps, incident.severity)) return;
   if (from !== null && isPagingSeverity(deps, from)) return; // already in the paging range
+  if (!deps.paging.services.includes(DEFAULT_SERVICE)) {
+    const notice = { type: 'not_paged', severity: incident.severity, services: [...deps.paging.services] } as const;
+    deps.repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, deps.clock.now());
+    return;
+  }
   if (deps.repos.pages.byDedupKey(dedupKeyFor(incident.id, DEFAULT_SERVICE))) return; // paged before; ask again with /incident page
   queuePage(deps, incident, DEFAULT_SERVICE, by, null);
 }

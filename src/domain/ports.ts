@@ -131,7 +131,9 @@ export type Notice =
   | { readonly type: 'reopened'; readonly by: string }
   | { readonly type: 'page_requested'; readonly service: string; readonly by: string }
   | { readonly type: 'page_delivered'; readonly service: string }
-  | { readonly type: 'page_failed'; readonly service: string; readonly error: string };
+  | { readonly type: 'page_failed'; readonly service: string; readonly error: string }
+  /** A paging severity that paged nobody: no PagerDuty service at all, or none named `default` (`services` lists those there are). */
+  | { readonly type: 'not_paged'; readonly severity: Severity; readonly services: readonly string[] };
 
 export type OutboxJob =
   /** Create the channel, invite the declarer and role holders, post and pin the header. */

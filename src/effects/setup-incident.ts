@@ -6,7 +6,7 @@ import { METADATA_TYPES } from '../slack/ids.js';
 import { incidentHeaderBlocks, incidentHeaderText, incidentPurpose, incidentTopic } from '../slack/views/header.js';
 import type { EffectContext } from './context.js';
 import { PermanentFailure } from './failures.js';
-import { setTopicIfChanged } from './sync-incident.js';
+import { headerFacts, setTopicIfChanged } from './sync-incident.js';
 
 /** How many suffixes to try when people hold the names we want. */
 const MAX_NAME_ATTEMPTS = 20;
@@ -38,7 +38,7 @@ export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind
     // Read again: a role or severity may have changed while the channel was being made.
     const current = store.incidents.get(incident.id)!;
     const posted = await slack.post(channelId, incidentHeaderText(current), {
-      blocks: incidentHeaderBlocks(current, store.roles.current(incident.id), ctx.timelineEmoji),
+      blocks: incidentHeaderBlocks(current, store.roles.current(incident.id), headerFacts(ctx, incident.id)),
       metadata: { event_type: METADATA_TYPES.header, event_payload: { incident_id: incident.id } },
     });
     headerTs = posted.ts;

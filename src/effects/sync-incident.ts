@@ -1,6 +1,16 @@
 import type { ClaimedJob } from '../db/outbox.repo.js';
-import { incidentHeaderBlocks, incidentHeaderText, incidentTopic } from '../slack/views/header.js';
+import { incidentHeaderBlocks, incidentHeaderText, incidentTopic, type HeaderFacts } from '../slack/views/header.js';
 import type { EffectContext } from './context.js';
+
+/** What the header needs beyond the incident: read when it is built, so it is never stale. */
+export function headerFacts(ctx: EffectContext, incidentId: number): HeaderFacts {
+  const postmortem = ctx.store.postmortems.get(incidentId);
+  return {
+    timelineEmoji: ctx.timelineEmoji,
+    paging: ctx.deps.paging,
+    postmortem: postmortem ? { canvasId: postmortem.canvasId, fileId: postmortem.fileId } : undefined,
+  };
+}
 
 /** Sets the channel topic unless it already reads `topic` (each change shows in the channel). */
 export async function setTopicIfChanged(ctx: EffectContext, incidentId: number, channelId: string, topic: string): Promise<void> {
@@ -19,7 +29,7 @@ export async function syncIncident(ctx: EffectContext, job: ClaimedJob): Promise
   if (!incident?.channelId) return; // set-up failed and was reported; nothing to sync
   const holders = ctx.store.roles.current(incident.id);
   if (incident.headerTs) {
-    await ctx.slack.update(incident.channelId, incident.headerTs, incidentHeaderText(incident), incidentHeaderBlocks(incident, holders, ctx.timelineEmoji));
+    await ctx.slack.update(incident.channelId, incident.headerTs, incidentHeaderText(incident), incidentHeaderBlocks(incident, holders, headerFacts(ctx, incident.id)));
   }
   await setTopicIfChanged(ctx, incident.id, incident.channelId, incidentTopic(incident, holders));
 }

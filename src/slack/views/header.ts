@@ -2,83 +2,138 @@ import type { types } from '@slack/bolt';
 
 type KnownBlock = types.KnownBlock;
 import { incidentRef, ROLE_TITLES, ROLES, type Incident, type RoleHolder } from '../../domain/model.js';
+import type { PagingPolicy } from '../../domain/ports.js';
+import { duration, minutesBetween } from '../../domain/time.js';
+import { USAGE } from '../../domain/usage.js';
 import { BUTTON_IDS } from '../ids.js';
 import { safe, safePlain, slackDate } from '../text.js';
 import { severityLabel, severityLong, STATUS_EMOJI, statusLabel, utcStamp } from './labels.js';
+import { fitText, SLACK_LIMITS } from './limits.js';
+import { escapeStrayMarkup } from './stray-markup.js';
+
+/** What the header shows beside the incident itself. */
+export interface HeaderFacts {
+  readonly timelineEmoji: string;
+  /** Which severities page, and which PagerDuty services exist (none: paging is off). */
+  readonly paging: PagingPolicy;
+  /** The stored postmortem draft's place in Slack, once it has one. */
+  readonly postmortem: { readonly canvasId: string | null; readonly fileId: string | null } | undefined;
+}
+
+/** Where a cut header text can be read whole: the postmortem draft quotes impact and resolution in full. */
+const CUT_POINTER = '… _(cut: `/incident postmortem` publishes the draft with all of it)_';
 
 function holderOf(holders: readonly RoleHolder[], role: RoleHolder['role']): string {
   const holder = holders.find((h) => h.role === role);
   return holder ? `<@${holder.userId}>` : '_unassigned_';
 }
 
-/** The message pinned in an incident channel; edited in place as the incident changes. */
-export function incidentHeaderBlocks(
-  incident: Incident,
-  holders: readonly RoleHolder[],
-  timelineEmoji: string,
-): KnownBlock[] {
-  const blocks: KnownBlock[] = [
-    {
-      type: 'header',
-      text: { type: 'plain_text', text: safePlain(`${incidentRef(incident.id)}: ${incident.title}`).slice(0, 150) },
-    },
-    {
-      type: 'section',
-      fields: [
-        { type: 'mrkdwn', text: `*Severity*\n${severityLong(incident.severity)}` },
-        { type: 'mrkdwn', text: `*Status*\n${STATUS_EMOJI[incident.status]} ${statusLabel(incident.status)}` },
-        { type: 'mrkdwn', text: `*Started*\n${slackDate(incident.declaredAt, utcStamp(incident.declaredAt))}` },
-        { type: 'mrkdwn', text: `*Declared by*\n<@${incident.declaredBy}>` },
-      ],
-    },
-    {
-      type: 'section',
-      fields: ROLES.map((role) => ({ type: 'mrkdwn' as const, text: `*${ROLE_TITLES[role]}*\n${holderOf(holders, role)}` })),
-    },
+function section(text: string): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: fitText(text, SLACK_LIMITS.sectionText, CUT_POINTER) } };
+}
+
+function field(text: string): { type: 'mrkdwn'; text: string } {
+  return { type: 'mrkdwn', text: fitText(text, SLACK_LIMITS.sectionFieldText, '…') };
+}
+
+/** Severity, status, start, declarer; and once resolved, when and how long it lasted. */
+function factFields(incident: Incident): KnownBlock {
+  const fields = [
+    field(`*Severity*\n${severityLong(incident.severity)}`),
+    field(`*Status*\n${STATUS_EMOJI[incident.status]} ${statusLabel(incident.status)}`),
+    field(`*Started*\n${slackDate(incident.declaredAt, utcStamp(incident.declaredAt))}`),
+    field(`*Declared by*\n<@${incident.declaredBy}>`),
   ];
-  if (incident.oncallUserId) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*On call (PagerDuty)*\n<@${incident.oncallUserId}>` } });
+  if (incident.status === 'resolved' && incident.resolvedAt) {
+    fields.push(
+      field(`*Resolved*\n${slackDate(incident.resolvedAt, utcStamp(incident.resolvedAt))}`),
+      field(`*Lasted*\n${duration(minutesBetween(incident.declaredAt, incident.resolvedAt))}`),
+    );
   }
-  if (incident.description) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Impact*\n${safe(incident.description)}` } });
-  }
-  if (incident.status !== 'resolved') {
-    blocks.push({
-      type: 'actions',
-      elements: [
-        {
-          type: 'button',
-          action_id: BUTTON_IDS.resolve,
-          text: { type: 'plain_text', text: 'Resolve' },
-          style: 'primary',
-          value: JSON.stringify({ incidentId: incident.id }),
-          confirm: {
-            title: { type: 'plain_text', text: `Resolve ${incidentRef(incident.id)}?` },
-            text: { type: 'plain_text', text: 'The incident is closed, the duration announced and the postmortem drafted.' },
-            confirm: { type: 'plain_text', text: 'Resolve' },
-            deny: { type: 'plain_text', text: 'Not yet' },
-          },
-        },
-      ],
-    });
-  }
-  blocks.push({
-    type: 'context',
+  return { type: 'section', fields };
+}
+
+/** A paging severity with no PagerDuty service at all: say so where everyone looks, not only once in the channel. */
+function notPagedBlock(incident: Incident, paging: PagingPolicy): KnownBlock | undefined {
+  if (!paging.pageSeverities.includes(incident.severity) || paging.services.length > 0) return undefined;
+  return section(
+    `:no_bell: *Not paged: PagerDuty is not configured* (this bot has no routing key), so this ${severityLabel(incident.severity)} paged nobody. Reach the on-call another way.`,
+  );
+}
+
+function postmortemPlace(postmortem: HeaderFacts['postmortem']): string {
+  if (postmortem?.canvasId) return "is in this channel's canvas";
+  if (postmortem?.fileId) return 'is posted in this channel as a Markdown file';
+  return 'is being published in this channel';
+}
+
+function resolvedBlocks(incident: Incident, facts: HeaderFacts): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  if (incident.resolveSummary) blocks.push(section(`*Resolution*\n${safe(incident.resolveSummary)}`));
+  blocks.push(
+    section(
+      `:memo: *Postmortem*: the draft ${postmortemPlace(facts.postmortem)}. \`/incident postmortem\` rewrites it from what is recorded now; ` +
+        `\`/incident reopen\` brings the incident back to investigating.`,
+    ),
+  );
+  return blocks;
+}
+
+function resolveButton(incident: Incident): KnownBlock {
+  return {
+    type: 'actions',
     elements: [
       {
-        type: 'mrkdwn',
-        text:
-          'Next: `/incident status <investigating|identified|monitoring> [message]` · `/incident role <ic|tech|comms|scribe> @user` · ' +
-          `\`/incident severity <sev1|sev2|sev3>\` · \`/incident note <text>\` · react with :${timelineEmoji}: to put a message on the timeline`,
+        type: 'button',
+        action_id: BUTTON_IDS.resolve,
+        text: { type: 'plain_text', text: 'Resolve' },
+        style: 'primary',
+        value: JSON.stringify({ incidentId: incident.id }),
+        confirm: {
+          title: { type: 'plain_text', text: `Resolve ${incidentRef(incident.id)}?` },
+          text: { type: 'plain_text', text: 'The incident is closed, the duration announced and the postmortem drafted.' },
+          confirm: { type: 'plain_text', text: 'Resolve' },
+          deny: { type: 'plain_text', text: 'Not yet' },
+        },
       },
     ],
+  };
+}
+
+/** The commands that matter next; usage placeholders like `<ic|…>` are escaped, or Slack would read them as links. */
+function nextSteps(incident: Incident, timelineEmoji: string): string {
+  if (incident.status === 'resolved') {
+    return `Resolved. Next: ${[USAGE.postmortem, USAGE.action, USAGE.actions, USAGE.reopen].map(escapeStrayMarkup).join(' · ')}`;
+  }
+  const commands = [USAGE.status, USAGE.role, USAGE.severity, USAGE.note].map(escapeStrayMarkup).join(' · ');
+  return `Next: ${commands} · react with :${timelineEmoji}: to put a message on the timeline`;
+}
+
+/** The message pinned in an incident channel; edited in place as the incident changes. */
+export function incidentHeaderBlocks(incident: Incident, holders: readonly RoleHolder[], facts: HeaderFacts): KnownBlock[] {
+  const title = safePlain(`${incidentRef(incident.id)}: ${incident.title}`);
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: fitText(title, SLACK_LIMITS.headerText, '…') } },
+    factFields(incident),
+    { type: 'section', fields: ROLES.map((role) => field(`*${ROLE_TITLES[role]}*\n${holderOf(holders, role)}`)) },
+  ];
+  if (incident.oncallUserId) blocks.push(section(`*On call (PagerDuty)*\n<@${incident.oncallUserId}>`));
+  const notPaged = notPagedBlock(incident, facts.paging);
+  if (notPaged) blocks.push(notPaged);
+  if (incident.description) blocks.push(section(`*Impact*\n${safe(incident.description)}`));
+  if (incident.status === 'resolved') blocks.push(...resolvedBlocks(incident, facts));
+  else blocks.push(resolveButton(incident));
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: fitText(nextSteps(incident, facts.timelineEmoji), SLACK_LIMITS.contextText, '…') }],
   });
   return blocks;
 }
 
 /** Plain-text summary of the header, for notifications and clients without blocks. */
 export function incidentHeaderText(incident: Incident): string {
-  return `${incidentRef(incident.id)} ${severityLabel(incident.severity)} ${statusLabel(incident.status)}: ${safe(incident.title)}`;
+  const text = `${incidentRef(incident.id)} ${severityLabel(incident.severity)} ${statusLabel(incident.status)}: ${safe(incident.title)}`;
+  return fitText(text, SLACK_LIMITS.fallbackText, '…');
 }
 
 /** Channel topic: severity, status and IC at a glance (Slack allows 250 characters). */
@@ -88,5 +143,5 @@ export function incidentTopic(incident: Incident, holders: readonly RoleHolder[]
 }
 
 export function incidentPurpose(incident: Incident): string {
-  return safePlain(`${incidentRef(incident.id)}: ${incident.title}`).slice(0, 250);
+  return fitText(safePlain(`${incidentRef(incident.id)}: ${incident.title}`), 250, '…');
 }

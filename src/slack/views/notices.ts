@@ -4,9 +4,14 @@ import { isRaise } from '../../domain/severity.js';
 import { safe } from '../text.js';
 import { duration as formatDuration, minutesBetween } from '../../domain/time.js';
 import { severityLabel, severityLong, STATUS_EMOJI, statusLabel } from './labels.js';
+import { fitText, SLACK_LIMITS } from './limits.js';
 
-/** Text of a message the outbox posts, in the incident channel or the announcement channel. */
+/** Text of a message the outbox posts, in the incident channel or the announcement channel; always within Slack's limit. */
 export function noticeText(notice: Notice, incident: Incident, holders: readonly RoleHolder[], where: 'incident' | 'announce'): string {
+  return fitText(noticeBody(notice, incident, holders, where), SLACK_LIMITS.messageText, '… _(cut: `/incident postmortem` publishes the draft with all of it)_');
+}
+
+function noticeBody(notice: Notice, incident: Incident, holders: readonly RoleHolder[], where: 'incident' | 'announce'): string {
   const ref = `*${incidentRef(incident.id)}*`;
   const channel = incident.channelId ? ` <#${incident.channelId}>` : '';
   const prefix = where === 'announce' ? `${ref}${channel} ` : '';
@@ -39,6 +44,10 @@ export function noticeText(notice: Notice, incident: Incident, holders: readonly
       return `${prefix}:pager: PagerDuty accepted the page (${safe(notice.service)}); the on-call is being notified.`;
     case 'page_failed':
       return `${prefix}:warning: Paging PagerDuty (${safe(notice.service)}) failed: ${safe(notice.error)}`;
+    case 'not_paged':
+      return notice.services.length === 0
+        ? `${prefix}:no_bell: *Not paged: PagerDuty is not configured* (this bot has no routing key), so this ${severityLabel(notice.severity)} paged nobody. Reach the on-call another way.`
+        : `${prefix}:no_bell: *Not paged*: a ${severityLabel(notice.severity)} pages the \`default\` PagerDuty service, and there is none. Page one by name: ${notice.services.map((s) => `\`/incident page ${safe(s)}\``).join(', ')}.`;
     case 'role_assigned':
       return notice.from
         ? `${prefix}:busts_in_silhouette: ${ROLE_TITLES[notice.role]} handed from <@${notice.from}> to <@${notice.to}> by <@${notice.by}>`
