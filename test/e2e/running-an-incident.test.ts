@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../../src/slack/ids.js';
 import { Harness } from '../support/harness.js';
+import { interactivityBody, viewSubmissionPayload } from '../support/signed-requests.js';
+import { markupProblems, messageProblems } from '../support/slack-limits.js';
 
 describe('running an incident from its channel', () => {
   let h: Harness;
@@ -94,5 +97,92 @@ describe('running an incident from its channel', () => {
   it('answers help anywhere with every command', async () => {
     const help = (await h.run('help')).replies[0]!;
     for (const sub of ['declare', 'role', 'roles', 'severity', 'status', 'note', 'timeline', 'list', 'help']) expect(help).toContain(`/incident ${sub}`);
+  });
+
+  it('shows the resolved state in the pinned header: when, how long, the postmortem, and reopen', async () => {
+    await h.run('resolve Rolled back the index change', { channelId: channel });
+    const resolved = h.bot.store.incidents.get(1)!;
+    const header = headerOf();
+    expect(header).toContain(`*Resolved*\\n<!date^${Math.floor(resolved.resolvedAt!.getTime() / 1000)}^`);
+    expect(header).toMatch(/\*Lasted\*\\n\d+ minutes?/);
+    expect(header).toContain('*Resolution*\\nRolled back the index change');
+    // Published as the channel's canvas, and the header was brought up to date after it.
+    expect(h.incidentChannel(1).canvasId).toBeDefined();
+    expect(header).toContain("the draft is in this channel's canvas");
+    expect(header).toContain('`/incident reopen`');
+    expect(header).not.toContain('Next: `/incident status');
+    expect(header).not.toContain('"action_id":"incident_resolve"');
+
+    await h.run('reopen', { channelId: channel });
+    expect(headerOf()).toContain('Next: `/incident status');
+    expect(headerOf()).not.toContain('*Lasted*');
+  });
+
+  it('says in the resolved header that the postmortem is a file where the workspace has no canvases', async () => {
+    h.slack.canvasesEnabled = false;
+    await h.run('resolve', { channelId: channel });
+    expect(headerOf()).toContain('the draft is posted in this channel as a Markdown file');
+  });
+
+  it('answers the timeline of a long incident within one message: the newest entries, and how to see all', async () => {
+    const start = h.bot.store.incidents.get(1)!.declaredAt.getTime();
+    for (let i = 0; i < 600; i++) {
+      h.bot.store.timeline.add({
+        incidentId: 1,
+        kind: 'note',
+        text: `Entry ${i}: ${'<&> checked the dashboards again '.repeat(5)}`,
+        actorId: 'U0BOB',
+        occurredAt: new Date(start + (i + 1) * 60_000),
+      });
+    }
+    const { replies } = await h.run('timeline', { channelId: channel });
+    expect(replies).toHaveLength(1);
+    const reply = replies[0]!;
+    expect(messageProblems({ text: reply })).toEqual([]);
+    expect(reply).toContain('Entry 599:');
+    expect(reply.trimEnd().split('\n').at(-1)).toContain('Entry 599:');
+    const omitted = /_(\d+) earlier entries are not shown: `\/incident postmortem`/.exec(reply);
+    expect(omitted).not.toBeNull();
+    // Every entry is either shown or counted: 600 notes, the declaration, and the not-paged SEV2 has none.
+    const shown = reply.split('\n').filter((l) => l.startsWith('• ')).length;
+    expect(shown + Number(omitted![1])).toBe(h.bot.store.timeline.list(1).length);
+  });
+
+  it('escapes usage placeholders in help, refusals and the header, so Slack shows them instead of reading links', async () => {
+    const help = (await h.run('help')).replies[0]!;
+    expect(help).toContain('`/incident role &lt;ic|tech|comms|scribe&gt; @user`');
+    expect(markupProblems(help, 'help')).toEqual([]);
+    const refusal = (await h.run('role boss <@U0BOB|bob>', { channelId: channel })).replies[0]!;
+    expect(refusal).toContain('Usage: `/incident role &lt;ic|tech|comms|scribe&gt; @user`');
+    expect(markupProblems(refusal, 'refusal')).toEqual([]);
+    // A mention in a refusal stays a mention.
+    const already = (await h.run('role ic <@U0ALICE>', { channelId: channel })).replies[0]!;
+    expect(already).toContain('<@U0ALICE> is already Incident Commander');
+    expect(headerOf()).toContain('&lt;ic|tech|comms|scribe&gt;');
+    expect(headerOf()).not.toMatch(/<(investigating|ic|sev1|text)\|?/);
+  });
+});
+
+describe('the longest impact the form accepts', () => {
+  let h: Harness;
+  afterEach(async () => h.stop());
+
+  it('still gives the channel its pinned header, within every Slack limit', async () => {
+    h = await Harness.start();
+    const impact = '<&>'.repeat(834).slice(0, 2500);
+    const values = {
+      [BLOCK_IDS.title]: { [ACTION_IDS.title]: { type: 'plain_text_input', value: '<&>'.repeat(50) } },
+      [BLOCK_IDS.severity]: { [ACTION_IDS.severity]: { type: 'static_select', selected_option: { value: 'sev2', text: { type: 'plain_text', text: 'SEV2' } } } },
+      [BLOCK_IDS.description]: { [ACTION_IDS.description]: { type: 'plain_text_input', value: impact } },
+    };
+    const res = await h.interact(interactivityBody(viewSubmissionPayload('U0CAROL', CALLBACK_IDS.declareModal, values, '{"originChannelId":null}')));
+    expect(res.status).toBe(200);
+    await h.settle();
+    expect(h.bot.store.incidents.get(1)!.description).toBe(impact);
+    const c = h.incidentChannel(1);
+    const pinned = c.messages.find((m) => c.pins.has(m.ts));
+    expect(pinned).toBeDefined();
+    for (const m of c.messages) expect(messageProblems(m)).toEqual([]);
+    expect(JSON.stringify(pinned!.blocks)).toContain('`/incident postmortem`');
   });
 });
