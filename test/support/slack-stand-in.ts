@@ -103,6 +103,7 @@ export class SlackStandIn {
   canvasesEnabled = true;
   private readonly faults = new Map<string, { fault: Fault; times: number }>();
   private readonly delays = new Map<string, number>();
+  private readonly holds = new Map<string, Promise<void>>();
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
   private sockets = new Set<WebSocket>();
@@ -154,6 +155,16 @@ export class SlackStandIn {
   slowDown(method: string, ms: number): void {
     if (ms > 0) this.delays.set(method, ms);
     else this.delays.delete(method);
+  }
+
+  /** Holds every call of `method` until the returned release is called, as a stalled Slack does. */
+  hold(method: string): () => void {
+    let release!: () => void;
+    this.holds.set(method, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.holds.delete(method);
+      release();
+    };
   }
 
   clearFaults(): void {
@@ -275,6 +286,7 @@ export class SlackStandIn {
     const method = path.slice('/api/'.length);
     const params = parseParams(raw, req.headers['content-type'] ?? '');
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || String(params.token ?? '');
+    await this.holds.get(method);
     const delay = this.delays.get(method);
     if (delay) await new Promise((r) => setTimeout(r, delay));
     const at = Date.now();
