@@ -45,7 +45,9 @@ function once(deps: Deps, eventId: string, apply: () => TimelineOutcome): Timeli
  * Someone added or removed a reaction. With the timeline emoji, in an incident
  * channel, the message's entry is queued to be brought in line with Slack
  * (read there after the ack, retried if Slack is down): added while anyone
- * still has the emoji on it, removed when the last one goes.
+ * still has the emoji on it, removed when the last one goes. The capture reads
+ * Slack as it is when it runs, so a flood of reactions on one message leaves at
+ * most one capture waiting, and it runs behind the incident's other work (outbox.repo.ts).
  */
 export function recordReactionChange(
   deps: Deps,

@@ -6,7 +6,8 @@ import type { EffectContext } from './context.js';
  * Reads the reacted message and its reactions from Slack, then lets the
  * domain decide the entry. Reading Slack's current state (rather than trusting
  * each event) makes late, repeated or reordered reaction events all land on
- * the same answer.
+ * the same answer. That is also why only captures of the same message wait
+ * for each other, and why the incident's other jobs never wait for them.
  */
 export async function reconcileTimeline(ctx: EffectContext, job: ClaimedJob & { kind: 'timeline.reconcile' }): Promise<void> {
   const { channelId, messageTs } = job.payload;
