@@ -14,7 +14,15 @@ export function digestTitle(totals: DigestTotals): string {
   return `Action items digest, ${totals.day}: ${totals.overdue} overdue${totals.owners ? ` across ${totals.owners} owner${totals.owners === 1 ? '' : 's'}` : ''}, ${totals.upcoming} due in the coming week`;
 }
 
-export function digestHeaderBlocks(totals: DigestTotals, forOwner?: string): Block[] {
+/**
+ * The digest's heading. Totals count every item; `hiddenPrivate` of them
+ * belong to private incidents and are not named in this message.
+ */
+export function digestHeaderBlocks(totals: DigestTotals, forOwner?: string, hiddenPrivate = 0): Block[] {
+  const hidden: Block[] =
+    hiddenPrivate > 0
+      ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `${hiddenPrivate} of these ${hiddenPrivate === 1 ? 'is a follow-up' : 'are follow-ups'} of private incidents, not named here: each owner sees theirs with \`/incident actions\`.` }] }]
+      : [];
   return [
     { type: 'header', text: { type: 'plain_text', text: forOwner ? 'Your overdue action items' : 'Action items digest' } },
     {
@@ -24,13 +32,15 @@ export function digestHeaderBlocks(totals: DigestTotals, forOwner?: string): Blo
         text: `*${totals.overdue} overdue*${totals.owners && !forOwner ? ` across ${totals.owners} owner${totals.owners === 1 ? '' : 's'}` : ''} · *${totals.upcoming} due in the coming week* · as of ${totals.day}`,
       },
     },
+    ...hidden,
   ];
 }
 
 function itemText(item: DigestChunk['items'][number], day: string): string {
   const late = daysOverdue(item, day);
   const when = item.section === 'overdue' ? `due ${item.dueDate}, *${late} day${late === 1 ? '' : 's'} overdue*` : `due ${item.dueDate}`;
-  const incident = `${incidentRef(item.incidentId)}: ${safe(item.incidentTitle)}`;
+  // A private incident's title stays in its channel; the item's owner (the only reader outside it) has the link.
+  const incident = item.isPrivate ? `${incidentRef(item.incidentId)} (private incident)` : `${incidentRef(item.incidentId)}: ${safe(item.incidentTitle)}`;
   const where = item.channelId ? `<#${item.channelId}> ${incident}` : incident;
   const owner = item.section === 'upcoming' ? ` · <@${item.ownerId}>` : '';
   return fitText(`*${incidentRef(item.incidentId)} #${item.number}* ${safe(item.text)}\n${where} · ${when}${owner}`, MAX_TEXT, CUT_POINTER);

@@ -46,19 +46,25 @@ export function timelineText(incident: Incident, entries: readonly TimelineEntry
   });
 }
 
-export function listText(summaries: readonly IncidentSummary[]): string {
-  if (summaries.length === 0) return 'No open incidents. :tada:';
+/**
+ * `/incident list`. Private incidents the reader is not in are counted, never
+ * named: `hiddenPrivate` says how many were left out.
+ */
+export function listText(summaries: readonly IncidentSummary[], hiddenPrivate = 0): string {
+  const hidden = hiddenPrivate > 0 ? `_${hiddenPrivate} private incident${hiddenPrivate === 1 ? '' : 's'} not shown: only members of ${hiddenPrivate === 1 ? 'its channel' : 'their channels'} see ${hiddenPrivate === 1 ? 'it' : 'them'}._` : '';
+  if (summaries.length === 0) return hidden ? `No open incidents you can see. ${hidden}` : 'No open incidents. :tada:';
   const lines = summaries.map(({ incident, roles }) => {
     const ic = roles.find((r) => r.role === 'ic');
     const channel = incident.channelId ? `<#${incident.channelId}>` : '_channel being created_';
     return `• ${SEVERITY_EMOJI[incident.severity]} *${incidentRef(incident.id)}* ${severityLabel(incident.severity)} · ${statusLabel(incident.status)} · IC ${ic ? `<@${ic.userId}>` : '_unassigned_'} · ${channel}: ${safe(incident.title)}`;
   });
-  return fitLines({
-    head: [`*Open incidents (${summaries.length})*`],
+  const listed = fitLines({
+    head: [`*Open incidents (${summaries.length + hiddenPrivate})*`],
     lines,
-    max: SLACK_LIMITS.messageText,
+    max: SLACK_LIMITS.messageText - hidden.length - 1,
     keep: 'first',
     omitted: (n) => `_…and ${n} more, too many for one message: each has its own channel._`,
     linePointer: '…',
   });
+  return hidden ? `${listed}\n${hidden}` : listed;
 }
