@@ -40,8 +40,6 @@ const METHOD_SCOPES: Record<string, string[][]> = {
   'users.lookupByEmail': [['users:read.email']],
   'users.info': [['users:read']],
   'conversations.members': [['channels:read', 'groups:read']],
-  'users.info': [['users:read']],
-  'conversations.members': [['channels:read', 'groups:read']],
   'conversations.open': [['im:write']],
   'conversations.join': [['channels:join']],
 };
