@@ -7,6 +7,7 @@ import { fileProblem } from './problems.js';
 import { DEFAULT_WINDOW, parseWindow } from './window.js';
 import { listYamlFiles, nodeSloFiles, readYamlDocuments, type SloFiles } from './yaml-files.js';
 
+/** How loadSloCatalog reads; both optional. */
 export interface LoadSloCatalogOptions {
   /** Where files are read from; the real disk unless a test hands its own. */
   readonly files?: SloFiles;

@@ -1,7 +1,14 @@
 /**
- * The one shape every SLO file format is normalised into. Nothing here knows
- * YAML, Prometheus or Slack: the Prometheus adapter and the Slack views build
- * on these types.
+ * The one shape every SLO file format is normalised into. Nothing in src/slo
+ * knows Prometheus's HTTP API, Slack or the database: the adapters build on it.
+ *
+ * What to import from outside src/slo: this file (types, SloConfigError);
+ * catalog.ts (loadSloCatalog, splitSloFilesSetting, slosForService, findSlo);
+ * query.ts (renderQuery, errorRatioQuery); budget.ts (the maths and result
+ * types); estimate.ts (the severity estimate and its variables); policy.ts
+ * (the error-budget policy); yaml-files.ts (SloFiles, to read from elsewhere
+ * than the disk). The rest (fields, problems, percentage, window, formats/)
+ * serves those.
  */
 
 export const SLO_FORMATS = ['plain', 'sloth', 'openslo'] as const;

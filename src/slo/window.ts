@@ -5,7 +5,7 @@ const MINUTE_MS = 60_000;
 const UNIT_MS = { m: MINUTE_MS, h: 60 * MINUTE_MS, d: 24 * 60 * MINUTE_MS, w: 7 * 24 * 60 * MINUTE_MS } as const;
 
 /** The longest window read: past a year an error budget says little, and Prometheus rarely keeps that much. */
-export const MAX_WINDOW_MS = 366 * UNIT_MS.d;
+const MAX_WINDOW_MS = 366 * UNIT_MS.d;
 
 /**
  * Reads an SLO window: a whole number and one unit, `m` minutes, `h` hours,
