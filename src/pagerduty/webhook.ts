@@ -21,20 +21,6 @@ const WebhookBody = z.object({
 
 const HANDLED = ['incident.acknowledged', 'incident.resolved', 'incident.escalated'] as const;
 
-function readBody(req: IncomingMessage, limit = 1_000_000): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) reject(new Error('webhook body too large'));
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 /** `X-PagerDuty-Signature: v1=<hex>[,v1=<hex>…]`, HMAC-SHA256 of the raw body; any one match is enough (secret rotation). */
 export function validPagerDutySignature(raw: Buffer, header: string | undefined, secret: string): boolean {
   if (!header) return false;
@@ -60,8 +46,8 @@ function reply(res: ServerResponse, status: number, body: Record<string, unknown
  * nothing; anything else we do not track gets 200 so PagerDuty stops retrying.
  */
 export function pagerDutyWebhookHandler(secret: string, deps: Deps, logger: Logger) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const raw = await readBody(req);
+  // The server has read the body, bounded by the route's limit (BODY_LIMITS.pagerDutyWebhook), before the signature is checked.
+  return async (req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> => {
     if (!validPagerDutySignature(raw, req.headers['x-pagerduty-signature'] as string | undefined, secret)) {
       reply(res, 401, { error: 'invalid signature' });
       return;

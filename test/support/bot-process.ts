@@ -1,0 +1,114 @@
+/**
+ * The real bot as `npm start` runs it, in a child process of its own
+ * (`node --import tsx src/index.ts`), against the Slack stand-in: for what
+ * only a separate process shows honestly, its memory, a kill, a signal and
+ * its exit code.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { BOT_TOKEN } from './slack-stand-in.js';
+import { SIGNING_SECRET } from './signed-requests.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A port nobody listens on now (PORT=0 would not tell us which one the child took). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}
+
+export interface BotProcessOptions {
+  readonly slackApiUrl: string;
+  readonly databaseFile: string;
+  readonly env?: Record<string, string>;
+  /** How long to wait for /healthz to say 200. */
+  readonly readyTimeoutMs?: number;
+}
+
+export class BotProcess {
+  private output = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly port: number,
+  ) {
+    child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  static async start(options: BotProcessOptions): Promise<BotProcess> {
+    const port = await freePort();
+    // Only what the bot needs: nothing from a developer's .env or shell (dotenv never overrides what is set).
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_APP_TOKEN: '',
+      SLACK_API_URL: options.slackApiUrl,
+      DATABASE_URL: options.databaseFile,
+      PORT: String(port),
+      INCIDENT_ANNOUNCE_CHANNEL: 'C0ANNOUNCE',
+      LOG_LEVEL: 'info',
+      ...options.env,
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const bot = new BotProcess(child, port);
+    const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
+    let gone = false;
+    void bot.exited.then(() => (gone = true));
+    for (;;) {
+      if (gone) throw new Error(`the bot exited before it was ready:\n${bot.output}`);
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`the bot was not ready in time:\n${bot.output}`);
+      }
+      const ok = await fetch(`${bot.url}/healthz`).then((r) => r.status === 200, () => false);
+      if (ok) return bot;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Everything it logged (JSON lines) and printed. */
+  get logs(): string {
+    return this.output;
+  }
+
+  /** Kibibytes from /proc/<pid>/status: VmRSS now, VmHWM the peak since the last resetPeak(). */
+  memoryKiB(): { rss: number; peak: number } {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rss: field('VmRSS'), peak: field('VmHWM') };
+  }
+
+  /** Sets the peak (VmHWM) back to the present RSS (Linux: `echo 5 > /proc/<pid>/clear_refs`). */
+  resetPeak(): void {
+    writeFileSync(`/proc/${this.pid}/clear_refs`, '5');
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** Ends it for good (tests' clean-up), however it is doing. */
+  async dispose(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
