@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/client.js';
@@ -12,7 +11,9 @@ import { createOutboxWorker } from './effects/outbox-setup.js';
 import { inlineOutbox, threadedOutbox, type OutboxRunner } from './effects/outbox-runner.js';
 import type { OutboxWorkerOptions } from './effects/outbox-worker.js';
 import { healthHandler, type HealthState } from './http/health.js';
+import { BODY_LIMITS, STOP_GRACE_MS } from './http/limits.js';
 import { createHttpServer, listen, type Route } from './http/server.js';
+import { slackEventsHandler } from './http/slack-events.js';
 import { createLogger } from './logger.js';
 import { digestRepo } from './db/digest.repo.js';
 import { DigestRunner } from './jobs/digest-runner.js';
@@ -43,6 +44,8 @@ export interface BotOptions {
   readonly digestCheckEveryMs?: number;
   /** Where to listen; defaults to all interfaces. */
   readonly host?: string;
+  /** How long a stop waits for requests in flight and their listeners (default STOP_GRACE_MS). */
+  readonly stopGraceMs?: number;
 }
 
 export interface Bot {
@@ -121,13 +124,28 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     logger,
   );
 
-  const routes: Route[] = [{ method: 'GET', path: '/healthz', handler: healthHandler(health) }];
+  // Each route's body limit is checked before its signature: see src/http/limits.ts.
+  const routes: Route[] = [{ method: 'GET', path: '/healthz', maxBodyBytes: BODY_LIMITS.none, handler: healthHandler(health) }];
   // Without a secret nothing could be verified: the endpoint does not exist (404).
   if (config.pagerduty.webhookSecret) {
-    routes.push({ method: 'POST', path: '/pagerduty/webhook', handler: pagerDutyWebhookHandler(config.pagerduty.webhookSecret, deps, logger) });
+    routes.push({
+      method: 'POST',
+      path: '/pagerduty/webhook',
+      maxBodyBytes: BODY_LIMITS.pagerDutyWebhook,
+      handler: pagerDutyWebhookHandler(config.pagerduty.webhookSecret, deps, logger),
+    });
   }
-  if (slackApp.httpListener) routes.push({ method: 'POST', path: '/slack/events', handler: slackApp.httpListener });
-  const server: Server = createHttpServer(routes, (error) => logger.error({ err: error }, 'http handler failed'));
+  if (slackApp.httpListener) {
+    routes.push({
+      method: 'POST',
+      path: '/slack/events',
+      maxBodyBytes: BODY_LIMITS.slackEvents,
+      handler: slackEventsHandler({ signingSecret: config.slack.signingSecret!, bolt: slackApp.httpListener, logger }),
+    });
+  }
+  const http = createHttpServer(routes, { onError: (error) => logger.error({ err: error }, 'http handler failed') });
+  const { server } = http;
+  let stopping: Promise<void> | undefined;
 
   function createRunner(botUserId: string): OutboxRunner {
     if (options.outboxInline || options.clock) {
@@ -163,6 +181,8 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       identity = await identityClient.authTest().catch((error: unknown) => {
         throw tokenRefusal('SLACK_BOT_TOKEN', error) ?? error;
       });
+      // Stopped while waiting for Slack (a signal during a Slack outage): start nothing more.
+      if (stopping) return port;
       resolveIdentity(identity);
       health.slackReady = true;
       if (Object.keys(config.pagerduty.services).length === 0) logger.info('paging is off: no PAGERDUTY_ROUTING_KEY or PAGERDUTY_SERVICES');
@@ -178,13 +198,23 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       logger.info({ port, mode: config.slack.socketMode ? 'socket' : 'http', bot: identity.userId }, 'incident bot started');
       return port;
     },
-    async stop() {
-      await digestScheduler.stop();
-      await runner?.stop();
-      if (config.slack.socketMode) await slackApp.app.stop().catch(() => undefined);
-      server.closeAllConnections();
-      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
-      db.$client.close();
+    stop() {
+      stopping ??= (async () => {
+        const deadline = Date.now() + (options.stopGraceMs ?? STOP_GRACE_MS);
+        const left = () => Math.max(0, deadline - Date.now());
+        // Socket Mode: the socket first, so that no new event arrives while the rest winds down.
+        if (config.slack.socketMode) await slackApp.app.stop().catch(() => undefined);
+        // No new requests; those in flight are answered (or cut at the deadline).
+        const answered = await http.close(left());
+        // Listeners go on after their acknowledgement (replies, lookups): let them end before the database closes.
+        const finished = await slackApp.requests.settled(left());
+        if (!answered || !finished) logger.warn({ inFlight: http.inFlight(), processing: slackApp.requests.inFlight() }, 'stopped with requests unfinished');
+        await digestScheduler.stop();
+        // The outbox ends its current job; pending ones stay in the database for the next start.
+        await runner?.stop();
+        db.$client.close();
+      })();
+      return stopping;
     },
   };
 }

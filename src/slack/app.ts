@@ -12,6 +12,7 @@ import { registerMessageChangeEvents } from './events/message-changes.js';
 import { registerReactionEvents } from './events/reactions.js';
 import { registerPeopleNames } from './people-names.js';
 import type { SlackServices } from './services.js';
+import { AnsweringReceiver } from './answering-receiver.js';
 
 export interface BotIdentity {
   readonly userId: string;
@@ -23,6 +24,8 @@ export interface SlackApp {
   readonly app: App;
   /** HTTP mode: Bolt's handler for `POST /slack/events`, mounted on our own server. */
   readonly httpListener: HTTPReceiver['requestListener'] | undefined;
+  /** Every request handed to Bolt is answered; a stop waits for those still processed. */
+  readonly requests: Pick<AnsweringReceiver, 'inFlight' | 'settled'>;
 }
 
 /**
@@ -51,8 +54,9 @@ export function createSlackApp(
     receiver = http;
     httpListener = http.requestListener;
   }
+  const requests = new AnsweringReceiver(receiver, logger.child({ component: 'slack' }));
   const app = new App({
-    receiver,
+    receiver: requests,
     logger: boltLogger,
     clientOptions,
     extendedErrorHandler: true,
@@ -70,5 +74,5 @@ export function createSlackApp(
   registerReactionEvents(app, services);
   registerMessageChangeEvents(app, services);
   registerErrorReplies(app, services.slack, logger);
-  return { app, httpListener };
+  return { app, httpListener, requests };
 }
