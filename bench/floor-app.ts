@@ -3,13 +3,14 @@
  * way: a Bolt app that acknowledges /incident and then makes the same four
  * Slack calls a set-up needs (create, invite, post the header, pin), in its
  * listener, with no database and no outbox. `via` picks the HTTP
- * path: Bolt's own Web API client, or bare `node:http` with kept-alive
- * connections. The bot is measured against these in the same run.
+ * path: Bolt's own Web API client (on the bot's transport), or bare
+ * `node:http` with kept-alive connections. The bot is measured against these in the same run.
  */
 import { Agent, request } from 'node:http';
 import bolt from '@slack/bolt';
 import type { Incident } from '../src/domain/model.js';
 import { slugify } from '../src/domain/slug.js';
+import { undiciFetch } from '../src/slack/undici-fetch.js';
 import { incidentHeaderBlocks, incidentHeaderText } from '../src/slack/views/header.js';
 import { BOT_TOKEN } from '../test/support/slack-stand-in.js';
 import { SIGNING_SECRET } from '../test/support/signed-requests.js';
@@ -40,7 +41,8 @@ export async function startFloorApp(slackApiUrl: string, via: 'client' | 'http')
     token: BOT_TOKEN,
     signingSecret: SIGNING_SECRET,
     // Retried at once, twice: a kept-alive connection closed as it was reused must not lose a set-up.
-    clientOptions: { slackApiUrl, agent, retryConfig: { retries: 2, factor: 1, minTimeout: 0, maxTimeout: 0 } },
+    // The bot's own transport (kept-alive connections through undici), so the floor differs from the bot by the bot alone.
+    clientOptions: { slackApiUrl, fetch: undiciFetch(), retryConfig: { retries: 2, factor: 1, minTimeout: 0, maxTimeout: 0 } },
     logLevel: bolt.LogLevel.ERROR,
   });
   const call: SlackCall = via === 'client' ? (method, params) => app.client.apiCall(method, params) as Promise<Record<string, any>> : httpCaller(slackApiUrl, agent);

@@ -5,15 +5,16 @@
  * People are printed by the names the bot recorded from Slack (or their user
  * id), since canvas mentions (`![](@U0BOB)`) read as noise in a terminal.
  */
-import 'dotenv/config';
 import { existsSync } from 'node:fs';
 import { databasePath, openDatabase } from '../src/db/client.js';
+import { loadDotEnv } from '../src/env-file.js';
 import { createRepositories } from '../src/db/repositories.js';
 import { loadPostmortemData } from '../src/postmortem/data.js';
 import { mentionedUserIds, withPeopleNames } from '../src/postmortem/markdown.js';
 import { renderPostmortem } from '../src/postmortem/render.js';
 
 function main(): number {
+  loadDotEnv();
   const arg = process.argv[2] ?? '';
   const id = Number(arg.replace(/^INC-/i, ''));
   if (!Number.isInteger(id) || id < 1) {

@@ -1,5 +1,5 @@
-import { Cron } from 'croner';
 import { z } from 'zod';
+import { cronSchedule } from './jobs/cron-pattern.js';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -9,7 +9,7 @@ export const DEFAULT_DATABASE_URL = './data/incidents.db';
 
 function isCron(expression: string): boolean {
   try {
-    new Cron(expression, { paused: true });
+    cronSchedule(expression);
     return true;
   } catch {
     return false;

@@ -1,9 +1,10 @@
-import 'dotenv/config';
 import { ConfigError, loadConfig } from './config.js';
 import { databaseProblem } from './db/client.js';
+import { loadDotEnv } from './env-file.js';
 
 /** `npm start`: read the environment, start the bot, stop cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
+  loadDotEnv();
   let config;
   try {
     // The database is checked with the environment, so one message lists every problem.

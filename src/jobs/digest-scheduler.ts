@@ -1,6 +1,7 @@
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/ports.js';
+import { cronSchedule } from './cron-pattern.js';
 import type { DigestOutcome, DigestRunner } from './digest-runner.js';
 
 /** A period older than this when first seen is not posted late: nobody wants last week's digest. */
@@ -26,7 +27,7 @@ export class DigestScheduler {
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
-    this.cron = new Cron(expression, { timezone: timeZone, paused: true });
+    this.cron = cronSchedule(expression, timeZone);
   }
 
   /** The latest tick at or before `now` within the catch-up window. */

@@ -1,18 +1,18 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { slackLogger } from '../logger.js';
 import { SlackGateway } from './gateway.js';
+import { undiciFetch } from './undici-fetch.js';
 
 /** Web API client options shared by every client the bot makes. */
 export function webClientOptions(config: Config, logger: Logger, timeoutMs: number): WebClientOptions {
   return {
     slackApiUrl: config.slack.apiUrl,
     logger: slackLogger(logger),
-    // One pool of kept-alive connections: a declaration makes about eight calls in a row.
-    agent: config.slack.apiUrl.startsWith('https:') ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true }),
+    // One pool of kept-alive connections (a declaration makes about eight calls
+    // in a row), through undici's request rather than the global fetch: see undici-fetch.ts.
+    fetch: undiciFetch(),
     // The outbox is the one place Slack calls are retried: it knows, before
     // repeating a post or a channel creation, whether the first one went
     // through. The client's own silent retries would double them.

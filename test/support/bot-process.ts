@@ -46,7 +46,7 @@ export class BotProcess {
 
   static async start(options: BotProcessOptions): Promise<BotProcess> {
     const port = await freePort();
-    // Only what the bot needs: nothing from a developer's .env or shell (dotenv never overrides what is set).
+    // Only what the bot needs: nothing from a developer's .env or shell (a .env never overrides what is set).
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
