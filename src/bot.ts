@@ -105,7 +105,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     runner?.kick();
   };
 
-  const deps: Deps = { repos: store, clock, timeZone: config.timeZone, paging: pagingPolicy(config) };
+  const deps: Deps = { repos: store, clock, timeZone: config.timeZone, paging: pagingPolicy(config), slo: config.slo };
   const pagerduty = new PagerDutyClient(config.pagerduty, options.pagerduty);
   const onCall = { configured: pagerduty.onCallConfigured, now: () => pagerduty.onCallNow() };
   const digestRunner = new DigestRunner(

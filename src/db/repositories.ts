@@ -8,6 +8,7 @@ import { postmortemsRepo } from './postmortems.repo.js';
 import { incidentsRepo } from './incidents.repo.js';
 import { outboxRepo } from './outbox.repo.js';
 import { rolesRepo } from './roles.repo.js';
+import { sloFiguresRepo, thresholdPostsRepo } from './slo-figures.repo.js';
 import { timelineRepo } from './timeline.repo.js';
 
 export type Store = ReturnType<typeof createRepositories>;
@@ -22,6 +23,8 @@ export function createRepositories(db: Db) {
     postmortems: postmortemsRepo(db),
     pages: pagesRepo(db),
     names: namesRepo(db),
+    sloFigures: sloFiguresRepo(db),
+    thresholdPosts: thresholdPostsRepo(db),
     outbox: outboxRepo(db),
     events: eventLog(db),
     // better-sqlite3's own transaction nests with savepoints, which drizzle's does not.

@@ -37,6 +37,11 @@ export const incidents = sqliteTable(
     oncallUserId: text('oncall_user_id'),
     /** The topic last set: Slack posts a notice for every topic change, so unchanged ones are not sent. */
     topic: text('topic'),
+    /** The affected service, one of the SLO catalog's: its SLOs are what the incident costs. */
+    service: text('service'),
+    /** When users were really hurt, when someone said so; else the impact runs from declaration to resolve. */
+    impactStartedAt: ms('impact_started_at'),
+    impactEndedAt: ms('impact_ended_at'),
     updatedAt: ms('updated_at').notNull(),
   },
   (t) => [
@@ -235,3 +240,40 @@ export const people = sqliteTable('people', {
   name: text('name').notNull(),
   seenAt: ms('seen_at').notNull(),
 });
+
+/**
+ * What each SLO of an incident's service says about it, as last computed:
+ * the budget this incident burned and what is left in the window (measured
+ * or estimated, or why it is missing). `final` rows were computed at
+ * resolve and are what the postmortem states.
+ */
+export const sloFigures = sqliteTable(
+  'slo_figures',
+  {
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    sloId: text('slo_id').notNull(),
+    figures: text('figures', { mode: 'json' }).notNull(),
+    computedAt: ms('computed_at').notNull(),
+    final: integer('final', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [uniqueIndex('slo_figures_incident_slo_unique').on(t.incidentId, t.sloId)],
+);
+
+/**
+ * Error-budget policy thresholds already posted: one row per SLO, window
+ * period and threshold, inserted in the transaction that queues the posts,
+ * so each crossing is posted once across restarts and instances.
+ */
+export const sloThresholdPosts = sqliteTable(
+  'slo_threshold_posts',
+  {
+    sloId: text('slo_id').notNull(),
+    /** Which window period: the crossing time divided by the window's length. */
+    period: integer('period').notNull(),
+    /** The threshold's budget remaining, in basis points (5000 = 50 %). */
+    thresholdBp: integer('threshold_bp').notNull(),
+    incidentId: integer('incident_id'),
+    postedAt: ms('posted_at').notNull(),
+  },
+  (t) => [uniqueIndex('slo_threshold_posts_unique').on(t.sloId, t.period, t.thresholdBp)],
+);

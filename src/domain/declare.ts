@@ -2,6 +2,7 @@ import { actorId, SEVERITY_MEANING, type Actor, type Incident, type Severity } f
 import { pageOnSeverity } from './paging.js';
 import type { Deps } from './ports.js';
 import { validateTitle } from './command-parser.js';
+import { requireKnownService } from './service-link.js';
 import { cleanText } from './clean-text.js';
 
 export interface DeclareInput {
@@ -12,6 +13,8 @@ export interface DeclareInput {
   /** Where it was declared from; told about failures when the channel cannot be made. */
   readonly originChannelId?: string | null;
   readonly responseUrl?: string | null;
+  /** The affected service, as typed or picked; checked against the SLO catalog. */
+  readonly service?: string | null;
 }
 
 /**
@@ -22,6 +25,7 @@ export interface DeclareInput {
  */
 export function declareIncident(deps: Deps, actor: Actor, input: DeclareInput): Incident {
   const title = validateTitle(input.title);
+  const service = input.service ? requireKnownService(deps.slo, input.service) : null;
   const now = deps.clock.now();
   const by = actorId(actor);
   const { repos } = deps;
@@ -34,6 +38,7 @@ export function declareIncident(deps: Deps, actor: Actor, input: DeclareInput): 
       declaredBy: by,
       declaredAt: now,
       originChannelId: input.originChannelId ?? null,
+      service,
     });
     repos.roles.assign(incident.id, 'ic', by, by, now);
     repos.timeline.add({
@@ -51,6 +56,8 @@ export function declareIncident(deps: Deps, actor: Actor, input: DeclareInput): 
       { kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice: { type: 'declared' } } },
       now,
     );
+    // What the incident costs its service's SLOs: computed from the outbox, shown in the header.
+    if (service) repos.outbox.enqueue({ kind: 'slo.refresh', incidentId: incident.id, payload: { final: false } }, now);
     pageOnSeverity(deps, incident, null, by);
     return incident;
   });

@@ -43,6 +43,9 @@ export const TIMELINE_KINDS = [
   'action_snoozed',
   'paged',
   'pagerduty',
+  'service_changed',
+  'impact_changed',
+  'slo_threshold',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
@@ -89,6 +92,11 @@ export interface Incident {
   readonly channelId: string | null;
   readonly channelName: string | null;
   readonly headerTs: string | null;
+  /** The affected service (one of the SLO catalog's), or null when none is linked. */
+  readonly service: string | null;
+  /** When users were really hurt, when someone recorded it; null = from declaration / to resolve. */
+  readonly impactStartedAt: Date | null;
+  readonly impactEndedAt: Date | null;
 }
 
 export interface RoleHolder {

@@ -15,6 +15,7 @@ import type {
   TimelineEntry,
   TimelineKind,
 } from './model.js';
+import type { SloFigureRepo, SloSettings, ThresholdPostRepo } from './slo-figures.js';
 
 export interface Clock {
   now(): Date;
@@ -30,6 +31,8 @@ export interface NewIncident {
   readonly declaredBy: string;
   readonly declaredAt: Date;
   readonly originChannelId: string | null;
+  /** The affected service, already checked against the SLO catalog. */
+  readonly service: string | null;
 }
 
 export interface IncidentRepo {
@@ -46,6 +49,9 @@ export interface IncidentRepo {
   reopen(id: number, now: Date): boolean;
   /** Keeps the first acknowledgement only: false when one was already recorded. */
   recordAcknowledged(id: number, at: Date): boolean;
+  /** Conditional on the service still being `from`. */
+  setService(id: number, from: string | null, to: string, now: Date): boolean;
+  setImpact(id: number, edge: 'started' | 'ended', at: Date, now: Date): void;
 }
 
 export interface NewActionItem {
@@ -158,6 +164,12 @@ export type OutboxJob =
     }
   /** Find who is on call at level 1, invite them, name them in the header. */
   | { readonly kind: 'pagerduty.oncall'; readonly incidentId: number; readonly payload: Record<string, never> }
+  /**
+   * Ask Prometheus (or estimate) what the incident costs each SLO of its
+   * service, store the figures, refresh the header, post policy thresholds
+   * newly crossed. `final`: at resolve, the figures the postmortem states.
+   */
+  | { readonly kind: 'slo.refresh'; readonly incidentId: number; readonly payload: { readonly final: boolean } }
   /** Publish the stored postmortem draft: a channel canvas, or a Markdown file where canvases are off. */
   | {
       readonly kind: 'postmortem.publish';
@@ -185,6 +197,8 @@ export interface Repositories {
   readonly actions: ActionItemRepo;
   readonly postmortems: PostmortemRepo;
   readonly pages: PageRepo;
+  readonly sloFigures: SloFigureRepo;
+  readonly thresholdPosts: ThresholdPostRepo;
   readonly names: NameRepo;
   readonly outbox: OutboxRepo;
   readonly events: EventLog;
@@ -233,4 +247,6 @@ export interface Deps {
   readonly paging: PagingPolicy;
   /** The team's time zone (IANA name): due dates are days on its calendar. */
   readonly timeZone: string;
+  /** The SLO catalog and error-budget policy (empty catalog: no SLOs configured). */
+  readonly slo: SloSettings;
 }

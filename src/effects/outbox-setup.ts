@@ -37,7 +37,7 @@ export function createOutboxWorker(parts: OutboxParts): OutboxWorker {
     clock: parts.clock,
     timeZone: parts.config.timeZone,
     config: parts.config,
-    deps: { repos: parts.store, clock: parts.clock, timeZone: parts.config.timeZone, paging: pagingPolicy(parts.config) },
+    deps: { repos: parts.store, clock: parts.clock, timeZone: parts.config.timeZone, paging: pagingPolicy(parts.config), slo: parts.config.slo },
     announceChannel: parts.config.incidents.announceChannel,
     timelineEmoji: parts.config.incidents.timelineEmoji,
     botUserId: parts.botUserId,

@@ -8,6 +8,7 @@ export const BLOCK_IDS = {
   severity: 'severity',
   description: 'description',
   privacy: 'privacy',
+  service: 'service',
 } as const;
 
 /** Buttons on messages: the header's Resolve, the listings' Done. */
@@ -24,6 +25,7 @@ export const ACTION_IDS = {
   severity: 'severity_select',
   description: 'description_input',
   privacy: 'privacy_checkbox',
+  service: 'service_select',
 } as const;
 
 /** Metadata event types the bot puts on its own messages, to find them again after a crash. */

@@ -27,6 +27,9 @@ export function postmortemData(overrides: { incident?: Partial<Incident>; timeli
     channelId: 'C0INC12',
     channelName: 'inc-12-checkout-errors-spiking',
     headerTs: null,
+    service: null,
+    impactStartedAt: null,
+    impactEndedAt: null,
     ...overrides.incident,
   };
   const timeline = overrides.timeline ?? [
