@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { SloFigureRepo, SloFigures, StoredSloFigures, ThresholdPostRepo } from '../domain/slo-figures.js';
 import type { Db } from './client.js';
 import { sloFigures, sloThresholdPosts } from './schema.js';
@@ -19,6 +19,29 @@ export function sloFiguresRepo(db: Db) {
         .where(eq(sloFigures.incidentId, incidentId))
         .all()
         .map((r) => ({ figures: r.figures as SloFigures, computedAt: r.computedAt, final: r.final }));
+    },
+    /** Every incident's figures for one SLO: what `/incident slo` and the estimate of a window add up. */
+    forSlo(sloId: string): (StoredSloFigures & { readonly incidentId: number })[] {
+      return db
+        .select()
+        .from(sloFigures)
+        .where(eq(sloFigures.sloId, sloId))
+        .all()
+        .map((r) => ({ incidentId: r.incidentId, figures: r.figures as SloFigures, computedAt: r.computedAt, final: r.final }));
+    },
+    /** Incidents whose final figures have a part missing (Prometheus was down at resolve): to compute again. */
+    finalWithMissing(): number[] {
+      const rows = db
+        .selectDistinct({ incidentId: sloFigures.incidentId })
+        .from(sloFigures)
+        .where(
+          and(
+            eq(sloFigures.final, true),
+            sql`(json_extract(${sloFigures.figures}, '$.incident.kind') = 'missing' OR json_extract(${sloFigures.figures}, '$.status.kind') = 'missing')`,
+          ),
+        )
+        .all();
+      return rows.map((r) => r.incidentId);
     },
     /** Drops an incident's figures for an SLO no longer linked (its service changed). */
     remove(incidentId: number, sloId: string): void {

@@ -139,7 +139,28 @@ export type Notice =
   | { readonly type: 'page_delivered'; readonly service: string }
   | { readonly type: 'page_failed'; readonly service: string; readonly error: string }
   /** A paging severity that paged nobody: no PagerDuty service at all, or none named `default` (`services` lists those there are). */
-  | { readonly type: 'not_paged'; readonly severity: Severity; readonly services: readonly string[] };
+  | { readonly type: 'not_paged'; readonly severity: Severity; readonly services: readonly string[] }
+  /**
+   * An SLO's budget remaining fell to or below an error-budget policy
+   * threshold: what the policy says to do, with the figures. `estimate`: the
+   * remaining budget was estimated from incidents, not measured.
+   */
+  | {
+      readonly type: 'slo_threshold';
+      readonly sloId: string;
+      readonly service: string;
+      readonly name: string;
+      readonly target: number;
+      readonly windowText: string;
+      /** The threshold's budget remaining, a fraction (0.25 for 25 %). */
+      readonly threshold: number;
+      readonly actions: readonly string[];
+      readonly remaining: number;
+      readonly estimate: boolean;
+      /** Over the last hour; null for an estimate. */
+      readonly burnRate: number | null;
+      readonly timeToExhaustionMs: number | null;
+    };
 
 export type OutboxJob =
   /** Create the channel, invite the declarer and role holders, post and pin the header. */

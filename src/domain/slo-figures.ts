@@ -42,6 +42,8 @@ export interface SloFigureRepo {
   /** Replaces the incident's figures for this SLO. */
   save(incidentId: number, figures: SloFigures, computedAt: Date, final: boolean): void;
   forIncident(incidentId: number): StoredSloFigures[];
+  /** Every incident's figures for one SLO (`service/name`). */
+  forSlo(sloId: string): (StoredSloFigures & { readonly incidentId: number })[];
 }
 
 export interface ThresholdPostRepo {

@@ -8,7 +8,9 @@ import { USAGE } from '../../domain/usage.js';
 import { BUTTON_IDS } from '../ids.js';
 import { safe, safePlain, slackDate } from '../text.js';
 import { severityLabel, severityLong, STATUS_EMOJI, statusLabel, utcStamp } from './labels.js';
-import { fitText, SLACK_LIMITS } from './limits.js';
+import type { SloFigures } from '../../domain/slo-figures.js';
+import { fitLines, fitText, SLACK_LIMITS } from './limits.js';
+import { headerSloLine } from './slo-lines.js';
 import { escapeStrayMarkup } from './stray-markup.js';
 
 /** What the header shows beside the incident itself. */
@@ -18,6 +20,17 @@ export interface HeaderFacts {
   readonly paging: PagingPolicy;
   /** The stored postmortem draft's place in Slack, once it has one. */
   readonly postmortem: { readonly canvasId: string | null; readonly fileId: string | null } | undefined;
+  /** The linked service's SLO figures; undefined when no service is linked. */
+  readonly slo?: HeaderSlo;
+}
+
+/** What the header says of the linked service's SLOs. */
+export interface HeaderSlo {
+  readonly service: string;
+  /** The stored figures of the service's SLOs, in catalog order. */
+  readonly figures: readonly SloFigures[];
+  /** SLOs of the service with no figures yet (just linked: the first computation is on its way). */
+  readonly pending: readonly string[];
 }
 
 /** Where a cut header text can be read whole: the postmortem draft quotes impact and resolution in full. */
@@ -79,6 +92,21 @@ function resolvedBlocks(incident: Incident, facts: HeaderFacts): KnownBlock[] {
   return blocks;
 }
 
+/** One section for all SLOs, whatever their number: the header stays far below Slack's 50 blocks. */
+function sloBlock(slo: HeaderSlo): KnownBlock {
+  const lines = [...slo.figures.map(headerSloLine), ...slo.pending.map((name) => `*${safe(name)}*: being computed…`)];
+  if (lines.length === 0) lines.push('_no SLO of this service is in the SLO files any more_');
+  const text = fitLines({
+    head: [`:bar_chart: *SLOs of ${safe(slo.service)}*`],
+    lines,
+    max: SLACK_LIMITS.sectionText,
+    keep: 'first',
+    omitted: (n) => `_…and ${n} more: \`/incident slo\` shows every one_`,
+    linePointer: '…',
+  });
+  return { type: 'section', text: { type: 'mrkdwn', text } };
+}
+
 function resolveButton(incident: Incident): KnownBlock {
   return {
     type: 'actions',
@@ -121,6 +149,7 @@ export function incidentHeaderBlocks(incident: Incident, holders: readonly RoleH
   const notPaged = notPagedBlock(incident, facts.paging);
   if (notPaged) blocks.push(notPaged);
   if (incident.description) blocks.push(section(`*Impact*\n${safe(incident.description)}`));
+  if (facts.slo) blocks.push(sloBlock(facts.slo));
   if (incident.status === 'resolved') blocks.push(...resolvedBlocks(incident, facts));
   else blocks.push(resolveButton(incident));
   blocks.push({
