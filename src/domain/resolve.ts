@@ -15,7 +15,7 @@ export const RESOLVE_USAGE = '`/incident resolve [summary]`';
  */
 export function draftPostmortem(deps: Deps, incident: Incident): number {
   const { repos } = deps;
-  const markdown = renderPostmortem(loadPostmortemData(repos, incident));
+  const markdown = renderPostmortem(loadPostmortemData(repos, incident, deps.slo));
   const version = repos.postmortems.saveDraft(incident.id, markdown, deps.clock.now());
   repos.outbox.enqueue({ kind: 'postmortem.publish', incidentId: incident.id, payload: { version } }, deps.clock.now());
   return version;

@@ -65,7 +65,13 @@ export function detectionSection(data: PostmortemData, at: TimeFormat): string[]
     out.push(`- Page acknowledged: ${TO_FILL} (no acknowledgement was recorded).`);
   }
   out.push(`- How it was first noticed (an alert, a customer report, someone looking at a graph): ${TO_FILL}`);
-  out.push(`- When the impact began, and so how long it went unnoticed: ${TO_FILL}`, '');
+  if (data.impact.startRecorded) {
+    const minutes = minutesBetween(data.impact.start, incident.declaredAt);
+    const relative = minutes >= 0 ? `${duration(minutes)} before the declaration` : `${duration(-minutes)} after the declaration`;
+    out.push(`- Impact began at ${at(data.impact.start)} (recorded with \`/incident impact started\`), ${relative}.`, '');
+  } else {
+    out.push(`- When the impact began, and so how long it went unnoticed: ${TO_FILL} (\`/incident impact started <time>\` records it)`, '');
+  }
   return out;
 }
 
