@@ -48,8 +48,9 @@ export function requiresPostmortem(figures: SloFigures): boolean {
   return !isMissing(figures.incident) && figures.incident.consumed > POSTMORTEM_REQUIRED_ABOVE + 1e-9;
 }
 
-const RECOMPUTE = 'computed again, and this draft rewritten, when the SLO figures are recomputed';
-const RECOMPUTE_HOW = '`/incident impact started|ended <time>` recomputes them';
+// The SLO job stores a missing figure with its reason; the periodic refresh asks again and, once resolved, rewrites the draft.
+const RECOMPUTE = 'asked again at each periodic SLO refresh, and this draft rewritten once it is had';
+const RECOMPUTE_HOW = '`/incident impact started|ended <time>` also recomputes the figures';
 
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -87,12 +87,12 @@ describe('the error budget line and the SLO impact section', () => {
     ]);
   });
 
-  it('says why a figure is missing and that it is computed again, and proposes nothing on it', () => {
+  it('says why a figure is missing and that it is asked again, and proposes nothing on it', () => {
     const down = 'Prometheus at http://prometheus:9090 did not answer (connection refused)';
     const markdown = renderPostmortem(postmortemData({ ...LINKED, sloFigures: [stored(sloFigures(AVAILABILITY, missing(down), missing(down)))] }));
-    expect(budgetLine(markdown)).toContain(`The 30-day budget of checkout_availability: not known (${down}); computed again, and this draft rewritten, when the SLO figures are recomputed.`);
+    expect(budgetLine(markdown)).toContain(`The 30-day budget of checkout_availability: not known (${down}); asked again at each periodic SLO refresh, and this draft rewritten once it is had.`);
     const slo = section(markdown, 'SLO impact');
-    expect(slo).toContain(`| Consumed in this incident | Not known: ${down}. It is computed again, and this draft rewritten, when the SLO figures are recomputed (\`/incident impact started|ended <time>\` recomputes them) |`);
+    expect(slo).toContain(`| Consumed in this incident | Not known: ${down}. It is asked again at each periodic SLO refresh, and this draft rewritten once it is had (\`/incident impact started|ended <time>\` also recomputes the figures) |`);
     expect(slo).toContain(`| Remaining after it | Not known: ${down} |`);
     expect(slo).toContain('| Policy state | Not known: the budget remaining is missing |');
     expect(markdown).not.toMatch(/postmortem required|P0/i);
