@@ -271,7 +271,7 @@ describe('PagerDuty webhooks', () => {
     // The postmortem measures time to acknowledge from it, and knows when the page went out.
     await h.run('resolve', { channelId: h.incidentChannel(1).id });
     const draft = h.bot.store.postmortems.get(1)!.markdown;
-    expect(draft).toMatch(/\| Time to acknowledge \| -?\d+ min \|/);
+    expect(draft).toMatch(/\| Time to acknowledge \| (\d+ minutes?|\d+ h \d+ min|none: acknowledged .+ before the declaration) \|/);
     expect(draft).toMatch(/First page delivered \d+ minutes? after declaration/);
     expect(draft).toContain('Acknowledged in PagerDuty (default) by Dan Oncall');
   });

@@ -58,11 +58,13 @@ describe('the Impact section', () => {
     expect(impact).toContain('| Impact lasted | 35 minutes |');
   });
 
-  it('says when the declaration came before the impact, rather than a negative time', () => {
+  it('says when the declaration came before the impact, or the acknowledgement before the declaration, rather than a negative time', () => {
     const markdown = renderPostmortem(postmortemData({ incident: { impactStartedAt: at(5) } }));
     expect(section(markdown, 'Impact')).toContain('| Time to detect | none: declared 5 minutes before the impact began |');
     expect(section(markdown, 'Impact')).toContain('| Time to resolve | 42 minutes |');
     expect(section(markdown, 'Detection')).toContain('- Impact began at 10:05 UTC (recorded with `/incident impact started`), 5 minutes after the declaration.');
+    // A page acknowledged before the incident was declared here (PagerDuty paged first).
+    expect(section(renderPostmortem(postmortemData({ incident: { acknowledgedAt: at(-3) } })), 'Impact')).toContain('| Time to acknowledge | none: acknowledged 3 minutes before the declaration |');
   });
 
   it('dates the times when the impact began the day before the declaration', () => {
