@@ -57,7 +57,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The page alert the example rules raise for checkout_availability, as Prometheus renders it. */
 const CHECKOUT_PAGE: AlertRuleInstance = {
   labels: {
-    alertname: 'CheckoutApiErrorBudgetBurn',
+    alertname: 'CheckoutAvailabilityFastBurn',
     severity: 'critical',
     sloth_id: 'checkout-api-checkout_availability',
     sloth_service: 'checkout-api',
@@ -69,7 +69,7 @@ const CHECKOUT_PAGE: AlertRuleInstance = {
     description: 'checkout_availability (99.9% over 30d) has burned error budget at more than 14.4x (1h and 5m) or 6x (6h and 30m) the sustainable rate.',
     runbook_url: 'https://runbooks.example.com/slo/checkout-api/checkout_availability',
   },
-  generatorURL: 'http://prometheus.example:9090/graph?g0.expr=ALERTS%7Balertname%3D%22CheckoutApiErrorBudgetBurn%22%7D&g0.tab=1',
+  generatorURL: 'http://prometheus.example:9090/graph?g0.expr=ALERTS%7Balertname%3D%22CheckoutAvailabilityFastBurn%22%7D&g0.tab=1',
 };
 
 /** What may differ between two captures of the same alert: the times and Alertmanager's port. */
@@ -109,7 +109,7 @@ describe.skipIf(!requireAlertmanager())('a real Alertmanager posting to a webhoo
     it('posts it firing within group_wait, with the bearer token from the credentials file and a version 4 payload', async () => {
       const began = Date.now();
       await alertmanager.pushAlerts([firingAlert(CHECKOUT_PAGE, { activeAt })]);
-      const request = await sink.waitFor(groupOf('CheckoutApiErrorBudgetBurn'), { timeoutMs: 5_000 });
+      const request = await sink.waitFor(groupOf('CheckoutAvailabilityFastBurn'), { timeoutMs: 5_000 });
       expect(Date.now() - began).toBeLessThan(4_000);
 
       expect(request.method).toBe('POST');
@@ -121,8 +121,8 @@ describe.skipIf(!requireAlertmanager())('a real Alertmanager posting to a webhoo
 
       const body = payload(request);
       expect(body).toMatchObject({ version: '4', status: 'firing', receiver: 'incident-bot', truncatedAlerts: 0, externalURL: alertmanager.url });
-      expect(body.groupLabels).toEqual({ alertname: 'CheckoutApiErrorBudgetBurn', sloth_service: 'checkout-api', sloth_slo: 'checkout_availability' });
-      expect(body.groupKey).toBe('{}:{alertname="CheckoutApiErrorBudgetBurn", sloth_service="checkout-api", sloth_slo="checkout_availability"}');
+      expect(body.groupLabels).toEqual({ alertname: 'CheckoutAvailabilityFastBurn', sloth_service: 'checkout-api', sloth_slo: 'checkout_availability' });
+      expect(body.groupKey).toBe('{}:{alertname="CheckoutAvailabilityFastBurn", sloth_service="checkout-api", sloth_slo="checkout_availability"}');
       expect(body.commonLabels).toEqual(CHECKOUT_PAGE.labels);
       expect(body.alerts).toHaveLength(1);
       const [alert] = body.alerts;
@@ -134,11 +134,11 @@ describe.skipIf(!requireAlertmanager())('a real Alertmanager posting to a webhoo
     });
 
     it('posts it resolved, same group and fingerprint, once Prometheus sends an endsAt in the past', async () => {
-      const fired = await sink.waitFor(groupOf('CheckoutApiErrorBudgetBurn'));
+      const fired = await sink.waitFor(groupOf('CheckoutAvailabilityFastBurn'));
       const resolvedAt = new Date(Date.now() - 1_000);
       const from = sink.requests.length;
       await alertmanager.pushAlerts([resolvedAlert(CHECKOUT_PAGE, { activeAt, resolvedAt })]);
-      const request = await sink.waitFor(groupOf('CheckoutApiErrorBudgetBurn'), { from, timeoutMs: 5_000 });
+      const request = await sink.waitFor(groupOf('CheckoutAvailabilityFastBurn'), { from, timeoutMs: 5_000 });
 
       const body = payload(request);
       expect(body.status).toBe('resolved');
