@@ -32,6 +32,8 @@ export type IncidentCommand =
   | { readonly kind: 'digest'; readonly here: boolean }
   | { readonly kind: 'service'; readonly name: string }
   | { readonly kind: 'impact'; readonly edge: 'started' | 'ended'; readonly when: string }
+  /** The SLOs' budgets: of one service, of the incident channel's service, or of every service. */
+  | { readonly kind: 'slo'; readonly service: string | undefined }
   | { readonly kind: 'help' };
 
 export const MAX_TITLE_LENGTH = 150;
@@ -174,6 +176,9 @@ export function parseIncidentCommand(text: string): IncidentCommand {
       if (!when) invalid(`Say when impact ${edge}.`, USAGE.impact);
       return { kind: 'impact', edge, when };
     }
+    case 'slo':
+      if (restWords.length > 1) invalid('Give one service name, or none for every SLO.', USAGE.slo);
+      return { kind: 'slo', service: rest || undefined };
     case 'digest':
       if (rest && rest.toLowerCase() !== 'here') invalid(`\`digest\` takes only \`here\`.`, USAGE.digest);
       return { kind: 'digest', here: rest.toLowerCase() === 'here' };

@@ -28,6 +28,7 @@ export const USAGE = {
   digest: '`/incident digest [here]`',
   service: '`/incident service <name>`',
   impact: '`/incident impact <started|ended> <14:23 | 2026-09-25 14:23 | 25m ago>`',
+  slo: '`/incident slo [service]`',
   help: '`/incident help`',
 } as const;
 
@@ -69,6 +70,7 @@ export const HELP_LINES: readonly string[] = [
   `${USAGE.drop}: drop a follow-up, saying why`,
   `${USAGE.service}: link the affected service; its SLOs say what the incident costs`,
   `${USAGE.impact}: when users were really hurt (default: from declaration to resolve)`,
+  `${USAGE.slo}: each SLO's budget left, burn rate, policy state and the incidents that burned it (in an incident channel: its service's)`,
   `${USAGE.page}: page PagerDuty now (the default service, or a named one)`,
   `${USAGE.oncall}: who PagerDuty has on call now`,
   `${USAGE.digest}: the overdue follow-ups digest, to you (or \`here\`, to this channel)`,

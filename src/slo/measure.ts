@@ -110,31 +110,47 @@ function durationWords(ms: number): string {
   return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
 }
 
+/**
+ * Where an SLO's budget stands at `now`, asked of Prometheus: the error ratio
+ * over the SLO window for what is left, over the last hour for the burn rate.
+ * The SLI must have queries (not 'text'). Never rejects for Prometheus's sake.
+ */
+export async function measureBudgetStatus(
+  slo: SloDefinition,
+  now: Date,
+  prometheus: MeasuringPrometheus,
+): Promise<{ status: BudgetStatus | MissingFigure; asked: string[] }> {
+  const windowExpr = errorRatioQuery(slo.sli, slo.window);
+  const recentExpr = errorRatioQuery(slo.sli, BURN_RATE_RANGE_MS);
+  if (windowExpr === undefined || recentExpr === undefined) return { status: { kind: 'missing', reason: 'this SLI is described in words only, with no query to ask' }, asked: [] };
+  const asked = [
+    describePrometheusQuery({ kind: 'instant', expr: windowExpr, at: now }, prometheus.server),
+    describePrometheusQuery({ kind: 'instant', expr: recentExpr, at: now }, prometheus.server),
+  ];
+  const [window, recent] = await Promise.all([
+    readRatio(prometheus, windowExpr, now, `the SLO window (${slo.window.text})`),
+    readRatio(prometheus, recentExpr, now, 'the last hour'),
+  ]);
+  if (!window.ok) return { status: window.missing, asked };
+  if (!recent.ok) return { status: recent.missing, asked };
+  return { status: measuredBudgetStatus(slo, { windowErrorRatio: window.ratio, recentErrorRatio: recent.ratio }), asked };
+}
+
 async function measured(input: MeasureInput, prometheus: MeasuringPrometheus): Promise<Pick<SloFigures, 'incident' | 'status' | 'asked'>> {
   const { slo, now } = input;
   const { start, end } = impactWindow(input.incident, now);
   const impactMs = end.getTime() - start.getTime();
   // errorRatioQuery is only undefined for a 'text' SLI, which never reaches here.
   const impactExpr = errorRatioQuery(slo.sli, Math.max(impactMs, 1000))!;
-  const windowExpr = errorRatioQuery(slo.sli, slo.window)!;
-  const recentExpr = errorRatioQuery(slo.sli, BURN_RATE_RANGE_MS)!;
-  const asked = [
-    describePrometheusQuery({ kind: 'instant', expr: impactExpr, at: end }, prometheus.server),
-    describePrometheusQuery({ kind: 'instant', expr: windowExpr, at: now }, prometheus.server),
-    describePrometheusQuery({ kind: 'instant', expr: recentExpr, at: now }, prometheus.server),
-  ];
   // At once: a Prometheus that is slow costs one timeout, not three.
-  const [impact, window, recent] = await Promise.all([
+  const [impact, budget] = await Promise.all([
     impactMs > 0 ? readRatio(prometheus, impactExpr, end, `the impact window (${durationWords(impactMs)})`) : Promise.resolve<Reading>({ ok: true, ratio: 0 }),
-    readRatio(prometheus, windowExpr, now, `the SLO window (${slo.window.text})`),
-    readRatio(prometheus, recentExpr, now, 'the last hour'),
+    measureBudgetStatus(slo, now, prometheus),
   ]);
   const incident = impact.ok ? measuredIncidentBudget(slo, { impactMs, errorRatio: impact.ratio }) : impact.missing;
-  let status: BudgetStatus | MissingFigure;
-  if (!window.ok) status = window.missing;
-  else if (!recent.ok) status = recent.missing;
-  else status = measuredBudgetStatus(slo, { windowErrorRatio: window.ratio, recentErrorRatio: recent.ratio });
-  return { incident, status, asked: impactMs > 0 ? asked : asked.slice(1) };
+  // An empty impact window burned nothing, and there was nothing to ask about it.
+  const impactAsked = impactMs > 0 ? [describePrometheusQuery({ kind: 'instant', expr: impactExpr, at: end }, prometheus.server)] : [];
+  return { incident, status: budget.status, asked: [...impactAsked, ...budget.asked] };
 }
 
 function estimated(input: MeasureInput): Pick<SloFigures, 'incident' | 'status' | 'asked'> {

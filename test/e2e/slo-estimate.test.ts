@@ -6,8 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../../src/slack/ids.js';
 import { FixedClock } from '../support/fixed-clock.js';
 import { Harness } from '../support/harness.js';
+import { interactivityBody, viewSubmissionPayload } from '../support/signed-requests.js';
 import { messageProblems } from '../support/slack-limits.js';
 
 const SLO_FILE = `service: checkout-api
@@ -92,6 +94,51 @@ describe('SLO figures without Prometheus', () => {
     expect(h.bot.store.postmortems.get(1)!.version).toBe(2);
     // Resolved: no more periodic refresh of its figures (they are complete).
     expect(h.bot.slo.scheduler.tick()).toEqual([]);
+  });
+
+  it('announces a private incident\'s crossing by service and figures only, and /incident slo names it only to its members', async () => {
+    const values = {
+      [BLOCK_IDS.title]: { [ACTION_IDS.title]: { type: 'plain_text_input', value: 'Payroll export leaking' } },
+      [BLOCK_IDS.severity]: { [ACTION_IDS.severity]: { type: 'static_select', selected_option: { value: 'sev1' } } },
+      [BLOCK_IDS.privacy]: { [ACTION_IDS.privacy]: { type: 'checkboxes', selected_options: [{ value: 'private' }] } },
+    };
+    await h.interact(interactivityBody(viewSubmissionPayload('U0ALICE', CALLBACK_IDS.declareModal, values, '{"originChannelId":"C0GENERAL"}')));
+    await h.settle();
+    const channel = h.incidentChannel(1).id;
+    await h.run('service checkout-api', { channelId: channel, userId: 'U0ALICE' });
+    // SEV1 counts as a full outage: 30 min of 43.2 = 69.4 % spent, 30.6 % left.
+    await h.run('impact started 30m ago', { channelId: channel, userId: 'U0ALICE' });
+
+    const announced = thresholdPosts('C0ANNOUNCE');
+    expect(announced).toHaveLength(1);
+    expect(announced[0]!.text).toMatch(/^:lock: Measured during a private incident \(INC-1\): :chart_with_downwards_trend: \*Error budget: checkout-api checkout_availability is down to ~30\.6 % left\*/);
+    expect(announced[0]!.text).not.toContain('Payroll');
+    expect(announced[0]!.text).not.toContain(channel);
+    expect(thresholdPosts(channel)).toHaveLength(1);
+
+    const blocksOf = async (opts: { userId: string; channelId: string }, text = 'slo') => {
+      const { responseId } = await h.run(text, opts);
+      return JSON.stringify(h.slack.responsesFor(responseId).map((r) => r.blocks));
+    };
+    const outsider = await blocksOf({ userId: 'U0BOB', channelId: 'C0GENERAL' });
+    expect(outsider).toContain('*Error budgets: every service* (1 SLO)');
+    expect(outsider).toContain('*checkout-api checkout_availability* (99.9 % / 30d): budget 43.2 min');
+    expect(outsider).toContain('~30.6 % left (estimate from 1 incident) · burn rate not measured _(estimate)_');
+    expect(outsider).toContain('*Policy*: at or below 50.0 %: notify');
+    expect(outsider).toContain('• a private incident: ~30.0 min (69.4 % of budget) _(estimate)_');
+    expect(outsider).not.toContain('Payroll');
+    // In its channel, a member sees which incident it was.
+    const member = await blocksOf({ userId: 'U0ALICE', channelId: channel });
+    expect(member).toContain('*Error budgets: checkout-api* (1 SLO)');
+    expect(member).toContain('• INC-1 Payroll export leaking _(open)_: ~30.0 min (69.4 % of budget) _(estimate)_');
+  });
+
+  it('answers /incident slo for an unknown service with the known ones, and a stray word with its usage', async () => {
+    const unknown = await h.run('slo billing', { userId: 'U0BOB' });
+    expect(unknown.replies.join('\n')).toContain('"billing" is not a service with SLOs. Known services: `checkout-api`');
+    const extra = await h.run('slo checkout-api now', { userId: 'U0BOB' });
+    expect(extra.replies.join('\n')).toContain('Give one service name, or none for every SLO.');
+    expect(extra.replies.join('\n')).toContain('/incident slo [service]');
   });
 
   it('shows nothing of SLOs for an incident linked to no service', async () => {

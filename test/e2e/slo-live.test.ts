@@ -107,6 +107,10 @@ describe.skipIf(!requirePrometheus())('SLO figures from a real Prometheus while 
   const headerText = (id: number) => JSON.stringify(pinned(id).blocks);
   const figuresOf = (id: number, name: string): SloFigures => a.bot.store.sloFigures.forIncident(id).find((s) => s.figures.name === name)!.figures;
   const thresholdPosts = (channel: string) => world.slack.channels.get(channel)!.messages.filter((m) => m.text.includes('Error budget:'));
+  const sloAnswer = async (text: string) => {
+    const { responseId } = await a.run(text, { userId: 'U0CAROL' });
+    return JSON.stringify(world.slack.responsesFor(responseId).map((r) => r.blocks));
+  };
 
   it('shows the hand-computed figures in the header, and posts the 50 % crossing once with two instances', async () => {
     expect(expectedWindowRatio(TRAFFIC, NOW, 30 * 86_400)).toBeCloseTo(WINDOW_RATIO_BY_HAND, 15);
@@ -153,6 +157,19 @@ describe.skipIf(!requirePrometheus())('SLO figures from a real Prometheus while 
     b.bot.slo.scheduler.tick();
     await settle();
     expect(thresholdPosts('C0ANNOUNCE')).toHaveLength(1);
+
+    // `/incident slo` asks Prometheus now and lists the incidents that burned the budget, most costly first.
+    const answer = await sloAnswer('slo');
+    expect(answer).toContain('*checkout-api checkout_availability* (99.9 % / 30d): budget 43.2 min');
+    expect(answer).toContain('30.8 % left · burn rate 0.5× (1h) _(measured now)_');
+    expect(answer).toContain('*Policy*: at or below 50.0 %: notify');
+    const incidents = answer.slice(answer.indexOf('*Burned it in this window*'));
+    expect(incidents.indexOf('• INC-1 Checkout failing _(open)_: 3.0 min (6.9 % of budget)')).toBeGreaterThan(0);
+    expect(incidents.indexOf('• INC-2 Checkout slow for some _(open)_: 0.0 min (0.0 % of budget)')).toBeGreaterThan(incidents.indexOf('• INC-1'));
+    expect(answer).toContain(`_Asked:_ \`instant query (sum(rate(http_requests_total{job=\\"checkout-api\\",status=~\\"5..\\"}[30d])))`);
+    // 30 min × 0.5 (SEV2) + 0 min of INC-2, of 1 % × 28 d = 403.2 min: 96.3 % left.
+    expect(answer).toContain('*checkout-api receipt_emails* (99 % / 28d): budget 6.7 h');
+    expect(answer).toContain('~96.3 % left (estimate from 2 incidents) · burn rate not measured _(estimate)_');
   }, 30_000);
 
   it('keeps the incident working while Prometheus is stopped, says why the figure is missing, and shows it once Prometheus is back', async () => {
@@ -168,6 +185,11 @@ describe.skipIf(!requirePrometheus())('SLO figures from a real Prometheus while 
     );
     // The estimate needs no Prometheus and is still there.
     expect(headerText(1)).toContain('*receipt_emails* (99 % / 28d) _estimate_');
+    // `/incident slo` says why it has no live figure and shows the last one stored (INC-2's, at NOW).
+    const answer = await sloAnswer('slo checkout-api');
+    expect(answer).toContain(
+      `30.8 % left · burn rate 0.5× (1h) _(as last computed, 2026-11-30 00:00 UTC: Prometheus did not answer now: Prometheus at ${prometheus.url} could not be reached (ECONNREFUSED))_`,
+    );
 
     await prometheus.restart();
     clock.advance(5 * MINUTE);

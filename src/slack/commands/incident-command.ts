@@ -13,6 +13,7 @@ import { answerOnCall, decidePage } from './paging-commands.js';
 import { handleRead } from './read-commands.js';
 import type { Reply } from './reply.js';
 import { decideClosing } from './resolve-commands.js';
+import { answerSlo } from './slo-command.js';
 import { decideSloLink } from './slo-link-commands.js';
 
 type Change = Extract<
@@ -112,6 +113,9 @@ async function answer(services: SlackServices, actor: Actor, command: SlashComma
       return;
     case 'digest':
       return handleDigest(services, command, respond, parsed.here);
+    case 'slo':
+      await respondEphemeral(respond, await answerSlo(services, command, parsed.service));
+      return;
     default:
       return assertNever(parsed);
   }
