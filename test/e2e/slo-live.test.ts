@@ -205,4 +205,27 @@ describe.skipIf(!requirePrometheus())('SLO figures from a real Prometheus while 
     // Back after a gap is not a new crossing: the 50 % post stays the only one.
     expect(thresholdPosts('C0ANNOUNCE')).toHaveLength(1);
   }, 30_000);
+
+  it('completes final figures missing at the resolve once Prometheus is back, and rewrites the postmortem draft', async () => {
+    const channel = a.incidentChannel(1).id;
+    await prometheus.stop();
+    await a.run('resolve Rolled back the payment client', { channelId: channel });
+    await settle();
+    const missing = a.bot.store.sloFigures.forIncident(1).find((s) => s.figures.name === 'checkout_availability')!;
+    expect(missing.final).toBe(true);
+    expect(missing.figures.incident.kind).toBe('missing');
+    const drafted = a.bot.store.postmortems.get(1)!.version;
+
+    await prometheus.restart();
+    clock.advance(5 * MINUTE);
+    // The refresh of a resolved incident is for its missing final figures only.
+    expect(a.bot.slo.scheduler.tick()).toEqual([2, 1]);
+    await settle();
+    const complete = a.bot.store.sloFigures.forIncident(1).find((s) => s.figures.name === 'checkout_availability')!;
+    expect(complete.final).toBe(true);
+    expect(complete.figures.incident.kind === 'measured' && complete.figures.incident.badTimeMs / MINUTE).toBeCloseTo(3, 9);
+    expect(a.bot.store.postmortems.get(1)!.version).toBe(drafted + 1);
+    // Complete now: the next tick leaves it alone.
+    expect(a.bot.slo.scheduler.tick()).toEqual([2]);
+  }, 30_000);
 });
