@@ -235,3 +235,29 @@ describe.skipIf(!requireAlertmanager())('a real Alertmanager whose webhook fails
     expect(sink.requests.filter(groupOf('RefusedProbe')).map((r) => r.status)).toEqual([400]);
   });
 });
+
+describe.skipIf(!requireAlertmanager())('a real Alertmanager in an alert storm', () => {
+  let sink: WebhookSink;
+  let alertmanager: AlertmanagerServer;
+
+  beforeAll(async () => {
+    sink = await WebhookSink.start();
+    alertmanager = await AlertmanagerServer.start({ receiver: { url: `${sink.url}${HOOK}`, bearerToken: TOKEN, maxAlerts: 10 } });
+  });
+  afterAll(async () => {
+    await alertmanager?.dispose();
+    await sink?.close();
+  });
+
+  it('posts one group for 30 alerts pushed at once, cut to max_alerts and counting the rest in truncatedAlerts', async () => {
+    const activeAt = new Date();
+    const storm = Array.from({ length: 30 }, (_, i) => firingAlert({ labels: { alertname: 'StormProbe', instance: `host-${i}` } }, { activeAt }));
+    await alertmanager.pushAlerts(storm);
+    const body = payload(await sink.waitFor(groupOf('StormProbe'), { timeoutMs: 5_000 }));
+    expect(body.alerts).toHaveLength(10);
+    expect(body.truncatedAlerts).toBe(20);
+    expect(body.commonLabels).toEqual({ alertname: 'StormProbe' });
+    await sleep(1_500);
+    expect(sink.requests.filter(groupOf('StormProbe'))).toHaveLength(1);
+  });
+});
