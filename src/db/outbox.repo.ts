@@ -133,6 +133,9 @@ export function outboxRepo(db: Db) {
     .from(outbox)
     .where(and(eq(outbox.queue, p('queue')), eq(outbox.kind, p('kind')), eq(outbox.status, 'pending')))
     .prepare();
+  const unfinishedRefresh = db.$client.prepare<[string], { n: number }>(
+    `SELECT count(*) AS n FROM outbox WHERE queue = ? AND kind = 'slo.refresh' AND status IN ('pending', 'running')`,
+  );
   const claim = db.$client.prepare<{ now: number; lease: number; limit: number; background: number }, RawJob>(CLAIM_SQL);
   const activity = db.$client.prepare<{ now: number }, { due: number; running: number }>(`
     SELECT
@@ -183,6 +186,11 @@ export function outboxRepo(db: Db) {
             createdAt: new Date(r.created_at),
           }) as ClaimedJob,
       );
+    },
+
+    /** Whether an SLO refresh of this incident is still to run (or running): its figures are not in yet. */
+    sloRefreshUnfinished(incidentId: number): boolean {
+      return (unfinishedRefresh.get(queueOf({ kind: 'slo.refresh', incidentId, payload: { final: false } }))?.n ?? 0) > 0;
     },
 
     complete(id: number, now: Date): void {

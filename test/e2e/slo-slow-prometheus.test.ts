@@ -28,6 +28,7 @@ describe('a Prometheus that never answers', () => {
   let hanging: Server;
   const waiting = new Set<ServerResponse>();
   let asked = 0;
+  let clock: FixedClock;
 
   beforeEach(async () => {
     hanging = createServer((_req: IncomingMessage, res: ServerResponse) => {
@@ -38,10 +39,11 @@ describe('a Prometheus that never answers', () => {
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     const { port } = hanging.address() as AddressInfo;
     dir = mkdtempSync(join(tmpdir(), 'slo-slow-'));
+    clock = new FixedClock(new Date('2026-11-30T00:00:00Z'));
     writeFileSync(join(dir, 'checkout.yaml'), SLO_FILE);
     h = await Harness.start({
       env: { SLO_FILES: join(dir, 'checkout.yaml'), PROMETHEUS_URL: `http://127.0.0.1:${port}`, PROMETHEUS_TIMEOUT: '1s' },
-      bot: { clock: new FixedClock(new Date('2026-11-30T00:00:00Z')) },
+      bot: { clock },
     });
   });
   afterEach(async () => {
@@ -72,5 +74,21 @@ describe('a Prometheus that never answers', () => {
     // Its three queries were asked at once: one timeout, not three in a row.
     expect(asked).toBeGreaterThanOrEqual(3);
     expect(header()).toContain(`figures missing: Prometheus at http://127.0.0.1:${(hanging.address() as AddressInfo).port} did not answer within 1 s; computed again at the next refresh`);
+  }, 15_000);
+
+  it('publishes the first postmortem as the canvas once the final figures are in, not "being computed"', async () => {
+    await h.run('declare sev2 Checkout failing', { userId: 'U0ALICE' });
+    const channel = h.incidentChannel(1);
+    await h.run('service checkout-api', { channelId: channel.id });
+    await h.command('resolve Rolled back', { channelId: channel.id });
+    await h.settle();
+    // The first publish waited a moment (on the test's clock) for the final figures.
+    clock.advance(1_000);
+    await h.settle();
+    const canvas = h.slack.canvases.get(channel.canvasId!)!;
+    // The figure the canvas states is the final one: missing, with why, never "being computed".
+    expect(canvas.markdown).toContain('did not answer within 1 s');
+    expect(canvas.markdown).not.toMatch(/being computed/i);
+    expect(h.slack.callsTo('files.completeUploadExternal')).toHaveLength(0);
   }, 15_000);
 });
