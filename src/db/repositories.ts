@@ -1,6 +1,7 @@
 import type { Repositories } from '../domain/ports.js';
 import type { Db } from './client.js';
 import { actionsRepo } from './actions.repo.js';
+import { alertsRepo } from './alerts.repo.js';
 import { eventLog } from './events.repo.js';
 import { namesRepo } from './names.repo.js';
 import { pagesRepo } from './pages.repo.js';
@@ -23,6 +24,7 @@ export function createRepositories(db: Db) {
     postmortems: postmortemsRepo(db),
     pages: pagesRepo(db),
     names: namesRepo(db),
+    alerts: alertsRepo(db),
     sloFigures: sloFiguresRepo(db),
     thresholdPosts: thresholdPostsRepo(db),
     outbox: outboxRepo(db),

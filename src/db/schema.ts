@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { DigestPlan } from '../domain/digest.js';
-import { ACTION_STATUSES, ROLES, SEVERITIES, STATUSES, TIMELINE_KINDS } from '../domain/model.js';
+import { ACTION_STATUSES, ALERT_GROUP_ACTIONS, ALERT_STATUSES, ROLES, SEVERITIES, STATUSES, TIMELINE_KINDS } from '../domain/model.js';
 import { OUTBOX_STATUSES, type OutboxKind } from '../domain/ports.js';
 
 const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -276,4 +276,57 @@ export const sloThresholdPosts = sqliteTable(
     postedAt: ms('posted_at').notNull(),
   },
   (t) => [uniqueIndex('slo_threshold_posts_unique').on(t.sloId, t.period, t.thresholdBp)],
+);
+
+/**
+ * One row per Alertmanager alert group (its `groupKey`, opaque: it depends on
+ * the route the alert took). The group maps to at most one incident at a
+ * time: a repeat of the group finds its incident here instead of opening
+ * another. `notice_*`: where the notice of a notify-only group was posted,
+ * the only place its Declare button is trusted.
+ */
+export const alertGroups = sqliteTable(
+  'alert_groups',
+  {
+    // A short number for button values; the group key itself can be long.
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    groupKey: text('group_key').notNull(),
+    incidentId: integer('incident_id').references(() => incidents.id),
+    action: text('action', { enum: ALERT_GROUP_ACTIONS }).notNull(),
+    /** The incident a merge was offered into (action `merge_offered`), until someone takes it. */
+    offeredIncidentId: integer('offered_incident_id').references(() => incidents.id),
+    alertname: text('alertname').notNull(),
+    service: text('service'),
+    firstStartsAt: ms('first_starts_at').notNull(),
+    runbookUrl: text('runbook_url'),
+    noticeChannel: text('notice_channel'),
+    noticeTs: text('notice_ts'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('alert_groups_group_key_unique').on(t.groupKey),
+    index('alert_groups_name_service_idx').on(t.alertname, t.service),
+    index('alert_groups_incident_idx').on(t.incidentId),
+  ],
+);
+
+/** Each alert of a group, by fingerprint, as last received: a repeat finds the same status and start and changes nothing. */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    groupKey: text('group_key').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    incidentId: integer('incident_id').references(() => incidents.id),
+    status: text('status', { enum: ALERT_STATUSES }).notNull(),
+    startsAt: ms('starts_at').notNull(),
+    endsAt: ms('ends_at'),
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    annotations: text('annotations', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    generatorUrl: text('generator_url'),
+    receivedAt: ms('received_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('alerts_group_fingerprint_unique').on(t.groupKey, t.fingerprint), index('alerts_incident_idx').on(t.incidentId, t.status)],
 );

@@ -46,8 +46,19 @@ export const TIMELINE_KINDS = [
   'service_changed',
   'impact_changed',
   'slo_threshold',
+  /** An Alertmanager alert fired (or fired again) for the incident: labels and the Prometheus link. */
+  'alert_fired',
+  'alert_resolved',
+  /** An alert group was linked to the incident: declared from its notice, or merged into it. */
+  'alert_group_linked',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+export const ALERT_STATUSES = ['firing', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+/** What the bot did with an alert group when it first fired: opened an incident, posted a notice, or offered a merge. */
+export const ALERT_GROUP_ACTIONS = ['declared', 'notified', 'merge_offered'] as const;
+export type AlertGroupAction = (typeof ALERT_GROUP_ACTIONS)[number];
 
 export const ACTION_STATUSES = ['open', 'done', 'dropped'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];

@@ -7,6 +7,8 @@
 import type {
   ActionItem,
   ActiveStatus,
+  AlertGroupAction,
+  AlertStatus,
   Incident,
   Role,
   RoleHolder,
@@ -221,6 +223,7 @@ export interface Repositories {
   readonly sloFigures: SloFigureRepo;
   readonly thresholdPosts: ThresholdPostRepo;
   readonly names: NameRepo;
+  readonly alerts: AlertRepo;
   readonly outbox: OutboxRepo;
   readonly events: EventLog;
   /** Runs `fn` in one database transaction; throwing rolls everything back. */
@@ -270,4 +273,51 @@ export interface Deps {
   readonly timeZone: string;
   /** The SLO catalog and error-budget policy (empty catalog: no SLOs configured). */
   readonly slo: SloSettings;
+}
+
+/** An Alertmanager alert group as the bot keeps it: which incident it maps to, and what it did when it first fired. */
+export interface AlertGroupRecord {
+  readonly id: number;
+  readonly groupKey: string;
+  readonly incidentId: number | null;
+  readonly action: AlertGroupAction;
+  readonly offeredIncidentId: number | null;
+  readonly alertname: string;
+  readonly service: string | null;
+  readonly firstStartsAt: Date;
+  readonly runbookUrl: string | null;
+  readonly noticeChannel: string | null;
+  readonly noticeTs: string | null;
+}
+
+export type NewAlertGroup = Omit<AlertGroupRecord, 'id' | 'noticeTs'>;
+
+/** One alert of a group, by fingerprint, as last received. */
+export interface AlertRecord {
+  readonly groupKey: string;
+  readonly fingerprint: string;
+  readonly incidentId: number | null;
+  readonly status: AlertStatus;
+  readonly startsAt: Date;
+  readonly endsAt: Date | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly generatorUrl: string | null;
+}
+
+export interface AlertRepo {
+  group(groupKey: string): AlertGroupRecord | undefined;
+  groupById(id: number): AlertGroupRecord | undefined;
+  createGroup(group: NewAlertGroup, now: Date): AlertGroupRecord;
+  /** Links the group (and its alerts) to an incident, conditional on it still being linked to `from`. */
+  linkGroup(id: number, from: number | null, to: number, now: Date): boolean;
+  /** Another group of this alert name and service linked to an open incident: the incident a new group is offered to merge into. */
+  openIncidentOfSameProblem(alertname: string, service: string | null, exceptGroupKey: string): number | undefined;
+  recordNotice(groupId: number, channel: string, ts: string): void;
+  alert(groupKey: string, fingerprint: string): AlertRecord | undefined;
+  /** Inserts or replaces the alert's last received state. */
+  saveAlert(alert: AlertRecord, now: Date): void;
+  alertsOfIncident(incidentId: number): AlertRecord[];
+  /** The runbook of the group that declared the incident (its first linked group with one). */
+  runbookFor(incidentId: number): string | null;
 }
