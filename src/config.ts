@@ -1,6 +1,8 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { SLO_ESTIMATE_ENV_SHAPE, type SeverityErrorRatios } from './slo/estimate.js';
+import { AlertRulesError, loadAlertRules } from './alertmanager/rules.js';
+import { defaultAlertRules, type AlertRules } from './domain/alert-rules.js';
 import { loadSloSettings, type LoadedSloSettings } from './slo/settings-from-env.js';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -107,6 +109,8 @@ const EnvSchema = z.object({
   PROMETHEUS_TIMEOUT: z.preprocess(emptyToUndefined, z.string().regex(DURATION, 'must be a duration like 10s or 1m').default('10s')),
   SLO_REFRESH: z.preprocess(emptyToUndefined, z.string().regex(DURATION, 'must be a duration like 5m, 30s or 1h').default('5m')),
   ...SLO_ESTIMATE_ENV_SHAPE,
+  ALERTMANAGER_WEBHOOK_TOKEN: optionalString,
+  ALERT_RULES_FILE: optionalString,
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
     z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
@@ -179,6 +183,8 @@ export interface Config {
   readonly prometheus:
     | { readonly url: string; readonly bearerToken?: string; readonly username?: string; readonly password?: string; readonly timeoutMs: number }
     | undefined;
+  /** The Alertmanager receiver: no token, no endpoint (404). The rules say which alerts open incidents. */
+  readonly alertmanager: { readonly webhookToken: string | undefined; readonly rules: AlertRules };
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
 
@@ -219,6 +225,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, checks: ConfigC
     const [variable, ...rest] = problem.split(': ');
     problems.push({ variable: variable as EnvVariable, message: `: ${rest.join(': ')}` });
   }
+  // The alert rules file, like the SLO files: each problem names the file and where in it.
+  const alertRules = readAlertRules(env);
+  for (const problem of alertRules.problems) problems.push({ variable: 'ALERT_RULES_FILE', message: `: ${problem}` });
   if (!parsed.success || problems.length > 0) {
     const ordered = problems.map((p, i) => ({ ...p, i })).sort((a, b) => VARIABLES.indexOf(a.variable) - VARIABLES.indexOf(b.variable) || a.i - b.i);
     throw new ConfigError(ordered.map((p) => `${p.variable}${p.message.startsWith(':') ? '' : ' '}${p.message}`));
@@ -274,6 +283,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, checks: ConfigC
           timeoutMs: durationMs(e.PROMETHEUS_TIMEOUT),
         })
       : undefined,
+    alertmanager: Object.freeze({ webhookToken: e.ALERTMANAGER_WEBHOOK_TOKEN, rules: alertRules.rules }),
     log: Object.freeze({ level: e.LOG_LEVEL }),
   });
+}
+
+/** ALERT_RULES_FILE read with the announce channel its notices default to; problems listed with the rest. */
+function readAlertRules(env: NodeJS.ProcessEnv): { rules: AlertRules; problems: readonly string[] } {
+  const announce = (emptyToUndefined(env.INCIDENT_ANNOUNCE_CHANNEL) as string | undefined) ?? null;
+  try {
+    return { rules: loadAlertRules(emptyToUndefined(env.ALERT_RULES_FILE) as string | undefined, announce), problems: [] };
+  } catch (error) {
+    if (!(error instanceof AlertRulesError)) throw error;
+    return { rules: defaultAlertRules(announce), problems: error.problems };
+  }
 }
