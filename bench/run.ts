@@ -5,6 +5,7 @@
 import { SlackStandIn } from '../test/support/slack-stand-in.js';
 import { measureAcks, setupTimes, startTarget, summarize, type Sample } from './ack-latency.js';
 import { digestScaleBenchmark } from './digest-scale.js';
+import { sloBenchmarks } from './slo-budget.js';
 import { median, ms } from './stats.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -128,6 +129,10 @@ async function main(): Promise<void> {
   if (!only || only === 'digest') {
     out();
     digestScaleBenchmark(out);
+  }
+  if (!only || only === 'slo') {
+    out();
+    await sloBenchmarks(out);
   }
 }
 
