@@ -94,6 +94,9 @@ export function alertsRepo(db: Db): AlertRepo {
     alertsOfIncident(incidentId) {
       return db.select().from(alerts).where(eq(alerts.incidentId, incidentId)).orderBy(asc(alerts.id)).all().map(toAlert);
     },
+    alertsOfGroup(groupKey) {
+      return db.select().from(alerts).where(eq(alerts.groupKey, groupKey)).orderBy(asc(alerts.id)).all().map(toAlert);
+    },
     runbookFor(incidentId) {
       const row = db
         .select({ url: alertGroups.runbookUrl })

@@ -15,6 +15,19 @@ export interface DeclareInput {
   readonly responseUrl?: string | null;
   /** The affected service, as typed or picked; checked against the SLO catalog. */
   readonly service?: string | null;
+  /**
+   * False for an incident the system declares (an alert): nobody is IC until
+   * someone takes it (the header's Take IC button). Default true: the person
+   * who declares leads.
+   */
+  readonly assignDeclarerAsIc?: boolean;
+  /** When users were first hurt, when known at declaration (an alert's startsAt). */
+  readonly impactStartedAt?: Date | null;
+}
+
+/** How a timeline names who did something: a person by mention, the bot's own jobs by name. */
+export function actorText(id: string): string {
+  return id.startsWith('system:') ? `the bot (${id.slice('system:'.length)})` : `<@${id}>`;
 }
 
 /**
@@ -40,11 +53,12 @@ export function declareIncident(deps: Deps, actor: Actor, input: DeclareInput): 
       originChannelId: input.originChannelId ?? null,
       service,
     });
-    repos.roles.assign(incident.id, 'ic', by, by, now);
+    if (input.assignDeclarerAsIc ?? true) repos.roles.assign(incident.id, 'ic', by, by, now);
+    if (input.impactStartedAt) repos.incidents.setImpact(incident.id, 'started', input.impactStartedAt, now);
     repos.timeline.add({
       incidentId: incident.id,
       kind: 'declared',
-      text: `Declared ${input.severity.toUpperCase()} (${SEVERITY_MEANING[input.severity]}) by <@${by}>: ${title}`,
+      text: `Declared ${input.severity.toUpperCase()} (${SEVERITY_MEANING[input.severity]}) by ${actorText(by)}: ${title}`,
       actorId: by,
       occurredAt: now,
     });
@@ -59,6 +73,6 @@ export function declareIncident(deps: Deps, actor: Actor, input: DeclareInput): 
     // What the incident costs its service's SLOs: computed from the outbox, shown in the header.
     if (service) repos.outbox.enqueue({ kind: 'slo.refresh', incidentId: incident.id, payload: { final: false } }, now);
     pageOnSeverity(deps, incident, null, by);
-    return incident;
+    return input.impactStartedAt ? repos.incidents.get(incident.id)! : incident;
   });
 }

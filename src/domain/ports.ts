@@ -164,6 +164,26 @@ export type Notice =
       readonly timeToExhaustionMs: number | null;
     };
 
+/** A message about alerts, with the button that lets a person decide what the bot would not decide alone. */
+export type AlertNotice =
+  /** A notify-only group fired: a Declare incident button. */
+  | {
+      readonly type: 'alert_notify';
+      readonly groupId: number;
+      readonly title: string;
+      readonly alertname: string;
+      readonly service: string | null;
+      readonly firing: number;
+      readonly generatorUrl: string | null;
+      readonly runbookUrl: string | null;
+    }
+  /** A second group of the same alert name and service while this incident is open: a Merge button. */
+  | { readonly type: 'alert_merge_offer'; readonly groupId: number; readonly title: string; readonly alertname: string; readonly firing: number }
+  /** The incident's group fired again within reopen_within of its resolve: a Reopen button. */
+  | { readonly type: 'alert_reopen_offer'; readonly alertname: string; readonly firing: number }
+  /** Every alert of the incident has resolved: a Resolve button (resolving stays a person's decision). */
+  | { readonly type: 'alert_all_resolved'; readonly resolved: number };
+
 export type OutboxJob =
   /** Create the channel, invite the declarer and role holders, post and pin the header. */
   | { readonly kind: 'incident.setup'; readonly incidentId: number; readonly payload: { readonly responseUrl: string | null } }
@@ -193,6 +213,12 @@ export type OutboxJob =
    * newly crossed. `final`: at resolve, the figures the postmortem states.
    */
   | { readonly kind: 'slo.refresh'; readonly incidentId: number; readonly payload: { readonly final: boolean } }
+  /**
+   * Post an alert notice with its button: in the incident's channel
+   * (`channel` null), or in a channel of its own for a notify-only group
+   * (no incident: `incidentId` null).
+   */
+  | { readonly kind: 'alert.post'; readonly incidentId: number | null; readonly payload: { readonly channel: string | null; readonly notice: AlertNotice } }
   /** Publish the stored postmortem draft: a channel canvas, or a Markdown file where canvases are off. */
   | {
       readonly kind: 'postmortem.publish';
@@ -318,6 +344,7 @@ export interface AlertRepo {
   /** Inserts or replaces the alert's last received state. */
   saveAlert(alert: AlertRecord, now: Date): void;
   alertsOfIncident(incidentId: number): AlertRecord[];
+  alertsOfGroup(groupKey: string): AlertRecord[];
   /** The runbook of the group that declared the incident (its first linked group with one). */
   runbookFor(incidentId: number): string | null;
 }
