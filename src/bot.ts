@@ -7,6 +7,7 @@ import { systemClock } from './domain/ports.js';
 import { PagerDutyClient, type PagerDutyClientOptions } from './pagerduty/client.js';
 import { pagingPolicy } from './pagerduty/policy.js';
 import { pagerDutyWebhookHandler } from './pagerduty/webhook.js';
+import { alertmanagerWebhookHandler } from './alertmanager/webhook.js';
 import { createOutboxWorker } from './effects/outbox-setup.js';
 import { inlineOutbox, threadedOutbox, type OutboxRunner } from './effects/outbox-runner.js';
 import type { OutboxWorkerOptions } from './effects/outbox-worker.js';
@@ -143,6 +144,15 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       path: '/pagerduty/webhook',
       maxBodyBytes: BODY_LIMITS.pagerDutyWebhook,
       handler: pagerDutyWebhookHandler(config.pagerduty.webhookSecret, deps, logger),
+    });
+  }
+  // Likewise without a token: nobody could be told apart from Alertmanager.
+  if (config.alertmanager.webhookToken) {
+    routes.push({
+      method: 'POST',
+      path: '/alertmanager/webhook',
+      maxBodyBytes: BODY_LIMITS.alertmanagerWebhook,
+      handler: alertmanagerWebhookHandler(config.alertmanager.webhookToken, config.alertmanager.rules, deps, logger.child({ component: 'alertmanager' })),
     });
   }
   if (slackApp.httpListener) {

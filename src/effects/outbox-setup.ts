@@ -11,6 +11,7 @@ import { sendPagerDutyEvent } from './pagerduty-event.js';
 import { inviteOnCall } from './pagerduty-oncall.js';
 import { DEFAULT_OUTBOX_OPTIONS, OutboxWorker, type JobHandler, type OutboxWorkerOptions } from './outbox-worker.js';
 import { inviteToIncident, postNotice } from './post-notice.js';
+import { postAlertNotice } from './post-alert-notice.js';
 import { publishPostmortem } from './publish-postmortem.js';
 import { reconcileTimeline } from './reconcile-timeline.js';
 import { refreshSlo } from './refresh-slo.js';
@@ -57,6 +58,7 @@ export function createOutboxWorker(parts: OutboxParts): OutboxWorker {
     'pagerduty.event': (job) => sendPagerDutyEvent(ctx, job as never),
     'pagerduty.oncall': (job) => inviteOnCall(ctx, job),
     'slo.refresh': (job) => refreshSlo(ctx, job as never),
+    'alert.post': (job) => postAlertNotice(ctx, job as never),
   };
   return new OutboxWorker(
     parts.store.outbox,

@@ -27,6 +27,7 @@ export function headerFacts(ctx: EffectContext, incidentId: number): HeaderFacts
     paging: ctx.deps.paging,
     postmortem: postmortem ? { canvasId: postmortem.canvasId, fileId: postmortem.fileId } : undefined,
     ...(slo ? { slo } : {}),
+    runbookUrl: ctx.store.alerts.runbookFor(incidentId),
   };
 }
 

@@ -12,6 +12,7 @@ import type { SloFigures } from '../../domain/slo-figures.js';
 import { fitLines, fitText, SLACK_LIMITS } from './limits.js';
 import { headerSloLine } from './slo-lines.js';
 import { escapeStrayMarkup } from './stray-markup.js';
+import { slackLink } from './alert-notices.js';
 
 /** What the header shows beside the incident itself. */
 export interface HeaderFacts {
@@ -22,6 +23,8 @@ export interface HeaderFacts {
   readonly postmortem: { readonly canvasId: string | null; readonly fileId: string | null } | undefined;
   /** The linked service's SLO figures; undefined when no service is linked. */
   readonly slo?: HeaderSlo;
+  /** The runbook of the alert that declared the incident (annotations.runbook_url). */
+  readonly runbookUrl?: string | null;
 }
 
 /** What the header says of the linked service's SLOs. */
@@ -55,7 +58,7 @@ function factFields(incident: Incident): KnownBlock {
     field(`*Severity*\n${severityLong(incident.severity)}`),
     field(`*Status*\n${STATUS_EMOJI[incident.status]} ${statusLabel(incident.status)}`),
     field(`*Started*\n${slackDate(incident.declaredAt, utcStamp(incident.declaredAt))}`),
-    field(`*Declared by*\n<@${incident.declaredBy}>`),
+    field(`*Declared by*\n${incident.declaredBy.startsWith('system:') ? `the bot (${safe(incident.declaredBy.slice(7))})` : `<@${incident.declaredBy}>`}`),
   ];
   if (incident.status === 'resolved' && incident.resolvedAt) {
     fields.push(
@@ -107,10 +110,15 @@ function sloBlock(slo: HeaderSlo): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text } };
 }
 
-function resolveButton(incident: Incident): KnownBlock {
+/** Resolve, and Take IC while nobody leads the incident (one an alert declared). */
+function headerButtons(incident: Incident, holders: readonly RoleHolder[]): KnownBlock {
+  const takeIc = holders.some((h) => h.role === 'ic')
+    ? []
+    : [{ type: 'button' as const, action_id: BUTTON_IDS.takeIc, text: { type: 'plain_text' as const, text: 'Take IC' }, value: JSON.stringify({ incidentId: incident.id }) }];
   return {
     type: 'actions',
     elements: [
+      ...takeIc,
       {
         type: 'button',
         action_id: BUTTON_IDS.resolve,
@@ -149,9 +157,10 @@ export function incidentHeaderBlocks(incident: Incident, holders: readonly RoleH
   const notPaged = notPagedBlock(incident, facts.paging);
   if (notPaged) blocks.push(notPaged);
   if (incident.description) blocks.push(section(`*Impact*\n${safe(incident.description)}`));
+  if (facts.runbookUrl) blocks.push(section(`:book: *Runbook*: ${slackLink(facts.runbookUrl, 'open the runbook')}`));
   if (facts.slo) blocks.push(sloBlock(facts.slo));
   if (incident.status === 'resolved') blocks.push(...resolvedBlocks(incident, facts));
-  else blocks.push(resolveButton(incident));
+  else blocks.push(headerButtons(incident, holders));
   blocks.push({
     type: 'context',
     elements: [{ type: 'mrkdwn', text: fitText(nextSteps(incident, facts.timelineEmoji), SLACK_LIMITS.contextText, '…') }],
