@@ -83,6 +83,13 @@ resolve_with_alerts: "yes"
     expect(problems('')).toEqual(['FILE: is empty; write a rules: list (see the README, "Alerts from Alertmanager")']);
   });
 
+  it('reads examples/alert-rules.yaml, the README example', () => {
+    const rules = loadAlertRules('examples/alert-rules.yaml', 'C0ANNOUNCE');
+    expect(rules.rules).toHaveLength(3);
+    expect(alertActionFor(rules, { sloth_severity: 'page' })).toEqual({ declare: 'sev2' });
+    expect(rules.reopenWithinMs).toBe(3_600_000);
+  });
+
   it('parses durations the way Prometheus writes them', () => {
     expect(parseAlertDuration('90s')).toBe(90_000);
     expect(parseAlertDuration('1d2h')).toBe(26 * 3_600_000);
