@@ -146,6 +146,27 @@ describe('POST /alertmanager/webhook', () => {
     expect(h.incidentChannel(1).members.has('U0BOB')).toBe(true);
   });
 
+  it('offers a second group of the same problem a Merge in the open incident, merging only when pressed there', async () => {
+    h = await Harness.start({ env: ENV });
+    await send(h, FIRING);
+    await h.settle();
+    await send(h, { ...FIRING, groupKey: '{}/{team="b"}:{alertname="CheckoutAvailabilityFastBurn"}', alerts: [alert(7)] });
+    await h.settle();
+    expect(count(h, 'select count(*) as n from incidents')).toBe(1);
+    expect(h.bot.store.alerts.alertsOfIncident(1)).toHaveLength(1);
+    const channel = h.incidentChannel(1);
+    const offer = channel.messages.find((m) => m.text.includes('Another alert group'))!;
+    // The same button value sent from another channel is refused.
+    const value = (offer.blocks as { elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === BUTTON_IDS.alertMerge)!.value;
+    await h.interact(buttonPressBody({ userId: 'U0MALLORY', actionId: BUTTON_IDS.alertMerge, value, channelId: 'C0GENERAL', responseUrl: h.slack.responseUrl('forged-merge') }));
+    await h.settle();
+    expect(h.bot.store.alerts.alertsOfIncident(1)).toHaveLength(1);
+    await press(h, 'U0ALICE', channel.id, offer, BUTTON_IDS.alertMerge);
+    await h.settle();
+    expect(h.bot.store.alerts.alertsOfIncident(1)).toHaveLength(2);
+    expect(h.bot.store.timeline.list(1).some((e) => e.kind === 'alert_group_linked')).toBe(true);
+  });
+
   it('makes exactly 50 incidents from 50 groups of 20 alerts sent within three seconds (and 10 re-sent), every webhook answered 200 within a second', async () => {
     h = await Harness.start({ env: ENV });
     const group = (g: number) => {
