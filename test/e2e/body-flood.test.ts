@@ -110,11 +110,11 @@ describe('a flood of oversized unsigned bodies', () => {
       expect(ratio).toBeLessThan(25);
       waves.push(grewMiB);
     }
-    // While read, the bodies hold at most the shared budget (2 MiB) and each one's free 64 KiB.
-    expect(waves[0]).toBeLessThan(8);
-    // What the first wave left is reused, not added to. Kept as Node made them, a slow body's chunks lived through
-    // two collections and then waited for a full one: each wave left up to 8 MiB behind, 4 with a young collection
-    // every MiB and no slabs (body-slabs.ts).
-    expect(waves[2]! - waves[0]!).toBeLessThan(2);
+    // While read, the bodies hold at most the shared budget (2 MiB) and each one's free 64 KiB: 3.3 MiB.
+    // What a wave left is reused by the next, not added to. Kept as Node made them, a slow body's chunks lived
+    // through two collections and then waited for a full one: each wave left up to 8 MiB behind, 4 with a young
+    // collection every MiB and no slabs (body-slabs.ts), 11 and 14 MiB after three waves.
+    expect(waves[2]).toBeLessThan(8);
+    expect(waves[2]! - waves[0]!).toBeLessThan(3);
   }, 30_000);
 });
