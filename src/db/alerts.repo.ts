@@ -55,7 +55,10 @@ export function alertsRepo(db: Db): AlertRepo {
       const done = db.update(alertGroups).set({ incidentId: to, updatedAt: now }).where(and(eq(alertGroups.id, id), linked)).run().changes === 1;
       if (done) {
         const key = db.select({ k: alertGroups.groupKey }).from(alertGroups).where(eq(alertGroups.id, id)).get()!.k;
-        db.update(alerts).set({ incidentId: to, updatedAt: now }).where(eq(alerts.groupKey, key)).run();
+        // From a notice or a merge offer (from null) the alerts keep their receive time: that is when the problem was
+        // detected. From another incident (firing long after its resolve) they are a new problem, detected now.
+        const received = from === null ? {} : { receivedAt: now };
+        db.update(alerts).set({ incidentId: to, updatedAt: now, ...received }).where(eq(alerts.groupKey, key)).run();
       }
       return done;
     },
@@ -96,6 +99,11 @@ export function alertsRepo(db: Db): AlertRepo {
     },
     alertsOfGroup(groupKey) {
       return db.select().from(alerts).where(eq(alerts.groupKey, groupKey)).orderBy(asc(alerts.id)).all().map(toAlert);
+    },
+    firstReceivedAt(incidentId) {
+      // received_at is set on the alert's first insert and never by a repeat: the first-seen time.
+      const row = db.select({ at: sql<number | null>`min(${alerts.receivedAt})` }).from(alerts).where(eq(alerts.incidentId, incidentId)).get();
+      return row?.at == null ? null : new Date(row.at);
     },
     runbookFor(incidentId) {
       const row = db

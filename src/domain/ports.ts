@@ -347,4 +347,6 @@ export interface AlertRepo {
   alertsOfGroup(groupKey: string): AlertRecord[];
   /** The runbook of the group that declared the incident (its first linked group with one). */
   runbookFor(incidentId: number): string | null;
+  /** When the bot first received any alert now linked to the incident (the postmortem's "detected"), or null. */
+  firstReceivedAt(incidentId: number): Date | null;
 }

@@ -36,6 +36,8 @@ export interface PostmortemData {
   readonly actions: readonly ActionItem[];
   /** When the first page reached PagerDuty, if one was sent (see the PagerDuty feature). */
   readonly firstPageDeliveredAt: Date | null;
+  /** When the bot first received an alert of the incident's alert groups (Alertmanager): its detection. Null without alerts. */
+  readonly firstAlertReceivedAt: Date | null;
   readonly impact: ImpactWindow;
   /** The stored SLO figures of the linked service's SLOs (figures of a service no longer linked are left out). */
   readonly sloFigures: readonly StoredSloFigures[];
@@ -52,7 +54,7 @@ export function impactWindow(incident: Incident): ImpactWindow {
 }
 
 export function loadPostmortemData(
-  repos: Pick<Repositories, 'incidents' | 'timeline' | 'roles' | 'actions' | 'pages' | 'sloFigures'>,
+  repos: Pick<Repositories, 'incidents' | 'timeline' | 'roles' | 'actions' | 'pages' | 'sloFigures' | 'alerts'>,
   incident: Incident,
   slo: SloSettings,
 ): PostmortemData {
@@ -75,6 +77,7 @@ export function loadPostmortemData(
     roles: repos.roles.history(incident.id),
     actions: repos.actions.listForIncident(incident.id),
     firstPageDeliveredAt: delivered[0] ?? null,
+    firstAlertReceivedAt: repos.alerts.firstReceivedAt(incident.id),
     impact: impactWindow(incident),
     sloFigures: [...sloFigures].sort((a, b) => order(a) - order(b) || a.figures.sloId.localeCompare(b.figures.sloId)),
     slo: {

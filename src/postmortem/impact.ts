@@ -13,8 +13,12 @@ function span(from: Date, to: Date, reversed: (howLong: string) => string): stri
   return minutes >= 0 ? duration(minutes) : `none: ${reversed(duration(-minutes))}`;
 }
 
+/** Without alerts the bot knows no detection but the declaration; with them, the first alert received. */
+const DETECT_DEFINITION = '_Time to detect: from the start of impact to its first detection, which the bot knows as the declaration. ';
+const DETECT_BY_ALERT_DEFINITION = '_Time to detect: from the start of impact to its first detection: the first alert received, or the declaration if that came first. ';
+
 export const IMPACT_DEFINITIONS =
-  '_Time to detect: from the start of impact to its first detection, which the bot knows as the declaration. ' +
+  DETECT_DEFINITION +
   'Time to declare: from the start of impact to the declaration. ' +
   'Time to acknowledge: from the declaration to the first acknowledgement of a page. ' +
   'Time to resolve: from the start of impact (the declaration, when no start was recorded) to the resolve._';
@@ -27,14 +31,21 @@ export function impactSection(data: PostmortemData): string[] {
   const out = ['## Impact', '', '| | |', '|---|---|'];
 
   out.push(`| Impact started | ${impact.startRecorded ? utc(impact.start) : noStart} |`);
+  // Only when alerts came: without them the declaration is the detection, and a row of [to fill] would say nothing.
+  const alerted = data.firstAlertReceivedAt;
+  if (alerted) out.push(`| Detected (first alert received) | ${utc(alerted)} |`);
   out.push(`| Declared | ${utc(incident.declaredAt)} |`);
   out.push(`| Acknowledged | ${acked ? utc(acked) : `${TO_FILL} (no page acknowledgement recorded)`} |`);
   if (impact.endRecorded && impact.end) out.push(`| Impact ended | ${utc(impact.end)} |`);
   out.push(`| Resolved | ${resolved ? utc(resolved) : '_ongoing_'} |`);
 
-  const detected = impact.startRecorded ? span(impact.start, incident.declaredAt, (d) => `declared ${d} before the impact began`) : TO_FILL;
-  out.push(`| Time to detect | ${detected} |`);
-  out.push(`| Time to declare | ${detected} |`);
+  // A person who declared before any alert came detected it first: detection is the earlier of the two.
+  const detectedAt = alerted && alerted < incident.declaredAt ? alerted : incident.declaredAt;
+  const detectedBy = detectedAt === alerted ? 'alerted' : 'declared';
+  const toDetect = impact.startRecorded ? span(impact.start, detectedAt, (d) => `${detectedBy} ${d} before the impact began`) : TO_FILL;
+  const toDeclare = impact.startRecorded ? span(impact.start, incident.declaredAt, (d) => `declared ${d} before the impact began`) : TO_FILL;
+  out.push(`| Time to detect | ${toDetect} |`);
+  out.push(`| Time to declare | ${toDeclare} |`);
   out.push(`| Time to acknowledge | ${acked ? span(incident.declaredAt, acked, (d) => `acknowledged ${d} before the declaration`) : TO_FILL} |`);
   // Resolve is measured from the impact when it is known, so a slow declaration shows in it.
   const toResolve = resolved
@@ -47,6 +58,6 @@ export function impactSection(data: PostmortemData): string[] {
   out.push(`| What was affected | ${incident.description ? cell(incident.description) : TO_FILL} |`);
   out.push(`| Users affected | ${TO_FILL} |`);
   out.push(`| Revenue impact | ${TO_FILL} |`, '');
-  out.push(IMPACT_DEFINITIONS, '');
+  out.push(alerted ? IMPACT_DEFINITIONS.replace(DETECT_DEFINITION, DETECT_BY_ALERT_DEFINITION) : IMPACT_DEFINITIONS, '');
   return out;
 }

@@ -17,6 +17,7 @@ export function postmortemData(
     incident?: Partial<Incident>;
     timeline?: TimelineEntry[];
     firstPageDeliveredAt?: Date | null;
+    firstAlertReceivedAt?: Date | null;
     sloFigures?: StoredSloFigures[];
     slo?: Partial<PostmortemSloSettings>;
   } = {},
@@ -52,6 +53,7 @@ export function postmortemData(
     roles: [{ role: 'ic', userId: 'U0ALICE', assignedAt: T0, endedAt: null }],
     actions: [],
     firstPageDeliveredAt: overrides.firstPageDeliveredAt ?? null,
+    firstAlertReceivedAt: overrides.firstAlertReceivedAt ?? null,
     impact: impactWindow(incident),
     sloFigures: overrides.sloFigures ?? [],
     slo: { configured: true, serviceSlos: [], thresholds: DEFAULT_ERROR_BUDGET_POLICY.defaultThresholds, ...overrides.slo },
