@@ -4,6 +4,7 @@
  */
 import { SlackStandIn } from '../test/support/slack-stand-in.js';
 import { measureAcks, setupTimes, startTarget, summarize, type Sample } from './ack-latency.js';
+import { alertStormBenchmark } from './alert-storm.js';
 import { digestScaleBenchmark } from './digest-scale.js';
 import { sloBenchmarks } from './slo-budget.js';
 import { median, ms } from './stats.js';
@@ -133,6 +134,10 @@ async function main(): Promise<void> {
   if (!only || only === 'slo') {
     out();
     await sloBenchmarks(out);
+  }
+  if (!only || only === 'alerts') {
+    out();
+    await alertStormBenchmark(out);
   }
 }
 

@@ -20,7 +20,7 @@ const [mode, slackApiUrl] = process.argv.slice(2);
  * Settings the driver gives one bot as BENCH_<NAME> (the SLO section's): prefixed,
  * so a PROMETHEUS_URL exported in the shell does not leak into the other sections' bots.
  */
-const PASSED_SETTINGS = ['SLO_FILES', 'PROMETHEUS_URL', 'PROMETHEUS_TIMEOUT', 'SLO_REFRESH'] as const;
+const PASSED_SETTINGS = ['SLO_FILES', 'PROMETHEUS_URL', 'PROMETHEUS_TIMEOUT', 'SLO_REFRESH', 'ALERTMANAGER_WEBHOOK_TOKEN'] as const;
 /** The bot's database folder, removed when the benchmark ends this process. */
 let tempDir: string | undefined;
 
