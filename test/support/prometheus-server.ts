@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { stringify } from 'yaml';
 import { findOnPath, freePort, requireBinary, ServerProcess } from './real-binary.js';
 
 export { freePort };
@@ -52,10 +53,47 @@ export interface PrometheusServerOptions {
   readonly openMetrics?: string;
   /** How long to wait for /-/ready; Prometheus 2.42 is ready in well under a second here. */
   readonly readyTimeoutMs?: number;
+  /** Jobs to scrape, e.g. a metrics endpoint the test serves; left out, nothing is scraped. */
+  readonly scrapeTargets?: readonly ScrapeTarget[];
+  /** Rule files (absolute paths) to load and evaluate. */
+  readonly ruleFiles?: readonly string[];
+  /** An Alertmanager's base URL (http://127.0.0.1:port) to send firing and resolved alerts to. */
+  readonly alertmanagerUrl?: string;
+  /** Prometheus duration ("1s"); default 1m. A test evaluating rules wants seconds. */
+  readonly evaluationInterval?: string;
 }
 
-/** No scrape targets: the only data is what a test backfilled, and nothing appears behind its back. */
-const CONFIG = 'global:\n  evaluation_interval: 1m\nscrape_configs: []\n';
+/** One scrape job: `targets` are host:port on loopback. */
+export interface ScrapeTarget {
+  readonly job: string;
+  readonly targets: readonly string[];
+  /** Prometheus duration; default 1s so a test sees samples within seconds. */
+  readonly scrapeInterval?: string;
+  readonly metricsPath?: string;
+}
+
+/**
+ * With no options: no scrape targets, so the only data is what a test
+ * backfilled and nothing appears behind its back.
+ */
+function prometheusConfig(options: PrometheusServerOptions): string {
+  const config: Record<string, unknown> = {
+    global: { evaluation_interval: options.evaluationInterval ?? '1m' },
+    scrape_configs: (options.scrapeTargets ?? []).map((t) => ({
+      job_name: t.job,
+      scrape_interval: t.scrapeInterval ?? '1s',
+      scrape_timeout: t.scrapeInterval ?? '1s',
+      metrics_path: t.metricsPath ?? '/metrics',
+      static_configs: [{ targets: [...t.targets] }],
+    })),
+  };
+  if (options.ruleFiles?.length) config.rule_files = [...options.ruleFiles];
+  if (options.alertmanagerUrl !== undefined) {
+    const am = new URL(options.alertmanagerUrl);
+    config.alerting = { alertmanagers: [{ scheme: am.protocol.replace(':', ''), static_configs: [{ targets: [am.host] }] }] };
+  }
+  return stringify(config);
+}
 const STOP_GRACE_MS = 5_000;
 
 export class PrometheusServer {
@@ -89,7 +127,7 @@ export class PrometheusServer {
     const folder = await mkdtemp(join(tmpdir(), 'incident-bot-prometheus-'));
     const server = new PrometheusServer(binaries, folder, 0, options.readyTimeoutMs ?? 15_000);
     try {
-      await writeFile(join(folder, 'prometheus.yml'), CONFIG);
+      await writeFile(join(folder, 'prometheus.yml'), prometheusConfig(options));
       if (options.openMetrics !== undefined) {
         const began = Date.now();
         await backfillOpenMetrics(options.openMetrics, server.tsdbDir, binaries.promtool, folder);
