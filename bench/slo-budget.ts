@@ -64,24 +64,37 @@ function jobContext(config: Config, store: Store, clock: FixedClock, prometheus:
   };
 }
 
-async function budgetComputation(world: SloWorld, out: Out): Promise<void> {
+/** A bot's store, clock at the history's end, and Prometheus client, for running the job in this process. */
+function jobWorld(world: SloWorld, database: string) {
   const config = loadConfig({
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    DATABASE_URL: join(world.dir, 'budget.db'),
+    DATABASE_URL: join(world.dir, database),
     SLO_FILES: world.sloFile,
     PROMETHEUS_URL: world.prometheus.url,
   });
   const db = openDatabase(config.database.url);
   const store = createRepositories(db);
-  // Declared 90 minutes before the history's end, impact from two hours before; computed at the end.
-  const clock = new FixedClock(new Date(world.end.getTime() - 90 * MINUTE));
+  const clock = new FixedClock(world.end);
   const client = new PrometheusClient(config.prometheus!);
   const ctx = jobContext(config, store, clock, client, client.server);
-  const incident = declareIncident(ctx.deps, { type: 'slack', userId: 'U0ALICE', teamId: TEAM_ID }, { severity: 'sev2', title: 'Checkout failing', service: BENCH_SERVICE });
-  store.incidents.setImpact(incident.id, 'started', new Date(world.end.getTime() - 120 * MINUTE), clock.now());
-  clock.set(world.end);
-  const job = { id: 1, kind: 'slo.refresh', incidentId: incident.id, payload: { final: false }, attempts: 1, createdAt: clock.now() } as ClaimedJob & { kind: 'slo.refresh' };
+  /** An open incident linked to the service: declared 90 minutes before the history's end, impact from two hours before. */
+  const linkedIncident = () => {
+    clock.set(new Date(world.end.getTime() - 90 * MINUTE));
+    const incident = declareIncident(ctx.deps, { type: 'slack', userId: 'U0ALICE', teamId: TEAM_ID }, { severity: 'sev2', title: 'Checkout failing', service: BENCH_SERVICE });
+    store.incidents.setImpact(incident.id, 'started', new Date(world.end.getTime() - 120 * MINUTE), clock.now());
+    clock.set(world.end);
+    return incident;
+  };
+  const refreshJob = (incidentId: number) =>
+    ({ id: incidentId, kind: 'slo.refresh', incidentId, payload: { final: false }, attempts: 1, createdAt: clock.now() }) as ClaimedJob & { kind: 'slo.refresh' };
+  return { config, db, store, clock, client, ctx, linkedIncident, refreshJob };
+}
+
+async function budgetComputation(world: SloWorld, out: Out): Promise<void> {
+  const { config, db, store, clock, client, ctx, linkedIncident, refreshJob } = jobWorld(world, 'budget.db');
+  const incident = linkedIncident();
+  const job = refreshJob(incident.id);
 
   /** The job, then the header its sync job would post (rendered and serialised as the Web API client sends it; not posted). */
   const botComputation = async (context: EffectContext) => {
@@ -149,6 +162,31 @@ async function budgetComputation(world: SloWorld, out: Out): Promise<void> {
   out(`| ${(bot.p50 / alone.p50).toFixed(3)}× | ${(again.p50 / alone.p50).toFixed(3)}× | ${ms(bot.cpu - alone.cpu)} |`);
 }
 
+/**
+ * One periodic refresh with 50 linked incidents of the service, as the outbox
+ * runs it: the scheduler queues all 50 jobs at once and the outbox runs them
+ * together (its concurrency is 64), so 50 × 30 queries leave at once. Measured
+ * once, for what it tells about the figures: how many come back missing.
+ */
+async function oneTickOfFifty(world: SloWorld, out: Out): Promise<void> {
+  const { db, store, ctx, linkedIncident, refreshJob } = jobWorld(world, 'tick.db');
+  const incidents = Array.from({ length: 50 }, () => linkedIncident());
+  const began = performance.now();
+  await Promise.all(incidents.map((incident) => refreshSlo(ctx, refreshJob(incident.id))));
+  const tookMs = performance.now() - began;
+  const figures = incidents.flatMap((incident) => store.sloFigures.forIncident(incident.id).map((s) => s.figures));
+  const reasons = new Map<string, number>();
+  for (const f of figures) {
+    for (const part of [f.incident, f.status]) if (part.kind === 'missing') reasons.set(part.reason, (reasons.get(part.reason) ?? 0) + 1);
+  }
+  const missing = figures.filter((f) => f.incident.kind === 'missing' || f.status.kind === 'missing').length;
+  db.$client.close();
+  out(
+    `One periodic refresh of 50 linked incidents at once (${incidents.length * 3 * SLO_COUNT} queries, as the outbox runs a tick's jobs together): ${ms(tookMs)}; ` +
+      `${missing} of ${figures.length} SLO figures with a part missing${reasons.size ? ` (${[...reasons].map(([reason, n]) => `${n}× "${reason}"`).join('; ')})` : ''}.`,
+  );
+}
+
 export async function sloBenchmarks(out: Out): Promise<void> {
   if (!findPrometheusBinaries()) {
     out(`## SLO figures: skipped, ${PROMETHEUS_MISSING}`);
@@ -157,6 +195,8 @@ export async function sloBenchmarks(out: Out): Promise<void> {
   const world = await startSloWorld();
   try {
     await budgetComputation(world, out);
+    out();
+    await oneTickOfFifty(world, out);
     out();
     await ackWhileRefreshing(world, out);
   } finally {
