@@ -18,8 +18,9 @@ export interface Target {
   readonly child: ChildProcess;
 }
 
-export async function startTarget(mode: 'bot' | 'bare' | 'floor-client' | 'floor-http', slackApiUrl: string): Promise<Target> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'bench/target.ts'), mode, slackApiUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** `env` is added to the driver's environment for this process (the SLO section's settings). */
+export async function startTarget(mode: 'bot' | 'bare' | 'floor-client' | 'floor-http', slackApiUrl: string, env: Record<string, string> = {}): Promise<Target> {
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'bench/target.ts'), mode, slackApiUrl], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`${mode} exited with ${code}`)));

@@ -4,7 +4,9 @@
  */
 import { SlackStandIn } from '../test/support/slack-stand-in.js';
 import { measureAcks, setupTimes, startTarget, summarize, type Sample } from './ack-latency.js';
+import { alertStormBenchmark } from './alert-storm.js';
 import { digestScaleBenchmark } from './digest-scale.js';
+import { sloBenchmarks } from './slo-budget.js';
 import { webApiCostBenchmark } from './web-api-cost.js';
 import { median, ms } from './stats.js';
 
@@ -129,6 +131,14 @@ async function main(): Promise<void> {
   if (!only || only === 'digest') {
     out();
     digestScaleBenchmark(out);
+  }
+  if (!only || only === 'slo') {
+    out();
+    await sloBenchmarks(out);
+  }
+  if (!only || only === 'alerts') {
+    out();
+    await alertStormBenchmark(out);
   }
   if (!only || only === 'client') {
     out();

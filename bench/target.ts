@@ -16,6 +16,11 @@ import { BOT_TOKEN } from '../test/support/slack-stand-in.js';
 import { SIGNING_SECRET } from '../test/support/signed-requests.js';
 
 const [mode, slackApiUrl] = process.argv.slice(2);
+/**
+ * Settings the driver gives one bot as BENCH_<NAME> (the SLO section's): prefixed,
+ * so a PROMETHEUS_URL exported in the shell does not leak into the other sections' bots.
+ */
+const PASSED_SETTINGS = ['SLO_FILES', 'PROMETHEUS_URL', 'PROMETHEUS_TIMEOUT', 'SLO_REFRESH', 'ALERTMANAGER_WEBHOOK_TOKEN'] as const;
 /** The bot's database folder, removed when the benchmark ends this process. */
 let tempDir: string | undefined;
 
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
     DATABASE_URL: join(dir, 'incidents.db'),
     INCIDENT_ANNOUNCE_CHANNEL: 'C0ANNOUNCE',
     PORT: '0',
+    ...Object.fromEntries(PASSED_SETTINGS.flatMap((name) => (process.env[`BENCH_${name}`] ? [[name, process.env[`BENCH_${name}`]]] : []))),
   });
   const bot = createBot(config, { logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }, pino.destination(2)), host: '127.0.0.1' });
   const port = await bot.start();

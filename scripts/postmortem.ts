@@ -12,6 +12,15 @@ import { createRepositories } from '../src/db/repositories.js';
 import { loadPostmortemData } from '../src/postmortem/data.js';
 import { mentionedUserIds, withPeopleNames } from '../src/postmortem/markdown.js';
 import { renderPostmortem } from '../src/postmortem/render.js';
+import type { SloSettings } from '../src/domain/slo-figures.js';
+import { loadSloSettings } from '../src/slo/settings-from-env.js';
+
+/** The SLO files and policy as the bot reads them, for a draft written now (a problem is said, not fatal: the rest still prints). */
+function sloSettings(): SloSettings {
+  const { settings, problems } = loadSloSettings(process.env.SLO_FILES || undefined, process.env.ERROR_BUDGET_POLICY_FILE || undefined);
+  for (const problem of problems) process.stderr.write(`${problem}\n`);
+  return settings;
+}
 
 function main(): number {
   loadDotEnv();
@@ -36,7 +45,7 @@ function main(): number {
     }
     // The stored draft is what was published; an incident not resolved yet gets one written now.
     const stored = repos.postmortems.get(id);
-    const markdown = stored?.markdown ?? renderPostmortem(loadPostmortemData(repos, incident));
+    const markdown = stored?.markdown ?? renderPostmortem(loadPostmortemData(repos, incident, sloSettings()));
     process.stdout.write(withPeopleNames(markdown, repos.names.namesOf(mentionedUserIds(markdown))));
     return 0;
   } finally {

@@ -7,6 +7,7 @@ import { systemClock } from './domain/ports.js';
 import { PagerDutyClient, type PagerDutyClientOptions } from './pagerduty/client.js';
 import { pagingPolicy } from './pagerduty/policy.js';
 import { pagerDutyWebhookHandler } from './pagerduty/webhook.js';
+import { alertmanagerWebhookHandler } from './alertmanager/webhook.js';
 import { createOutboxWorker } from './effects/outbox-setup.js';
 import { inlineOutbox, threadedOutbox, type OutboxRunner } from './effects/outbox-runner.js';
 import type { OutboxWorkerOptions } from './effects/outbox-worker.js';
@@ -18,6 +19,8 @@ import { createLogger } from './logger.js';
 import { digestRepo } from './db/digest.repo.js';
 import { DigestRunner } from './jobs/digest-runner.js';
 import { DigestScheduler } from './jobs/digest-scheduler.js';
+import { SloRefreshScheduler } from './jobs/slo-refresh-scheduler.js';
+import { measuringPrometheus } from './prometheus/from-config.js';
 import { createSlackApp, type BotIdentity } from './slack/app.js';
 import { SlackGateway } from './slack/gateway.js';
 import { KnownUsers } from './slack/known-users.js';
@@ -42,6 +45,8 @@ export interface BotOptions {
   readonly digestLeaseMs?: number;
   /** How often to look for a due digest; 0 = never by itself (tests call `digest.check()`). */
   readonly digestCheckEveryMs?: number;
+  /** How often to queue SLO refreshes of open incidents (default SLO_REFRESH); 0 = never by itself (tests call `slo.scheduler.tick()`). */
+  readonly sloRefreshEveryMs?: number;
   /** Where to listen; defaults to all interfaces. */
   readonly host?: string;
   /** How long a stop waits for requests in flight and their listeners (default STOP_GRACE_MS). */
@@ -56,6 +61,8 @@ export interface Bot {
   readonly logger: Logger;
   /** The weekly digest: its scheduler (check() runs a due period) and runner. */
   readonly digest: { readonly scheduler: DigestScheduler; readonly runner: DigestRunner };
+  /** The periodic SLO refresh: tick() queues a refresh of every open incident linked to a service. */
+  readonly slo: { readonly scheduler: SloRefreshScheduler };
   /** The outbox runner; available once started. */
   readonly worker: OutboxRunner;
   /** Starts serving; resolves with the port (useful with PORT=0). */
@@ -105,7 +112,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     runner?.kick();
   };
 
-  const deps: Deps = { repos: store, clock, timeZone: config.timeZone, paging: pagingPolicy(config) };
+  const deps: Deps = { repos: store, clock, timeZone: config.timeZone, paging: pagingPolicy(config), slo: config.slo };
   const pagerduty = new PagerDutyClient(config.pagerduty, options.pagerduty);
   const onCall = { configured: pagerduty.onCallConfigured, now: () => pagerduty.onCallNow() };
   const digestRunner = new DigestRunner(
@@ -115,10 +122,14 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     clock,
     logger.child({ component: 'digest' }),
   );
+  const longestWindowMs = Math.max(0, ...config.slo.catalog.slos.map((s) => s.window.ms));
+  const sloScheduler = new SloRefreshScheduler(store, clock, logger.child({ component: 'slo-refresh' }), longestWindowMs);
+  // Built at start so a PROMETHEUS_URL or credentials that cannot work stop it with the reason.
+  const prometheus = measuringPrometheus(config.prometheus);
   const digestScheduler = new DigestScheduler(config.digest.cron, config.timeZone, digestRunner, clock, logger.child({ component: 'digest' }));
   const slackApp = createSlackApp(
     config,
-    { deps, slack, logger, timelineEmoji: config.incidents.timelineEmoji, onCall, digest: digestRunner, people: new KnownUsers(slack, logger) },
+    { deps, slack, logger, timelineEmoji: config.incidents.timelineEmoji, onCall, digest: digestRunner, people: new KnownUsers(slack, logger), prometheus },
     identityPromise,
     clientOptions,
     logger,
@@ -133,6 +144,15 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       path: '/pagerduty/webhook',
       maxBodyBytes: BODY_LIMITS.pagerDutyWebhook,
       handler: pagerDutyWebhookHandler(config.pagerduty.webhookSecret, deps, logger),
+    });
+  }
+  // Likewise without a token: nobody could be told apart from Alertmanager.
+  if (config.alertmanager.webhookToken) {
+    routes.push({
+      method: 'POST',
+      path: '/alertmanager/webhook',
+      maxBodyBytes: BODY_LIMITS.alertmanagerWebhook,
+      handler: alertmanagerWebhookHandler(config.alertmanager.webhookToken, config.alertmanager.rules, deps, logger.child({ component: 'alertmanager' })),
     });
   }
   if (slackApp.httpListener) {
@@ -167,6 +187,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     health,
     logger,
     digest: { scheduler: digestScheduler, runner: digestRunner },
+    slo: { scheduler: sloScheduler },
     get worker(): OutboxRunner {
       if (!runner) throw new Error('the bot has not started');
       return runner;
@@ -195,6 +216,8 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       }
       const every = options.digestCheckEveryMs ?? 30_000;
       if (every > 0 && config.digest.channel) digestScheduler.start(every);
+      const sloEvery = options.sloRefreshEveryMs ?? config.slo.refreshMs;
+      if (sloEvery > 0 && config.slo.catalog.slos.length > 0) sloScheduler.start(sloEvery);
       logger.info({ port, mode: config.slack.socketMode ? 'socket' : 'http', bot: identity.userId }, 'incident bot started');
       return port;
     },
@@ -210,6 +233,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
         const finished = await slackApp.requests.settled(left());
         if (!answered || !finished) logger.warn({ inFlight: http.inFlight(), processing: slackApp.requests.inFlight() }, 'stopped with requests unfinished');
         await digestScheduler.stop();
+        sloScheduler.stop();
         // The outbox ends its current job; pending ones stay in the database for the next start.
         await runner?.stop();
         db.$client.close();

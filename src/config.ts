@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { cronSchedule } from './jobs/cron-pattern.js';
+import { SLO_ESTIMATE_ENV_SHAPE, type SeverityErrorRatios } from './slo/estimate.js';
+import { AlertRulesError, loadAlertRules } from './alertmanager/rules.js';
+import { defaultAlertRules, type AlertRules } from './domain/alert-rules.js';
+import { loadSloSettings, type LoadedSloSettings } from './slo/settings-from-env.js';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -28,6 +32,14 @@ function isTimeZone(zone: string): boolean {
 const CHANNEL_ID = /^[CG][A-Z0-9]+$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const PORT_PROBLEM = 'must be a number from 1 to 65535';
+const DURATION = /^\s*\d+\s*(ms|s|m|h)\s*$/;
+const DURATION_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** `10s`, `5m`, `1h`, `500ms` as milliseconds (the text is already checked by DURATION). */
+function durationMs(text: string): number {
+  const [, n, unit] = /^\s*(\d+)\s*(ms|s|m|h)\s*$/.exec(text)!;
+  return Number(n) * (DURATION_MS[unit!] ?? 1);
+}
 
 /**
  * One entry per variable, each with a message a person can act on (never
@@ -88,6 +100,17 @@ const EnvSchema = z.object({
   ),
   DIGEST_TIMEZONE: z.preprocess(emptyToUndefined, z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/Paris').optional()),
   TZ: z.preprocess(emptyToUndefined, z.string().optional()),
+  SLO_FILES: optionalString,
+  ERROR_BUDGET_POLICY_FILE: optionalString,
+  PROMETHEUS_URL: z.preprocess(emptyToUndefined, z.url({ error: 'must be a URL like http://prometheus:9090' }).optional()),
+  PROMETHEUS_BEARER_TOKEN: optionalString,
+  PROMETHEUS_USERNAME: optionalString,
+  PROMETHEUS_PASSWORD: optionalString,
+  PROMETHEUS_TIMEOUT: z.preprocess(emptyToUndefined, z.string().regex(DURATION, 'must be a duration like 10s or 1m').default('10s')),
+  SLO_REFRESH: z.preprocess(emptyToUndefined, z.string().regex(DURATION, 'must be a duration like 5m, 30s or 1h').default('5m')),
+  ...SLO_ESTIMATE_ENV_SHAPE,
+  ALERTMANAGER_WEBHOOK_TOKEN: optionalString,
+  ALERT_RULES_FILE: optionalString,
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
     z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
@@ -106,10 +129,17 @@ const isBlank = (v: string | undefined) => v === undefined || v.trim() === '';
 
 /** Checks across variables, on the raw environment so they run whatever else is wrong. */
 function crossFieldProblems(env: NodeJS.ProcessEnv): Problem[] {
+  const problems: Problem[] = [];
   if (isBlank(env.SLACK_APP_TOKEN) && isBlank(env.SLACK_SIGNING_SECRET)) {
-    return [{ variable: 'SLACK_SIGNING_SECRET', message: 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' }];
+    problems.push({ variable: 'SLACK_SIGNING_SECRET', message: 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' });
   }
-  return [];
+  if (!isBlank(env.PROMETHEUS_BEARER_TOKEN) && !isBlank(env.PROMETHEUS_PASSWORD)) {
+    problems.push({ variable: 'PROMETHEUS_BEARER_TOKEN', message: 'and PROMETHEUS_PASSWORD are both set: use one way to sign in to Prometheus' });
+  }
+  if (isBlank(env.PROMETHEUS_USERNAME) !== isBlank(env.PROMETHEUS_PASSWORD)) {
+    problems.push({ variable: 'PROMETHEUS_USERNAME', message: 'and PROMETHEUS_PASSWORD go together (basic auth): set both or neither' });
+  }
+  return problems;
 }
 
 export interface Config {
@@ -143,6 +173,18 @@ export interface Config {
   };
   /** The team's calendar: due dates and digest times are read in this IANA zone. */
   readonly timeZone: string;
+  readonly slo: LoadedSloSettings & {
+    /** How often an open incident linked to a service has its SLO figures computed again. */
+    readonly refreshMs: number;
+    /** The error ratio each severity is assumed to mean, where a budget can only be estimated. */
+    readonly estimates: SeverityErrorRatios;
+  };
+  /** Where SLIs are measured; undefined: every SLO figure is an estimate. */
+  readonly prometheus:
+    | { readonly url: string; readonly bearerToken?: string; readonly username?: string; readonly password?: string; readonly timeoutMs: number }
+    | undefined;
+  /** The Alertmanager receiver: no token, no endpoint (404). The rules say which alerts open incidents. */
+  readonly alertmanager: { readonly webhookToken: string | undefined; readonly rules: AlertRules };
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
 
@@ -177,9 +219,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, checks: ConfigC
     const reason = checks.database(url);
     if (reason) problems.push({ variable: 'DATABASE_URL', message: `is unusable: ${reason}` });
   }
+  // SLO and policy files: each problem names the file and where in it, listed with the rest.
+  const slo = loadSloSettings(emptyToUndefined(env.SLO_FILES) as string | undefined, emptyToUndefined(env.ERROR_BUDGET_POLICY_FILE) as string | undefined);
+  for (const problem of slo.problems) {
+    const [variable, ...rest] = problem.split(': ');
+    problems.push({ variable: variable as EnvVariable, message: `: ${rest.join(': ')}` });
+  }
+  // The alert rules file, like the SLO files: each problem names the file and where in it.
+  const alertRules = readAlertRules(env);
+  for (const problem of alertRules.problems) problems.push({ variable: 'ALERT_RULES_FILE', message: `: ${problem}` });
   if (!parsed.success || problems.length > 0) {
     const ordered = problems.map((p, i) => ({ ...p, i })).sort((a, b) => VARIABLES.indexOf(a.variable) - VARIABLES.indexOf(b.variable) || a.i - b.i);
-    throw new ConfigError(ordered.map((p) => `${p.variable} ${p.message}`));
+    throw new ConfigError(ordered.map((p) => `${p.variable}${p.message.startsWith(':') ? '' : ' '}${p.message}`));
   }
   const e = parsed.data;
   return Object.freeze({
@@ -219,6 +270,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, checks: ConfigC
       dmOwners: ['true', '1', 'yes'].includes(e.DIGEST_DM_OWNERS),
     }),
     timeZone: e.DIGEST_TIMEZONE ?? (e.TZ && isTimeZone(e.TZ) ? e.TZ : 'UTC'),
+    slo: Object.freeze({
+      ...slo.settings,
+      refreshMs: durationMs(e.SLO_REFRESH),
+      estimates: Object.freeze({ sev1: 1, sev2: e.SLO_ESTIMATE_SEV2, sev3: e.SLO_ESTIMATE_SEV3 }),
+    }),
+    prometheus: e.PROMETHEUS_URL
+      ? Object.freeze({
+          url: e.PROMETHEUS_URL,
+          ...(e.PROMETHEUS_BEARER_TOKEN ? { bearerToken: e.PROMETHEUS_BEARER_TOKEN } : {}),
+          ...(e.PROMETHEUS_USERNAME ? { username: e.PROMETHEUS_USERNAME, password: e.PROMETHEUS_PASSWORD } : {}),
+          timeoutMs: durationMs(e.PROMETHEUS_TIMEOUT),
+        })
+      : undefined,
+    alertmanager: Object.freeze({ webhookToken: e.ALERTMANAGER_WEBHOOK_TOKEN, rules: alertRules.rules }),
     log: Object.freeze({ level: e.LOG_LEVEL }),
   });
+}
+
+/** ALERT_RULES_FILE read with the announce channel its notices default to; problems listed with the rest. */
+function readAlertRules(env: NodeJS.ProcessEnv): { rules: AlertRules; problems: readonly string[] } {
+  const announce = (emptyToUndefined(env.INCIDENT_ANNOUNCE_CHANNEL) as string | undefined) ?? null;
+  try {
+    return { rules: loadAlertRules(emptyToUndefined(env.ALERT_RULES_FILE) as string | undefined, announce), problems: [] };
+  } catch (error) {
+    if (!(error instanceof AlertRulesError)) throw error;
+    return { rules: defaultAlertRules(announce), problems: error.problems };
+  }
 }

@@ -2,6 +2,9 @@ import { ConfigError, loadConfig } from './config.js';
 import { databaseProblem } from './db/client.js';
 import { loadDotEnv } from './env-file.js';
 
+/** Requests get STOP_GRACE_MS (10 s) and the outbox's current job up to 15 s; past this the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 28_000;
+
 /** `npm start`: read the environment, start the bot, stop cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   loadDotEnv();
@@ -20,13 +23,33 @@ async function main(): Promise<void> {
   const { createBot } = await import('./bot.js');
   const bot = createBot(config);
   process.on('unhandledRejection', (reason) => bot.logger.error({ err: reason }, 'unhandled rejection'));
+  // A signal stops taking requests, lets those in flight be answered (STOP_GRACE_MS),
+  // then stops the digest, the outbox (pending jobs stay in the database) and the
+  // database, and exits 0. A second signal, or a stop still hanging after
+  // SHUTDOWN_DEADLINE_MS, exits 1 at once.
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    if (stopping) {
+      bot.logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
     bot.logger.info({ signal }, 'stopping');
-    await bot.stop();
+    setTimeout(() => {
+      bot.logger.error({ afterMs: SHUTDOWN_DEADLINE_MS }, 'stop did not finish: exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    try {
+      await bot.stop();
+    } catch (error) {
+      bot.logger.error({ err: error }, 'stop failed');
+      process.exit(1);
+    }
+    bot.logger.info('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await bot.start();
 }
 

@@ -23,6 +23,9 @@ function toIncident(row: Row): Incident {
     channelId: row.channelId,
     channelName: row.channelName,
     headerTs: row.headerTs,
+    service: row.service,
+    impactStartedAt: row.impactStartedAt,
+    impactEndedAt: row.impactEndedAt,
   };
 }
 
@@ -59,6 +62,7 @@ export function incidentsRepo(db: Db) {
       declaredBy: p('declaredBy'),
       declaredAt: p('declaredAt'),
       originChannelId: p('originChannelId'),
+      service: p('service'),
       updatedAt: p('declaredAt'),
     })
     .returning()
@@ -142,6 +146,14 @@ export function incidentsRepo(db: Db) {
     },
     recordOncall(id: number, userId: string): void {
       update(id, { oncallUserId: userId });
+    },
+    /** Conditional on the service still being `from` (someone else may have changed it). */
+    setService(id: number, from: string | null, to: string, now: Date): boolean {
+      const same = from === null ? isNull(incidents.service) : eq(incidents.service, from);
+      return db.update(incidents).set({ service: to, updatedAt: now }).where(and(eq(incidents.id, id), same)).run().changes === 1;
+    },
+    setImpact(id: number, edge: 'started' | 'ended', at: Date, now: Date): void {
+      update(id, edge === 'started' ? { impactStartedAt: at, updatedAt: now } : { impactEndedAt: at, updatedAt: now });
     },
     recordTopic(id: number, topic: string): void {
       setTopic.run({ id, topic });

@@ -17,7 +17,17 @@ const URGENT_KINDS = new Set<string>(['incident.setup', 'pagerduty.event']);
  * a capture reads the message in Slack): one pending in a queue is enough.
  * Only a pending one will do: a running one may have read before the change.
  */
-const COALESCING_KINDS = new Set<string>(['incident.sync', BACKGROUND_KIND]);
+const COALESCING_KINDS = new Set<string>(['incident.sync', BACKGROUND_KIND, 'slo.refresh']);
+
+/**
+ * Whether a pending job makes a new one of its kind redundant. An SLO refresh
+ * reads the incident when it runs too, but a final one (at resolve: the
+ * figures the postmortem states) is never left to a pending ordinary one.
+ */
+function covers(pendingPayload: unknown, job: OutboxJob): boolean {
+  if (job.kind !== 'slo.refresh' || !job.payload.final) return true;
+  return typeof pendingPayload === 'object' && pendingPayload !== null && 'final' in pendingPayload && pendingPayload.final === true;
+}
 
 /**
  * How many of a worker's `slots` background jobs leave free. A capture holds
@@ -56,6 +66,8 @@ const p = sql.placeholder;
 function queueOf(job: OutboxJob): string {
   if (job.kind === 'pagerduty.event') return `pagerduty:${job.payload.dedupKey}`;
   if (job.kind === BACKGROUND_KIND) return `timeline:${job.incidentId}:${job.payload.messageTs}`;
+  // Prometheus may be slow or down: a refresh waiting on it never holds up the incident's Slack work.
+  if (job.kind === 'slo.refresh') return `slo:${job.incidentId}`;
   return `incident:${job.incidentId}`;
 }
 
@@ -117,10 +129,13 @@ export function outboxRepo(db: Db) {
     .values({ incidentId: p('incidentId'), kind: p('kind'), queue: p('queue'), urgent: p('urgent'), payload: p('payload'), nextRunAt: p('now'), createdAt: p('now') })
     .prepare();
   const waiting = db
-    .select({ id: outbox.id })
+    .select({ id: outbox.id, payload: outbox.payload })
     .from(outbox)
     .where(and(eq(outbox.queue, p('queue')), eq(outbox.kind, p('kind')), eq(outbox.status, 'pending')))
     .prepare();
+  const unfinishedRefresh = db.$client.prepare<[string], { n: number }>(
+    `SELECT count(*) AS n FROM outbox WHERE queue = ? AND kind = 'slo.refresh' AND status IN ('pending', 'running')`,
+  );
   const claim = db.$client.prepare<{ now: number; lease: number; limit: number; background: number }, RawJob>(CLAIM_SQL);
   const activity = db.$client.prepare<{ now: number }, { due: number; running: number }>(`
     SELECT
@@ -143,7 +158,7 @@ export function outboxRepo(db: Db) {
     enqueue(job: OutboxJob, now: Date): void {
       const queue = queueOf(job);
       // A pending sync or capture will read the state as it is when it runs: one is enough.
-      if (COALESCING_KINDS.has(job.kind) && waiting.get({ queue, kind: job.kind })) return;
+      if (COALESCING_KINDS.has(job.kind) && waiting.all({ queue, kind: job.kind }).some((w) => covers(w.payload, job))) return;
       insert.run({ incidentId: job.incidentId, kind: job.kind, queue, urgent: URGENT_KINDS.has(job.kind), payload: job.payload, now });
     },
 
@@ -171,6 +186,11 @@ export function outboxRepo(db: Db) {
             createdAt: new Date(r.created_at),
           }) as ClaimedJob,
       );
+    },
+
+    /** Whether an SLO refresh of this incident is still to run (or running): its figures are not in yet. */
+    sloRefreshUnfinished(incidentId: number): boolean {
+      return (unfinishedRefresh.get(queueOf({ kind: 'slo.refresh', incidentId, payload: { final: false } }))?.n ?? 0) > 0;
     },
 
     complete(id: number, now: Date): void {

@@ -1,6 +1,7 @@
 import type { Repositories } from '../domain/ports.js';
 import type { Db } from './client.js';
 import { actionsRepo } from './actions.repo.js';
+import { alertsRepo } from './alerts.repo.js';
 import { eventLog } from './events.repo.js';
 import { namesRepo } from './names.repo.js';
 import { pagesRepo } from './pages.repo.js';
@@ -8,6 +9,7 @@ import { postmortemsRepo } from './postmortems.repo.js';
 import { incidentsRepo } from './incidents.repo.js';
 import { outboxRepo } from './outbox.repo.js';
 import { rolesRepo } from './roles.repo.js';
+import { sloFiguresRepo, thresholdPostsRepo } from './slo-figures.repo.js';
 import { timelineRepo } from './timeline.repo.js';
 
 export type Store = ReturnType<typeof createRepositories>;
@@ -22,6 +24,9 @@ export function createRepositories(db: Db) {
     postmortems: postmortemsRepo(db),
     pages: pagesRepo(db),
     names: namesRepo(db),
+    alerts: alertsRepo(db),
+    sloFigures: sloFiguresRepo(db),
+    thresholdPosts: thresholdPostsRepo(db),
     outbox: outboxRepo(db),
     events: eventLog(db),
     // better-sqlite3's own transaction nests with savepoints, which drizzle's does not.

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { DigestPlan } from '../domain/digest.js';
-import { ACTION_STATUSES, ROLES, SEVERITIES, STATUSES, TIMELINE_KINDS } from '../domain/model.js';
+import { ACTION_STATUSES, ALERT_GROUP_ACTIONS, ALERT_STATUSES, ROLES, SEVERITIES, STATUSES, TIMELINE_KINDS } from '../domain/model.js';
 import { OUTBOX_STATUSES, type OutboxKind } from '../domain/ports.js';
 
 const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -37,6 +37,11 @@ export const incidents = sqliteTable(
     oncallUserId: text('oncall_user_id'),
     /** The topic last set: Slack posts a notice for every topic change, so unchanged ones are not sent. */
     topic: text('topic'),
+    /** The affected service, one of the SLO catalog's: its SLOs are what the incident costs. */
+    service: text('service'),
+    /** When users were really hurt, when someone said so; else the impact runs from declaration to resolve. */
+    impactStartedAt: ms('impact_started_at'),
+    impactEndedAt: ms('impact_ended_at'),
     updatedAt: ms('updated_at').notNull(),
   },
   (t) => [
@@ -235,3 +240,93 @@ export const people = sqliteTable('people', {
   name: text('name').notNull(),
   seenAt: ms('seen_at').notNull(),
 });
+
+/**
+ * What each SLO of an incident's service says about it, as last computed:
+ * the budget this incident burned and what is left in the window (measured
+ * or estimated, or why it is missing). `final` rows were computed at
+ * resolve and are what the postmortem states.
+ */
+export const sloFigures = sqliteTable(
+  'slo_figures',
+  {
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    sloId: text('slo_id').notNull(),
+    figures: text('figures', { mode: 'json' }).notNull(),
+    computedAt: ms('computed_at').notNull(),
+    final: integer('final', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [uniqueIndex('slo_figures_incident_slo_unique').on(t.incidentId, t.sloId)],
+);
+
+/**
+ * Error-budget policy thresholds already posted: one row per SLO, window
+ * period and threshold, inserted in the transaction that queues the posts,
+ * so each crossing is posted once across restarts and instances.
+ */
+export const sloThresholdPosts = sqliteTable(
+  'slo_threshold_posts',
+  {
+    sloId: text('slo_id').notNull(),
+    /** Which window period: the crossing time divided by the window's length. */
+    period: integer('period').notNull(),
+    /** The threshold's budget remaining, in basis points (5000 = 50 %). */
+    thresholdBp: integer('threshold_bp').notNull(),
+    incidentId: integer('incident_id'),
+    postedAt: ms('posted_at').notNull(),
+  },
+  (t) => [uniqueIndex('slo_threshold_posts_unique').on(t.sloId, t.period, t.thresholdBp)],
+);
+
+/**
+ * One row per Alertmanager alert group (its `groupKey`, opaque: it depends on
+ * the route the alert took). The group maps to at most one incident at a
+ * time: a repeat of the group finds its incident here instead of opening
+ * another. `notice_*`: where the notice of a notify-only group was posted,
+ * the only place its Declare button is trusted.
+ */
+export const alertGroups = sqliteTable(
+  'alert_groups',
+  {
+    // A short number for button values; the group key itself can be long.
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    groupKey: text('group_key').notNull(),
+    incidentId: integer('incident_id').references(() => incidents.id),
+    action: text('action', { enum: ALERT_GROUP_ACTIONS }).notNull(),
+    /** The incident a merge was offered into (action `merge_offered`), until someone takes it. */
+    offeredIncidentId: integer('offered_incident_id').references(() => incidents.id),
+    alertname: text('alertname').notNull(),
+    service: text('service'),
+    firstStartsAt: ms('first_starts_at').notNull(),
+    runbookUrl: text('runbook_url'),
+    noticeChannel: text('notice_channel'),
+    noticeTs: text('notice_ts'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('alert_groups_group_key_unique').on(t.groupKey),
+    index('alert_groups_name_service_idx').on(t.alertname, t.service),
+    index('alert_groups_incident_idx').on(t.incidentId),
+  ],
+);
+
+/** Each alert of a group, by fingerprint, as last received: a repeat finds the same status and start and changes nothing. */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    groupKey: text('group_key').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    incidentId: integer('incident_id').references(() => incidents.id),
+    status: text('status', { enum: ALERT_STATUSES }).notNull(),
+    startsAt: ms('starts_at').notNull(),
+    endsAt: ms('ends_at'),
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    annotations: text('annotations', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    generatorUrl: text('generator_url'),
+    receivedAt: ms('received_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('alerts_group_fingerprint_unique').on(t.groupKey, t.fingerprint), index('alerts_incident_idx').on(t.incidentId, t.status)],
+);

@@ -30,6 +30,10 @@ export type IncidentCommand =
   | { readonly kind: 'page'; readonly words: readonly string[] }
   | { readonly kind: 'oncall' }
   | { readonly kind: 'digest'; readonly here: boolean }
+  | { readonly kind: 'service'; readonly name: string }
+  | { readonly kind: 'impact'; readonly edge: 'started' | 'ended'; readonly when: string }
+  /** The SLOs' budgets: of one service, of the incident channel's service, or of every service. */
+  | { readonly kind: 'slo'; readonly service: string | undefined }
   | { readonly kind: 'help' };
 
 export const MAX_TITLE_LENGTH = 150;
@@ -162,6 +166,19 @@ export function parseIncidentCommand(text: string): IncidentCommand {
       return { kind: 'drop', number: restWords[0], reason: cleanLine(rest.slice((restWords[0] ?? '').length)) };
     case 'page':
       return { kind: 'page', words: restWords };
+    case 'service':
+      if (restWords.length !== 1 || !rest) invalid(rest ? 'Give one service name.' : 'Say which service.', USAGE.service);
+      return { kind: 'service', name: rest };
+    case 'impact': {
+      const edge = (restWords[0] ?? '').toLowerCase();
+      if (edge !== 'started' && edge !== 'ended') invalid(edge ? `${quoted(restWords[0]!)} is neither \`started\` nor \`ended\`.` : 'Say whether impact started or ended, and when.', USAGE.impact);
+      const when = rest.slice(edge.length).trim();
+      if (!when) invalid(`Say when impact ${edge}.`, USAGE.impact);
+      return { kind: 'impact', edge, when };
+    }
+    case 'slo':
+      if (restWords.length > 1) invalid('Give one service name, or none for every SLO.', USAGE.slo);
+      return { kind: 'slo', service: rest || undefined };
     case 'digest':
       if (rest && rest.toLowerCase() !== 'here') invalid(`\`digest\` takes only \`here\`.`, USAGE.digest);
       return { kind: 'digest', here: rest.toLowerCase() === 'here' };

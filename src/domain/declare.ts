@@ -2,6 +2,7 @@ import { actorId, SEVERITY_MEANING, type Actor, type Incident, type Severity } f
 import { pageOnSeverity } from './paging.js';
 import type { Deps } from './ports.js';
 import { validateTitle } from './command-parser.js';
+import { requireKnownService } from './service-link.js';
 import { cleanText } from './clean-text.js';
 
 export interface DeclareInput {
@@ -12,6 +13,21 @@ export interface DeclareInput {
   /** Where it was declared from; told about failures when the channel cannot be made. */
   readonly originChannelId?: string | null;
   readonly responseUrl?: string | null;
+  /** The affected service, as typed or picked; checked against the SLO catalog. */
+  readonly service?: string | null;
+  /**
+   * False for an incident the system declares (an alert): nobody is IC until
+   * someone takes it (the header's Take IC button). Default true: the person
+   * who declares leads.
+   */
+  readonly assignDeclarerAsIc?: boolean;
+  /** When users were first hurt, when known at declaration (an alert's startsAt). */
+  readonly impactStartedAt?: Date | null;
+}
+
+/** How a timeline names who did something: a person by mention, the bot's own jobs by name. */
+export function actorText(id: string): string {
+  return id.startsWith('system:') ? `the bot (${id.slice('system:'.length)})` : `<@${id}>`;
 }
 
 /**
@@ -22,6 +38,7 @@ export interface DeclareInput {
  */
 export function declareIncident(deps: Deps, actor: Actor, input: DeclareInput): Incident {
   const title = validateTitle(input.title);
+  const service = input.service ? requireKnownService(deps.slo, input.service) : null;
   const now = deps.clock.now();
   const by = actorId(actor);
   const { repos } = deps;
@@ -34,12 +51,14 @@ export function declareIncident(deps: Deps, actor: Actor, input: DeclareInput): 
       declaredBy: by,
       declaredAt: now,
       originChannelId: input.originChannelId ?? null,
+      service,
     });
-    repos.roles.assign(incident.id, 'ic', by, by, now);
+    if (input.assignDeclarerAsIc ?? true) repos.roles.assign(incident.id, 'ic', by, by, now);
+    if (input.impactStartedAt) repos.incidents.setImpact(incident.id, 'started', input.impactStartedAt, now);
     repos.timeline.add({
       incidentId: incident.id,
       kind: 'declared',
-      text: `Declared ${input.severity.toUpperCase()} (${SEVERITY_MEANING[input.severity]}) by <@${by}>: ${title}`,
+      text: `Declared ${input.severity.toUpperCase()} (${SEVERITY_MEANING[input.severity]}) by ${actorText(by)}: ${title}`,
       actorId: by,
       occurredAt: now,
     });
@@ -51,7 +70,9 @@ export function declareIncident(deps: Deps, actor: Actor, input: DeclareInput): 
       { kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice: { type: 'declared' } } },
       now,
     );
+    // What the incident costs its service's SLOs: computed from the outbox, shown in the header.
+    if (service) repos.outbox.enqueue({ kind: 'slo.refresh', incidentId: incident.id, payload: { final: false } }, now);
     pageOnSeverity(deps, incident, null, by);
-    return incident;
+    return input.impactStartedAt ? repos.incidents.get(incident.id)! : incident;
   });
 }

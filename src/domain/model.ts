@@ -43,8 +43,22 @@ export const TIMELINE_KINDS = [
   'action_snoozed',
   'paged',
   'pagerduty',
+  'service_changed',
+  'impact_changed',
+  'slo_threshold',
+  /** An Alertmanager alert fired (or fired again) for the incident: labels and the Prometheus link. */
+  'alert_fired',
+  'alert_resolved',
+  /** An alert group was linked to the incident: declared from its notice, or merged into it. */
+  'alert_group_linked',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+export const ALERT_STATUSES = ['firing', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+/** What the bot did with an alert group when it first fired: opened an incident, posted a notice, or offered a merge. */
+export const ALERT_GROUP_ACTIONS = ['declared', 'notified', 'merge_offered'] as const;
+export type AlertGroupAction = (typeof ALERT_GROUP_ACTIONS)[number];
 
 export const ACTION_STATUSES = ['open', 'done', 'dropped'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
@@ -89,6 +103,11 @@ export interface Incident {
   readonly channelId: string | null;
   readonly channelName: string | null;
   readonly headerTs: string | null;
+  /** The affected service (one of the SLO catalog's), or null when none is linked. */
+  readonly service: string | null;
+  /** When users were really hurt, when someone recorded it; null = from declaration / to resolve. */
+  readonly impactStartedAt: Date | null;
+  readonly impactEndedAt: Date | null;
 }
 
 export interface RoleHolder {

@@ -7,6 +7,8 @@
 import type {
   ActionItem,
   ActiveStatus,
+  AlertGroupAction,
+  AlertStatus,
   Incident,
   Role,
   RoleHolder,
@@ -15,6 +17,7 @@ import type {
   TimelineEntry,
   TimelineKind,
 } from './model.js';
+import type { SloFigureRepo, SloSettings, ThresholdPostRepo } from './slo-figures.js';
 
 export interface Clock {
   now(): Date;
@@ -30,6 +33,8 @@ export interface NewIncident {
   readonly declaredBy: string;
   readonly declaredAt: Date;
   readonly originChannelId: string | null;
+  /** The affected service, already checked against the SLO catalog. */
+  readonly service: string | null;
 }
 
 export interface IncidentRepo {
@@ -46,6 +51,9 @@ export interface IncidentRepo {
   reopen(id: number, now: Date): boolean;
   /** Keeps the first acknowledgement only: false when one was already recorded. */
   recordAcknowledged(id: number, at: Date): boolean;
+  /** Conditional on the service still being `from`. */
+  setService(id: number, from: string | null, to: string, now: Date): boolean;
+  setImpact(id: number, edge: 'started' | 'ended', at: Date, now: Date): void;
 }
 
 export interface NewActionItem {
@@ -133,7 +141,48 @@ export type Notice =
   | { readonly type: 'page_delivered'; readonly service: string }
   | { readonly type: 'page_failed'; readonly service: string; readonly error: string }
   /** A paging severity that paged nobody: no PagerDuty service at all, or none named `default` (`services` lists those there are). */
-  | { readonly type: 'not_paged'; readonly severity: Severity; readonly services: readonly string[] };
+  | { readonly type: 'not_paged'; readonly severity: Severity; readonly services: readonly string[] }
+  /**
+   * An SLO's budget remaining fell to or below an error-budget policy
+   * threshold: what the policy says to do, with the figures. `estimate`: the
+   * remaining budget was estimated from incidents, not measured.
+   */
+  | {
+      readonly type: 'slo_threshold';
+      readonly sloId: string;
+      readonly service: string;
+      readonly name: string;
+      readonly target: number;
+      readonly windowText: string;
+      /** The threshold's budget remaining, a fraction (0.25 for 25 %). */
+      readonly threshold: number;
+      readonly actions: readonly string[];
+      readonly remaining: number;
+      readonly estimate: boolean;
+      /** Over the last hour; null for an estimate. */
+      readonly burnRate: number | null;
+      readonly timeToExhaustionMs: number | null;
+    };
+
+/** A message about alerts, with the button that lets a person decide what the bot would not decide alone. */
+export type AlertNotice =
+  /** A notify-only group fired: a Declare incident button. */
+  | {
+      readonly type: 'alert_notify';
+      readonly groupId: number;
+      readonly title: string;
+      readonly alertname: string;
+      readonly service: string | null;
+      readonly firing: number;
+      readonly generatorUrl: string | null;
+      readonly runbookUrl: string | null;
+    }
+  /** A second group of the same alert name and service while this incident is open: a Merge button. */
+  | { readonly type: 'alert_merge_offer'; readonly groupId: number; readonly title: string; readonly alertname: string; readonly firing: number }
+  /** The incident's group fired again within reopen_within of its resolve: a Reopen button. */
+  | { readonly type: 'alert_reopen_offer'; readonly alertname: string; readonly firing: number }
+  /** Every alert of the incident has resolved: a Resolve button (resolving stays a person's decision). */
+  | { readonly type: 'alert_all_resolved'; readonly resolved: number };
 
 export type OutboxJob =
   /** Create the channel, invite the declarer and role holders, post and pin the header. */
@@ -158,6 +207,18 @@ export type OutboxJob =
     }
   /** Find who is on call at level 1, invite them, name them in the header. */
   | { readonly kind: 'pagerduty.oncall'; readonly incidentId: number; readonly payload: Record<string, never> }
+  /**
+   * Ask Prometheus (or estimate) what the incident costs each SLO of its
+   * service, store the figures, refresh the header, post policy thresholds
+   * newly crossed. `final`: at resolve, the figures the postmortem states.
+   */
+  | { readonly kind: 'slo.refresh'; readonly incidentId: number; readonly payload: { readonly final: boolean } }
+  /**
+   * Post an alert notice with its button: in the incident's channel
+   * (`channel` null), or in a channel of its own for a notify-only group
+   * (no incident: `incidentId` null).
+   */
+  | { readonly kind: 'alert.post'; readonly incidentId: number | null; readonly payload: { readonly channel: string | null; readonly notice: AlertNotice } }
   /** Publish the stored postmortem draft: a channel canvas, or a Markdown file where canvases are off. */
   | {
       readonly kind: 'postmortem.publish';
@@ -185,7 +246,10 @@ export interface Repositories {
   readonly actions: ActionItemRepo;
   readonly postmortems: PostmortemRepo;
   readonly pages: PageRepo;
+  readonly sloFigures: SloFigureRepo;
+  readonly thresholdPosts: ThresholdPostRepo;
   readonly names: NameRepo;
+  readonly alerts: AlertRepo;
   readonly outbox: OutboxRepo;
   readonly events: EventLog;
   /** Runs `fn` in one database transaction; throwing rolls everything back. */
@@ -233,4 +297,56 @@ export interface Deps {
   readonly paging: PagingPolicy;
   /** The team's time zone (IANA name): due dates are days on its calendar. */
   readonly timeZone: string;
+  /** The SLO catalog and error-budget policy (empty catalog: no SLOs configured). */
+  readonly slo: SloSettings;
+}
+
+/** An Alertmanager alert group as the bot keeps it: which incident it maps to, and what it did when it first fired. */
+export interface AlertGroupRecord {
+  readonly id: number;
+  readonly groupKey: string;
+  readonly incidentId: number | null;
+  readonly action: AlertGroupAction;
+  readonly offeredIncidentId: number | null;
+  readonly alertname: string;
+  readonly service: string | null;
+  readonly firstStartsAt: Date;
+  readonly runbookUrl: string | null;
+  readonly noticeChannel: string | null;
+  readonly noticeTs: string | null;
+}
+
+export type NewAlertGroup = Omit<AlertGroupRecord, 'id' | 'noticeTs'>;
+
+/** One alert of a group, by fingerprint, as last received. */
+export interface AlertRecord {
+  readonly groupKey: string;
+  readonly fingerprint: string;
+  readonly incidentId: number | null;
+  readonly status: AlertStatus;
+  readonly startsAt: Date;
+  readonly endsAt: Date | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly generatorUrl: string | null;
+}
+
+export interface AlertRepo {
+  group(groupKey: string): AlertGroupRecord | undefined;
+  groupById(id: number): AlertGroupRecord | undefined;
+  createGroup(group: NewAlertGroup, now: Date): AlertGroupRecord;
+  /** Links the group (and its alerts) to an incident, conditional on it still being linked to `from`. */
+  linkGroup(id: number, from: number | null, to: number, now: Date): boolean;
+  /** Another group of this alert name and service linked to an open incident: the incident a new group is offered to merge into. */
+  openIncidentOfSameProblem(alertname: string, service: string | null, exceptGroupKey: string): number | undefined;
+  recordNotice(groupId: number, channel: string, ts: string): void;
+  alert(groupKey: string, fingerprint: string): AlertRecord | undefined;
+  /** Inserts or replaces the alert's last received state. */
+  saveAlert(alert: AlertRecord, now: Date): void;
+  alertsOfIncident(incidentId: number): AlertRecord[];
+  alertsOfGroup(groupKey: string): AlertRecord[];
+  /** The runbook of the group that declared the incident (its first linked group with one). */
+  runbookFor(incidentId: number): string | null;
+  /** When the bot first received any alert now linked to the incident (the postmortem's "detected"), or null. */
+  firstReceivedAt(incidentId: number): Date | null;
 }

@@ -15,7 +15,7 @@ export const RESOLVE_USAGE = '`/incident resolve [summary]`';
  */
 export function draftPostmortem(deps: Deps, incident: Incident): number {
   const { repos } = deps;
-  const markdown = renderPostmortem(loadPostmortemData(repos, incident));
+  const markdown = renderPostmortem(loadPostmortemData(repos, incident, deps.slo));
   const version = repos.postmortems.saveDraft(incident.id, markdown, deps.clock.now());
   repos.outbox.enqueue({ kind: 'postmortem.publish', incidentId: incident.id, payload: { version } }, deps.clock.now());
   return version;
@@ -54,6 +54,8 @@ export function resolveIncident(
     repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, now);
     repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice } }, now);
     resolvePages(deps, resolved);
+    // The figures the postmortem states are computed at resolve; the draft is rewritten when they land.
+    if (resolved.service) repos.outbox.enqueue({ kind: 'slo.refresh', incidentId: incident.id, payload: { final: true } }, now);
     draftPostmortem(deps, resolved);
     return resolved;
   });

@@ -32,6 +32,8 @@ export function postStatusUpdate(
     });
     const notice = { type: 'status_update', status, message, by } as const;
     repos.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, now);
+    // The header's SLO figures are refreshed at every status change.
+    if (incident.service) repos.outbox.enqueue({ kind: 'slo.refresh', incidentId: incident.id, payload: { final: false } }, now);
     repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, now);
     repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice } }, now);
     return { ...incident, status };

@@ -26,6 +26,9 @@ export const USAGE = {
   page: '`/incident page [service] [message]`',
   oncall: '`/incident oncall`',
   digest: '`/incident digest [here]`',
+  service: '`/incident service <name>`',
+  impact: '`/incident impact <started|ended> <14:23 | 2026-09-25 14:23 | 25m ago>`',
+  slo: '`/incident slo [service]`',
   help: '`/incident help`',
 } as const;
 
@@ -46,6 +49,8 @@ export const INCIDENT_CHANNEL_COMMANDS: readonly CommandName[] = [
   'drop',
   'postmortem',
   'page',
+  'service',
+  'impact',
 ];
 
 export const HELP_LINES: readonly string[] = [
@@ -63,6 +68,9 @@ export const HELP_LINES: readonly string[] = [
   `${USAGE.actions}: this incident's follow-ups (anywhere else: your own open ones)`,
   `${USAGE.done}: mark a follow-up done`,
   `${USAGE.drop}: drop a follow-up, saying why`,
+  `${USAGE.service}: link the affected service; its SLOs say what the incident costs`,
+  `${USAGE.impact}: when users were really hurt (default: from declaration to resolve)`,
+  `${USAGE.slo}: each SLO's budget left, burn rate, policy state and the incidents that burned it (in an incident channel: its service's)`,
   `${USAGE.page}: page PagerDuty now (the default service, or a named one)`,
   `${USAGE.oncall}: who PagerDuty has on call now`,
   `${USAGE.digest}: the overdue follow-ups digest, to you (or \`here\`, to this channel)`,

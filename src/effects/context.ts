@@ -4,12 +4,15 @@ import type { Clock, Deps } from '../domain/ports.js';
 import type { Config } from '../config.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import type { PagerDutyClient } from '../pagerduty/client.js';
+import type { MeasuringPrometheus } from '../slo/measure.js';
 
 /** What the outbox handlers share: the store to read state from and Slack to write it to. */
 export interface EffectContext {
   readonly store: Store;
   readonly slack: SlackGateway;
   readonly pagerduty: PagerDutyClient;
+  /** Where SLIs are measured (PROMETHEUS_URL); undefined: SLO figures are estimates. */
+  readonly prometheus: MeasuringPrometheus | undefined;
   readonly logger: Logger;
   readonly clock: Clock;
   readonly timeZone: string;

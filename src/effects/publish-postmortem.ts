@@ -3,7 +3,10 @@ import type { ClaimedJob } from '../db/outbox.repo.js';
 import { draftFileName, mentionedUserIds, withPeopleNames } from '../postmortem/markdown.js';
 import { slackErrorCode } from '../slack/gateway.js';
 import type { EffectContext } from './context.js';
-import { isTransient } from './failures.js';
+import { isTransient, RetrySoon } from './failures.js';
+
+/** How long a first publish waits for the SLO figures: a Prometheus timeout or two, then it goes out as it is. */
+const FIGURES_WAIT_MS = 30_000;
 
 type PublishJob = ClaimedJob & { kind: 'postmortem.publish' };
 type Draft = NonNullable<ReturnType<EffectContext['store']['postmortems']['get']>>;
@@ -26,6 +29,13 @@ export async function publishPostmortem(ctx: EffectContext, job: PublishJob): Pr
   if (job.payload.replaceCanvas) {
     await replaceCanvas(ctx, incident, draft, job.payload.replaceCanvas.by);
     return;
+  }
+  // The first draft becomes the canvas the team edits: if the SLO figures it
+  // states are still being computed, wait for them (a little), so the canvas
+  // does not say "being computed" while the figures land in a file beside it.
+  if (!draft.canvasId && incident.service && ctx.store.outbox.sloRefreshUnfinished(incident.id)) {
+    const waited = ctx.clock.now().getTime() - job.createdAt.getTime();
+    if (waited < FIGURES_WAIT_MS) throw new RetrySoon('the final SLO figures are being computed', 500);
   }
   if (draft.canvasId) {
     await uploadDraft(

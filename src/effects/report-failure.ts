@@ -14,6 +14,7 @@ const WHAT: Record<string, string> = {
   'postmortem.publish': 'publish the postmortem draft',
   'pagerduty.event': 'reach PagerDuty',
   'pagerduty.oncall': 'find the PagerDuty on-call in Slack',
+  'slo.refresh': 'compute the SLO figures',
 };
 
 /**

@@ -1,14 +1,33 @@
 import type { ClaimedJob } from '../db/outbox.repo.js';
-import { incidentHeaderBlocks, incidentHeaderText, incidentTopic, type HeaderFacts } from '../slack/views/header.js';
+import type { SloFigures } from '../domain/slo-figures.js';
+import { slosForService } from '../slo/catalog.js';
+import { incidentHeaderBlocks, incidentHeaderText, incidentTopic, type HeaderFacts, type HeaderSlo } from '../slack/views/header.js';
 import type { EffectContext } from './context.js';
+
+/** The linked service's SLOs as last computed, in catalog order (figures of SLOs no longer linked are left out). */
+function headerSlo(ctx: EffectContext, incidentId: number, service: string | null): HeaderSlo | undefined {
+  if (!service) return undefined;
+  const stored = new Map(ctx.store.sloFigures.forIncident(incidentId).map((s) => [s.figures.sloId, s.figures]));
+  const figures: SloFigures[] = [];
+  const pending: string[] = [];
+  for (const slo of slosForService(ctx.deps.slo.catalog, service)) {
+    const found = stored.get(slo.id);
+    if (found) figures.push(found);
+    else pending.push(slo.name);
+  }
+  return { service, figures, pending };
+}
 
 /** What the header needs beyond the incident: read when it is built, so it is never stale. */
 export function headerFacts(ctx: EffectContext, incidentId: number): HeaderFacts {
   const postmortem = ctx.store.postmortems.get(incidentId);
+  const slo = headerSlo(ctx, incidentId, ctx.store.incidents.get(incidentId)?.service ?? null);
   return {
     timelineEmoji: ctx.timelineEmoji,
     paging: ctx.deps.paging,
     postmortem: postmortem ? { canvasId: postmortem.canvasId, fileId: postmortem.fileId } : undefined,
+    ...(slo ? { slo } : {}),
+    runbookUrl: ctx.store.alerts.runbookFor(incidentId),
   };
 }
 

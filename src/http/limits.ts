@@ -2,7 +2,9 @@
  * How much the endpoints may cost strangers. Anyone who can reach the port can
  * send a body, unsigned: these limits are applied before any signature is
  * checked. One request costs at most its route's limit; all of them together
- * at most UNBUDGETED_BODY_BYTES each plus the shared body budget.
+ * at most UNBUDGETED_BODY_BYTES each plus the shared body budget while they
+ * are read, and what they leave behind is collected every
+ * COLLECT_EVERY_BYTES rather than when V8 gets round to it.
  */
 
 const KiB = 1024;
@@ -27,9 +29,32 @@ export const BODY_LIMITS = {
 /**
  * The first bytes of every body are read without asking the shared budget:
  * every ordinary command, event, button or webhook fits, so a flood of large
- * bodies never holds back a small request.
+ * bodies never holds back a small request. (Slack's own block_actions
+ * example, specs/slack/payloads, is 39 KB form-encoded with every string
+ * empty.) A smaller allowance, or budget, would not make a flood cheaper: 16
+ * KiB, or a budget of one limit, left the chunked flood of body-flood.test.ts
+ * at 21 MiB, as its bodies are read one after another; what cost memory was
+ * what they left behind (COLLECT_EVERY_BYTES).
  */
 export const UNBUDGETED_BODY_BYTES = 64 * KiB;
+
+/**
+ * How much garbage reading bodies may leave before a young collection is
+ * asked for (garbage-pacer.ts). Every chunk read is garbage once copied or
+ * refused; V8 on its own waits for 64 MiB of it. One MiB, the largest
+ * Slack body, costs one collection of a millisecond or two.
+ */
+export const COLLECT_EVERY_BYTES = 1 * MiB;
+
+/** The reusable slabs a slow body is moved into (body-slabs.ts): its first is 1 KiB, each next one twice as large, up to 16 KiB. */
+export const SLAB_BYTES = { smallest: 1 * KiB, largest: 16 * KiB } as const;
+
+/**
+ * How many free allowances the idle slabs kept after a flood cover, beside
+ * the shared budget: twenty strangers stopped at theirs fit, so that the
+ * next wave reuses their slabs rather than leaving them to V8.
+ */
+export const SLABS_KEPT_FOR_BODIES = 32;
 
 /**
  * What may be held at once, across all requests, of the bytes of bodies

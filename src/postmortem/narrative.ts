@@ -64,8 +64,23 @@ export function detectionSection(data: PostmortemData, at: TimeFormat): string[]
   } else if (pages.length > 0) {
     out.push(`- Page acknowledged: ${TO_FILL} (no acknowledgement was recorded).`);
   }
-  out.push(`- How it was first noticed (an alert, a customer report, someone looking at a graph): ${TO_FILL}`);
-  out.push(`- When the impact began, and so how long it went unnoticed: ${TO_FILL}`, '');
+  if (data.firstAlertReceivedAt) {
+    const minutes = minutesBetween(data.firstAlertReceivedAt, incident.declaredAt);
+    const relative = minutes >= 0 ? `${duration(minutes)} before the declaration` : `${duration(-minutes)} after the declaration`;
+    out.push(`- The first alert (Alertmanager) reached the bot at ${at(data.firstAlertReceivedAt)}, ${relative}.`);
+  } else {
+    out.push(`- How it was first noticed (an alert, a customer report, someone looking at a graph): ${TO_FILL}`);
+  }
+  if (data.impact.startRecorded) {
+    const minutes = minutesBetween(data.impact.start, incident.declaredAt);
+    const relative = minutes >= 0 ? `${duration(minutes)} before the declaration` : `${duration(-minutes)} after the declaration`;
+    // An alert-declared incident's start is its alerts' earliest startsAt, not something a person typed.
+    const typed = timeline.some((e) => e.kind === 'impact_changed' && e.text.startsWith('Impact started'));
+    const how = data.firstAlertReceivedAt && !typed ? 'the earliest start of its alerts' : 'recorded with `/incident impact started`';
+    out.push(`- Impact began at ${at(data.impact.start)} (${how}), ${relative}.`, '');
+  } else {
+    out.push(`- When the impact began, and so how long it went unnoticed: ${TO_FILL} (\`/incident impact started <time>\` records it)`, '');
+  }
   return out;
 }
 

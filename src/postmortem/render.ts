@@ -3,8 +3,10 @@ import { duration, formatInTimeZone, minutesBetween } from '../domain/time.js';
 import type { PostmortemData } from './data.js';
 import { incidentFacts } from './facts.js';
 import { findBlame } from './language-check.js';
+import { impactSection } from './impact.js';
 import { cell, person, prose, TO_FILL, utc } from './markdown.js';
 import { contributingFactorsSection, detectionSection, resolutionSection, rootCauseSection, severityLine, triggerSection } from './narrative.js';
+import { errorBudgetLine, proposedActions, sloImpactSection } from './slo-impact.js';
 
 const STATUS_LABEL: Record<(typeof ACTION_STATUSES)[number], string> = { open: 'Open', done: 'Done', dropped: 'Dropped' };
 
@@ -28,8 +30,9 @@ export function renderPostmortem(data: PostmortemData): string {
   const { incident } = data;
   const end = incident.resolvedAt;
   const minutes = end ? minutesBetween(incident.declaredAt, end) : null;
-  // Days as seen in UTC, like every time in the draft (not the machine's zone).
-  const spansDays = end ? formatInTimeZone(incident.declaredAt, 'yyyyMMdd') !== formatInTimeZone(end, 'yyyyMMdd') : false;
+  // Days as seen in UTC, like every time in the draft (not the machine's zone); impact may have begun the day before.
+  const first = data.impact.start < incident.declaredAt ? data.impact.start : incident.declaredAt;
+  const spansDays = formatInTimeZone(first, 'yyyyMMdd') !== formatInTimeZone(end ?? incident.declaredAt, 'yyyyMMdd');
   const time = (d: Date) => formatInTimeZone(d, spansDays ? 'yyyy-MM-dd HH:mm' : 'HH:mm');
   const at = (d: Date) => `${time(d)} UTC`;
   const out: string[] = [];
@@ -37,7 +40,7 @@ export function renderPostmortem(data: PostmortemData): string {
   out.push(`# Postmortem: ${prose(incident.title)} — ${formatInTimeZone(incident.declaredAt, 'yyyy-MM-dd')}`, '');
   out.push('**Status**: Draft  ');
   out.push(`**Severity**: ${severityLine(data, at)}  `);
-  out.push('**Error budget impact**: <!-- error-budget --> _to be filled from the service\'s SLO when the SLO report is connected_  ');
+  out.push(`**Error budget impact**: ${errorBudgetLine(data, at)}  `);
   out.push(`**Incident**: ${incidentRef(incident.id)}${incident.channelName ? `, #${incident.channelName}` : ''}`, '');
 
   out.push('## Summary', '');
@@ -51,15 +54,7 @@ export function renderPostmortem(data: PostmortemData): string {
   if (incident.resolveSummary) summary.push(`Resolution: ${prose(incident.resolveSummary)}`);
   out.push(summary.join(' '), '');
 
-  out.push('## Impact', '', '| | |', '|---|---|');
-  out.push(`| Start | ${utc(incident.declaredAt)} |`);
-  out.push(`| End | ${end ? utc(end) : '_ongoing_'} |`);
-  // Declared to resolved is both the duration and the time to resolve: one row, said once.
-  out.push(`| Duration (time to resolve) | ${minutes !== null ? duration(minutes) : '_ongoing_'} |`);
-  out.push(`| Time to acknowledge | ${incident.acknowledgedAt ? `${minutesBetween(incident.declaredAt, incident.acknowledgedAt)} min` : `${TO_FILL} (no page acknowledgement recorded)`} |`);
-  out.push(`| What was affected | ${incident.description ? cell(incident.description) : TO_FILL} |`);
-  out.push(`| Users affected | ${TO_FILL} |`);
-  out.push(`| Revenue impact | ${TO_FILL} |`, '');
+  out.push(...impactSection(data), ...sloImpactSection(data, at));
 
   out.push('## Timeline (UTC)', '', '| Time | Event |', '|---|---|');
   for (const e of data.timeline) out.push(`| ${time(e.occurredAt)} | ${timelineEvent(e)} |`);
@@ -74,7 +69,10 @@ export function renderPostmortem(data: PostmortemData): string {
     const status = a.status === 'dropped' && a.dropReason ? `Dropped: ${cell(a.dropReason)}` : STATUS_LABEL[a.status];
     out.push(`| ${incidentRef(a.incidentId)} #${a.number} ${cell(a.text)} | ${person(a.ownerId)} | ${a.dueDate} | ${status} |`);
   }
-  if (data.actions.length === 0) out.push(`| ${TO_FILL} | | | |`);
+  // Proposed, not recorded: the team decides, and `/incident action` makes it one.
+  const proposed = proposedActions(data);
+  for (const text of proposed) out.push(`| **P0, proposed**: ${text} | ${TO_FILL} | ${TO_FILL} | Proposed, not recorded: \`/incident action <text>\` records it |`);
+  if (data.actions.length === 0 && proposed.length === 0) out.push(`| ${TO_FILL} | | | |`);
   out.push('');
 
   const facts = incidentFacts(data);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { slackLogger } from '../logger.js';
 import { registerButtons } from './actions/buttons.js';
+import { registerAlertButtons } from './actions/alert-buttons.js';
 import { registerDeclareModal } from './actions/declare-modal-submitted.js';
 import { registerPostmortemButtons } from './actions/postmortem-buttons.js';
 import { registerIncidentCommand } from './commands/incident-command.js';
@@ -70,6 +71,7 @@ export function createSlackApp(
   registerIncidentCommand(app, services);
   registerDeclareModal(app, services);
   registerButtons(app, services);
+  registerAlertButtons(app, services);
   registerPostmortemButtons(app, services);
   registerReactionEvents(app, services);
   registerMessageChangeEvents(app, services);

@@ -8,6 +8,7 @@ export const BLOCK_IDS = {
   severity: 'severity',
   description: 'description',
   privacy: 'privacy',
+  service: 'service',
 } as const;
 
 /** Buttons on messages: the header's Resolve, the listings' Done. */
@@ -17,6 +18,14 @@ export const BUTTON_IDS = {
   actionSnooze: 'action_item_snooze',
   /** On the reply to `/incident postmortem`: write the new draft over the canvas the team edited. */
   replaceCanvas: 'postmortem_replace_canvas',
+  /** On an alert-declared incident's header while nobody leads it. */
+  takeIc: 'incident_take_ic',
+  /** On a notify-only alert's notice. */
+  alertDeclare: 'alert_declare',
+  /** On the offer to merge a second alert group of the same problem into an open incident. */
+  alertMerge: 'alert_merge',
+  /** On the offer to reopen an incident whose alerts fired again soon after its resolve. */
+  alertReopen: 'alert_reopen',
 } as const;
 
 export const ACTION_IDS = {
@@ -24,6 +33,7 @@ export const ACTION_IDS = {
   severity: 'severity_select',
   description: 'description_input',
   privacy: 'privacy_checkbox',
+  service: 'service_select',
 } as const;
 
 /** Metadata event types the bot puts on its own messages, to find them again after a crash. */

@@ -36,3 +36,7 @@ export function parsePostmortemButtonValue(raw: string | undefined): PostmortemB
     return undefined;
   }
 }
+
+/** The value of Declare incident and Merge on alert notices: which alert group. */
+export const AlertGroupButtonValue = z.object({ groupId: z.number().int().positive() });
+export type AlertGroupButtonValue = z.infer<typeof AlertGroupButtonValue>;

@@ -47,7 +47,8 @@ describe('resolve and the postmortem draft', () => {
 
   it('writes a blameless draft with every section, matching the reviewed snapshot, and publishes it as a canvas', async () => {
     const clock = new FixedClock(new Date('2026-11-16T09:00:00Z'));
-    h = await Harness.start({ bot: { clock } });
+    // SLOs configured, but no service linked: the draft says how to link one.
+    h = await Harness.start({ bot: { clock }, env: { SLO_FILES: 'examples/slo/checkout-api.yaml' } });
     await scriptedIncident(h, clock);
 
     const incident = h.bot.store.incidents.get(1)!;
@@ -62,8 +63,10 @@ describe('resolve and the postmortem draft', () => {
     expect(markdown).toContain('**Status**: Draft');
     // The worst it got, not where it ended: declared SEV2, raised, lowered again once mitigated.
     expect(markdown).toContain('**Severity**: SEV1, complete outage or data loss (declared SEV2, raised to SEV1 at 09:03 UTC, lowered to SEV2 at 09:23 UTC)  ');
-    expect(markdown).toContain('**Error budget impact**: <!-- error-budget -->');
-    expect(markdown).toContain('| Duration (time to resolve) | 47 minutes |');
+    // No service was linked: the draft says how to link one, not a bare placeholder.
+    expect(markdown).toContain('**Error budget impact**: No affected service was linked: `/incident service <name>` links one; the error budgets of its SLOs are then computed and this draft rewritten.  ');
+    expect(markdown).not.toContain('<!--');
+    expect(markdown).toContain('| Time to resolve | 47 minutes (from the declaration: no impact start recorded) |');
     expect(markdown).toContain('| Time | Event |');
     expect(markdown).toContain('![](@U0BOB): "5xx on /checkout at 38%, started 09:02 with deploy 4812"');
     expect(markdown).toContain('| INC-1 #1 Add a timeout to the payment client | ![](@U0BOB) | 2026-12-01 | Open |');

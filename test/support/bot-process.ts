@@ -97,6 +97,31 @@ export class BotProcess {
     return { rss: field('VmRSS'), peak: field('VmHWM') };
   }
 
+  /**
+   * Waits until the resident memory has stayed within `withinKiB` for
+   * `forMs` (at most `timeoutMs`): after a start the bot grows for a second
+   * or two on its own as the outbox thread loads, longer on a busy machine,
+   * and a figure taken before then would count that growth as a cost.
+   * Resolves with the RSS then, in KiB.
+   */
+  async steadyMemoryKiB({ withinKiB = 512, forMs = 1_000, everyMs = 100, timeoutMs = 15_000 } = {}): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let low = this.memoryKiB().rss;
+    let high = low;
+    let since = Date.now();
+    for (;;) {
+      await new Promise((r) => setTimeout(r, everyMs));
+      const rss = this.memoryKiB().rss;
+      low = Math.min(low, rss);
+      high = Math.max(high, rss);
+      if (high - low > withinKiB) {
+        low = high = rss;
+        since = Date.now();
+      } else if (Date.now() - since >= forMs) return rss;
+      if (Date.now() > deadline) throw new Error(`the bot's memory did not settle in ${timeoutMs} ms (last ${rss} KiB)`);
+    }
+  }
+
   /** Sets the peak (VmHWM) back to the present RSS (Linux: `echo 5 > /proc/<pid>/clear_refs`). */
   resetPeak(): void {
     writeFileSync(`/proc/${this.pid}/clear_refs`, '5');

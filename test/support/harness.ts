@@ -67,6 +67,8 @@ export class Harness {
       host: '127.0.0.1',
       // Digests run when a test calls bot.digest.scheduler.check(), never behind its back.
       digestCheckEveryMs: 0,
+      // Likewise SLO refreshes: bot.slo.scheduler.tick() queues them.
+      sloRefreshEveryMs: 0,
       ...options.bot,
     });
     const port = await bot.start();

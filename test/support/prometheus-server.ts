@@ -4,13 +4,15 @@
  * history backfilled with promtool before it starts, and stopped for good
  * (SIGTERM, then SIGKILL) when the test is done.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { stringify } from 'yaml';
+import { findOnPath, freePort, requireBinary, ServerProcess } from './real-binary.js';
+
+export { freePort };
 
 const run = promisify(execFile);
 
@@ -19,25 +21,10 @@ export const PROMETHEUS_MISSING =
 
 /** The two binaries on PATH, or undefined when either is missing. */
 export function findPrometheusBinaries(): { prometheus: string; promtool: string } | undefined {
-  const find = (name: string): string | undefined => {
-    for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-      if (!dir) continue;
-      const candidate = join(dir, name);
-      try {
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // not in this folder
-      }
-    }
-    return undefined;
-  };
-  const prometheus = find('prometheus');
-  const promtool = find('promtool');
+  const prometheus = findOnPath('prometheus');
+  const promtool = findOnPath('promtool');
   return prometheus && promtool ? { prometheus, promtool } : undefined;
 }
-
-let toldMissing = false;
 
 /**
  * Whether the tests that need a real Prometheus can run: `describe.skipIf(!requirePrometheus())`.
@@ -45,23 +32,7 @@ let toldMissing = false;
  * CI=true they throw instead, so the run fails rather than passing untested.
  */
 export function requirePrometheus(): boolean {
-  if (findPrometheusBinaries()) return true;
-  if (/^(true|1)$/i.test(process.env.CI ?? '')) throw new Error(`${PROMETHEUS_MISSING}; CI=true, so this is a failure, not a skip`);
-  if (!toldMissing) {
-    toldMissing = true;
-    process.stderr.write(`skipping the real-Prometheus tests: ${PROMETHEUS_MISSING}\n`);
-  }
-  return false;
-}
-
-/** A port nobody listens on now (the kernel's pick), for a binary that cannot take port 0. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port from the kernel');
-  return address.port;
+  return requireBinary('real-Prometheus', PROMETHEUS_MISSING, findPrometheusBinaries() !== undefined);
 }
 
 /**
@@ -82,19 +53,51 @@ export interface PrometheusServerOptions {
   readonly openMetrics?: string;
   /** How long to wait for /-/ready; Prometheus 2.42 is ready in well under a second here. */
   readonly readyTimeoutMs?: number;
+  /** Jobs to scrape, e.g. a metrics endpoint the test serves; left out, nothing is scraped. */
+  readonly scrapeTargets?: readonly ScrapeTarget[];
+  /** Rule files (absolute paths) to load and evaluate. */
+  readonly ruleFiles?: readonly string[];
+  /** An Alertmanager's base URL (http://127.0.0.1:port) to send firing and resolved alerts to. */
+  readonly alertmanagerUrl?: string;
+  /** Prometheus duration ("1s"); default 1m. A test evaluating rules wants seconds. */
+  readonly evaluationInterval?: string;
 }
 
-/** No scrape targets: the only data is what a test backfilled, and nothing appears behind its back. */
-const CONFIG = 'global:\n  evaluation_interval: 1m\nscrape_configs: []\n';
+/** One scrape job: `targets` are host:port on loopback. */
+export interface ScrapeTarget {
+  readonly job: string;
+  readonly targets: readonly string[];
+  /** Prometheus duration; default 1s so a test sees samples within seconds. */
+  readonly scrapeInterval?: string;
+  readonly metricsPath?: string;
+}
+
+/**
+ * With no options: no scrape targets, so the only data is what a test
+ * backfilled and nothing appears behind its back.
+ */
+function prometheusConfig(options: PrometheusServerOptions): string {
+  const config: Record<string, unknown> = {
+    global: { evaluation_interval: options.evaluationInterval ?? '1m' },
+    scrape_configs: (options.scrapeTargets ?? []).map((t) => ({
+      job_name: t.job,
+      scrape_interval: t.scrapeInterval ?? '1s',
+      scrape_timeout: t.scrapeInterval ?? '1s',
+      metrics_path: t.metricsPath ?? '/metrics',
+      static_configs: [{ targets: [...t.targets] }],
+    })),
+  };
+  if (options.ruleFiles?.length) config.rule_files = [...options.ruleFiles];
+  if (options.alertmanagerUrl !== undefined) {
+    const am = new URL(options.alertmanagerUrl);
+    config.alerting = { alertmanagers: [{ scheme: am.protocol.replace(':', ''), static_configs: [{ targets: [am.host] }] }] };
+  }
+  return stringify(config);
+}
 const STOP_GRACE_MS = 5_000;
-const running = new Set<ChildProcess>();
-// A test process that dies without its afterAll must not leave a Prometheus behind.
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 export class PrometheusServer {
-  private child: ChildProcess | undefined;
+  private child: ServerProcess | undefined;
   private logTail = '';
   /** Milliseconds spent backfilling and starting, for the suite's time budget. */
   readonly timings = { backfillMs: 0, startMs: 0 };
@@ -115,7 +118,7 @@ export class PrometheusServer {
   }
 
   get running(): boolean {
-    return this.child !== undefined;
+    return this.child?.alive ?? false;
   }
 
   static async start(options: PrometheusServerOptions = {}): Promise<PrometheusServer> {
@@ -124,7 +127,7 @@ export class PrometheusServer {
     const folder = await mkdtemp(join(tmpdir(), 'incident-bot-prometheus-'));
     const server = new PrometheusServer(binaries, folder, 0, options.readyTimeoutMs ?? 15_000);
     try {
-      await writeFile(join(folder, 'prometheus.yml'), CONFIG);
+      await writeFile(join(folder, 'prometheus.yml'), prometheusConfig(options));
       if (options.openMetrics !== undefined) {
         const began = Date.now();
         await backfillOpenMetrics(options.openMetrics, server.tsdbDir, binaries.promtool, folder);
@@ -137,7 +140,7 @@ export class PrometheusServer {
           await server.restart();
           return server;
         } catch (error) {
-          if (attempt >= 3 || !server.logTail.includes('address already in use')) throw error;
+          if (attempt >= 3 || !String(error).includes('address already in use')) throw error;
         }
       }
     } catch (error) {
@@ -148,67 +151,34 @@ export class PrometheusServer {
 
   /** Starts Prometheus again on the same port and data, after stop(). */
   async restart(): Promise<void> {
-    if (this.child) return;
+    if (this.child?.alive) return;
     const began = Date.now();
     this.logTail = '';
-    const child = spawn(this.binaries.prometheus, [
-      `--config.file=${join(this.folder, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${this.tsdbDir}`,
-      `--web.listen-address=127.0.0.1:${this.port}`,
-      // Retention is measured from the newest block, not the clock; the 15 d default
-      // would drop the 35-day backfill as soon as a newer block exists. Keep it all.
-      '--storage.tsdb.retention.time=10y',
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.child = child;
-    running.add(child);
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-      this.logTail = (this.logTail + chunk).slice(-8_000);
+    this.child = await ServerProcess.start({
+      name: 'prometheus',
+      binary: this.binaries.prometheus,
+      args: [
+        `--config.file=${join(this.folder, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${this.tsdbDir}`,
+        `--web.listen-address=127.0.0.1:${this.port}`,
+        // Retention is measured from the newest block, not the clock; the 15 d default
+        // would drop the 35-day backfill as soon as a newer block exists. Keep it all.
+        '--storage.tsdb.retention.time=10y',
+      ],
+      readyUrl: `${this.url}/-/ready`,
+      readyTimeoutMs: this.readyTimeoutMs,
+      onLog: (chunk) => {
+        this.logTail = (this.logTail + chunk).slice(-8_000);
+      },
     });
-    const exited = new Promise<never>((_, reject) => {
-      child.once('exit', (code, signal) => {
-        running.delete(child);
-        if (this.child === child) this.child = undefined;
-        reject(new Error(`prometheus exited (${signal ?? code}) before it was ready:\n${this.logTail}`));
-      });
-    });
-    exited.catch(() => undefined); // after readiness, an exit is stop()'s business
-    try {
-      await Promise.race([this.waitReady(), exited]);
-    } catch (error) {
-      await this.stop();
-      throw error;
-    }
     this.timings.startMs = Date.now() - began;
-  }
-
-  private async waitReady(): Promise<void> {
-    const deadline = Date.now() + this.readyTimeoutMs;
-    while (Date.now() < deadline) {
-      try {
-        const response = await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1_000) });
-        await response.body?.cancel();
-        if (response.ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`prometheus was not ready within ${this.readyTimeoutMs} ms:\n${this.logTail}`);
   }
 
   /** Stops the process and keeps its data, so restart() brings back the same server. */
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child) return;
     this.child = undefined;
-    if (child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-      await gone;
-      clearTimeout(timer);
-    }
-    running.delete(child);
+    await child?.stop(STOP_GRACE_MS);
   }
 
   /** Stops it and removes its folder: data, config and all. */

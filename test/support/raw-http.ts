@@ -22,11 +22,17 @@ export interface FloodOptions {
   readonly headers?: Record<string, string>;
   /** Send only the headers and wait for the answer, without a byte of the declared body. */
   readonly headersOnly?: boolean;
+  /**
+   * Send `bytes` every `everyMs` instead of as fast as the server takes them:
+   * a slow stranger, whose body the server reads a little at a time, between
+   * the others'.
+   */
+  readonly pace?: { readonly bytes: number; readonly everyMs: number };
 }
 
 /**
- * Posts a body of `totalBytes` as fast as the server takes it, and stops at
- * the first answer: what an attacker with a big pipe does.
+ * Posts a body of `totalBytes` as fast as the server takes it (or at `pace`),
+ * and stops at the first answer: what an attacker with a big pipe does.
  */
 export function flood(options: FloodOptions): Promise<FloodResult> {
   return new Promise((resolve) => {
@@ -38,9 +44,11 @@ export function flood(options: FloodOptions): Promise<FloodResult> {
     let sentBytes = 0;
     let status: number | undefined;
     let done = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (error?: string) => {
       if (done) return;
       done = true;
+      clearInterval(timer);
       req.destroy();
       resolve({ status, sentBytes, ...(error && status === undefined ? { error } : {}) });
     };
@@ -63,7 +71,19 @@ export function flood(options: FloodOptions): Promise<FloodResult> {
       }
       if (sentBytes >= options.totalBytes) req.end();
     };
+    const pace = options.pace;
+    const trickle = () => {
+      if (done || status !== undefined) return;
+      const piece = chunk.subarray(0, Math.min(pace!.bytes, chunk.length, options.totalBytes - sentBytes));
+      sentBytes += piece.length;
+      req.write(piece);
+      if (sentBytes >= options.totalBytes) {
+        clearInterval(timer);
+        req.end();
+      }
+    };
     if (options.headersOnly) req.flushHeaders();
+    else if (pace) timer = setInterval(trickle, pace.everyMs);
     else pump();
   });
 }

@@ -20,6 +20,7 @@ export function registerDeclareModal(app: App, services: SlackServices): void {
     const rawTitle = values[BLOCK_IDS.title]?.[ACTION_IDS.title]?.value ?? '';
     const severity = values[BLOCK_IDS.severity]?.[ACTION_IDS.severity]?.selected_option?.value;
     const description = values[BLOCK_IDS.description]?.[ACTION_IDS.description]?.value ?? null;
+    const service = values[BLOCK_IDS.service]?.[ACTION_IDS.service]?.selected_option?.value ?? null;
     const isPrivate = (values[BLOCK_IDS.privacy]?.[ACTION_IDS.privacy]?.selected_options ?? []).some((o) => o.value === 'private');
 
     const errors: Record<string, string> = {};
@@ -41,7 +42,7 @@ export function registerDeclareModal(app: App, services: SlackServices): void {
       declareIncident(
         services.deps,
         { type: 'slack', userId: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? '' },
-        { severity: severity as Severity, title, description, isPrivate, originChannelId: metadata.originChannelId },
+        { severity: severity as Severity, title, description, isPrivate, originChannelId: metadata.originChannelId, service },
       );
     } catch (error) {
       await ack();

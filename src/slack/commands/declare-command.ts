@@ -1,12 +1,13 @@
 import type { SlashCommand } from '@slack/bolt';
 import { declareIncident } from '../../domain/declare.js';
+import { catalogServices } from '../../domain/service-link.js';
 import type { Actor, Severity } from '../../domain/model.js';
 import type { SlackServices } from '../services.js';
 import { safe } from '../text.js';
 import { declareModal } from '../views/declare-modal.js';
 
 export async function handleDeclareForm(services: SlackServices, command: SlashCommand): Promise<void> {
-  await services.slack.openView(command.trigger_id, declareModal({ originChannelId: command.channel_id }));
+  await services.slack.openView(command.trigger_id, declareModal({ originChannelId: command.channel_id }, catalogServices(services.deps.slo)));
 }
 
 /** The acknowledgement of `/incident declare`: shown at once, before the incident exists. */

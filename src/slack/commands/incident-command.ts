@@ -13,12 +13,17 @@ import { answerOnCall, decidePage } from './paging-commands.js';
 import { handleRead } from './read-commands.js';
 import type { Reply } from './reply.js';
 import { decideClosing } from './resolve-commands.js';
+import { answerSlo } from './slo-command.js';
+import { decideSloLink } from './slo-link-commands.js';
 
-type Change = Extract<IncidentCommand, { kind: 'declare' | 'role' | 'severity' | 'status' | 'note' | 'action' | 'done' | 'drop' | 'resolve' | 'reopen' | 'postmortem' | 'page' }>;
+type Change = Extract<
+  IncidentCommand,
+  { kind: 'declare' | 'role' | 'severity' | 'status' | 'note' | 'action' | 'done' | 'drop' | 'resolve' | 'reopen' | 'postmortem' | 'page' | 'service' | 'impact' }
+>;
 type Read = Exclude<IncidentCommand, Change>;
 
 const CHANGES: ReadonlySet<IncidentCommand['kind']> = new Set<Change['kind']>([
-  'declare', 'role', 'severity', 'status', 'note', 'action', 'done', 'drop', 'resolve', 'reopen', 'postmortem', 'page',
+  'declare', 'role', 'severity', 'status', 'note', 'action', 'done', 'drop', 'resolve', 'reopen', 'postmortem', 'page', 'service', 'impact',
 ]);
 
 function isChange(parsed: IncidentCommand): parsed is Change {
@@ -81,6 +86,9 @@ async function decide(services: SlackServices, actor: Actor, command: SlashComma
       return decideClosing(services, actor, command, parsed);
     case 'page':
       return decidePage(services, actor, command, parsed.words);
+    case 'service':
+    case 'impact':
+      return decideSloLink(services, actor, command, parsed);
     default:
       return assertNever(parsed);
   }
@@ -105,6 +113,9 @@ async function answer(services: SlackServices, actor: Actor, command: SlashComma
       return;
     case 'digest':
       return handleDigest(services, command, respond, parsed.here);
+    case 'slo':
+      await respondEphemeral(respond, await answerSlo(services, command, parsed.service));
+      return;
     default:
       return assertNever(parsed);
   }

@@ -4,8 +4,34 @@ import { SEVERITIES, SEVERITY_MEANING } from '../../domain/model.js';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../ids.js';
 import type { DeclareModalMetadata } from '../metadata.js';
 
-/** The form `/incident` opens: title, severity, impact, private or not. */
-export function declareModal(metadata: DeclareModalMetadata): types.View {
+/** Slack's cap on a static select's options. */
+const MAX_OPTIONS = 100;
+
+/**
+ * The optional "Affected service" select, offered when SLOs are configured:
+ * the catalog's services (the first 100; `/incident service` takes any).
+ */
+function serviceBlock(services: readonly string[]): types.KnownBlock[] {
+  if (services.length === 0) return [];
+  return [
+    {
+      type: 'input',
+      block_id: BLOCK_IDS.service,
+      optional: true,
+      label: { type: 'plain_text', text: 'Affected service' },
+      hint: { type: 'plain_text', text: 'Its SLOs say what this incident costs in error budget.' },
+      element: {
+        type: 'static_select',
+        action_id: ACTION_IDS.service,
+        placeholder: { type: 'plain_text', text: 'Pick a service' },
+        options: services.slice(0, MAX_OPTIONS).map((s) => ({ text: { type: 'plain_text' as const, text: s.slice(0, 75) }, value: s.slice(0, 150) })),
+      },
+    },
+  ];
+}
+
+/** The form `/incident` opens: title, severity, affected service (with SLOs), impact, private or not. */
+export function declareModal(metadata: DeclareModalMetadata, services: readonly string[] = []): types.View {
   return {
     type: 'modal',
     callback_id: CALLBACK_IDS.declareModal,
@@ -38,6 +64,7 @@ export function declareModal(metadata: DeclareModalMetadata): types.View {
           })),
         },
       },
+      ...serviceBlock(services),
       {
         type: 'input',
         block_id: BLOCK_IDS.description,

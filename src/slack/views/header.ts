@@ -8,8 +8,11 @@ import { USAGE } from '../../domain/usage.js';
 import { BUTTON_IDS } from '../ids.js';
 import { safe, safePlain, slackDate } from '../text.js';
 import { severityLabel, severityLong, STATUS_EMOJI, statusLabel, utcStamp } from './labels.js';
-import { fitText, SLACK_LIMITS } from './limits.js';
+import type { SloFigures } from '../../domain/slo-figures.js';
+import { fitLines, fitText, SLACK_LIMITS } from './limits.js';
+import { headerSloLine } from './slo-lines.js';
 import { escapeStrayMarkup } from './stray-markup.js';
+import { slackLink } from './alert-notices.js';
 
 /** What the header shows beside the incident itself. */
 export interface HeaderFacts {
@@ -18,6 +21,19 @@ export interface HeaderFacts {
   readonly paging: PagingPolicy;
   /** The stored postmortem draft's place in Slack, once it has one. */
   readonly postmortem: { readonly canvasId: string | null; readonly fileId: string | null } | undefined;
+  /** The linked service's SLO figures; undefined when no service is linked. */
+  readonly slo?: HeaderSlo;
+  /** The runbook of the alert that declared the incident (annotations.runbook_url). */
+  readonly runbookUrl?: string | null;
+}
+
+/** What the header says of the linked service's SLOs. */
+export interface HeaderSlo {
+  readonly service: string;
+  /** The stored figures of the service's SLOs, in catalog order. */
+  readonly figures: readonly SloFigures[];
+  /** SLOs of the service with no figures yet (just linked: the first computation is on its way). */
+  readonly pending: readonly string[];
 }
 
 /** Where a cut header text can be read whole: the postmortem draft quotes impact and resolution in full. */
@@ -42,7 +58,7 @@ function factFields(incident: Incident): KnownBlock {
     field(`*Severity*\n${severityLong(incident.severity)}`),
     field(`*Status*\n${STATUS_EMOJI[incident.status]} ${statusLabel(incident.status)}`),
     field(`*Started*\n${slackDate(incident.declaredAt, utcStamp(incident.declaredAt))}`),
-    field(`*Declared by*\n<@${incident.declaredBy}>`),
+    field(`*Declared by*\n${incident.declaredBy.startsWith('system:') ? `the bot (${safe(incident.declaredBy.slice(7))})` : `<@${incident.declaredBy}>`}`),
   ];
   if (incident.status === 'resolved' && incident.resolvedAt) {
     fields.push(
@@ -79,10 +95,30 @@ function resolvedBlocks(incident: Incident, facts: HeaderFacts): KnownBlock[] {
   return blocks;
 }
 
-function resolveButton(incident: Incident): KnownBlock {
+/** One section for all SLOs, whatever their number: the header stays far below Slack's 50 blocks. */
+function sloBlock(slo: HeaderSlo): KnownBlock {
+  const lines = [...slo.figures.map(headerSloLine), ...slo.pending.map((name) => `*${safe(name)}*: being computed…`)];
+  if (lines.length === 0) lines.push('_no SLO of this service is in the SLO files any more_');
+  const text = fitLines({
+    head: [`:bar_chart: *SLOs of ${safe(slo.service)}*`],
+    lines,
+    max: SLACK_LIMITS.sectionText,
+    keep: 'first',
+    omitted: (n) => `_…and ${n} more: \`/incident slo\` shows every one_`,
+    linePointer: '…',
+  });
+  return { type: 'section', text: { type: 'mrkdwn', text } };
+}
+
+/** Resolve, and Take IC while nobody leads the incident (one an alert declared). */
+function headerButtons(incident: Incident, holders: readonly RoleHolder[]): KnownBlock {
+  const takeIc = holders.some((h) => h.role === 'ic')
+    ? []
+    : [{ type: 'button' as const, action_id: BUTTON_IDS.takeIc, text: { type: 'plain_text' as const, text: 'Take IC' }, value: JSON.stringify({ incidentId: incident.id }) }];
   return {
     type: 'actions',
     elements: [
+      ...takeIc,
       {
         type: 'button',
         action_id: BUTTON_IDS.resolve,
@@ -121,8 +157,10 @@ export function incidentHeaderBlocks(incident: Incident, holders: readonly RoleH
   const notPaged = notPagedBlock(incident, facts.paging);
   if (notPaged) blocks.push(notPaged);
   if (incident.description) blocks.push(section(`*Impact*\n${safe(incident.description)}`));
+  if (facts.runbookUrl) blocks.push(section(`:book: *Runbook*: ${slackLink(facts.runbookUrl, 'open the runbook')}`));
+  if (facts.slo) blocks.push(sloBlock(facts.slo));
   if (incident.status === 'resolved') blocks.push(...resolvedBlocks(incident, facts));
-  else blocks.push(resolveButton(incident));
+  else blocks.push(headerButtons(incident, holders));
   blocks.push({
     type: 'context',
     elements: [{ type: 'mrkdwn', text: fitText(nextSteps(incident, facts.timelineEmoji), SLACK_LIMITS.contextText, '…') }],

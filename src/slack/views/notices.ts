@@ -5,6 +5,7 @@ import { safe } from '../text.js';
 import { duration as formatDuration, minutesBetween } from '../../domain/time.js';
 import { severityLabel, severityLong, STATUS_EMOJI, statusLabel } from './labels.js';
 import { fitText, SLACK_LIMITS } from './limits.js';
+import { thresholdNoticeText } from './slo-lines.js';
 
 /** Text of a message the outbox posts, in the incident channel or the announcement channel; always within Slack's limit. */
 export function noticeText(notice: Notice, incident: Incident, holders: readonly RoleHolder[], where: 'incident' | 'announce'): string {
@@ -48,6 +49,8 @@ function noticeBody(notice: Notice, incident: Incident, holders: readonly RoleHo
       return notice.services.length === 0
         ? `${prefix}:no_bell: *Not paged: PagerDuty is not configured* (this bot has no routing key), so this ${severityLabel(notice.severity)} paged nobody. Reach the on-call another way.`
         : `${prefix}:no_bell: *Not paged*: a ${severityLabel(notice.severity)} pages the \`default\` PagerDuty service, and there is none. Page one by name: ${notice.services.map((s) => `\`/incident page ${safe(s)}\``).join(', ')}.`;
+    case 'slo_threshold':
+      return `${prefix}${thresholdNoticeText(notice)}`;
     case 'role_assigned':
       return notice.from
         ? `${prefix}:busts_in_silhouette: ${ROLE_TITLES[notice.role]} handed from <@${notice.from}> to <@${notice.to}> by <@${notice.by}>`

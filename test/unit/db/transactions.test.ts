@@ -36,6 +36,7 @@ describe('store transactions with a second connection on the same file', () => {
       title: 'Checkout errors',
       description: null,
       severity: 'sev2',
+      service: null,
       isPrivate: false,
       declaredBy: 'U1',
       declaredAt: new Date('2026-11-22T10:00:00Z'),

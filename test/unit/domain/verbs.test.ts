@@ -22,7 +22,12 @@ describe('domain verbs on a real database', () => {
     expect(incident).toMatchObject({ id: 1, status: 'investigating', severity: 'sev2', declaredBy: 'U0ALICE' });
     expect(deps.store.roles.current(1)).toEqual([{ role: 'ic', userId: 'U0ALICE', assignedAt: deps.clock.now() }]);
     expect(deps.store.timeline.list(1).map((e) => e.kind)).toEqual(['declared']);
-    expect(deps.store.outbox.list().map((j) => j.kind)).toEqual(['incident.setup', 'slack.post']);
+    // Set-up, the announcement, and (paging off, SEV2 pages) the channel told it was not paged.
+    expect(deps.store.outbox.list().map((j) => `${j.kind}${j.kind === 'slack.post' ? `:${(j.payload as { notice: { type: string } }).notice.type}` : ''}`)).toEqual([
+      'incident.setup',
+      'slack.post:declared',
+      'slack.post:not_paged',
+    ]);
   });
 
   it('rolls everything back when a verb refuses', () => {

@@ -9,10 +9,10 @@ const RESOLVED = entry('resolved', 47, 'Resolved by <@U0ALICE>: Rolled back depl
 
 describe('the postmortem sections', () => {
   it('says the duration once', () => {
-    const markdown = renderPostmortem(postmortemData());
-    expect(markdown).toContain('| Duration (time to resolve) | 47 minutes |');
-    expect(markdown).not.toContain('47 min)');
-    expect(markdown).not.toContain('| Time to resolve |');
+    const impact = section(renderPostmortem(postmortemData()), 'Impact');
+    expect(impact).toContain('| Time to resolve | 47 minutes (from the declaration: no impact start recorded) |');
+    expect(impact.match(/47 min/g)).toHaveLength(1);
+    expect(impact).not.toContain('| Impact lasted |');
   });
 
   it('puts the fix under Resolution and never seeds the causes with it', () => {
@@ -46,7 +46,7 @@ describe('the postmortem sections', () => {
     expect(detection).toContain('- Nobody was paged through the bot.');
     expect(detection).not.toContain('acknowledged');
     expect(detection).toContain('- How it was first noticed (an alert, a customer report, someone looking at a graph): **[to fill]**');
-    expect(detection).toContain('- When the impact began, and so how long it went unnoticed: **[to fill]**');
+    expect(detection).toContain('- When the impact began, and so how long it went unnoticed: **[to fill]** (`/incident impact started <time>` records it)');
   });
 
   it('has a Detection with the page and its acknowledgement when they were recorded', () => {
@@ -68,6 +68,7 @@ describe('the postmortem sections', () => {
     expect(headings).toEqual([
       '## Summary',
       '## Impact',
+      '## SLO impact',
       '## Timeline (UTC)',
       '## Trigger',
       '## Detection',

@@ -42,6 +42,9 @@ function incident(overrides: Partial<Incident> = {}): Incident {
     channelId: 'C0INC',
     channelName: 'inc-9999',
     headerTs: '1.1',
+    service: null,
+    impactStartedAt: null,
+    impactEndedAt: null,
     ...overrides,
   };
 }

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { AlertNotification } from '../domain/alerts.js';
+
+const labels = z.record(z.string(), z.string());
+/** Alertmanager's timestamps (RFC 3339); `0001-01-01T00:00:00Z` means "not set" (a firing alert's endsAt). */
+const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an RFC 3339 time');
+
+const Alert = z.object({
+  status: z.enum(['firing', 'resolved']),
+  labels,
+  annotations: labels.default({}),
+  startsAt: timestamp,
+  endsAt: timestamp.optional(),
+  generatorURL: z.string().optional(),
+  fingerprint: z.string().min(1),
+});
+
+/** The webhook body of Alertmanager (version 4), the fields the bot reads; unknown fields are allowed (later versions add some). */
+export const WebhookPayload = z.object({
+  version: z.literal('4', { error: 'version must be "4" (Alertmanager webhook payload version 4)' }),
+  groupKey: z.string().min(1),
+  status: z.enum(['firing', 'resolved']),
+  receiver: z.string(),
+  groupLabels: labels,
+  commonLabels: labels,
+  commonAnnotations: labels,
+  externalURL: z.string(),
+  truncatedAlerts: z.number().int().nonnegative().default(0),
+  alerts: z.array(Alert),
+});
+export type WebhookPayload = z.infer<typeof WebhookPayload>;
+
+function time(text: string | undefined): Date | null {
+  if (!text) return null;
+  const date = new Date(text);
+  // Year 1 is Go's zero time: Alertmanager's way of saying "no end yet".
+  return date.getUTCFullYear() <= 1 ? null : date;
+}
+
+/** Parses a body: the notification, or the reasons it is not one (for the 400 answer). */
+export function parseWebhookPayload(raw: Buffer | string): { ok: true; notification: AlertNotification; truncated: number } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+  } catch (error) {
+    return { ok: false, reason: `the body is not JSON (${error instanceof Error ? error.message : String(error)})` };
+  }
+  const parsed = WebhookPayload.safeParse(json);
+  if (!parsed.success) {
+    const reasons = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+    return { ok: false, reason: `not an Alertmanager webhook (version 4): ${reasons.join('; ')}` };
+  }
+  const p = parsed.data;
+  return {
+    ok: true,
+    truncated: p.truncatedAlerts,
+    notification: {
+      groupKey: p.groupKey,
+      commonLabels: p.commonLabels,
+      alerts: p.alerts.map((a) => ({
+        status: a.status,
+        labels: a.labels,
+        annotations: a.annotations,
+        startsAt: new Date(a.startsAt),
+        endsAt: time(a.endsAt),
+        generatorUrl: a.generatorURL || null,
+        fingerprint: a.fingerprint,
+      })),
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { and, asc, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import type { AlertGroupRecord, AlertRecord, AlertRepo, NewAlertGroup } from '../domain/ports.js';
+import type { Db } from './client.js';
+import { alertGroups, alerts, incidents } from './schema.js';
+
+type GroupRow = typeof alertGroups.$inferSelect;
+type AlertRow = typeof alerts.$inferSelect;
+
+function toGroup(row: GroupRow): AlertGroupRecord {
+  return {
+    id: row.id,
+    groupKey: row.groupKey,
+    incidentId: row.incidentId,
+    action: row.action,
+    offeredIncidentId: row.offeredIncidentId,
+    alertname: row.alertname,
+    service: row.service,
+    firstStartsAt: row.firstStartsAt,
+    runbookUrl: row.runbookUrl,
+    noticeChannel: row.noticeChannel,
+    noticeTs: row.noticeTs,
+  };
+}
+
+function toAlert(row: AlertRow): AlertRecord {
+  return {
+    groupKey: row.groupKey,
+    fingerprint: row.fingerprint,
+    incidentId: row.incidentId,
+    status: row.status,
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
+    labels: row.labels,
+    annotations: row.annotations,
+    generatorUrl: row.generatorUrl,
+  };
+}
+
+/** Alert groups and their alerts: what makes a repeated webhook change nothing. */
+export function alertsRepo(db: Db): AlertRepo {
+  return {
+    group(groupKey) {
+      const row = db.select().from(alertGroups).where(eq(alertGroups.groupKey, groupKey)).get();
+      return row ? toGroup(row) : undefined;
+    },
+    groupById(id) {
+      const row = db.select().from(alertGroups).where(eq(alertGroups.id, id)).get();
+      return row ? toGroup(row) : undefined;
+    },
+    createGroup(group: NewAlertGroup, now) {
+      return toGroup(db.insert(alertGroups).values({ ...group, createdAt: now, updatedAt: now }).returning().get());
+    },
+    linkGroup(id, from, to, now) {
+      const linked = from === null ? isNull(alertGroups.incidentId) : eq(alertGroups.incidentId, from);
+      const done = db.update(alertGroups).set({ incidentId: to, updatedAt: now }).where(and(eq(alertGroups.id, id), linked)).run().changes === 1;
+      if (done) {
+        const key = db.select({ k: alertGroups.groupKey }).from(alertGroups).where(eq(alertGroups.id, id)).get()!.k;
+        // From a notice or a merge offer (from null) the alerts keep their receive time: that is when the problem was
+        // detected. From another incident (firing long after its resolve) they are a new problem, detected now.
+        const received = from === null ? {} : { receivedAt: now };
+        db.update(alerts).set({ incidentId: to, updatedAt: now, ...received }).where(eq(alerts.groupKey, key)).run();
+      }
+      return done;
+    },
+    openIncidentOfSameProblem(alertname, service, exceptGroupKey) {
+      const row = db
+        .select({ incidentId: alertGroups.incidentId })
+        .from(alertGroups)
+        .innerJoin(incidents, eq(incidents.id, alertGroups.incidentId))
+        .where(
+          and(
+            eq(alertGroups.alertname, alertname),
+            service === null ? isNull(alertGroups.service) : eq(alertGroups.service, service),
+            ne(alertGroups.groupKey, exceptGroupKey),
+            isNotNull(alertGroups.incidentId),
+            ne(incidents.status, 'resolved'),
+          ),
+        )
+        .orderBy(asc(alertGroups.id))
+        .get();
+      return row?.incidentId ?? undefined;
+    },
+    recordNotice(groupId, channel, ts) {
+      db.update(alertGroups).set({ noticeChannel: channel, noticeTs: ts }).where(eq(alertGroups.id, groupId)).run();
+    },
+    alert(groupKey, fingerprint) {
+      const row = db.select().from(alerts).where(and(eq(alerts.groupKey, groupKey), eq(alerts.fingerprint, fingerprint))).get();
+      return row ? toAlert(row) : undefined;
+    },
+    saveAlert(alert, now) {
+      const values = { ...alert, labels: { ...alert.labels }, annotations: { ...alert.annotations } };
+      db.insert(alerts)
+        .values({ ...values, receivedAt: now, updatedAt: now })
+        .onConflictDoUpdate({ target: [alerts.groupKey, alerts.fingerprint], set: { ...values, updatedAt: now } })
+        .run();
+    },
+    alertsOfIncident(incidentId) {
+      return db.select().from(alerts).where(eq(alerts.incidentId, incidentId)).orderBy(asc(alerts.id)).all().map(toAlert);
+    },
+    alertsOfGroup(groupKey) {
+      return db.select().from(alerts).where(eq(alerts.groupKey, groupKey)).orderBy(asc(alerts.id)).all().map(toAlert);
+    },
+    firstReceivedAt(incidentId) {
+      // received_at is set on the alert's first insert and never by a repeat: the first-seen time.
+      const row = db.select({ at: sql<number | null>`min(${alerts.receivedAt})` }).from(alerts).where(eq(alerts.incidentId, incidentId)).get();
+      return row?.at == null ? null : new Date(row.at);
+    },
+    runbookFor(incidentId) {
+      const row = db
+        .select({ url: alertGroups.runbookUrl })
+        .from(alertGroups)
+        .where(and(eq(alertGroups.incidentId, incidentId), sql`${alertGroups.runbookUrl} IS NOT NULL`))
+        .orderBy(asc(alertGroups.id))
+        .get();
+      return row?.url ?? null;
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { SloFigureRepo, SloFigures, StoredSloFigures, ThresholdPostRepo } from '../domain/slo-figures.js';
+import type { Db } from './client.js';
+import { sloFigures, sloThresholdPosts } from './schema.js';
+
+/** The SLO figures of each incident, one row per SLO, replaced at each computation. */
+export function sloFiguresRepo(db: Db) {
+  return {
+    save(incidentId: number, figures: SloFigures, computedAt: Date, final: boolean): void {
+      db.insert(sloFigures)
+        .values({ incidentId, sloId: figures.sloId, figures, computedAt, final })
+        .onConflictDoUpdate({ target: [sloFigures.incidentId, sloFigures.sloId], set: { figures, computedAt, final } })
+        .run();
+    },
+    forIncident(incidentId: number): StoredSloFigures[] {
+      return db
+        .select()
+        .from(sloFigures)
+        .where(eq(sloFigures.incidentId, incidentId))
+        .all()
+        .map((r) => ({ figures: r.figures as SloFigures, computedAt: r.computedAt, final: r.final }));
+    },
+    /** Every incident's figures for one SLO: what `/incident slo` and the estimate of a window add up. */
+    forSlo(sloId: string): (StoredSloFigures & { readonly incidentId: number })[] {
+      return db
+        .select()
+        .from(sloFigures)
+        .where(eq(sloFigures.sloId, sloId))
+        .all()
+        .map((r) => ({ incidentId: r.incidentId, figures: r.figures as SloFigures, computedAt: r.computedAt, final: r.final }));
+    },
+    /** Incidents whose final figures have a part missing (Prometheus was down at resolve): to compute again. */
+    finalWithMissing(): number[] {
+      const rows = db
+        .selectDistinct({ incidentId: sloFigures.incidentId })
+        .from(sloFigures)
+        .where(
+          and(
+            eq(sloFigures.final, true),
+            sql`(json_extract(${sloFigures.figures}, '$.incident.kind') = 'missing' OR json_extract(${sloFigures.figures}, '$.status.kind') = 'missing')`,
+          ),
+        )
+        .all();
+      return rows.map((r) => r.incidentId);
+    },
+    /** Drops an incident's figures for an SLO no longer linked (its service changed). */
+    remove(incidentId: number, sloId: string): void {
+      db.delete(sloFigures).where(and(eq(sloFigures.incidentId, incidentId), eq(sloFigures.sloId, sloId))).run();
+    },
+  } satisfies SloFigureRepo & Record<string, unknown>;
+}
+
+/** Which policy thresholds were posted: the unique index makes a second claim a no-op. */
+export function thresholdPostsRepo(db: Db) {
+  return {
+    claim(sloId: string, period: number, thresholdBp: number, incidentId: number | null, now: Date): boolean {
+      return db.insert(sloThresholdPosts).values({ sloId, period, thresholdBp, incidentId, postedAt: now }).onConflictDoNothing().run().changes === 1;
+    },
+  } satisfies ThresholdPostRepo;
+}

@@ -1,0 +1,88 @@
+/**
+ * What the buttons of alert notices do. Each is trusted only where its
+ * message was posted (a notice's channel, the incident's channel), and each
+ * is conditional, so a second press is told it is done and changes nothing.
+ */
+import { requireActedInIncidentChannel, type Place } from './access.js';
+import { alertLine, alertTitle } from './alerts.js';
+import { declareIncident } from './declare.js';
+import { DomainError } from './errors.js';
+import { requireIncident } from './incident-lookup.js';
+import { actorId, incidentRef, type Actor, type Incident } from './model.js';
+import type { AlertGroupRecord, Deps } from './ports.js';
+import { reopenIncident } from './resolve.js';
+import { assignRole, type RoleChange } from './roles.js';
+
+function requireGroup(deps: Deps, groupId: number): AlertGroupRecord {
+  const group = deps.repos.alerts.groupById(groupId);
+  if (!group) throw new DomainError('NOT_FOUND', 'That alert group is no longer known, so nothing was changed.');
+  return group;
+}
+
+/** Links a group to an incident and puts its alerts on the timeline; false when someone linked it first. */
+function linkGroup(deps: Deps, group: AlertGroupRecord, incident: Incident, by: string, how: string): boolean {
+  const now = deps.clock.now();
+  if (!deps.repos.alerts.linkGroup(group.id, null, incident.id, now)) return false;
+  deps.repos.timeline.add({ incidentId: incident.id, kind: 'alert_group_linked', text: `Alert group ${group.alertname} ${how} by <@${by}>: its alerts land on this incident`, actorId: by, occurredAt: now });
+  for (const alert of deps.repos.alerts.alertsOfGroup(group.groupKey)) {
+    deps.repos.timeline.add({ incidentId: incident.id, kind: alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', text: alertLine(alert, false), actorId: 'system:alertmanager', occurredAt: alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now) });
+  }
+  return true;
+}
+
+/** "Declare incident" on a notify-only group's notice: the presser declares (and is IC); later alerts of the group land on it. */
+export function declareFromAlertNotice(deps: Deps, actor: Actor, groupId: number, pressedIn: Place): Incident {
+  return deps.repos.transaction(() => {
+    const group = requireGroup(deps, groupId);
+    if (group.action !== 'notified' || group.noticeChannel === null || pressedIn.channelId !== group.noticeChannel) {
+      throw new DomainError('NOT_ALLOWED', 'That button does not belong to this channel, so nothing was changed.');
+    }
+    if (group.incidentId !== null) throw new DomainError('CONFLICT', `This alert is already ${incidentRef(group.incidentId)}.`);
+    const alerts = deps.repos.alerts.alertsOfGroup(group.groupKey);
+    const first = alerts.find((a) => a.status === 'firing') ?? alerts[0];
+    const incident = declareIncident(deps, actor, {
+      severity: 'sev3',
+      title: first ? alertTitle(first, group.alertname, group.service) : group.alertname,
+      description: first?.annotations.description ?? null,
+      service: group.service,
+      impactStartedAt: group.firstStartsAt,
+      originChannelId: group.noticeChannel,
+    });
+    if (!linkGroup(deps, group, incident, actorId(actor), 'declared')) throw new DomainError('CONFLICT', 'Someone declared this alert first.');
+    return incident;
+  });
+}
+
+/** "Merge" on the offer in the first incident's channel: the second group's alerts land on that incident. */
+export function mergeAlertGroup(deps: Deps, actor: Actor, groupId: number, pressedIn: Place): Incident {
+  return deps.repos.transaction(() => {
+    const group = requireGroup(deps, groupId);
+    if (group.offeredIncidentId === null) throw new DomainError('NOT_ALLOWED', 'That alert group was not offered for a merge, so nothing was changed.');
+    const incident = requireIncident(deps.repos.incidents, group.offeredIncidentId);
+    requireActedInIncidentChannel(incident, pressedIn);
+    if (!linkGroup(deps, group, incident, actorId(actor), 'merged')) {
+      throw new DomainError('CONFLICT', `That alert group is already on ${incidentRef(group.incidentId ?? incident.id)}.`);
+    }
+    return incident;
+  });
+}
+
+/** "Reopen" offered when an incident's alerts fire again soon after its resolve. */
+export function reopenFromAlerts(deps: Deps, actor: Actor, incidentId: number, pressedIn: Place): Incident {
+  return deps.repos.transaction(() => {
+    const incident = requireIncident(deps.repos.incidents, incidentId);
+    requireActedInIncidentChannel(incident, pressedIn);
+    return reopenIncident(deps, actor, incident.channelId!);
+  });
+}
+
+/** "Take IC" on the header of an incident nobody leads yet (one an alert declared). */
+export function takeIncidentCommand(deps: Deps, actor: Actor, incidentId: number, pressedIn: Place): RoleChange {
+  return deps.repos.transaction(() => {
+    const incident = requireIncident(deps.repos.incidents, incidentId);
+    requireActedInIncidentChannel(incident, pressedIn);
+    const ic = deps.repos.roles.current(incident.id).find((h) => h.role === 'ic');
+    if (ic) throw new DomainError('CONFLICT', `<@${ic.userId}> is already Incident Commander of ${incidentRef(incident.id)}; \`/incident role ic @you\` hands it over.`);
+    return assignRole(deps, actor, incident.channelId!, 'ic', actorId(actor));
+  });
+}

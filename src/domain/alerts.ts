@@ -1,0 +1,230 @@
+/**
+ * What alerts from Alertmanager do to incidents. One group (groupKey) maps
+ * to one incident; each alert is kept by fingerprint, so a repeat of the
+ * group (repeat_interval, Alertmanager's retries and restarts) finds what it
+ * already said and changes nothing. Anything a person should decide (reopen,
+ * resolve, merge, declare from a notice) is offered with a button, never
+ * done in silence.
+ */
+import { alertActionFor, type AlertRules } from './alert-rules.js';
+import { declareIncident } from './declare.js';
+import { MAX_TITLE_LENGTH } from './command-parser.js';
+import type { Actor, AlertStatus, Incident } from './model.js';
+import type { AlertGroupRecord, AlertNotice, AlertRecord, Deps } from './ports.js';
+import { resolveIncident } from './resolve.js';
+
+/** The bot declaring from an alert: recorded as `system:alertmanager`. */
+export const ALERTMANAGER_ACTOR: Actor = { type: 'system', job: 'alertmanager' };
+
+export interface ReceivedAlert {
+  readonly status: AlertStatus;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly startsAt: Date;
+  /** Null while firing (Alertmanager sends year 1 then). */
+  readonly endsAt: Date | null;
+  readonly generatorUrl: string | null;
+  readonly fingerprint: string;
+}
+
+/** One webhook notification: one group, as Alertmanager sees it now. */
+export interface AlertNotification {
+  readonly groupKey: string;
+  readonly commonLabels: Readonly<Record<string, string>>;
+  readonly alerts: readonly ReceivedAlert[];
+}
+
+export type AlertOutcome =
+  | { readonly kind: 'unchanged'; readonly incidentId: number | null }
+  | { readonly kind: 'declared' | 'updated' | 'reopen_offered' | 'notified' | 'merge_offered' | 'recorded'; readonly incidentId: number | null };
+
+/** The first of the configured labels whose value is a service of the SLO catalog. */
+export function alertService(deps: Deps, rules: AlertRules, labels: Readonly<Record<string, string>>): string | null {
+  const known = deps.slo.catalog.slos.map((s) => s.service);
+  for (const name of rules.serviceLabels) {
+    const value = labels[name]?.trim().toLowerCase();
+    const found = value ? known.find((s) => s.toLowerCase() === value) : undefined;
+    if (found) return found;
+  }
+  return null;
+}
+
+export function alertTitle(alert: ReceivedAlert, alertname: string, service: string | null): string {
+  const summary = alert.annotations.summary?.replace(/\s+/g, ' ').trim();
+  const title = summary || `${alertname}${service ? ` on ${service}` : ''}`;
+  return title.length > MAX_TITLE_LENGTH ? `${title.slice(0, MAX_TITLE_LENGTH - 1)}…` : title;
+}
+
+function runbookOf(alert: ReceivedAlert): string | null {
+  const url = alert.annotations.runbook_url ?? alert.annotations.runbook;
+  return url && /^https?:\/\//i.test(url.trim()) ? url.trim() : null;
+}
+
+/** A timeline line for an alert: what, its labels and its Prometheus link. */
+export function alertLine(alert: ReceivedAlert, again: boolean): string {
+  const labels = Object.entries(alert.labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ');
+  const name = alert.labels.alertname ?? 'alert';
+  const link = alert.generatorUrl ? ` (${alert.generatorUrl})` : '';
+  if (alert.status === 'resolved') {
+    return `Alert ${name} resolved${alert.endsAt ? ` at ${alert.endsAt.toISOString()}` : ''}: {${labels}}${link}`;
+  }
+  return `Alert ${name} ${again ? 'fired again' : 'firing'} since ${alert.startsAt.toISOString()}: {${labels}}${link}`;
+}
+
+function sameState(previous: AlertRecord | undefined, alert: ReceivedAlert): boolean {
+  return previous !== undefined && previous.status === alert.status && previous.startsAt.getTime() === alert.startsAt.getTime();
+}
+
+function record(deps: Deps, groupKey: string, alert: ReceivedAlert, incidentId: number | null): void {
+  deps.repos.alerts.saveAlert(
+    { groupKey, fingerprint: alert.fingerprint, incidentId, status: alert.status, startsAt: alert.startsAt, endsAt: alert.endsAt, labels: alert.labels, annotations: alert.annotations, generatorUrl: alert.generatorUrl },
+    deps.clock.now(),
+  );
+}
+
+function post(deps: Deps, incidentId: number | null, channel: string | null, notice: AlertNotice): void {
+  deps.repos.outbox.enqueue({ kind: 'alert.post', incidentId, payload: { channel, notice } }, deps.clock.now());
+}
+
+function timeline(deps: Deps, incidentId: number, kind: 'alert_fired' | 'alert_resolved', text: string, at: Date): void {
+  deps.repos.timeline.add({ incidentId, kind, text, actorId: 'system:alertmanager', occurredAt: at });
+}
+
+/** Declares the incident a group opens: title, impact, service and impact start from its alerts; IC unassigned. */
+function declareFromAlerts(deps: Deps, rules: AlertRules, notification: AlertNotification, severity: Incident['severity'], firing: readonly ReceivedAlert[]): Incident {
+  const first = [...firing].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())[0]!;
+  const labels = { ...notification.commonLabels, ...first.labels };
+  const alertname = labels.alertname ?? 'alert';
+  const service = alertService(deps, rules, labels);
+  return declareIncident(deps, ALERTMANAGER_ACTOR, {
+    severity,
+    title: alertTitle(first, alertname, service),
+    description: first.annotations.description ?? null,
+    service,
+    assignDeclarerAsIc: false,
+    impactStartedAt: first.startsAt,
+  });
+}
+
+/** A group seen for the first time: declare, offer a merge, or post a notice, as the rules say. */
+function firstNotification(deps: Deps, rules: AlertRules, notification: AlertNotification): AlertOutcome {
+  const { repos } = deps;
+  const now = deps.clock.now();
+  const firing = notification.alerts.filter((a) => a.status === 'firing');
+  // Resolved before we ever saw it firing (the bot was down): kept, so its repeats change nothing, and nothing opened.
+  if (firing.length === 0) {
+    for (const alert of notification.alerts) record(deps, notification.groupKey, alert, null);
+    return { kind: 'recorded', incidentId: null };
+  }
+  const first = [...firing].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())[0]!;
+  const labels = { ...notification.commonLabels, ...first.labels };
+  const alertname = labels.alertname ?? 'alert';
+  const service = alertService(deps, rules, labels);
+  const action = alertActionFor(rules, labels);
+  const base = { groupKey: notification.groupKey, alertname, service, firstStartsAt: first.startsAt, runbookUrl: runbookOf(first), offeredIncidentId: null, noticeChannel: null };
+
+  if ('declare' in action) {
+    // The same problem under another group key (a route changed, a label differs): offered, never merged silently.
+    const into = repos.alerts.openIncidentOfSameProblem(alertname, service, notification.groupKey);
+    if (into !== undefined) {
+      const group = repos.alerts.createGroup({ ...base, incidentId: null, action: 'merge_offered', offeredIncidentId: into }, now);
+      for (const alert of notification.alerts) record(deps, notification.groupKey, alert, null);
+      post(deps, into, null, { type: 'alert_merge_offer', groupId: group.id, title: alertTitle(first, alertname, service), alertname, firing: firing.length });
+      return { kind: 'merge_offered', incidentId: into };
+    }
+    const incident = declareFromAlerts(deps, rules, notification, action.declare, firing);
+    repos.alerts.createGroup({ ...base, incidentId: incident.id, action: 'declared' }, now);
+    for (const alert of notification.alerts) {
+      record(deps, notification.groupKey, alert, incident.id);
+      timeline(deps, incident.id, alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', alertLine(alert, false), alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now));
+    }
+    return { kind: 'declared', incidentId: incident.id };
+  }
+
+  const channel = action.notify ?? rules.announceChannel;
+  const group = repos.alerts.createGroup({ ...base, incidentId: null, action: 'notified', noticeChannel: channel }, now);
+  for (const alert of notification.alerts) record(deps, notification.groupKey, alert, null);
+  if (channel) {
+    post(deps, null, channel, {
+      type: 'alert_notify',
+      groupId: group.id,
+      title: alertTitle(first, alertname, service),
+      alertname,
+      service,
+      firing: firing.length,
+      generatorUrl: first.generatorUrl,
+      runbookUrl: base.runbookUrl,
+    });
+  }
+  return { kind: 'notified', incidentId: null };
+}
+
+/** Every alert of the incident resolved: ask a person, or resolve as the system when the rules say so. */
+function allResolved(deps: Deps, rules: AlertRules, incident: Incident, count: number): void {
+  if (rules.resolveWithAlerts && incident.channelId) {
+    resolveIncident(deps, ALERTMANAGER_ACTOR, { incidentId: incident.id, pressedIn: { channelId: incident.channelId } }, 'every alert resolved');
+    return;
+  }
+  post(deps, incident.id, null, { type: 'alert_all_resolved', resolved: count });
+}
+
+/** A known group linked to an incident: alerts that changed go on its timeline; flapping reopens are offered. */
+function laterNotification(deps: Deps, rules: AlertRules, notification: AlertNotification, group: AlertGroupRecord, incident: Incident, changed: readonly ReceivedAlert[]): AlertOutcome {
+  const now = deps.clock.now();
+  const firing = changed.filter((a) => a.status === 'firing');
+  if (incident.status === 'resolved' && firing.length > 0) {
+    const withinReopen = incident.resolvedAt !== null && now.getTime() - incident.resolvedAt.getTime() <= rules.reopenWithinMs;
+    if (!withinReopen) {
+      // Long after the resolve: a new problem, a new incident; the group follows it.
+      const action = alertActionFor(rules, { ...notification.commonLabels, ...firing[0]!.labels });
+      const severity = 'declare' in action ? action.declare : incident.severity;
+      const fresh = declareFromAlerts(deps, rules, notification, severity, firing);
+      deps.repos.alerts.linkGroup(group.id, incident.id, fresh.id, now);
+      for (const alert of changed) {
+        record(deps, group.groupKey, alert, fresh.id);
+        timeline(deps, fresh.id, alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', alertLine(alert, false), alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now));
+      }
+      return { kind: 'declared', incidentId: fresh.id };
+    }
+  }
+  for (const alert of changed) {
+    const again = deps.repos.alerts.alert(group.groupKey, alert.fingerprint) !== undefined;
+    record(deps, group.groupKey, alert, incident.id);
+    timeline(deps, incident.id, alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', alertLine(alert, again && alert.status === 'firing'), alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now));
+  }
+  if (incident.status === 'resolved') {
+    if (firing.length > 0) {
+      post(deps, incident.id, null, { type: 'alert_reopen_offer', alertname: group.alertname, firing: firing.length });
+      return { kind: 'reopen_offered', incidentId: incident.id };
+    }
+    return { kind: 'updated', incidentId: incident.id };
+  }
+  const all = deps.repos.alerts.alertsOfIncident(incident.id);
+  if (changed.some((a) => a.status === 'resolved') && all.every((a) => a.status === 'resolved')) allResolved(deps, rules, incident, all.length);
+  return { kind: 'updated', incidentId: incident.id };
+}
+
+/**
+ * Applies one Alertmanager notification, in one transaction: the webhook is
+ * answered 200 only once this has committed, so a crash after the answer
+ * loses nothing, and a re-sent notification finds every alert as it left it.
+ */
+export function receiveAlerts(deps: Deps, rules: AlertRules, notification: AlertNotification): AlertOutcome {
+  const { repos } = deps;
+  return repos.transaction(() => {
+    const group = repos.alerts.group(notification.groupKey);
+    if (!group) return firstNotification(deps, rules, notification);
+    const changed = notification.alerts.filter((a) => !sameState(repos.alerts.alert(group.groupKey, a.fingerprint), a));
+    if (changed.length === 0) return { kind: 'unchanged', incidentId: group.incidentId };
+    const incident = group.incidentId === null ? undefined : repos.incidents.get(group.incidentId);
+    // A notice or a merge offer not taken up yet: the alerts are kept, the offer is not repeated.
+    if (!incident) {
+      for (const alert of changed) record(deps, group.groupKey, alert, null);
+      return { kind: 'recorded', incidentId: null };
+    }
+    return laterNotification(deps, rules, notification, group, incident, changed);
+  });
+}
+

@@ -1,0 +1,129 @@
+import type { ClaimedJob } from '../db/outbox.repo.js';
+import type { Incident } from '../domain/model.js';
+import type { Notice } from '../domain/ports.js';
+import { draftPostmortem } from '../domain/resolve.js';
+import type { SloFigures, StoredSloFigures } from '../domain/slo-figures.js';
+import type { IncidentBudgetUse } from '../slo/budget.js';
+import { slosForService } from '../slo/catalog.js';
+import { impactWindow, measureSlo } from '../slo/measure.js';
+import type { SloDefinition } from '../slo/model.js';
+import { newlyCrossedThresholds, thresholdsFor, type PolicyThreshold } from '../slo/policy.js';
+import { percentText } from '../slack/views/slo-lines.js';
+import type { EffectContext } from './context.js';
+
+/*
+ * Why a missing figure does not make this job fail and retry: a retry would
+ * sit pending in the SLO queue, and every refresh queued meanwhile (a status
+ * change, the periodic one) would coalesce into it and wait for its backoff.
+ * The missing figure is stored with its reason and the job completes; the
+ * periodic refresh (SLO_REFRESH) computes open incidents again, and resolved
+ * ones whose final figures have a part missing (see slo-refresh-scheduler.ts).
+ */
+
+/**
+ * What the other incidents of this SLO burned in its window, from their
+ * stored figures, for an estimated budget status: those whose impact ended
+ * within the window count whole. Incidents never computed (linked before the
+ * bot had SLOs) are not known, so the estimate is of the incidents it has.
+ */
+function otherUsesInWindow(ctx: EffectContext, slo: SloDefinition, incidentId: number, now: Date): IncidentBudgetUse[] {
+  const since = now.getTime() - slo.window.ms;
+  return ctx.store.sloFigures.forSlo(slo.id).flatMap((row) => {
+    if (row.incidentId === incidentId || row.figures.incident.kind === 'missing') return [];
+    const other = ctx.store.incidents.get(row.incidentId);
+    if (!other || impactWindow(other, now).end.getTime() < since) return [];
+    return [row.figures.incident];
+  });
+}
+
+const remainingOf = (figures: SloFigures | undefined): number | undefined =>
+  figures && figures.status.kind !== 'missing' ? figures.status.remaining : undefined;
+
+function thresholdNotice(figures: SloFigures, threshold: PolicyThreshold): Notice | undefined {
+  const { status } = figures;
+  if (status.kind === 'missing') return undefined;
+  return {
+    type: 'slo_threshold',
+    sloId: figures.sloId,
+    service: figures.service,
+    name: figures.name,
+    target: figures.target,
+    windowText: figures.windowText,
+    threshold: threshold.budgetRemaining,
+    actions: threshold.actions,
+    remaining: status.remaining,
+    estimate: status.kind === 'estimate',
+    burnRate: status.kind === 'measured' ? status.burnRate : null,
+    timeToExhaustionMs: status.kind === 'measured' ? (status.timeToExhaustionMs ?? null) : null,
+  };
+}
+
+/**
+ * Posts each policy threshold this computation newly crossed, once per SLO,
+ * window period and threshold: the claim row and the posts are written in the
+ * caller's transaction, so a restart or a second instance that crosses the
+ * same threshold finds it claimed and posts nothing.
+ */
+function postCrossings(ctx: EffectContext, incident: Incident, figures: SloFigures, previous: SloFigures | undefined, now: Date): void {
+  const current = remainingOf(figures);
+  if (current === undefined) return;
+  const thresholds = thresholdsFor(ctx.deps.slo.policy, figures.service);
+  for (const threshold of newlyCrossedThresholds(thresholds, remainingOf(previous), current)) {
+    const period = Math.floor(now.getTime() / figures.windowMs);
+    if (!ctx.store.thresholdPosts.claim(figures.sloId, period, Math.round(threshold.budgetRemaining * 10_000), incident.id, now)) continue;
+    const notice = thresholdNotice(figures, threshold)!;
+    if (incident.status !== 'resolved') ctx.store.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, now);
+    ctx.store.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice } }, now);
+    ctx.store.timeline.add({
+      incidentId: incident.id,
+      kind: 'slo_threshold',
+      text:
+        `Error budget of ${figures.service} ${figures.name} down to ${percentText(current)} left${figures.status.kind === 'estimate' ? ' (estimate)' : ''}, ` +
+        `past the ${percentText(threshold.budgetRemaining)} threshold: ${threshold.actions.join('; ')}`,
+      actorId: null,
+      occurredAt: now,
+    });
+  }
+}
+
+const sameFigures = (a: StoredSloFigures | undefined, b: SloFigures) => a !== undefined && a.final && JSON.stringify(a.figures) === JSON.stringify(b);
+
+/**
+ * The 'slo.refresh' job: computes each SLO of the incident's service (asking
+ * Prometheus, or estimating), stores the figures, drops those of SLOs no
+ * longer linked, refreshes the header, and posts thresholds newly crossed.
+ * Once the incident is resolved the figures are final, and the postmortem
+ * draft is rewritten to state them when they changed.
+ *
+ * `final` is read from the incident when the job runs, not from the payload,
+ * as the header sync does: a refresh queued before a resolve and run after it
+ * computes what the postmortem states, and one queued at resolve and run after
+ * a reopen does not pass an open incident's figures off as final.
+ */
+export async function refreshSlo(ctx: EffectContext, job: ClaimedJob & { kind: 'slo.refresh' }): Promise<void> {
+  const incident = ctx.store.incidents.get(job.incidentId);
+  if (!incident) return;
+  const now = ctx.clock.now();
+  const slos = incident.service ? slosForService(ctx.deps.slo.catalog, incident.service) : [];
+  const computed = await Promise.all(
+    slos.map((slo) =>
+      measureSlo({ slo, incident, now, prometheus: ctx.prometheus, estimates: ctx.config.slo.estimates, otherUses: otherUsesInWindow(ctx, slo, incident.id, now) }),
+    ),
+  );
+  ctx.store.transaction(() => {
+    const current = ctx.store.incidents.get(incident.id);
+    // The service changed while Prometheus answered: the refresh that change queued runs next, for the new one.
+    if (!current || current.service !== incident.service) return;
+    const final = current.status === 'resolved';
+    const before = new Map(ctx.store.sloFigures.forIncident(current.id).map((s) => [s.figures.sloId, s]));
+    const unchanged = final && before.size === computed.length && computed.every((f) => sameFigures(before.get(f.sloId), f));
+    for (const figures of computed) {
+      ctx.store.sloFigures.save(current.id, figures, now, final);
+      postCrossings(ctx, current, figures, before.get(figures.sloId)?.figures, now);
+    }
+    const linked = new Set(slos.map((s) => s.id));
+    for (const sloId of before.keys()) if (!linked.has(sloId)) ctx.store.sloFigures.remove(current.id, sloId);
+    ctx.store.outbox.enqueue({ kind: 'incident.sync', incidentId: current.id, payload: {} }, now);
+    if (final && !unchanged) draftPostmortem(ctx.deps, current);
+  });
+}

@@ -1,0 +1,63 @@
+import type { Logger } from 'pino';
+import type { Clock, IncidentRepo, OutboxRepo } from '../domain/ports.js';
+
+/** What the scheduler reads and writes: the incidents, their final figures' gaps, and the outbox. */
+export interface SloRefreshStore {
+  readonly incidents: Pick<IncidentRepo, 'listOpen' | 'get'>;
+  readonly sloFigures: { finalWithMissing(): number[] };
+  readonly outbox: OutboxRepo;
+}
+
+/**
+ * Every SLO_REFRESH, queues an 'slo.refresh' for each open incident linked to
+ * a service, so the header's figures follow the budget while the incident
+ * runs, and for each resolved incident whose final figures have a part
+ * missing (Prometheus was down at resolve) while its impact is within its
+ * SLO's window, so the postmortem gets them once Prometheus is back.
+ *
+ * Nothing here is claimed: a pending refresh absorbs another (outbox
+ * coalescing), so two instances ticking at once queue one job per incident,
+ * and each threshold post has its own claim in the job.
+ */
+export class SloRefreshScheduler {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: SloRefreshStore,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    /** How long after its resolve a final figure still missing is tried again (the longest SLO window). */
+    private readonly retryFinalForMs: number,
+  ) {}
+
+  /** Queues the refreshes due now; returns the incidents queued for. */
+  tick(): number[] {
+    const now = this.clock.now();
+    const open = this.store.incidents.listOpen().filter((i) => i.service !== null);
+    for (const incident of open) this.store.outbox.enqueue({ kind: 'slo.refresh', incidentId: incident.id, payload: { final: false } }, now);
+    const retried = this.store.sloFigures.finalWithMissing().filter((id) => {
+      const incident = this.store.incidents.get(id);
+      return incident?.status === 'resolved' && incident.resolvedAt !== null && now.getTime() - incident.resolvedAt.getTime() < this.retryFinalForMs;
+    });
+    for (const id of retried) this.store.outbox.enqueue({ kind: 'slo.refresh', incidentId: id, payload: { final: true } }, now);
+    return [...open.map((i) => i.id), ...retried];
+  }
+
+  start(everyMs: number): void {
+    const run = () => {
+      try {
+        this.tick();
+      } catch (error) {
+        this.logger.error({ err: error }, 'could not queue the SLO refreshes; the next tick tries again');
+      }
+    };
+    this.timer = setInterval(run, everyMs);
+    this.timer.unref();
+    run();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,62 @@
+/** How the postmortem writes SLO figures: percentages, budgets in time, windows, and what an estimate assumes. */
+import type { IncidentBudgetUse } from '../slo/budget.js';
+import { duration } from '../domain/time.js';
+
+/** `69.4 %`; a share under 0.1 % keeps two significant digits (`0.042 %`) rather than reading as nothing. */
+export function percent(fraction: number): string {
+  const value = fraction * 100;
+  const text = value === 0 || Math.abs(value) >= 0.1 ? value.toFixed(1) : value.toPrecision(2);
+  return `${text === '-0.0' ? '0.0' : text} %`;
+}
+
+/** A percentage as configured: 0.999 → `99.9 %`, 0.5 → `50 %` (no rounding of what someone wrote). */
+export function configuredPercent(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(12))} %`;
+}
+
+/** A span of budget: `43.2 minutes`, `1 h 24 min`, `2.5 days`. */
+export function budgetTime(ms: number): string {
+  const minutes = Math.abs(ms) / 60_000;
+  if (minutes < 1) {
+    const seconds = Math.round(Math.abs(ms) / 1000);
+    return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  }
+  if (minutes < 60) {
+    const text = String(Number(minutes.toFixed(1)));
+    return `${text} minute${text === '1' ? '' : 's'}`;
+  }
+  if (minutes < 48 * 60) return duration(Math.round(minutes));
+  return `${Number((minutes / 1440).toFixed(1))} days`;
+}
+
+const UNIT_WORDS: Record<string, string> = { m: 'minute', h: 'hour', d: 'day', w: 'week' };
+
+function windowParts(text: string): { count: number; unit: string } | undefined {
+  const m = /^(\d+)([mhdw])$/.exec(text);
+  return m ? { count: Number(m[1]), unit: UNIT_WORDS[m[2]!]! } : undefined;
+}
+
+/** `30d` → `30-day`, as in "the 30-day budget"; a window written otherwise is kept as written. */
+export function windowAdjective(text: string): string {
+  const p = windowParts(text);
+  return p ? `${p.count}-${p.unit}` : text;
+}
+
+/** `30d` → `30 days`. */
+export function windowNoun(text: string): string {
+  const p = windowParts(text);
+  return p ? `${p.count} ${p.unit}${p.count === 1 ? '' : 's'}` : text;
+}
+
+/** What an estimate assumed: `SEV1 counted as a full outage (every request failing)`. */
+export function estimateAssumption(use: Extract<IncidentBudgetUse, { kind: 'estimate' }>): string {
+  const sev = use.severity.toUpperCase();
+  return use.errorRatio >= 1
+    ? `${sev} counted as a full outage (every request failing)`
+    : `${sev} counted as ${configuredPercent(use.errorRatio)} of requests failing`;
+}
+
+/** How long an impact lasted, in the draft's words: `30 minutes`, `5 h 00 min`. */
+export function impactDuration(ms: number): string {
+  return duration(Math.round(ms / 60_000));
+}

@@ -1,0 +1,53 @@
+import type { types } from '@slack/bolt';
+import { incidentRef, type Incident } from '../../domain/model.js';
+import type { AlertNotice } from '../../domain/ports.js';
+import { BUTTON_IDS } from '../ids.js';
+import { safe } from '../text.js';
+import { fitText, SLACK_LIMITS } from './limits.js';
+
+type KnownBlock = types.KnownBlock;
+
+/** A link Slack renders as `label`; the URL escaped so it cannot end the link early or add markup. */
+export function slackLink(url: string, label: string): string {
+  const target = url.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '%7C');
+  return `<${target}|${label}>`;
+}
+
+function button(actionId: string, text: string, value: unknown, style?: 'primary' | 'danger'): types.Button {
+  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text }, value: JSON.stringify(value), ...(style ? { style } : {}) };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** What an alert notice says, and its one button. Alert texts come from Prometheus rules: escaped like anything typed. */
+export function alertNoticeMessage(notice: AlertNotice, incident: Incident | undefined): { text: string; blocks: KnownBlock[] } {
+  const ref = incident ? incidentRef(incident.id) : '';
+  let text: string;
+  let action: types.Button;
+  switch (notice.type) {
+    case 'alert_notify': {
+      const links = [notice.generatorUrl ? slackLink(notice.generatorUrl, 'Prometheus') : '', notice.runbookUrl ? slackLink(notice.runbookUrl, 'Runbook') : ''].filter(Boolean).join(' · ');
+      text =
+        `:warning: *Alert ${safe(notice.alertname)}*${notice.service ? ` on \`${safe(notice.service)}\`` : ''}: ${safe(notice.title)}\n` +
+        `${plural(notice.firing, 'alert')} firing. No incident was declared${links ? ` · ${links}` : ''}.`;
+      action = button(BUTTON_IDS.alertDeclare, 'Declare incident', { groupId: notice.groupId }, 'danger');
+      break;
+    }
+    case 'alert_merge_offer':
+      text = `:twisted_rightwards_arrows: Another alert group of *${safe(notice.alertname)}* is firing (${plural(notice.firing, 'alert')}): ${safe(notice.title)}. It looks like the same problem as ${ref}; merge it so its alerts land here. Nothing is merged until someone presses the button.`;
+      action = button(BUTTON_IDS.alertMerge, `Merge into ${ref}`, { groupId: notice.groupId }, 'primary');
+      break;
+    case 'alert_reopen_offer':
+      text = `:repeat: *${safe(notice.alertname)}* is firing again (${plural(notice.firing, 'alert')}) soon after ${ref} was resolved. If it is the same problem, reopen ${ref}.`;
+      action = button(BUTTON_IDS.alertReopen, `Reopen ${ref}`, { incidentId: incident?.id ?? 0 }, 'danger');
+      break;
+    case 'alert_all_resolved':
+      text = `:large_green_circle: Every alert of ${ref} has resolved (${plural(notice.resolved, 'alert')}). Resolving stays your decision: resolve when users are no longer hurt.`;
+      action = button(BUTTON_IDS.resolve, `Resolve ${ref}`, { incidentId: incident?.id ?? 0 }, 'primary');
+      break;
+  }
+  const body = fitText(text, SLACK_LIMITS.sectionText, '…');
+  return { text: fitText(text, SLACK_LIMITS.messageText, '…'), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: body } }, { type: 'actions', elements: [action] }] };
+}

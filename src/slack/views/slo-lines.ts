@@ -1,0 +1,116 @@
+import type { Notice } from '../../domain/ports.js';
+import type { MissingFigure, SloFigures } from '../../domain/slo-figures.js';
+import type { BudgetStatus, IncidentBudgetUse } from '../../slo/budget.js';
+import { safe } from '../text.js';
+import { severityLabel } from './labels.js';
+
+/*
+ * How SLO figures read in Slack, in one place so the header, the notices and
+ * `/incident slo` say the same thing the same way. An estimate says so in
+ * every line it is in; a missing figure says why and when it is tried again.
+ */
+
+const MINUTE_MS = 60_000;
+
+/** 0.623 → `62.3 %` (one decimal; two below 1 % so a small figure is not shown as 0.0). */
+export function percentText(fraction: number): string {
+  const value = fraction * 100;
+  const digits = Math.abs(value) < 1 && value !== 0 ? 2 : 1;
+  return `${value.toFixed(digits)} %`;
+}
+
+/** 0.999 → `99.9 %`, 0.9995 → `99.95 %`: as the SLO file wrote it. */
+export function targetText(target: number): string {
+  return `${Number((target * 100).toPrecision(12))} %`;
+}
+
+/** Bad time or a budget: `4.3 min`, `2.5 h`, `3.1 d`. */
+export function badTimeText(ms: number): string {
+  const minutes = ms / MINUTE_MS;
+  if (minutes < 100) return `${minutes.toFixed(1)} min`;
+  if (minutes < 48 * 60) return `${(minutes / 60).toFixed(1)} h`;
+  return `${(minutes / 1440).toFixed(1)} d`;
+}
+
+/** 2.13 → `2.1×`; below 0.1, two decimals (`0.05×`) so a trickle is not shown as nothing. */
+export function rateText(rate: number): string {
+  return `${rate.toFixed(rate < 0.1 && rate > 0 ? 2 : 1)}×`;
+}
+
+/** A time to exhaustion: `3 d 4 h`, `5 h 10 min`, `12 min`. */
+export function untilText(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / MINUTE_MS));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  if (days > 0) return hours > 0 ? `${days} d ${hours} h` : `${days} d`;
+  const rest = minutes % 60;
+  if (hours > 0) return rest > 0 ? `${hours} h ${rest} min` : `${hours} h`;
+  return `${minutes} min`;
+}
+
+/** `checkout_availability (99.9 % / 30d)`. */
+export function sloTitle(figures: Pick<SloFigures, 'name' | 'target' | 'windowText'>): string {
+  return `*${safe(figures.name)}* (${targetText(figures.target)} / ${safe(figures.windowText)})`;
+}
+
+const AGAIN = 'computed again at the next refresh';
+
+function missingText(what: string, figure: MissingFigure): string {
+  return `${what} unknown: ${safe(figure.reason)}; ${AGAIN}`;
+}
+
+/** What the incident burned: `burned 3.0 min (6.9 % of budget) in this incident`. */
+export function burnedText(use: IncidentBudgetUse | MissingFigure): string {
+  if (use.kind === 'missing') return missingText('burned in this incident', use);
+  const figure = `${badTimeText(use.badTimeMs)} (${percentText(use.consumed)} of budget)`;
+  if (use.kind === 'measured') return `burned ${figure} in this incident`;
+  return `burned ~${figure} in this incident (estimate: ${severityLabel(use.severity)} counted as ${percentText(use.errorRatio)} of requests failing)`;
+}
+
+function leftText(remaining: number, estimate: boolean): string {
+  const tilde = estimate ? '~' : '';
+  return remaining < 0 ? `budget overspent (${tilde}${percentText(remaining)} left)` : `${tilde}${percentText(remaining)} left`;
+}
+
+/** Where the budget stands: `62.3 % left · burn rate 2.1× (1h)`, or the estimate's and why it has no burn rate. */
+export function statusText(status: BudgetStatus | MissingFigure): string {
+  if (status.kind === 'missing') return missingText('budget left', status);
+  if (status.kind === 'estimate') {
+    return `${leftText(status.remaining, true)} (estimate from ${status.incidents} incident${status.incidents === 1 ? '' : 's'}) · burn rate not measured`;
+  }
+  const parts = [leftText(status.remaining, false), `burn rate ${rateText(status.burnRate)} (1h)`];
+  // Worth a word only when the budget is going faster than it comes back.
+  if (status.burnRate > 1 && status.timeToExhaustionMs !== undefined && status.remaining > 0) parts.push(`gone in ${untilText(status.timeToExhaustionMs)} at this rate`);
+  return parts.join(' · ');
+}
+
+/**
+ * One SLO's line in the pinned header. Both parts missing for the same reason
+ * (Prometheus down) say it once.
+ */
+export function headerSloLine(figures: SloFigures): string {
+  const { incident, status } = figures;
+  if (incident.kind === 'missing' && status.kind === 'missing' && incident.reason === status.reason) {
+    return `${sloTitle(figures)}: figures missing: ${safe(incident.reason)}; ${AGAIN}`;
+  }
+  const estimate = incident.kind === 'estimate' || status.kind === 'estimate';
+  return `${sloTitle(figures)}${estimate ? ' _estimate_' : ''}: ${burnedText(incident)} · ${statusText(status)}`;
+}
+
+type ThresholdNotice = Extract<Notice, { type: 'slo_threshold' }>;
+
+/** What the policy says now that a threshold is crossed, with the figures. */
+export function thresholdNoticeText(notice: ThresholdNotice): string {
+  const what = `${safe(notice.service)} ${safe(notice.name)}`;
+  const figures = notice.estimate
+    ? ` Estimated from incidents' impact and severity (${targetText(notice.target)} over ${safe(notice.windowText)}), not measured.`
+    : notice.burnRate === null
+      ? ''
+      : ` Burn rate ${rateText(notice.burnRate)} over the last hour` +
+        (notice.burnRate > 1 && notice.timeToExhaustionMs !== null && notice.remaining > 0 ? `: at this rate the budget is gone in ${untilText(notice.timeToExhaustionMs)}.` : '.');
+  return (
+    `:chart_with_downwards_trend: *Error budget: ${what} is down to ${leftText(notice.remaining, notice.estimate)}*` +
+    ` (${targetText(notice.target)} over ${safe(notice.windowText)}), past the policy's ${percentText(notice.threshold)} threshold.` +
+    ` The policy says: ${notice.actions.map(safe).join('; ')}.${figures}`
+  );
+}

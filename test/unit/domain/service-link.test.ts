@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { declareIncident } from '../../../src/domain/declare.js';
+import { DomainError } from '../../../src/domain/errors.js';
+import { parseImpactTime } from '../../../src/domain/impact-time.js';
+import { recordImpact, setAffectedService } from '../../../src/domain/service-link.js';
+import { loadSloCatalog } from '../../../src/slo/catalog.js';
+import { DEFAULT_ERROR_BUDGET_POLICY } from '../../../src/slo/policy.js';
+import { memoryDeps } from '../../support/memory-store.js';
+
+const alice = { type: 'slack', userId: 'U0ALICE', teamId: 'T1' } as const;
+const NOW = new Date('2026-09-25T12:00:00Z');
+
+describe('impact times as people say them', () => {
+  it.each([
+    ['13:23', 'Europe/Paris', '2026-09-25T11:23:00.000Z'],
+    ['14:23', 'UTC', '2026-09-24T14:23:00.000Z'], // later than now today: yesterday's
+    ['11:05', 'UTC', '2026-09-25T11:05:00.000Z'],
+    ['2026-09-25 09:30', 'America/New_York', '2026-09-25T13:30:00.000Z'],
+    ['25m ago', 'UTC', '2026-09-25T11:35:00.000Z'],
+    ['2h ago', 'UTC', '2026-09-25T10:00:00.000Z'],
+    ['1h 30m ago', 'UTC', '2026-09-25T10:30:00.000Z'],
+    ['now', 'UTC', '2026-09-25T12:00:00.000Z'],
+  ])('%s in %s', (text, zone, expected) => {
+    expect(parseImpactTime(text, NOW, zone)?.toISOString()).toBe(expected);
+  });
+
+  it.each(['25:00', '2026-02-30 10:00', 'yesterday', 'constructor', '', '12:60'])('refuses %j', (text) => {
+    expect(parseImpactTime(text, NOW, 'UTC')).toBeUndefined();
+  });
+});
+
+function linkedDeps() {
+  const deps = memoryDeps();
+  const { catalog } = loadSloCatalog(['examples/slo/checkout-api.yaml']);
+  const withSlo = { ...deps, slo: { catalog, policy: DEFAULT_ERROR_BUDGET_POLICY } };
+  deps.clock.set(NOW);
+  const incident = declareIncident(withSlo, alice, { severity: 'sev2', title: 'Checkout errors' });
+  deps.store.incidents.recordChannel(incident.id, 'C1', 'inc-1-checkout-errors');
+  return { deps: withSlo, store: deps.store, clock: deps.clock };
+}
+
+describe('linking an incident to a service and its impact window', () => {
+  it('sets the service in any case, records it and queues the figures; an unknown one gets the known list', () => {
+    const { deps, store } = linkedDeps();
+    expect(setAffectedService(deps, alice, 'C1', 'CHECKOUT-API').service).toBe('checkout-api');
+    expect(store.incidents.get(1)!.service).toBe('checkout-api');
+    expect(store.timeline.list(1).at(-1)!.text).toBe('Affected service set to checkout-api by <@U0ALICE>');
+    expect(store.outbox.list().some((j) => j.kind === 'slo.refresh')).toBe(true);
+    expect(() => setAffectedService(deps, alice, 'C1', 'billing')).toThrow(/"billing" is not a service with SLOs. Known services: `checkout-api`/);
+    expect(() => setAffectedService(deps, alice, 'C1', 'checkout-api')).toThrow(/already linked/);
+  });
+
+  it('records impact start and end, refuses the future and an end before the start, changing nothing', () => {
+    const { deps, store, clock } = linkedDeps();
+    recordImpact(deps, alice, 'C1', 'started', '40m ago');
+    expect(store.incidents.get(1)!.impactStartedAt!.toISOString()).toBe('2026-09-25T11:20:00.000Z');
+    expect(() => recordImpact(deps, alice, 'C1', 'ended', '50m ago')).toThrow(DomainError);
+    expect(() => recordImpact(deps, alice, 'C1', 'ended', '2026-09-26 10:00')).toThrow(/in the future/);
+    expect(() => recordImpact(deps, alice, 'C1', 'ended', 'soonish')).toThrow(/not a time I can read/);
+    clock.advance(10 * 60_000);
+    recordImpact(deps, alice, 'C1', 'ended', '5m ago');
+    expect(store.incidents.get(1)!.impactEndedAt!.toISOString()).toBe('2026-09-25T12:05:00.000Z');
+    expect(store.timeline.list(1).filter((e) => e.kind === 'impact_changed')).toHaveLength(2);
+  });
+});
