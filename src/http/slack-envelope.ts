@@ -6,7 +6,7 @@ import { z } from 'zod';
  * `view.app_installed_team_id`…), so a body of the wrong shape made it throw
  * (500), or left the request unanswered until the client gave up. These
  * schemas ask for what Bolt and our listeners read, as Slack documents it
- * (../shared/specs/slack/payloads), and let every other field through.
+ * (specs/slack/payloads), and let every other field through.
  */
 
 const Id = z.string().min(1);

@@ -1,4 +1,6 @@
-import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { AckFn, BlockAction, ButtonAction } from '@slack/bolt';
+import type { z } from 'zod';
+import type { Actor } from '../../domain/model.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Place } from '../../domain/access.js';
 
@@ -27,4 +29,39 @@ export function requireButtonOfMessage(body: BlockAction<ButtonAction>, action: 
   if (!carried) {
     throw new DomainError('NOT_ALLOWED', 'That button does not match the message it was on, so nothing was changed. Run the command again for a fresh one.');
   }
+}
+
+/** Parses a button's JSON value with its schema; anything else is an old or forged button. */
+export function parseButtonValue<T>(schema: z.ZodType<T>, raw: string | undefined): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw ?? '');
+  } catch {
+    json = undefined;
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new DomainError('INVALID_INPUT', 'That button is from an older message; nothing was changed. Run the command again.');
+  return parsed.data;
+}
+
+/** Who pressed. */
+export function buttonActor(body: BlockAction): Actor {
+  return { type: 'slack', userId: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? '' };
+}
+
+/**
+ * The change is committed before Slack is acknowledged, so a crash after the
+ * ack loses nothing; a refusal is acknowledged too, then answered by the app's
+ * error handler.
+ */
+export async function decideThenAck<T>(ack: AckFn<void>, decide: () => T): Promise<T> {
+  let result: T;
+  try {
+    result = decide();
+  } catch (error) {
+    await ack();
+    throw error;
+  }
+  await ack();
+  return result;
 }

@@ -1,15 +1,11 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { DomainError } from '../../domain/errors.js';
-import { incidentRef, type Actor } from '../../domain/model.js';
+import { incidentRef } from '../../domain/model.js';
 import { replacePostmortemCanvas } from '../../domain/postmortem-canvas.js';
 import { BUTTON_IDS } from '../ids.js';
 import { parsePostmortemButtonValue } from '../metadata.js';
 import type { SlackServices } from '../services.js';
-import { placeOf, requireButtonOfMessage } from './button-origin.js';
-
-function actorOf(body: BlockAction): Actor {
-  return { type: 'slack', userId: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? '' };
-}
+import { buttonActor, decideThenAck, placeOf, requireButtonOfMessage } from './button-origin.js';
 
 /**
  * "Replace the canvas", offered with a re-published draft. The replacement is
@@ -19,17 +15,12 @@ function actorOf(body: BlockAction): Actor {
  */
 export function registerPostmortemButtons(app: App, services: SlackServices): void {
   app.action<BlockAction<ButtonAction>>(BUTTON_IDS.replaceCanvas, async ({ ack, action, body, respond }) => {
-    let replaced: ReturnType<typeof replacePostmortemCanvas>;
-    try {
+    const replaced = await decideThenAck(ack, () => {
       requireButtonOfMessage(body, action);
       const named = parsePostmortemButtonValue(action.value);
       if (!named) throw new DomainError('INVALID_INPUT', 'That button is from an older message, so nothing was changed. Run `/incident postmortem` again.');
-      replaced = replacePostmortemCanvas(services.deps, actorOf(body), placeOf(body), named);
-    } catch (error) {
-      await ack();
-      throw error;
-    }
-    await ack();
+      return replacePostmortemCanvas(services.deps, buttonActor(body), placeOf(body), named);
+    });
     await respond({
       response_type: 'ephemeral',
       replace_original: true,
