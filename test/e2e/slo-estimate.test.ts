@@ -118,6 +118,8 @@ describe('SLO figures without Prometheus', () => {
 
     const blocksOf = async (opts: { userId: string; channelId: string }, text = 'slo') => {
       const { responseId } = await h.run(text, opts);
+      // Answered after the ack, outside the outbox: wait for it (bounded).
+      await expect.poll(() => h.slack.responsesFor(responseId).length, { timeout: 10_000, interval: 20 }).toBeGreaterThan(0);
       return JSON.stringify(h.slack.responsesFor(responseId).map((r) => r.blocks));
     };
     const outsider = await blocksOf({ userId: 'U0BOB', channelId: 'C0GENERAL' });

@@ -109,6 +109,8 @@ describe.skipIf(!requirePrometheus())('SLO figures from a real Prometheus while 
   const thresholdPosts = (channel: string) => world.slack.channels.get(channel)!.messages.filter((m) => m.text.includes('Error budget:'));
   const sloAnswer = async (text: string) => {
     const { responseId } = await a.run(text, { userId: 'U0CAROL' });
+    // The answer asks Prometheus after the ack: on a busy machine it can come after the outbox is idle.
+    await expect.poll(() => world.slack.responsesFor(responseId).length, { timeout: 10_000, interval: 20 }).toBeGreaterThan(0);
     return JSON.stringify(world.slack.responsesFor(responseId).map((r) => r.blocks));
   };
 
