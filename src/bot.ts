@@ -63,6 +63,8 @@ export interface Bot {
   readonly digest: { readonly scheduler: DigestScheduler; readonly runner: DigestRunner };
   /** The periodic SLO refresh: tick() queues a refresh of every open incident linked to a service. */
   readonly slo: { readonly scheduler: SloRefreshScheduler };
+  /** Slack requests whose listeners still run (work after the ack: replies, reads): settled() waits for them. */
+  readonly listeners: { settled(timeoutMs: number): Promise<boolean> };
   /** The outbox runner; available once started. */
   readonly worker: OutboxRunner;
   /** Starts serving; resolves with the port (useful with PORT=0). */
@@ -187,6 +189,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     health,
     logger,
     digest: { scheduler: digestScheduler, runner: digestRunner },
+    listeners: { settled: (timeoutMs) => slackApp.requests.settled(timeoutMs) },
     slo: { scheduler: sloScheduler },
     get worker(): OutboxRunner {
       if (!runner) throw new Error('the bot has not started');

@@ -108,6 +108,8 @@ export class Harness {
     // Listeners continue after the HTTP ack; give them a moment, then wait for the outbox.
     for (let i = 0; i < 3; i++) {
       await new Promise((r) => setTimeout(r, 15));
+      // Replies and reads run after the ack, outside the outbox (a live Prometheus query, a Slack lookup).
+      await this.bot.listeners.settled(10_000);
       await this.bot.worker.idle(10_000, this.horizonMs);
     }
   }
