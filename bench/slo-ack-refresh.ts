@@ -31,7 +31,7 @@ import { ms } from './stats.js';
 
 const OPEN_INCIDENTS = 50;
 const ROUNDS = 50;
-const PER_ROUND = 10;
+const PER_ROUND = 20;
 /**
  * After SIGCONT, before the refreshing bot is measured again: its refreshes
  * under way again, and its stops (about 1 s a round) a small part of its time
