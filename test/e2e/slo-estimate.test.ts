@@ -11,16 +11,8 @@ import { FixedClock } from '../support/fixed-clock.js';
 import { Harness } from '../support/harness.js';
 import { interactivityBody, viewSubmissionPayload } from '../support/signed-requests.js';
 import { messageProblems } from '../support/slack-limits.js';
+import { CHECKOUT_AVAILABILITY_SLO_FILE } from '../support/slo-fixtures.js';
 
-const SLO_FILE = `service: checkout-api
-slos:
-  - name: checkout_availability
-    target: 99.9%
-    window: 30d
-    sli:
-      error_query: sum(rate(http_requests_total{job="checkout-api",status=~"5.."}[{{.window}}]))
-      total_query: sum(rate(http_requests_total{job="checkout-api"}[{{.window}}]))
-`;
 
 describe('SLO figures without Prometheus', () => {
   let h: Harness;
@@ -34,7 +26,7 @@ describe('SLO figures without Prometheus', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'slo-estimate-'));
-    writeFileSync(join(dir, 'checkout.yaml'), SLO_FILE);
+    writeFileSync(join(dir, 'checkout.yaml'), CHECKOUT_AVAILABILITY_SLO_FILE);
     clock.set('2026-11-30T12:00:00Z');
     h = await Harness.start({ env: { SLO_FILES: join(dir, 'checkout.yaml') }, bot: { clock } });
   });

@@ -17,6 +17,7 @@ import { expectedWindowRatio, requestsOpenMetrics, type SyntheticTraffic } from 
 import { PrometheusServer, requirePrometheus } from '../support/prometheus-server.js';
 import { sharedWorld } from '../support/shared-world.js';
 import { messageProblems } from '../support/slack-limits.js';
+import { CHECKOUT_AVAILABILITY_SLO_FILE } from '../support/slo-fixtures.js';
 
 const NOW = new Date('2026-11-30T00:00:00Z');
 const MINUTE = 60_000;
@@ -39,15 +40,8 @@ const TRAFFIC: SyntheticTraffic = {
   stepSeconds: 60,
 };
 
-const SLO_FILE = `service: checkout-api
-slos:
-  - name: checkout_availability
-    target: 99.9%
-    window: 30d
-    sli:
-      error_query: sum(rate(http_requests_total{job="checkout-api",status=~"5.."}[{{.window}}]))
-      total_query: sum(rate(http_requests_total{job="checkout-api"}[{{.window}}]))
-  - name: receipt_emails
+// The shared availability SLO, and one described only in words (always estimated).
+const SLO_FILE = `${CHECKOUT_AVAILABILITY_SLO_FILE}  - name: receipt_emails
     target: 99%
     window: 28d
     sli:

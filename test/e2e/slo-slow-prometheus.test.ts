@@ -11,16 +11,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../support/fixed-clock.js';
 import { Harness } from '../support/harness.js';
+import { CHECKOUT_AVAILABILITY_SLO_FILE } from '../support/slo-fixtures.js';
 
-const SLO_FILE = `service: checkout-api
-slos:
-  - name: checkout_availability
-    target: 99.9%
-    window: 30d
-    sli:
-      error_query: sum(rate(http_requests_total{job="checkout-api",status=~"5.."}[{{.window}}]))
-      total_query: sum(rate(http_requests_total{job="checkout-api"}[{{.window}}]))
-`;
 
 describe('a Prometheus that never answers', () => {
   let h: Harness;
@@ -40,7 +32,7 @@ describe('a Prometheus that never answers', () => {
     const { port } = hanging.address() as AddressInfo;
     dir = mkdtempSync(join(tmpdir(), 'slo-slow-'));
     clock = new FixedClock(new Date('2026-11-30T00:00:00Z'));
-    writeFileSync(join(dir, 'checkout.yaml'), SLO_FILE);
+    writeFileSync(join(dir, 'checkout.yaml'), CHECKOUT_AVAILABILITY_SLO_FILE);
     h = await Harness.start({
       env: { SLO_FILES: join(dir, 'checkout.yaml'), PROMETHEUS_URL: `http://127.0.0.1:${port}`, PROMETHEUS_TIMEOUT: '1s' },
       bot: { clock },
