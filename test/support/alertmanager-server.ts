@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { findOnPath, freePort, requireBinary, ServerProcess } from './real-binary.js';
+import { findOnPath, requireBinary, ServerProcess, startOnFreePort } from './real-binary.js';
 
 export const ALERTMANAGER_MISSING =
   'alertmanager binary not found: apt-get install prometheus-alertmanager (Debian package "prometheus-alertmanager")';
@@ -173,16 +173,8 @@ export class AlertmanagerServer {
         await writeFile(tokenFile, `${options.receiver.bearerToken}\n`, { mode: 0o600 });
       }
       await writeFile(server.configFile, alertmanagerConfig(options.receiver, { tokenFile }));
-      // Another process may take the free port between our look and the bind: try again on a new one.
-      for (let attempt = 1; ; attempt += 1) {
-        server.port = await freePort();
-        try {
-          await server.restart();
-          return server;
-        } catch (error) {
-          if (attempt >= 3 || !String(error).includes('address already in use')) throw error;
-        }
-      }
+      await startOnFreePort((port) => (server.port = port), () => server.restart());
+      return server;
     } catch (error) {
       await server.dispose();
       throw error;

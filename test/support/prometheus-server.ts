@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-import { findOnPath, freePort, requireBinary, ServerProcess } from './real-binary.js';
+import { findOnPath, freePort, requireBinary, ServerProcess, startOnFreePort } from './real-binary.js';
 
 export { freePort };
 
@@ -133,16 +133,8 @@ export class PrometheusServer {
         await backfillOpenMetrics(options.openMetrics, server.tsdbDir, binaries.promtool, folder);
         server.timings.backfillMs = Date.now() - began;
       }
-      // Another process may take the free port between our look and Prometheus's bind: try again on a new one.
-      for (let attempt = 1; ; attempt += 1) {
-        server.port = await freePort();
-        try {
-          await server.restart();
-          return server;
-        } catch (error) {
-          if (attempt >= 3 || !String(error).includes('address already in use')) throw error;
-        }
-      }
+      await startOnFreePort((port) => (server.port = port), () => server.restart());
+      return server;
     } catch (error) {
       await server.dispose();
       throw error;

@@ -53,6 +53,23 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/**
+ * Starts a server on a free port: another process may take the port between
+ * our look and the binary's bind, so a bind that fails with "address already
+ * in use" is tried again on a new port, three times in all.
+ */
+export async function startOnFreePort(setPort: (port: number) => void, start: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    setPort(await freePort());
+    try {
+      await start();
+      return;
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('address already in use')) throw error;
+    }
+  }
+}
+
 const running = new Set<ChildProcess>();
 // A test process that dies without its afterAll must not leave a server behind.
 process.once('exit', () => {
