@@ -63,6 +63,7 @@ export function incidentsRepo(db: Db) {
       declaredAt: p('declaredAt'),
       originChannelId: p('originChannelId'),
       service: p('service'),
+      declaredVia: p('declaredVia'),
       updatedAt: p('declaredAt'),
     })
     .returning()
@@ -90,7 +91,7 @@ export function incidentsRepo(db: Db) {
   return {
     create(input: NewIncident): Incident {
       // Placeholders in values keep their column's encoder: Dates and booleans go in as they are.
-      return toIncident(insert.get({ ...input })!);
+      return toIncident(insert.get({ ...input, declaredVia: input.declaredVia ?? 'command' })!);
     },
     get(id: number): Incident | undefined {
       const row = byId.get({ id });

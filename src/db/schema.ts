@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { DigestPlan } from '../domain/digest.js';
-import { ACTION_STATUSES, ALERT_GROUP_ACTIONS, ALERT_STATUSES, ROLES, SEVERITIES, STATUSES, TIMELINE_KINDS } from '../domain/model.js';
+import { ACTION_STATUSES, ALERT_GROUP_ACTIONS, ALERT_STATUSES, DECLARED_VIA, ROLES, SEVERITIES, STATUSES, TIMELINE_KINDS } from '../domain/model.js';
 import { OUTBOX_STATUSES, type OutboxKind } from '../domain/ports.js';
 
 const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -22,6 +22,8 @@ export const incidents = sqliteTable(
     isPrivate: integer('is_private', { mode: 'boolean' }).notNull().default(false),
     declaredBy: text('declared_by').notNull(),
     declaredAt: ms('declared_at').notNull(),
+    /** Slash command, form or alert: rows from before this column read as alert when the alert bot declared them, else command. */
+    declaredVia: text('declared_via', { enum: DECLARED_VIA }).notNull().default('command'),
     resolvedAt: ms('resolved_at'),
     acknowledgedAt: ms('acknowledged_at'),
     resolveSummary: text('resolve_summary'),

@@ -47,6 +47,7 @@ export function declareFromAlertNotice(deps: Deps, actor: Actor, groupId: number
       service: group.service,
       impactStartedAt: group.firstStartsAt,
       originChannelId: group.noticeChannel,
+      declaredVia: 'alert',
     });
     if (!linkGroup(deps, group, incident, actorId(actor), 'declared')) throw new DomainError('CONFLICT', 'Someone declared this alert first.');
     return incident;

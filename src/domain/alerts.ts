@@ -105,6 +105,7 @@ function declareFromAlerts(deps: Deps, rules: AlertRules, notification: AlertNot
     service,
     assignDeclarerAsIc: false,
     impactStartedAt: first.startsAt,
+    declaredVia: 'alert',
   });
 }
 

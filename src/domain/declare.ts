@@ -1,4 +1,4 @@
-import { actorId, SEVERITY_MEANING, type Actor, type Incident, type Severity } from './model.js';
+import { actorId, SEVERITY_MEANING, type Actor, type DeclaredVia, type Incident, type Severity } from './model.js';
 import { pageOnSeverity } from './paging.js';
 import type { Deps } from './ports.js';
 import { validateTitle } from './command-parser.js';
@@ -23,6 +23,8 @@ export interface DeclareInput {
   readonly assignDeclarerAsIc?: boolean;
   /** When users were first hurt, when known at declaration (an alert's startsAt). */
   readonly impactStartedAt?: Date | null;
+  /** Which way it was declared (slash command, form, alert), for the reliability figures; default command. */
+  readonly declaredVia?: DeclaredVia;
 }
 
 /** How a timeline names who did something: a person by mention, the bot's own jobs by name. */
@@ -52,6 +54,7 @@ export function declareIncident(deps: Deps, actor: Actor, input: DeclareInput): 
       declaredAt: now,
       originChannelId: input.originChannelId ?? null,
       service,
+      declaredVia: input.declaredVia ?? 'command',
     });
     if (input.assignDeclarerAsIc ?? true) repos.roles.assign(incident.id, 'ic', by, by, now);
     if (input.impactStartedAt) repos.incidents.setImpact(incident.id, 'started', input.impactStartedAt, now);

@@ -60,6 +60,14 @@ export type AlertStatus = (typeof ALERT_STATUSES)[number];
 export const ALERT_GROUP_ACTIONS = ['declared', 'notified', 'merge_offered'] as const;
 export type AlertGroupAction = (typeof ALERT_GROUP_ACTIONS)[number];
 
+/**
+ * How an incident came to be declared: the slash command, the form, or an
+ * alert (Alertmanager's own declaration, or a person pressing Declare on an
+ * alert's notice). Reliability figures break incidents down by it.
+ */
+export const DECLARED_VIA = ['command', 'form', 'alert'] as const;
+export type DeclaredVia = (typeof DECLARED_VIA)[number];
+
 export const ACTION_STATUSES = ['open', 'done', 'dropped'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 

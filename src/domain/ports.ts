@@ -9,6 +9,7 @@ import type {
   ActiveStatus,
   AlertGroupAction,
   AlertStatus,
+  DeclaredVia,
   Incident,
   Role,
   RoleHolder,
@@ -35,6 +36,8 @@ export interface NewIncident {
   readonly originChannelId: string | null;
   /** The affected service, already checked against the SLO catalog. */
   readonly service: string | null;
+  /** Slash command, form or alert; absent: the command. */
+  readonly declaredVia?: DeclaredVia;
 }
 
 export interface IncidentRepo {

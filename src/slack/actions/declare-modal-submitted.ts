@@ -42,7 +42,7 @@ export function registerDeclareModal(app: App, services: SlackServices): void {
       declareIncident(
         services.deps,
         { type: 'slack', userId: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? '' },
-        { severity: severity as Severity, title, description, isPrivate, originChannelId: metadata.originChannelId, service },
+        { severity: severity as Severity, title, description, isPrivate, originChannelId: metadata.originChannelId, service, declaredVia: 'form' },
       );
     } catch (error) {
       await ack();
