@@ -154,7 +154,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       method: 'POST',
       path: '/alertmanager/webhook',
       maxBodyBytes: BODY_LIMITS.alertmanagerWebhook,
-      handler: alertmanagerWebhookHandler(config.alertmanager.webhookToken, config.alertmanager.rules, deps, logger.child({ component: 'alertmanager' })),
+      handler: alertmanagerWebhookHandler(config.alertmanager.webhookToken, deps, logger.child({ component: 'alertmanager' })),
     });
   }
   if (slackApp.httpListener) {

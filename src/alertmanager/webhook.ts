@@ -1,9 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { AlertRules } from '../domain/alert-rules.js';
-import { receiveAlerts } from '../domain/alerts.js';
 import type { Deps } from '../domain/ports.js';
+import { recordAlertNotification } from '../domain/recorded-alerts.js';
 import { parseWebhookPayload } from './payload.js';
 
 function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
@@ -27,12 +26,14 @@ export function validBearerToken(header: string | undefined, token: string): boo
 /**
  * `POST /alertmanager/webhook`. A missing or wrong token gets 401 and a body
  * that is not a version-4 notification 400 with the reason, both changing
- * nothing. Otherwise the notification is applied in one transaction before
- * the 200: Alertmanager retries anything else, and a retry of an applied one
- * changes nothing. No Slack or Prometheus call happens here (the outbox does
- * them), so the answer never waits on either.
+ * nothing. Otherwise the notification is recorded (one outbox row) before the
+ * 200, and applied from the outbox (src/effects/apply-alerts.ts): the answer
+ * costs one insert however many alerts and incidents the notification makes,
+ * so a storm's webhooks are answered as fast as the bot answers anything.
+ * Alertmanager retries anything but a 2xx; a retry, or a repeat of the group,
+ * is recorded again and its application finds nothing changed.
  */
-export function alertmanagerWebhookHandler(token: string, rules: AlertRules, deps: Deps, logger: Logger) {
+export function alertmanagerWebhookHandler(token: string, deps: Deps, logger: Logger) {
   // The server has read the body, bounded by BODY_LIMITS.alertmanagerWebhook, before the token is checked.
   return (req: IncomingMessage, res: ServerResponse, raw: Buffer): void => {
     if (!validBearerToken(req.headers.authorization, token)) {
@@ -44,8 +45,10 @@ export function alertmanagerWebhookHandler(token: string, rules: AlertRules, dep
       reply(res, 400, { error: parsed.reason });
       return;
     }
-    const outcome = receiveAlerts(deps, rules, parsed.notification);
-    logger.info({ groupKey: parsed.notification.groupKey, alerts: parsed.notification.alerts.length, truncated: parsed.truncated, outcome }, 'alertmanager webhook');
+    const { notification, truncated } = parsed;
+    deps.repos.outbox.enqueue({ kind: 'alert.receive', incidentId: null, payload: { receivedAt: deps.clock.now().toISOString(), notification: recordAlertNotification(notification) } }, deps.clock.now());
+    // max_alerts in the receiver's config cut the list: the alerts left out are not seen until they are sent.
+    if (truncated > 0) logger.warn({ groupKey: notification.groupKey, truncated }, 'Alertmanager left out alerts of this group (max_alerts)');
     reply(res, 200, { status: 'ok' });
   };
 }

@@ -7,10 +7,11 @@ export type ClaimedJob = OutboxJob & { readonly id: number; readonly attempts: n
 
 /**
  * What a responder is waiting for: the channel and its pinned header, and the
- * page. Under a burst of declarations these take the CPU first; announcements,
- * topics and the rest follow a moment later.
+ * page, and the alert notification that may declare one. Under a burst of
+ * declarations these take the CPU first; announcements, topics and the rest
+ * follow a moment later.
  */
-const URGENT_KINDS = new Set<string>(['incident.setup', 'pagerduty.event']);
+const URGENT_KINDS = new Set<string>(['incident.setup', 'pagerduty.event', 'alert.receive']);
 
 /**
  * Jobs that read the current state when they run (a sync reads the incident,
@@ -68,6 +69,8 @@ function queueOf(job: OutboxJob): string {
   if (job.kind === BACKGROUND_KIND) return `timeline:${job.incidentId}:${job.payload.messageTs}`;
   // Prometheus may be slow or down: a refresh waiting on it never holds up the incident's Slack work.
   if (job.kind === 'slo.refresh') return `slo:${job.incidentId}`;
+  // A group's notifications apply in the order they arrived; groups apart from each other.
+  if (job.kind === 'alert.receive') return `alerts:${job.payload.notification.groupKey}`;
   return `incident:${job.incidentId}`;
 }
 

@@ -77,10 +77,11 @@ function sameState(previous: AlertRecord | undefined, alert: ReceivedAlert): boo
   return previous !== undefined && previous.status === alert.status && previous.startsAt.getTime() === alert.startsAt.getTime();
 }
 
-function record(deps: Deps, groupKey: string, alert: ReceivedAlert, incidentId: number | null): void {
+/** `receivedAt`: when the webhook brought it (the postmortem's "detected"), not when it was applied. */
+function record(deps: Deps, groupKey: string, alert: ReceivedAlert, incidentId: number | null, receivedAt: Date): void {
   deps.repos.alerts.saveAlert(
     { groupKey, fingerprint: alert.fingerprint, incidentId, status: alert.status, startsAt: alert.startsAt, endsAt: alert.endsAt, labels: alert.labels, annotations: alert.annotations, generatorUrl: alert.generatorUrl },
-    deps.clock.now(),
+    receivedAt,
   );
 }
 
@@ -110,13 +111,12 @@ function declareFromAlerts(deps: Deps, rules: AlertRules, notification: AlertNot
 }
 
 /** A group seen for the first time: declare, offer a merge, or post a notice, as the rules say. */
-function firstNotification(deps: Deps, rules: AlertRules, notification: AlertNotification): AlertOutcome {
+function firstNotification(deps: Deps, rules: AlertRules, notification: AlertNotification, now: Date): AlertOutcome {
   const { repos } = deps;
-  const now = deps.clock.now();
   const firing = notification.alerts.filter((a) => a.status === 'firing');
   // Resolved before we ever saw it firing (the bot was down): kept, so its repeats change nothing, and nothing opened.
   if (firing.length === 0) {
-    for (const alert of notification.alerts) record(deps, notification.groupKey, alert, null);
+    for (const alert of notification.alerts) record(deps, notification.groupKey, alert, null, now);
     return { kind: 'recorded', incidentId: null };
   }
   const first = [...firing].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())[0]!;
@@ -131,14 +131,14 @@ function firstNotification(deps: Deps, rules: AlertRules, notification: AlertNot
     const into = repos.alerts.openIncidentOfSameProblem(alertname, service, notification.groupKey);
     if (into !== undefined) {
       const group = repos.alerts.createGroup({ ...base, incidentId: null, action: 'merge_offered', offeredIncidentId: into }, now);
-      for (const alert of notification.alerts) record(deps, notification.groupKey, alert, null);
+      for (const alert of notification.alerts) record(deps, notification.groupKey, alert, null, now);
       post(deps, into, null, { type: 'alert_merge_offer', groupId: group.id, title: alertTitle(first, alertname, service), alertname, firing: firing.length });
       return { kind: 'merge_offered', incidentId: into };
     }
     const incident = declareFromAlerts(deps, rules, notification, action.declare, firing);
     repos.alerts.createGroup({ ...base, incidentId: incident.id, action: 'declared' }, now);
     for (const alert of notification.alerts) {
-      record(deps, notification.groupKey, alert, incident.id);
+      record(deps, notification.groupKey, alert, incident.id, now);
       timeline(deps, incident.id, alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', alertLine(alert, false), alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now));
     }
     return { kind: 'declared', incidentId: incident.id };
@@ -146,7 +146,7 @@ function firstNotification(deps: Deps, rules: AlertRules, notification: AlertNot
 
   const channel = action.notify ?? rules.announceChannel;
   const group = repos.alerts.createGroup({ ...base, incidentId: null, action: 'notified', noticeChannel: channel }, now);
-  for (const alert of notification.alerts) record(deps, notification.groupKey, alert, null);
+  for (const alert of notification.alerts) record(deps, notification.groupKey, alert, null, now);
   if (channel) {
     post(deps, null, channel, {
       type: 'alert_notify',
@@ -172,8 +172,7 @@ function allResolved(deps: Deps, rules: AlertRules, incident: Incident, count: n
 }
 
 /** A known group linked to an incident: alerts that changed go on its timeline; flapping reopens are offered. */
-function laterNotification(deps: Deps, rules: AlertRules, notification: AlertNotification, group: AlertGroupRecord, incident: Incident, changed: readonly ReceivedAlert[]): AlertOutcome {
-  const now = deps.clock.now();
+function laterNotification(deps: Deps, rules: AlertRules, notification: AlertNotification, group: AlertGroupRecord, incident: Incident, changed: readonly ReceivedAlert[], now: Date): AlertOutcome {
   const firing = changed.filter((a) => a.status === 'firing');
   if (incident.status === 'resolved' && firing.length > 0) {
     const withinReopen = incident.resolvedAt !== null && now.getTime() - incident.resolvedAt.getTime() <= rules.reopenWithinMs;
@@ -184,7 +183,7 @@ function laterNotification(deps: Deps, rules: AlertRules, notification: AlertNot
       const fresh = declareFromAlerts(deps, rules, notification, severity, firing);
       deps.repos.alerts.linkGroup(group.id, incident.id, fresh.id, now);
       for (const alert of changed) {
-        record(deps, group.groupKey, alert, fresh.id);
+        record(deps, group.groupKey, alert, fresh.id, now);
         timeline(deps, fresh.id, alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', alertLine(alert, false), alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now));
       }
       return { kind: 'declared', incidentId: fresh.id };
@@ -192,7 +191,7 @@ function laterNotification(deps: Deps, rules: AlertRules, notification: AlertNot
   }
   for (const alert of changed) {
     const again = deps.repos.alerts.alert(group.groupKey, alert.fingerprint) !== undefined;
-    record(deps, group.groupKey, alert, incident.id);
+    record(deps, group.groupKey, alert, incident.id, now);
     timeline(deps, incident.id, alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', alertLine(alert, again && alert.status === 'firing'), alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now));
   }
   if (incident.status === 'resolved') {
@@ -208,24 +207,28 @@ function laterNotification(deps: Deps, rules: AlertRules, notification: AlertNot
 }
 
 /**
- * Applies one Alertmanager notification, in one transaction: the webhook is
- * answered 200 only once this has committed, so a crash after the answer
- * loses nothing, and a re-sent notification finds every alert as it left it.
+ * Applies one Alertmanager notification, in one transaction. The webhook
+ * records the notification (an `alert.receive` job) before its 200, and this
+ * runs from the outbox: a crash after the answer loses nothing, and a re-sent
+ * notification finds every alert as it left it. `receivedAt` is when the
+ * webhook arrived: what the postmortem calls "detected", and what the reopen
+ * window is measured to, however late the job ran.
  */
-export function receiveAlerts(deps: Deps, rules: AlertRules, notification: AlertNotification): AlertOutcome {
+export function receiveAlerts(deps: Deps, rules: AlertRules, notification: AlertNotification, receivedAt: Date = deps.clock.now()): AlertOutcome {
   const { repos } = deps;
+  const now = receivedAt;
   return repos.transaction(() => {
     const group = repos.alerts.group(notification.groupKey);
-    if (!group) return firstNotification(deps, rules, notification);
+    if (!group) return firstNotification(deps, rules, notification, now);
     const changed = notification.alerts.filter((a) => !sameState(repos.alerts.alert(group.groupKey, a.fingerprint), a));
     if (changed.length === 0) return { kind: 'unchanged', incidentId: group.incidentId };
     const incident = group.incidentId === null ? undefined : repos.incidents.get(group.incidentId);
     // A notice or a merge offer not taken up yet: the alerts are kept, the offer is not repeated.
     if (!incident) {
-      for (const alert of changed) record(deps, group.groupKey, alert, null);
+      for (const alert of changed) record(deps, group.groupKey, alert, null, now);
       return { kind: 'recorded', incidentId: null };
     }
-    return laterNotification(deps, rules, notification, group, incident, changed);
+    return laterNotification(deps, rules, notification, group, incident, changed, now);
   });
 }
 

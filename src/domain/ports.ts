@@ -4,6 +4,7 @@
  * Repositories are synchronous because better-sqlite3 is: a verb's decision
  * and its outbox rows are written in one synchronous transaction.
  */
+import type { RecordedAlertNotification } from './recorded-alerts.js';
 import type {
   ActionItem,
   ActiveStatus,
@@ -222,6 +223,11 @@ export type OutboxJob =
    * (no incident: `incidentId` null).
    */
   | { readonly kind: 'alert.post'; readonly incidentId: number | null; readonly payload: { readonly channel: string | null; readonly notice: AlertNotice } }
+  /**
+   * Apply one Alertmanager notification (declare, join, offer): recorded by
+   * the webhook before its 200, applied in the order received per group.
+   */
+  | { readonly kind: 'alert.receive'; readonly incidentId: null; readonly payload: { readonly receivedAt: string; readonly notification: RecordedAlertNotification } }
   /** Publish the stored postmortem draft: a channel canvas, or a Markdown file where canvases are off. */
   | {
       readonly kind: 'postmortem.publish';

@@ -12,6 +12,7 @@ import { inviteOnCall } from './pagerduty-oncall.js';
 import { DEFAULT_OUTBOX_OPTIONS, OutboxWorker, type JobHandler, type OutboxWorkerOptions } from './outbox-worker.js';
 import { inviteToIncident, postNotice } from './post-notice.js';
 import { postAlertNotice } from './post-alert-notice.js';
+import { applyAlerts } from './apply-alerts.js';
 import { publishPostmortem } from './publish-postmortem.js';
 import { reconcileTimeline } from './reconcile-timeline.js';
 import { refreshSlo } from './refresh-slo.js';
@@ -59,6 +60,7 @@ export function createOutboxWorker(parts: OutboxParts): OutboxWorker {
     'pagerduty.oncall': (job) => inviteOnCall(ctx, job),
     'slo.refresh': (job) => refreshSlo(ctx, job as never),
     'alert.post': (job) => postAlertNotice(ctx, job as never),
+    'alert.receive': (job) => applyAlerts(ctx, job as never),
   };
   return new OutboxWorker(
     parts.store.outbox,

@@ -101,4 +101,20 @@ describe('the postmortem of an incident its alerts detected', () => {
     expect(later.kind).toBe('declared');
     expect(deps.store.alerts.firstReceivedAt(later.incidentId!)).toEqual(new Date('2026-12-03T17:21:00Z'));
   });
+
+  it('counts from the arrival of the webhook, however late the outbox applied it (a restart in between)', () => {
+    const deps = memoryDeps();
+    const rules = defaultAlertRules('C0ANNOUNCE');
+    // Received 15:00; the bot restarted and applied the recorded notification at 15:03.
+    deps.clock.set('2026-12-03T15:03:00Z');
+    const { incidentId } = receiveAlerts(deps, rules, notification(FIRING), new Date('2026-12-03T15:00:00Z'));
+    expect(deps.store.alerts.firstReceivedAt(incidentId!)).toEqual(new Date('2026-12-03T15:00:00Z'));
+    expect(deps.store.incidents.get(incidentId!)!.declaredAt).toEqual(new Date('2026-12-03T15:03:00Z'));
+
+    // Resolved 15:30; the group fires again, received 16:20 (within reopen_within, 1 h), applied 16:40: offered back, not a new incident.
+    deps.store.incidents.markResolved(incidentId!, new Date('2026-12-03T15:30:00Z'), null);
+    deps.clock.set('2026-12-03T16:40:00Z');
+    const again = receiveAlerts(deps, rules, notification({ ...FIRING, alerts: [{ ...FIRING.alerts[0]!, startsAt: '2026-12-03T16:19:00.000Z' }] }), new Date('2026-12-03T16:20:00Z'));
+    expect(again).toEqual({ kind: 'reopen_offered', incidentId });
+  });
 });
