@@ -4,6 +4,7 @@
  * is conditional, so a second press is told it is done and changes nothing.
  */
 import { requireActedInIncidentChannel, type Place } from './access.js';
+import { alertActionFor, type AlertRules } from './alert-rules.js';
 import { alertLine, alertTitle } from './alerts.js';
 import { declareIncident } from './declare.js';
 import { DomainError } from './errors.js';
@@ -64,6 +65,34 @@ export function mergeAlertGroup(deps: Deps, actor: Actor, groupId: number, press
     if (!linkGroup(deps, group, incident, actorId(actor), 'merged')) {
       throw new DomainError('CONFLICT', `That alert group is already on ${incidentRef(group.incidentId ?? incident.id)}.`);
     }
+    return incident;
+  });
+}
+
+/**
+ * "Declare separately" on a merge offer: the second group is another problem
+ * after all. It is declared at the severity the rules give its alerts, by
+ * the person who pressed (its IC, as with a notice's Declare), and later
+ * notifications of the group land on it. Pressed only in the channel of the
+ * incident it was offered to, like Merge.
+ */
+export function declareAlertGroupSeparately(deps: Deps, actor: Actor, rules: AlertRules, groupId: number, pressedIn: Place): Incident {
+  return deps.repos.transaction(() => {
+    const group = requireGroup(deps, groupId);
+    if (group.offeredIncidentId === null) throw new DomainError('NOT_ALLOWED', 'That alert group was not offered for a merge, so nothing was changed.');
+    requireActedInIncidentChannel(requireIncident(deps.repos.incidents, group.offeredIncidentId), pressedIn);
+    if (group.incidentId !== null) throw new DomainError('CONFLICT', `That alert group is already on ${incidentRef(group.incidentId)}.`);
+    const alerts = deps.repos.alerts.alertsOfGroup(group.groupKey);
+    const first = alerts.find((a) => a.status === 'firing') ?? alerts[0];
+    const action = alertActionFor(rules, first?.labels ?? {});
+    const incident = declareIncident(deps, actor, {
+      severity: 'declare' in action ? action.declare : 'sev2',
+      title: first ? alertTitle(first, group.alertname, group.service) : group.alertname,
+      description: first?.annotations.description ?? null,
+      service: group.service,
+      impactStartedAt: group.firstStartsAt,
+    });
+    if (!linkGroup(deps, group, incident, actorId(actor), 'declared separately')) throw new DomainError('CONFLICT', 'Someone decided about this alert group first.');
     return incident;
   });
 }

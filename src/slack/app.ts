@@ -71,7 +71,7 @@ export function createSlackApp(
   registerIncidentCommand(app, services);
   registerDeclareModal(app, services);
   registerButtons(app, services);
-  registerAlertButtons(app, services);
+  registerAlertButtons(app, services, config.alertmanager.rules);
   registerPostmortemButtons(app, services);
   registerReactionEvents(app, services);
   registerMessageChangeEvents(app, services);

@@ -24,8 +24,13 @@ export const BUTTON_IDS = {
   alertDeclare: 'alert_declare',
   /** On the offer to merge a second alert group of the same problem into an open incident. */
   alertMerge: 'alert_merge',
+  /** On the same offer: the second group is another problem after all; it gets an incident of its own. */
+  alertDeclareSeparately: 'alert_declare_separately',
   /** On the offer to reopen an incident whose alerts fired again soon after its resolve. */
   alertReopen: 'alert_reopen',
+  /** On the App Home tab: trusted as the view's own, and only for the viewer's own follow-ups. */
+  homeActionDone: 'home_action_item_done',
+  homeActionSnooze: 'home_action_item_snooze',
 } as const;
 
 export const ACTION_IDS = {

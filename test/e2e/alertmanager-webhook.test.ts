@@ -148,7 +148,7 @@ describe('POST /alertmanager/webhook', () => {
     expect(h.incidentChannel(1).members.has('U0BOB')).toBe(true);
   });
 
-  it('offers a second group of the same problem a Merge in the open incident, merging only when pressed there', async () => {
+  it('offers a second group of the same problem a Merge in the open incident, merging only when pressed there, or an incident of its own', async () => {
     h = await Harness.start({ env: ENV });
     await send(h, FIRING);
     await h.settle();
@@ -167,6 +167,26 @@ describe('POST /alertmanager/webhook', () => {
     await h.settle();
     expect(h.bot.store.alerts.alertsOfIncident(1)).toHaveLength(2);
     expect(h.bot.store.timeline.list(1).some((e) => e.kind === 'alert_group_linked')).toBe(true);
+
+    // A third group: another problem after all. Declare separately gives it an incident of its own, at the rules' severity.
+    await send(h, { ...FIRING, groupKey: '{}/{team="c"}:{alertname="CheckoutAvailabilityFastBurn"}', alerts: [alert(8)] });
+    await h.settle();
+    const second = channel.messages.filter((m) => m.text.includes('Another alert group')).at(-1)!;
+    expect(second.ts).not.toBe(offer.ts);
+    const separate = (second.blocks as { elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === BUTTON_IDS.alertDeclareSeparately)!.value;
+    await h.interact(buttonPressBody({ userId: 'U0MALLORY', actionId: BUTTON_IDS.alertDeclareSeparately, value: separate, channelId: 'C0GENERAL', responseUrl: h.slack.responseUrl('forged-separate') }));
+    await h.settle();
+    expect(count(h, 'select count(*) as n from incidents')).toBe(1);
+    await press(h, 'U0BOB', channel.id, second, BUTTON_IDS.alertDeclareSeparately);
+    await h.settle();
+    expect(count(h, 'select count(*) as n from incidents')).toBe(2);
+    expect(h.bot.store.incidents.get(2)!.severity).toBe(h.bot.store.incidents.get(1)!.severity);
+    expect(h.bot.store.alerts.alertsOfIncident(2).map((a) => a.fingerprint)).toEqual([alert(8).fingerprint]);
+    expect(h.bot.store.roles.current(2).map((r) => [r.role, r.userId])).toEqual([['ic', 'U0BOB']]);
+    // Pressed again (or Merge after it): already decided, nothing changes.
+    await press(h, 'U0ALICE', channel.id, second, BUTTON_IDS.alertMerge);
+    await h.settle();
+    expect(h.bot.store.alerts.alertsOfIncident(1)).toHaveLength(2);
   });
 
   it('makes exactly 50 incidents from 50 groups of 20 alerts sent within three seconds (and 10 re-sent), every webhook answered 200 within a second', async () => {

@@ -21,33 +21,36 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** What an alert notice says, and its one button. Alert texts come from Prometheus rules: escaped like anything typed. */
+/** What an alert notice says, and its buttons. Alert texts come from Prometheus rules: escaped like anything typed. */
 export function alertNoticeMessage(notice: AlertNotice, incident: Incident | undefined): { text: string; blocks: KnownBlock[] } {
   const ref = incident ? incidentRef(incident.id) : '';
   let text: string;
-  let action: types.Button;
+  let actions: types.Button[];
   switch (notice.type) {
     case 'alert_notify': {
       const links = [notice.generatorUrl ? slackLink(notice.generatorUrl, 'Prometheus') : '', notice.runbookUrl ? slackLink(notice.runbookUrl, 'Runbook') : ''].filter(Boolean).join(' · ');
       text =
         `:warning: *Alert ${safe(notice.alertname)}*${notice.service ? ` on \`${safe(notice.service)}\`` : ''}: ${safe(notice.title)}\n` +
         `${plural(notice.firing, 'alert')} firing. No incident was declared${links ? ` · ${links}` : ''}.`;
-      action = button(BUTTON_IDS.alertDeclare, 'Declare incident', { groupId: notice.groupId }, 'danger');
+      actions = [button(BUTTON_IDS.alertDeclare, 'Declare incident', { groupId: notice.groupId }, 'danger')];
       break;
     }
     case 'alert_merge_offer':
-      text = `:twisted_rightwards_arrows: Another alert group of *${safe(notice.alertname)}* is firing (${plural(notice.firing, 'alert')}): ${safe(notice.title)}. It looks like the same problem as ${ref}; merge it so its alerts land here. Nothing is merged until someone presses the button.`;
-      action = button(BUTTON_IDS.alertMerge, `Merge into ${ref}`, { groupId: notice.groupId }, 'primary');
+      text = `:twisted_rightwards_arrows: Another alert group of *${safe(notice.alertname)}* is firing (${plural(notice.firing, 'alert')}): ${safe(notice.title)}. It looks like the same problem as ${ref}; merge it so its alerts land here, or declare it as an incident of its own if it is another problem. Nothing happens until someone decides.`;
+      actions = [
+        button(BUTTON_IDS.alertMerge, `Merge into ${ref}`, { groupId: notice.groupId }, 'primary'),
+        button(BUTTON_IDS.alertDeclareSeparately, 'Declare separately', { groupId: notice.groupId }),
+      ];
       break;
     case 'alert_reopen_offer':
       text = `:repeat: *${safe(notice.alertname)}* is firing again (${plural(notice.firing, 'alert')}) soon after ${ref} was resolved. If it is the same problem, reopen ${ref}.`;
-      action = button(BUTTON_IDS.alertReopen, `Reopen ${ref}`, { incidentId: incident?.id ?? 0 }, 'danger');
+      actions = [button(BUTTON_IDS.alertReopen, `Reopen ${ref}`, { incidentId: incident?.id ?? 0 }, 'danger')];
       break;
     case 'alert_all_resolved':
       text = `:large_green_circle: Every alert of ${ref} has resolved (${plural(notice.resolved, 'alert')}). Resolving stays your decision: resolve when users are no longer hurt.`;
-      action = button(BUTTON_IDS.resolve, `Resolve ${ref}`, { incidentId: incident?.id ?? 0 }, 'primary');
+      actions = [button(BUTTON_IDS.resolve, `Resolve ${ref}`, { incidentId: incident?.id ?? 0 }, 'primary')];
       break;
   }
   const body = fitText(text, SLACK_LIMITS.sectionText, '…');
-  return { text: fitText(text, SLACK_LIMITS.messageText, '…'), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: body } }, { type: 'actions', elements: [action] }] };
+  return { text: fitText(text, SLACK_LIMITS.messageText, '…'), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: body } }, { type: 'actions', elements: actions }] };
 }
