@@ -1,5 +1,7 @@
 import { pino, type Logger } from 'pino';
-import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+// From the Web API client (Bolt re-exports the same): the outbox thread, which logs through this
+// module too, then loads no Bolt, no Express (thread-bundle.ts).
+import { LogLevel, type Logger as SlackLogger } from '@slack/web-api';
 
 export type { Logger };
 

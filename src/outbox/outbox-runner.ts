@@ -1,13 +1,11 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { setAutoCheckpoint, type Db } from '../db/client.js';
 import type { OutboxStore } from '../db/outbox.repo.js';
 import type { Clock } from '../domain/ports.js';
+import type { OutboxWorker } from '../effects/outbox-worker.js';
 import type { OutboxThreadData } from './outbox-thread.js';
-import type { OutboxWorker } from './outbox-worker.js';
+import { outboxThreadBundle } from './thread-bundle.js';
 
 /** Runs outbox jobs, in this thread or another; the listeners only kick it. */
 export interface OutboxRunner {
@@ -55,16 +53,15 @@ async function waitUntilIdle(store: OutboxStore, clock: Clock, timeoutMs: number
 export function threadedOutbox(data: OutboxThreadData, listenerDb: Db, store: OutboxStore, clock: Clock, logger: Logger): OutboxRunner {
   let thread: Worker | undefined;
   let kickPending = false;
-  // The thread's module is TypeScript: load it through tsx's API, whatever
-  // started this process (tsx, vitest), with a two-line CommonJS bootstrap.
-  // (The path is the `import` target of tsx's "./esm/api" export.)
-  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsxApi = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./outbox-thread.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`;
   return {
     async start() {
-      const t = new Worker(bootstrap, { eval: true, workerData: data });
+      // The thread's module graph is TypeScript: it runs from one bundle of it
+      // (thread-bundle.ts), whatever started this process (tsx, vitest).
+      const bundle = await outboxThreadBundle();
+      logger.debug({ source: bundle.source, ms: Math.round(bundle.ms) }, 'outbox thread bundle ready');
+      // Its stack traces name our TypeScript files, not lines of the bundle.
+      const execArgv = process.execArgv.includes('--enable-source-maps') ? process.execArgv : [...process.execArgv, '--enable-source-maps'];
+      const t = new Worker(bundle.url, { workerData: data, execArgv });
       thread = t;
       t.on('error', (error) => logger.error({ err: error }, 'outbox thread failed'));
       await new Promise<void>((resolve, reject) => {

@@ -13,9 +13,9 @@ import { createRepositories } from '../db/repositories.js';
 import { systemClock } from '../domain/ports.js';
 import { createLogger } from '../logger.js';
 import { createGateway } from '../slack/web-client.js';
-import { createOutboxWorker } from './outbox-setup.js';
-import { BACKGROUND_NICENESS, lowerThisThreadPriority } from './thread-priority.js';
-import type { OutboxWorkerOptions } from './outbox-worker.js';
+import { createOutboxWorker } from '../effects/outbox-setup.js';
+import { BACKGROUND_NICENESS, lowerThisThreadPriority } from '../effects/thread-priority.js';
+import type { OutboxWorkerOptions } from '../effects/outbox-worker.js';
 import type { PagerDutyClientOptions } from '../pagerduty/client.js';
 
 export interface OutboxThreadData {
