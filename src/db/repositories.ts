@@ -10,6 +10,7 @@ import { incidentsRepo } from './incidents.repo.js';
 import { outboxRepo } from './outbox.repo.js';
 import { rolesRepo } from './roles.repo.js';
 import { sloFiguresRepo, thresholdPostsRepo } from './slo-figures.repo.js';
+import { statsRepo } from './stats.repo.js';
 import { timelineRepo } from './timeline.repo.js';
 
 export type Store = ReturnType<typeof createRepositories>;
@@ -25,6 +26,7 @@ export function createRepositories(db: Db) {
     pages: pagesRepo(db),
     names: namesRepo(db),
     alerts: alertsRepo(db),
+    stats: statsRepo(db),
     sloFigures: sloFiguresRepo(db),
     thresholdPosts: thresholdPostsRepo(db),
     outbox: outboxRepo(db),

@@ -20,6 +20,7 @@ import type {
   TimelineKind,
 } from './model.js';
 import type { SloFigureRepo, SloSettings, ThresholdPostRepo } from './slo-figures.js';
+import type { StatsRepo } from './stats.js';
 
 export interface Clock {
   now(): Date;
@@ -259,6 +260,8 @@ export interface Repositories {
   readonly thresholdPosts: ThresholdPostRepo;
   readonly names: NameRepo;
   readonly alerts: AlertRepo;
+  /** The records reliability figures are computed from (read only). */
+  readonly stats: StatsRepo;
   readonly outbox: OutboxRepo;
   readonly events: EventLog;
   /** Runs `fn` in one database transaction; throwing rolls everything back. */

@@ -1,0 +1,78 @@
+import { and, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { SloFigures } from '../domain/slo-figures.js';
+import type { StatsPeriod } from '../domain/stats-period.js';
+import type { StatsBurn, StatsIncident, StatsRecords, StatsRepo } from '../domain/stats.js';
+import type { Db } from './client.js';
+import { actionItems, alertGroups, alerts, incidents, sloFigures } from './schema.js';
+
+function group<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const row of rows) out.set(key(row), [...(out.get(key(row)) ?? []), row]);
+  return out;
+}
+
+function toBurn(figures: SloFigures): StatsBurn {
+  const use = figures.incident;
+  return {
+    sloId: figures.sloId,
+    service: figures.service,
+    name: figures.name,
+    consumed: use.kind === 'missing' ? null : use.consumed,
+    estimate: use.kind === 'estimate',
+  };
+}
+
+/**
+ * The records reliability figures are computed from: the incidents declared
+ * in a period, with their alerts' names and first receive time and the SLO
+ * figures last stored for them, and the follow-ups open at some time in it.
+ * Five reads, each bounded by the period (`declared_at` and the follow-ups'
+ * creation and close times), none per incident.
+ */
+export function statsRepo(db: Db): StatsRepo {
+  return {
+    records(period: StatsPeriod): StatsRecords {
+      const declared = and(gte(incidents.declaredAt, period.from), lt(incidents.declaredAt, period.to));
+      const ids = db.select({ id: incidents.id }).from(incidents).where(declared);
+      const rows = db.select().from(incidents).where(declared).all();
+      const names = group(
+        db.selectDistinct({ incidentId: alertGroups.incidentId, alertname: alertGroups.alertname }).from(alertGroups).where(inArray(alertGroups.incidentId, ids)).all(),
+        (r) => r.incidentId!,
+      );
+      // received_at is set when an alert is first seen and kept by its repeats (the postmortem's "detected").
+      const firstAlert = new Map(
+        db
+          .select({ incidentId: alerts.incidentId, at: sql<number>`min(${alerts.receivedAt})` })
+          .from(alerts)
+          .where(inArray(alerts.incidentId, ids))
+          .groupBy(alerts.incidentId)
+          .all()
+          .map((r) => [r.incidentId!, new Date(r.at)]),
+      );
+      const burns = group(db.select().from(sloFigures).where(inArray(sloFigures.incidentId, ids)).all(), (r) => r.incidentId);
+      const list: StatsIncident[] = rows.map((row) => ({
+        id: row.id,
+        title: row.title,
+        isPrivate: row.isPrivate,
+        channelId: row.channelId,
+        severity: row.severity,
+        declaredVia: row.declaredVia,
+        declaredAt: row.declaredAt,
+        acknowledgedAt: row.acknowledgedAt,
+        resolvedAt: row.resolvedAt,
+        impactStartedAt: row.impactStartedAt,
+        impactEndedAt: row.impactEndedAt,
+        service: row.service,
+        firstAlertAt: firstAlert.get(row.id) ?? null,
+        alertNames: (names.get(row.id) ?? []).map((n) => n.alertname),
+        burns: (burns.get(row.id) ?? []).map((b) => toBurn(b.figures as SloFigures)),
+      }));
+      const followUps = db
+        .select({ createdAt: actionItems.createdAt, dueDate: actionItems.dueDate, status: actionItems.status, closedAt: actionItems.closedAt })
+        .from(actionItems)
+        .where(and(lt(actionItems.createdAt, period.to), or(isNull(actionItems.closedAt), gte(actionItems.closedAt, period.from))))
+        .all();
+      return { incidents: list, followUps };
+    },
+  };
+}
