@@ -9,9 +9,10 @@ import { pagingPolicy } from './pagerduty/policy.js';
 import { pagerDutyWebhookHandler } from './pagerduty/webhook.js';
 import { alertmanagerWebhookHandler } from './alertmanager/webhook.js';
 import { createOutboxWorker } from './effects/outbox-setup.js';
-import { inlineOutbox, threadedOutbox, type OutboxRunner } from './outbox/outbox-runner.js';
+import { inlineOutbox, threadedOutbox, type OutboxRunner } from './effects/outbox-runner.js';
 import type { OutboxWorkerOptions } from './effects/outbox-worker.js';
 import { healthHandler, type HealthState } from './http/health.js';
+import { createReadiness, TOKEN_CHECK_EVERY_MS } from './http/readiness-route.js';
 import { BODY_LIMITS, STOP_GRACE_MS } from './http/limits.js';
 import { createHttpServer, listen, type Route } from './http/server.js';
 import { slackEventsHandler } from './http/slack-events.js';
@@ -51,6 +52,8 @@ export interface BotOptions {
   readonly host?: string;
   /** How long a stop waits for requests in flight and their listeners (default STOP_GRACE_MS). */
   readonly stopGraceMs?: number;
+  /** How often /readyz's view of the bot token is refreshed with an auth.test (default TOKEN_CHECK_EVERY_MS); 0 = only at start. */
+  readonly tokenCheckEveryMs?: number;
 }
 
 export interface Bot {
@@ -138,7 +141,8 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   );
 
   // Each route's body limit is checked before its signature: see src/http/limits.ts.
-  const routes: Route[] = [{ method: 'GET', path: '/healthz', maxBodyBytes: BODY_LIMITS.none, handler: healthHandler(health) }];
+  const readiness = createReadiness({ health, sqlite: db.$client, clock, maxOutboxAgeMs: config.readiness.maxOutboxAgeMs, slack, socket: slackApp.socket, logger });
+  const routes: Route[] = [{ method: 'GET', path: '/healthz', maxBodyBytes: BODY_LIMITS.none, handler: healthHandler(health) }, readiness.route];
   // Without a secret nothing could be verified: the endpoint does not exist (404).
   if (config.pagerduty.webhookSecret) {
     routes.push({
@@ -209,6 +213,8 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       if (stopping) return port;
       resolveIdentity(identity);
       health.slackReady = true;
+      readiness.tokenAccepted();
+      readiness.start(options.tokenCheckEveryMs ?? TOKEN_CHECK_EVERY_MS);
       if (Object.keys(config.pagerduty.services).length === 0) logger.info('paging is off: no PAGERDUTY_ROUTING_KEY or PAGERDUTY_SERVICES');
       runner = createRunner(identity.userId);
       await runner.start();
@@ -226,6 +232,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     },
     stop() {
       stopping ??= (async () => {
+        readiness.stop();
         const deadline = Date.now() + (options.stopGraceMs ?? STOP_GRACE_MS);
         const left = () => Math.max(0, deadline - Date.now());
         // Socket Mode: the socket first, so that no new event arrives while the rest winds down.

@@ -111,6 +111,7 @@ const EnvSchema = z.object({
   ...SLO_ESTIMATE_ENV_SHAPE,
   ALERTMANAGER_WEBHOOK_TOKEN: optionalString,
   ALERT_RULES_FILE: optionalString,
+  READY_MAX_OUTBOX_AGE: z.preprocess(emptyToUndefined, z.string().regex(DURATION, 'must be a duration like 5m, 30s or 1h').default('5m')),
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
     z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
@@ -185,6 +186,8 @@ export interface Config {
     | undefined;
   /** The Alertmanager receiver: no token, no endpoint (404). The rules say which alerts open incidents. */
   readonly alertmanager: { readonly webhookToken: string | undefined; readonly rules: AlertRules };
+  /** /readyz: an outbox job undelivered for longer than this makes the bot unready. */
+  readonly readiness: { readonly maxOutboxAgeMs: number };
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
 
@@ -284,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, checks: ConfigC
         })
       : undefined,
     alertmanager: Object.freeze({ webhookToken: e.ALERTMANAGER_WEBHOOK_TOKEN, rules: alertRules.rules }),
+    readiness: Object.freeze({ maxOutboxAgeMs: durationMs(e.READY_MAX_OUTBOX_AGE) }),
     log: Object.freeze({ level: e.LOG_LEVEL }),
   });
 }

@@ -6,7 +6,10 @@ export interface HealthState {
   readonly startedAt: Date;
 }
 
-/** 200 once the database is migrated and Slack accepted the token; 503 before. */
+/**
+ * The liveness check: 200 once the database is migrated and Slack accepted the
+ * token; 503 before. Whether the bot can do its job now is /readyz's (readiness.ts).
+ */
 export function healthHandler(state: HealthState) {
   return (_req: IncomingMessage, res: ServerResponse): void => {
     const ok = state.databaseReady && state.slackReady;

@@ -27,6 +27,8 @@ export interface SlackApp {
   readonly httpListener: HTTPReceiver['requestListener'] | undefined;
   /** Every request handed to Bolt is answered; a stop waits for those still processed. */
   readonly requests: Pick<AnsweringReceiver, 'inFlight' | 'settled'>;
+  /** Socket Mode: the client whose lifecycle events say whether the socket is up (readiness). */
+  readonly socket: SocketModeReceiver['client'] | undefined;
 }
 
 /**
@@ -44,12 +46,15 @@ export function createSlackApp(
   const boltLogger = slackLogger(logger);
   let receiver: Receiver;
   let httpListener: HTTPReceiver['requestListener'] | undefined;
+  let socket: SocketModeReceiver['client'] | undefined;
   if (config.slack.socketMode) {
-    receiver = new SocketModeReceiver({
+    const socketMode = new SocketModeReceiver({
       appToken: config.slack.appToken!,
       logger: boltLogger,
       installerOptions: { clientOptions },
     });
+    receiver = socketMode;
+    socket = socketMode.client;
   } else {
     const http = new HTTPReceiver({ signingSecret: config.slack.signingSecret!, logger: boltLogger });
     receiver = http;
@@ -76,5 +81,5 @@ export function createSlackApp(
   registerReactionEvents(app, services);
   registerMessageChangeEvents(app, services);
   registerErrorReplies(app, services.slack, logger);
-  return { app, httpListener, requests };
+  return { app, httpListener, requests, socket };
 }

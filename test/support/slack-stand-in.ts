@@ -241,6 +241,11 @@ export class SlackStandIn {
     return this.sockets.size;
   }
 
+  /** Closes every Socket Mode connection from Slack's side, as a restarting Slack server does; the app reconnects on its own. */
+  closeSockets(): void {
+    for (const socket of this.sockets) socket.close(1001, 'going away');
+  }
+
   /** Sends an envelope to the connected app and resolves with its acknowledgement. */
   deliverOverSocket(type: string, payload: unknown): Promise<unknown> {
     const socket = [...this.sockets][0];

@@ -1,0 +1,76 @@
+import type Database from 'better-sqlite3';
+import { formatDuration, intervalToDuration } from 'date-fns';
+import type { Clock } from '../domain/ports.js';
+import { failing, passing, type ReadinessCheck } from './readiness.js';
+
+/**
+ * How long the database probe waits for another writer. better-sqlite3 is
+ * synchronous: the wait blocks this thread, so it is short. The bot's own
+ * writes hold the lock for well under a millisecond; a lock held this long
+ * by someone else already stalls every command (they wait up to busy_timeout).
+ */
+export const DATABASE_PROBE_WAIT_MS = 250;
+
+/**
+ * Whether the listeners' connection can write now: BEGIN IMMEDIATE takes the
+ * write lock (a locked database fails here, after at most `waitMs`), a write
+ * that touches no row makes SQLite check that the file can be written (a
+ * read-only one fails here: BEGIN IMMEDIATE alone succeeds on it), and the
+ * rollback leaves nothing behind.
+ */
+export function databaseWriteCheck(sqlite: Database.Database, waitMs = DATABASE_PROBE_WAIT_MS): ReadinessCheck {
+  // Drizzle's own table: in every migrated database, and no incident data in it.
+  const touch = sqlite.prepare('UPDATE __drizzle_migrations SET id = id WHERE 0');
+  return () => {
+    if (!sqlite.open) return failing('The database is closed.');
+    // better-sqlite3 transactions are synchronous: one open on this connection now is a write under way, which is an answer.
+    if (sqlite.inTransaction) return passing;
+    const busyTimeout = Number(sqlite.pragma('busy_timeout', { simple: true }));
+    sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(waitMs))}`);
+    try {
+      sqlite.exec('BEGIN IMMEDIATE');
+      touch.run();
+      return passing;
+    } catch (error) {
+      return failing(databaseProblem(error, waitMs));
+    } finally {
+      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      sqlite.pragma(`busy_timeout = ${busyTimeout}`);
+    }
+  };
+}
+
+function databaseProblem(error: unknown, waitMs: number): string {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (code === 'SQLITE_BUSY') {
+    return `The database cannot be written: another process has held its write lock for over ${spokenDuration(waitMs)} (SQLITE_BUSY), so commands cannot be recorded.`;
+  }
+  if (code === 'SQLITE_READONLY') return `The database cannot be written: it is read-only (SQLITE_READONLY), so commands cannot be recorded.`;
+  return `The database cannot be written: ${String(message ?? error)}${typeof code === 'string' ? ` (${code})` : ''}.`;
+}
+
+/**
+ * Whether the outbox keeps up: the oldest job not yet delivered (pending, or
+ * running under a lease) must be younger than `maxAgeMs`. Its kind is said,
+ * never its incident: the route is unauthenticated and incidents may be private.
+ */
+export function outboxAgeCheck(sqlite: Database.Database, clock: Clock, maxAgeMs: number): ReadinessCheck {
+  const oldest = sqlite.prepare<[], { kind: string; created_at: number }>(
+    `SELECT kind, created_at FROM outbox WHERE status IN ('pending', 'running') ORDER BY created_at, id LIMIT 1`,
+  );
+  return () => {
+    const row = oldest.get();
+    if (!row) return passing;
+    const age = clock.now().getTime() - row.created_at;
+    if (age <= maxAgeMs) return passing;
+    return failing(
+      `The oldest undelivered outbox job (${row.kind}) has waited ${spokenDuration(age)}, longer than READY_MAX_OUTBOX_AGE (${spokenDuration(maxAgeMs)}): Slack or PagerDuty is not taking the bot's work.`,
+    );
+  };
+}
+
+/** `250 ms`, `1 minute 5 seconds`, `2 hours 3 minutes` (date-fns, whole seconds). */
+export function spokenDuration(ms: number): string {
+  if (ms < 1_000) return `${Math.max(0, Math.round(ms))} ms`;
+  return formatDuration(intervalToDuration({ start: 0, end: Math.floor(ms / 1_000) * 1_000 }));
+}

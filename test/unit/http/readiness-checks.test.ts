@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../../src/db/client.js';
+import { createRepositories } from '../../../src/db/repositories.js';
+import { databaseWriteCheck, outboxAgeCheck, spokenDuration } from '../../../src/http/readiness-checks.js';
+import { FixedClock } from '../../support/fixed-clock.js';
+
+describe('the database check', () => {
+  let dir: string;
+  let file: string;
+  let db: Db;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'incident-readiness-'));
+    file = join(dir, 'incidents.db');
+    db = openDatabase(file);
+  });
+  afterEach(() => {
+    if (db.$client.open) db.$client.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('passes on a writable database and leaves nothing behind: no transaction, the busy timeout as it was', () => {
+    const check = databaseWriteCheck(db.$client);
+    expect(check()).toEqual({ status: 'ok' });
+    expect(db.$client.inTransaction).toBe(false);
+    expect(db.$client.pragma('busy_timeout', { simple: true })).toBe(5000);
+  });
+
+  it('fails while another connection holds the write lock, then passes once it lets go', () => {
+    const check = databaseWriteCheck(db.$client, 20);
+    const other = new Database(file);
+    other.exec('BEGIN EXCLUSIVE');
+    expect(check()).toEqual({ status: 'failing', reason: expect.stringMatching(/^The database cannot be written: another process has held its write lock for over 20 ms \(SQLITE_BUSY\)/) });
+    expect(db.$client.pragma('busy_timeout', { simple: true })).toBe(5000);
+    other.exec('ROLLBACK');
+    other.close();
+    expect(check()).toEqual({ status: 'ok' });
+  });
+
+  it('fails on a read-only database, where BEGIN IMMEDIATE alone would succeed', () => {
+    const readOnly = new Database(file, { readonly: true });
+    try {
+      expect(databaseWriteCheck(readOnly)()).toEqual({ status: 'failing', reason: expect.stringMatching(/^The database cannot be written: it is read-only \(SQLITE_READONLY\)/) });
+      expect(readOnly.inTransaction).toBe(false);
+    } finally {
+      readOnly.close();
+    }
+  });
+
+  it('fails once the connection is closed', () => {
+    const check = databaseWriteCheck(db.$client);
+    db.$client.close();
+    expect(check()).toEqual({ status: 'failing', reason: 'The database is closed.' });
+  });
+});
+
+describe('the outbox check', () => {
+  it('fails once the oldest pending or running job is older than the limit, naming its kind and not its incident', () => {
+    const db = openDatabase(':memory:');
+    const store = createRepositories(db);
+    const clock = new FixedClock();
+    const check = outboxAgeCheck(db.$client, clock, 60_000);
+    expect(check()).toEqual({ status: 'ok' });
+    store.outbox.enqueue({ kind: 'incident.sync', incidentId: 7, payload: {} }, clock.now());
+    clock.advance(60_000);
+    expect(check()).toEqual({ status: 'ok' });
+    clock.advance(5_000);
+    const [job] = store.outbox.claim(clock.now(), 60_000, 1);
+    expect(check()).toEqual({
+      status: 'failing',
+      reason: "The oldest undelivered outbox job (incident.sync) has waited 1 minute 5 seconds, longer than READY_MAX_OUTBOX_AGE (1 minute): Slack or PagerDuty is not taking the bot's work.",
+    });
+    store.outbox.complete(job!.id, clock.now());
+    expect(check()).toEqual({ status: 'ok' });
+    db.$client.close();
+  });
+});
+
+describe('spokenDuration', () => {
+  it('says milliseconds under a second, whole seconds above', () => {
+    expect([250, 1_000, 1_999, 65_000, 300_000, 3_723_000].map(spokenDuration)).toEqual(['250 ms', '1 second', '1 second', '1 minute 5 seconds', '5 minutes', '1 hour 2 minutes 3 seconds']);
+  });
+});
