@@ -17,9 +17,8 @@ import type { Plugin } from 'esbuild';
 
 const ENTRY = fileURLToPath(new URL('./outbox-thread.ts', import.meta.url));
 const ROOT = resolve(dirname(ENTRY), '../..');
-const CACHE = join(ROOT, 'node_modules', '.cache', 'incident-bot');
-const MANIFEST = join(CACHE, 'outbox-thread.json');
 const PREFIX = 'outbox-thread-';
+const MANIFEST = 'outbox-thread.json';
 /** Bundles of older sources are removed once no process started recently could still be starting a thread from them. */
 const PRUNE_AFTER_MS = 60 * 60_000;
 const require = createRequire(import.meta.url);
@@ -32,11 +31,21 @@ export interface ThreadBundle {
   readonly ms: number;
 }
 
+/** What to bundle, from where, and where to keep it. */
+export interface BundleTarget {
+  /** The module the thread runs. */
+  readonly entry: string;
+  /** The project's folder: inputs are named relative to it. */
+  readonly root: string;
+  /** Where bundles and their manifest are kept. */
+  readonly cacheDir: string;
+}
+
 /** What a bundle was built from: change any of it and the bundle is built again. */
 interface Manifest {
   readonly key: string;
   readonly dir: string;
-  /** Every file esbuild read (relative to ROOT), with the SHA-256 of its content. */
+  /** Every file esbuild read (relative to the root), with the SHA-256 of its content. */
   readonly inputs: Readonly<Record<string, string>>;
 }
 
@@ -44,7 +53,7 @@ let bundle: Promise<ThreadBundle> | undefined;
 
 /** The outbox thread's bundle: checked (and built if needed) once per process. */
 export function outboxThreadBundle(): Promise<ThreadBundle> {
-  bundle ??= load().catch((error: unknown) => {
+  bundle ??= loadBundle({ entry: ENTRY, root: ROOT, cacheDir: join(ROOT, 'node_modules', '.cache', 'incident-bot') }).catch((error: unknown) => {
     bundle = undefined;
     throw error;
   });
@@ -52,22 +61,23 @@ export function outboxThreadBundle(): Promise<ThreadBundle> {
 }
 
 /** Where it was built, what with, and for which Node: a bundle embeds absolute paths and a target. */
-function buildKey(): string {
+function buildKey(target: BundleTarget): string {
   const esbuild = (require('esbuild/package.json') as { version: string }).version;
-  return `${ROOT}|esbuild ${esbuild}|node ${process.versions.node}`;
+  return `${target.entry}|${target.root}|esbuild ${esbuild}|node ${process.versions.node}`;
 }
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-async function load(): Promise<ThreadBundle> {
+/** The bundle of `target.entry`: the cached one if its inputs are unchanged, else a new one, cached if it can be. */
+export async function loadBundle(target: BundleTarget): Promise<ThreadBundle> {
   const started = performance.now();
-  const key = buildKey();
-  const cached = cachedBundle(key);
+  const key = buildKey(target);
+  const cached = cachedBundle(target, key);
   if (cached) return { url: cached, source: 'cached', ms: performance.now() - started };
-  const { files, inputs } = await buildBundle();
+  const { files, inputs } = await buildBundle(target);
   const manifest: Manifest = { key, dir: `${PREFIX}${sha256(key + JSON.stringify(inputs)).slice(0, 16)}`, inputs };
   try {
-    return { url: writeCached(manifest, files), source: 'built', ms: performance.now() - started };
+    return { url: writeCached(target.cacheDir, manifest, files), source: 'built', ms: performance.now() - started };
   } catch {
     // A read-only node_modules (some images): this process's own copy, in a folder only it names.
     const dir = mkdtempSync(join(tmpdir(), PREFIX));
@@ -77,33 +87,33 @@ async function load(): Promise<ThreadBundle> {
 }
 
 /** The cached bundle, if every input still has the content it was built from. */
-function cachedBundle(key: string): URL | undefined {
+function cachedBundle(target: BundleTarget, key: string): URL | undefined {
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Manifest;
-    statSync(join(CACHE, manifest.dir, 'index.mjs'));
+    manifest = JSON.parse(readFileSync(join(target.cacheDir, MANIFEST), 'utf8')) as Manifest;
+    statSync(join(target.cacheDir, manifest.dir, 'index.mjs'));
   } catch {
     return undefined;
   }
   if (manifest.key !== key) return undefined;
   for (const [file, hash] of Object.entries(manifest.inputs)) {
     try {
-      if (sha256(readFileSync(join(ROOT, file))) !== hash) return undefined;
+      if (sha256(readFileSync(join(target.root, file))) !== hash) return undefined;
     } catch {
       return undefined;
     }
   }
-  return pathToFileURL(join(CACHE, manifest.dir, 'index.mjs'));
+  return pathToFileURL(join(target.cacheDir, manifest.dir, 'index.mjs'));
 }
 
 /**
  * Writes the bundle's folder and then the manifest, each by a rename, so a
  * process starting at the same moment reads either the old pair or the new.
  */
-function writeCached(manifest: Manifest, files: ReadonlyMap<string, string>): URL {
-  mkdirSync(CACHE, { recursive: true });
-  const final = join(CACHE, manifest.dir);
-  const staging = join(CACHE, `.staging-${randomUUID()}`);
+function writeCached(cacheDir: string, manifest: Manifest, files: ReadonlyMap<string, string>): URL {
+  mkdirSync(cacheDir, { recursive: true });
+  const final = join(cacheDir, manifest.dir);
+  const staging = join(cacheDir, `.staging-${randomUUID()}`);
   mkdirSync(staging);
   for (const [name, text] of files) writeFileSync(join(staging, name), text);
   try {
@@ -112,17 +122,17 @@ function writeCached(manifest: Manifest, files: ReadonlyMap<string, string>): UR
     // Another process built the same inputs first: its folder is this one.
     rmSync(staging, { recursive: true, force: true });
   }
-  const manifestStaging = `${MANIFEST}.${randomUUID()}`;
+  const manifestStaging = join(cacheDir, `${MANIFEST}.${randomUUID()}`);
   writeFileSync(manifestStaging, JSON.stringify(manifest));
-  renameSync(manifestStaging, MANIFEST);
-  pruneOlder(manifest.dir);
+  renameSync(manifestStaging, join(cacheDir, MANIFEST));
+  pruneOlder(cacheDir, manifest.dir);
   return pathToFileURL(join(final, 'index.mjs'));
 }
 
-function pruneOlder(keep: string): void {
-  for (const name of readdirSync(CACHE)) {
+function pruneOlder(cacheDir: string, keep: string): void {
+  for (const name of readdirSync(cacheDir)) {
     if (name === keep || !(name.startsWith(PREFIX) || name.startsWith('.staging-'))) continue;
-    const path = join(CACHE, name);
+    const path = join(cacheDir, name);
     try {
       if (Date.now() - statSync(path).mtimeMs > PRUNE_AFTER_MS) rmSync(path, { recursive: true, force: true });
     } catch {
@@ -154,13 +164,14 @@ const nativeAddons: Plugin = {
   },
 };
 
-async function buildBundle(): Promise<{ files: Map<string, string>; inputs: Record<string, string> }> {
+async function buildBundle(target: BundleTarget): Promise<{ files: Map<string, string>; inputs: Record<string, string> }> {
   // Loaded only on a miss: a start from the cache never pays for esbuild.
   const { build } = await import('esbuild');
   const result = await build({
-    entryPoints: [ENTRY],
-    absWorkingDir: ROOT,
-    outfile: join(CACHE, 'staging', 'index.mjs'),
+    entryPoints: [target.entry],
+    absWorkingDir: target.root,
+    // The folder is renamed once the content is known; the map names the sources relative to it.
+    outfile: join(target.cacheDir, 'staging', 'index.mjs'),
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -177,6 +188,6 @@ async function buildBundle(): Promise<{ files: Map<string, string>; inputs: Reco
   });
   const files = new Map(result.outputFiles.map((f) => [f.path.endsWith('.map') ? 'index.mjs.map' : 'index.mjs', f.text]));
   const inputs: Record<string, string> = {};
-  for (const file of Object.keys(result.metafile.inputs).sort()) inputs[file] = sha256(readFileSync(join(ROOT, file)));
+  for (const file of Object.keys(result.metafile.inputs).sort()) inputs[file] = sha256(readFileSync(join(target.root, file)));
   return { files, inputs };
 }
