@@ -95,6 +95,8 @@ export class SlackStandIn {
   readonly responses: RecordedResponse[] = [];
   readonly ephemerals: { channel: string; user: string; text: string }[] = [];
   readonly views: { trigger_id: string; view: Record<string, unknown> }[] = [];
+  /** Every Home view views.publish put on each user's App Home tab, oldest first. */
+  readonly homeViews = new Map<string, Record<string, unknown>[]>();
   readonly canvases = new Map<string, { channel: string; markdown: string; edits: number }>();
   readonly files = new Map<string, StandInFile>();
   /** Users whose accounts are deactivated (users.info says deleted: true). */
@@ -570,6 +572,35 @@ export class SlackStandIn {
           state: { values: {} },
           hash: 'stand-in',
           app_id: 'A0TEST',
+          bot_id: BOT_ID,
+        },
+      };
+    },
+    'views.publish': (p) => {
+      const user = String(p.user_id ?? '');
+      const view = parseJson<Record<string, unknown>>(p.view);
+      // A Home view holds at most 100 blocks (docs.slack.dev/reference/views/home-tab-views).
+      if (!USERS[user] || view?.type !== 'home' || !Array.isArray(view.blocks) || view.blocks.length > 100) throw new SlackError('invalid_arguments');
+      const published = [...(this.homeViews.get(user) ?? []), view];
+      this.homeViews.set(user, published);
+      const id = `VHOME${user.slice(1)}`;
+      return {
+        ok: true,
+        view: {
+          id,
+          team_id: TEAM_ID,
+          type: 'home',
+          blocks: view.blocks,
+          private_metadata: view.private_metadata ?? '',
+          callback_id: view.callback_id ?? '',
+          external_id: view.external_id ?? '',
+          state: { values: {} },
+          hash: `${this.clockSeconds}.${published.length}`,
+          clear_on_close: false,
+          notify_on_close: false,
+          root_view_id: id,
+          app_id: 'A0TEST',
+          app_installed_team_id: TEAM_ID,
           bot_id: BOT_ID,
         },
       };
