@@ -6,9 +6,11 @@ import { slackLogger } from '../logger.js';
 import { registerButtons } from './actions/buttons.js';
 import { registerAlertButtons } from './actions/alert-buttons.js';
 import { registerDeclareModal } from './actions/declare-modal-submitted.js';
+import { registerHomeButtons } from './actions/home-buttons.js';
 import { registerPostmortemButtons } from './actions/postmortem-buttons.js';
 import { registerIncidentCommand } from './commands/incident-command.js';
 import { registerErrorReplies } from './error-replies.js';
+import { registerAppHomeEvents } from './events/app-home.js';
 import { registerMessageChangeEvents } from './events/message-changes.js';
 import { registerReactionEvents } from './events/reactions.js';
 import { registerPeopleNames } from './people-names.js';
@@ -80,6 +82,8 @@ export function createSlackApp(
   registerPostmortemButtons(app, services);
   registerReactionEvents(app, services);
   registerMessageChangeEvents(app, services);
+  registerAppHomeEvents(app, services);
+  registerHomeButtons(app, services);
   registerErrorReplies(app, services.slack, logger);
   return { app, httpListener, requests, socket };
 }

@@ -34,6 +34,7 @@ const METHOD_SCOPES: Record<string, string[][]> = {
   'pins.add': [['pins:write']],
   'reactions.get': [['reactions:read']],
   'views.open': [[]],
+  'views.publish': [[]],
   'conversations.canvases.create': [['canvases:write']],
   'canvases.edit': [['canvases:write']],
   'files.uploadV2': [['files:write']],
@@ -101,5 +102,11 @@ describe('manifest.yml', () => {
     for (const event of listened) {
       for (const needed of EVENT_SUBSCRIPTIONS[event] ?? [event]) expect(subscribed, `${event} needs ${needed}`).toContain(needed);
     }
+  });
+
+  it('turns the Home tab on, since the code publishes one', () => {
+    expect(source).toMatch(/views\.publish\(/);
+    // Slack answers views.publish of a Home view with not_enabled unless the tab is on.
+    expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
   });
 });

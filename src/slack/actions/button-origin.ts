@@ -14,21 +14,39 @@ export function placeOf(body: BlockAction): Place {
   return { channelId: body.container?.channel_id ?? body.channel?.id ?? null };
 }
 
+/** Whether the pressed button is one of these blocks' own, with the same value. */
+function carries(blocks: readonly BlockLike[] | undefined, action: ButtonAction): boolean {
+  return (blocks ?? []).some((block) =>
+    [block.accessory, ...(block.elements ?? [])].some((el) => el?.action_id === action.action_id && el.value === action.value),
+  );
+}
+
 /**
  * Slack sends the message a button was on with the click (not for ephemeral
  * messages, which Slack does not keep). When it is there, the button pressed
  * must be one of that message's own buttons, with the same value: a value
- * naming another incident or item is refused, not acted on.
+ * naming another incident or item is refused, not acted on. A message's
+ * button never sits in a view (a Home tab, a modal), so a press from one is
+ * refused too, rather than trusted as if from an ephemeral message.
  */
 export function requireButtonOfMessage(body: BlockAction<ButtonAction>, action: ButtonAction): void {
+  const fromView = body.container?.type === 'view';
   const message = (body as { message?: { blocks?: readonly BlockLike[] } }).message;
-  if (!message) return;
-  const carried = (message.blocks ?? []).some((block) =>
-    [block.accessory, ...(block.elements ?? [])].some((el) => el?.action_id === action.action_id && el.value === action.value),
-  );
-  if (!carried) {
-    throw new DomainError('NOT_ALLOWED', 'That button does not match the message it was on, so nothing was changed. Run the command again for a fresh one.');
-  }
+  if (!fromView && (!message || carries(message.blocks, action))) return;
+  throw new DomainError('NOT_ALLOWED', 'That button does not match the message it was on, so nothing was changed. Run the command again for a fresh one.');
+}
+
+/**
+ * A Home tab button: Slack sends the Home view it was pressed in with the
+ * click (`container.type: "view"`, `view.type: "home"`); the button must be
+ * one of that view's own, with the same value. Which follow-up the presser
+ * may change is the verb's to decide.
+ */
+export function requireButtonOfHomeView(body: BlockAction<ButtonAction>, action: ButtonAction): void {
+  const { container, view } = body;
+  const sameView = container?.type === 'view' && view?.type === 'home' && (container.view_id === undefined || container.view_id === view.id);
+  if (sameView && carries(view.blocks as readonly BlockLike[], action)) return;
+  throw new DomainError('NOT_ALLOWED', 'That button does not match your Home tab, so nothing was changed. Open the Home tab again for a fresh one.');
 }
 
 /** Parses a button's JSON value with its schema; anything else is an old or forged button. */

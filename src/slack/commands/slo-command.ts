@@ -14,14 +14,15 @@ import { safe } from '../text.js';
 import { sloReport, type BurningIncident, type SloReportEntry } from '../views/slo-report.js';
 import type { Reply } from './reply.js';
 
-interface Burn {
+/** One incident's stored use of one SLO's budget. */
+export interface Burn {
   readonly incident: Incident;
   readonly stored: StoredSloFigures;
   readonly use: IncidentBudgetUse;
 }
 
-/** The incidents whose stored figures say they burned this SLO, with their impact ending within its window. */
-function burnsInWindow(services: SlackServices, slo: SloDefinition, now: Date): Burn[] {
+/** The incidents whose stored figures say they burned this SLO, with their impact ending within its window (also read by the App Home). */
+export function burnsInWindow(services: SlackServices, slo: SloDefinition, now: Date): Burn[] {
   const { repos } = services.deps;
   const since = now.getTime() - slo.window.ms;
   return repos.sloFigures.forSlo(slo.id).flatMap((row) => {
@@ -37,7 +38,7 @@ function burnsInWindow(services: SlackServices, slo: SloDefinition, now: Date): 
  * when it cannot answer, the last figure stored for any incident of this SLO,
  * saying why; without Prometheus or queries, the estimate from the incidents.
  */
-async function budgetOf(services: SlackServices, slo: SloDefinition, burns: readonly Burn[], now: Date): Promise<Pick<SloReportEntry, 'status' | 'source' | 'asked'>> {
+export async function budgetOf(services: SlackServices, slo: SloDefinition, burns: readonly Burn[], now: Date): Promise<Pick<SloReportEntry, 'status' | 'source' | 'asked'>> {
   const { prometheus } = services;
   if (!prometheus || slo.sli.kind === 'text') return { status: estimatedBudgetStatus(slo, burns.map((b) => b.use)), source: { kind: 'estimate' }, asked: [] };
   const live = await measureBudgetStatus(slo, now, prometheus);
