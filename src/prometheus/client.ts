@@ -1,3 +1,4 @@
+import pLimit, { type LimitFunction } from 'p-limit';
 import { describePrometheusQuery } from './describe.js';
 import { PrometheusError } from './errors.js';
 import type { PrometheusQueries, PrometheusQuery, SeriesPoint } from './port.js';
@@ -6,12 +7,21 @@ import { singleSeries, singleValue } from './results.js';
 import { authorizationHeader, prometheusEndpoint, type PrometheusConnection } from './connection.js';
 
 export const DEFAULT_PROMETHEUS_TIMEOUT_MS = 10_000;
+/**
+ * Queries in flight at once from one client. A refresh tick of fifty linked
+ * incidents asks hundreds of queries; sent at once they queue inside
+ * Prometheus and time out together. Queued here, each waits its turn and its
+ * timeout starts when it is sent.
+ */
+export const DEFAULT_PROMETHEUS_CONCURRENCY = 8;
 /** Prometheus refuses a range query of more than 11,000 steps (web/api/v1/api.go). */
 export const MAX_POINTS_PER_SERIES = 11_000;
 
 export interface PrometheusClientOptions extends PrometheusConnection {
   /** Bound on each query, connection to last byte; the figure is then missing, not late. */
   readonly timeoutMs?: number;
+  /** Queries in flight at once (DEFAULT_PROMETHEUS_CONCURRENCY); the rest wait their turn. */
+  readonly maxConcurrent?: number;
 }
 
 /** Prometheus's error texts quote the query; a long one would drown the sentence it sits in. */
@@ -34,6 +44,7 @@ export class PrometheusClient implements PrometheusQueries {
   readonly timeoutMs: number;
   private readonly base: URL;
   private readonly authorization: string | undefined;
+  private readonly inFlight: LimitFunction;
 
   /** Throws an Error naming the problem when the URL or the credentials cannot work. */
   constructor(options: PrometheusClientOptions) {
@@ -43,6 +54,7 @@ export class PrometheusClient implements PrometheusQueries {
     this.authorization = authorizationHeader({ bearerToken: options.bearerToken, username, password });
     this.timeoutMs = options.timeoutMs ?? DEFAULT_PROMETHEUS_TIMEOUT_MS;
     if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) throw new RangeError(`the Prometheus timeout must be a positive number of milliseconds, not ${options.timeoutMs}`);
+    this.inFlight = pLimit(options.maxConcurrent ?? DEFAULT_PROMETHEUS_CONCURRENCY);
   }
 
   /** describePrometheusQuery with this client's server named. */
@@ -82,7 +94,11 @@ export class PrometheusClient implements PrometheusQueries {
     }
   }
 
-  private async post(endpoint: 'query' | 'query_range', params: Record<string, string>, query: PrometheusQuery): Promise<QueryData> {
+  private post(endpoint: 'query' | 'query_range', params: Record<string, string>, query: PrometheusQuery): Promise<QueryData> {
+    return this.inFlight(() => this.send(endpoint, params, query));
+  }
+
+  private async send(endpoint: 'query' | 'query_range', params: Record<string, string>, query: PrometheusQuery): Promise<QueryData> {
     const url = new URL(`${this.base.pathname.replace(/\/+$/, '')}/api/v1/${endpoint}${this.base.search}`, this.base);
     // Ask Prometheus to give up when we do, so an abandoned query stops costing it.
     const body = new URLSearchParams({ ...params, timeout: String(this.timeoutMs / 1000) });

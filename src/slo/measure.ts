@@ -14,6 +14,7 @@ import {
 import { estimateIncidentBudget, type SeverityErrorRatios } from './estimate.js';
 import type { SloDefinition } from './model.js';
 import { errorRatioQuery } from './query.js';
+import { SharedBudgetStatuses } from './shared-budget-statuses.js';
 
 /*
  * What one incident costs one SLO, and where that SLO's budget stands.
@@ -114,12 +115,21 @@ function durationWords(ms: number): string {
  * Where an SLO's budget stands at `now`, asked of Prometheus: the error ratio
  * over the SLO window for what is left, over the last hour for the burn rate.
  * The SLI must have queries (not 'text'). Never rejects for Prometheus's sake.
+ * Asked once for all the incidents of the SLO refreshed at the same time
+ * (SharedBudgetStatuses).
  */
-export async function measureBudgetStatus(
-  slo: SloDefinition,
-  now: Date,
-  prometheus: MeasuringPrometheus,
-): Promise<{ status: BudgetStatus | MissingFigure; asked: string[] }> {
+type StatusReading = { status: BudgetStatus | MissingFigure; asked: string[] };
+
+/** Per Prometheus client (per thread): the SLO statuses being asked right now. */
+const recentStatuses = new WeakMap<MeasuringPrometheus, SharedBudgetStatuses<StatusReading>>();
+
+export function measureBudgetStatus(slo: SloDefinition, now: Date, prometheus: MeasuringPrometheus): Promise<StatusReading> {
+  let recent = recentStatuses.get(prometheus);
+  if (!recent) recentStatuses.set(prometheus, (recent = new SharedBudgetStatuses()));
+  return recent.get(slo.id, now, () => askBudgetStatus(slo, now, prometheus));
+}
+
+async function askBudgetStatus(slo: SloDefinition, now: Date, prometheus: MeasuringPrometheus): Promise<StatusReading> {
   const windowExpr = errorRatioQuery(slo.sli, slo.window);
   const recentExpr = errorRatioQuery(slo.sli, BURN_RATE_RANGE_MS);
   if (windowExpr === undefined || recentExpr === undefined) return { status: { kind: 'missing', reason: 'this SLI is described in words only, with no query to ask' }, asked: [] };

@@ -93,6 +93,25 @@ describe('what the Prometheus adapter sends', () => {
     expect(Object.fromEntries(requests[0]!.form)).toEqual({ query: 'up', start: '1795954500', end: '1795954620', step: '60', timeout: '10' });
   });
 
+  it('keeps at most maxConcurrent queries in flight, the rest waiting their turn (each timed from its send)', async () => {
+    let open = 0;
+    let most = 0;
+    const server = createHttpServer((req, res) => {
+      open++;
+      most = Math.max(most, open);
+      req.resume().on('end', () => setTimeout(() => {
+        open--;
+        json(res, 200, vector('0.25'));
+      }, 40));
+    });
+    const host = await listen(server);
+    // 40 queries of 40 ms, 4 at a time: about 400 ms in all, longer than the 250 ms each may take once sent.
+    const client = new PrometheusClient({ url: `http://${host}`, maxConcurrent: 4, timeoutMs: 250 });
+    const answers = await Promise.all(Array.from({ length: 40 }, () => client.queryValue('up', AT)));
+    expect(answers).toEqual(Array.from({ length: 40 }, () => 0.25));
+    expect(most).toBe(4);
+  });
+
   it('sends a bearer token', async () => {
     const { host, requests } = await stub();
     await new PrometheusClient({ url: `http://${host}`, bearerToken: 'tok-123' }).queryValue('up', AT);

@@ -117,6 +117,26 @@ describe('measured figures', () => {
   });
 });
 
+describe('many incidents of one SLO refreshed at once', () => {
+  it('asks the SLO window and the last hour once for all of them, and again at the next refresh', async () => {
+    const fake = new FakePrometheus({ '30m': 0.02, '30d': 0.0004, '1h': 0.001 });
+    const prometheus = { queries: fake, server: 'http://prom:9090' };
+    const tick = () => Promise.all(Array.from({ length: 50 }, () => measureSlo(input(undefined, { prometheus }))));
+    const first = await tick();
+    const ranges = (asked: { expr: string }[]) => asked.map((a) => /\[([^\]]+)\]/.exec(a.expr)?.[1]);
+    // 50 impact queries, one window query, one burn-rate query.
+    expect(ranges(fake.asked).filter((r) => r === '30m')).toHaveLength(50);
+    expect(ranges(fake.asked).filter((r) => r === '30d')).toHaveLength(1);
+    expect(ranges(fake.asked).filter((r) => r === '1h')).toHaveLength(1);
+    // Each incident still gets the whole status, and says what was asked.
+    expect(new Set(first.map((f) => JSON.stringify(f.status))).size).toBe(1);
+    expect(first.every((f) => f.asked.length === 3)).toBe(true);
+    // Answered, the question is forgotten: the next refresh asks again, never showing an older figure.
+    await tick();
+    expect(ranges(fake.asked).filter((r) => r === '30d')).toHaveLength(2);
+  });
+});
+
 describe('estimated figures', () => {
   it('estimates from the impact and severity without Prometheus, adding the other incidents of the window', async () => {
     const other = estimateIncidentBudget(SLO, { impactMs: 10 * MINUTE, severity: 'sev1' });
