@@ -7,6 +7,7 @@ import {
   type Role,
   type Severity,
 } from './model.js';
+import { STATS_SPANS, type StatsSpan } from './stats-period.js';
 import { USAGE } from './usage.js';
 
 /** What a user asked for with `/incident ...`, once the words are understood. */
@@ -34,6 +35,8 @@ export type IncidentCommand =
   | { readonly kind: 'impact'; readonly edge: 'started' | 'ended'; readonly when: string }
   /** The SLOs' budgets: of one service, of the incident channel's service, or of every service. */
   | { readonly kind: 'slo'; readonly service: string | undefined }
+  /** Reliability figures over a period beside the period before; `here`: posted to the channel. */
+  | { readonly kind: 'stats'; readonly span: StatsSpan; readonly here: boolean }
   | { readonly kind: 'help' };
 
 export const MAX_TITLE_LENGTH = 150;
@@ -91,6 +94,19 @@ function requireText(text: string, what: string, usage: string): string {
     invalid(`${what} is ${trimmed.length} characters; keep it under ${MAX_TEXT_LENGTH}.`, usage);
   }
   return trimmed;
+}
+
+/** `stats [30d|90d|quarter] [here]`, in either order; 30 days when no span is given. */
+function parseStats(words: readonly string[]): IncidentCommand {
+  let span: StatsSpan | undefined;
+  let here = false;
+  for (const word of words.filter(Boolean)) {
+    const lower = word.toLowerCase();
+    if (lower === 'here' && !here) here = true;
+    else if ((STATS_SPANS as readonly string[]).includes(lower) && !span) span = lower as StatsSpan;
+    else invalid(`${quoted(word)} is not a period: use 30d, 90d or quarter (and \`here\` to post it to the channel).`, USAGE.stats);
+  }
+  return { kind: 'stats', span: span ?? '30d', here };
 }
 
 /**
@@ -179,6 +195,8 @@ export function parseIncidentCommand(text: string): IncidentCommand {
     case 'slo':
       if (restWords.length > 1) invalid('Give one service name, or none for every SLO.', USAGE.slo);
       return { kind: 'slo', service: rest || undefined };
+    case 'stats':
+      return parseStats(restWords);
     case 'digest':
       if (rest && rest.toLowerCase() !== 'here') invalid(`\`digest\` takes only \`here\`.`, USAGE.digest);
       return { kind: 'digest', here: rest.toLowerCase() === 'here' };

@@ -125,7 +125,7 @@ export const timeToAcknowledge = (i: StatsIncident): number | null => span(i.dec
 export const timeToResolve = (i: StatsIncident): number | null => span(i.impactStartedAt ?? i.declaredAt, i.resolvedAt);
 const impactMinutes = (i: StatsIncident): number | null => span(i.impactStartedAt ?? i.declaredAt, i.impactEndedAt ?? i.resolvedAt);
 
-/** Which earlier incident of the period each repeat repeats, and by what (`service:x` or `alert:y`). */
+/** Which earlier incident of the period each repeat repeats (the first with that service or alert name), and by what. */
 export interface Repeat {
   readonly incident: StatsIncident;
   readonly after: StatsIncident;
@@ -135,16 +135,17 @@ export interface Repeat {
 /** In declaration order: an incident whose service or one of whose alert names an earlier one had. */
 export function repeatsOf(incidents: readonly StatsIncident[]): Repeat[] {
   const sorted = [...incidents].sort((a, b) => a.declaredAt.getTime() - b.declaredAt.getTime() || a.id - b.id);
-  const last = new Map<string, StatsIncident>();
+  const first = new Map<string, StatsIncident>();
   const out: Repeat[] = [];
   for (const incident of sorted) {
     const keys = [...(incident.service ? [`service:${incident.service}`] : []), ...incident.alertNames.map((n) => `alert:${n}`)];
-    const key = keys.find((k) => last.has(k));
+    const key = keys.find((k) => first.has(k));
     if (key) {
       const [kind, ...name] = key.split(':');
-      out.push({ incident, after: last.get(key)!, by: { kind: kind as 'service' | 'alert', name: name.join(':') } });
+      out.push({ incident, after: first.get(key)!, by: { kind: kind as 'service' | 'alert', name: name.join(':') } });
     }
-    for (const k of keys) last.set(k, incident);
+    // The first of each: a repeat is named after the incident it repeats, not after another repeat.
+    for (const k of keys) if (!first.has(k)) first.set(k, incident);
   }
   return out;
 }

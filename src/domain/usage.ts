@@ -29,6 +29,7 @@ export const USAGE = {
   service: '`/incident service <name>`',
   impact: '`/incident impact <started|ended> <14:23 | 2026-09-25 14:23 | 25m ago>`',
   slo: '`/incident slo [service]`',
+  stats: '`/incident stats [30d|90d|quarter] [here]`',
   help: '`/incident help`',
 } as const;
 
@@ -71,6 +72,7 @@ export const HELP_LINES: readonly string[] = [
   `${USAGE.service}: link the affected service; its SLOs say what the incident costs`,
   `${USAGE.impact}: when users were really hurt (default: from declaration to resolve)`,
   `${USAGE.slo}: each SLO's budget left, burn rate, policy state and the incidents that burned it (in an incident channel: its service's)`,
+  `${USAGE.stats}: reliability over the last 30 days (or 90, or the quarter so far) beside the period before: incidents, times to detect, acknowledge and resolve, services, budgets, repeats, follow-ups (\`here\` posts it to this channel)`,
   `${USAGE.page}: page PagerDuty now (the default service, or a named one)`,
   `${USAGE.oncall}: who PagerDuty has on call now`,
   `${USAGE.digest}: the overdue follow-ups digest, to you (or \`here\`, to this channel)`,

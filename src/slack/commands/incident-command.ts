@@ -15,6 +15,7 @@ import type { Reply } from './reply.js';
 import { decideClosing } from './resolve-commands.js';
 import { answerSlo } from './slo-command.js';
 import { decideSloLink } from './slo-link-commands.js';
+import { handleStats } from './stats-command.js';
 
 type Change = Extract<
   IncidentCommand,
@@ -116,6 +117,8 @@ async function answer(services: SlackServices, actor: Actor, command: SlashComma
     case 'slo':
       await respondEphemeral(respond, await answerSlo(services, command, parsed.service));
       return;
+    case 'stats':
+      return handleStats(services, command, respond, parsed.span, parsed.here);
     default:
       return assertNever(parsed);
   }

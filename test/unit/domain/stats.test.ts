@@ -45,7 +45,7 @@ const CURRENT: StatsIncident[] = [
   incident({ id: 14, severity: 'sev3', declaredVia: 'form', isPrivate: true, channelId: 'C0SECRET', title: 'Payroll export leaking', service: 'payments', impactStartedAt: at('2026-11-10T07:30'), declaredAt: at('2026-11-10T08:00'), acknowledgedAt: at('2026-11-10T08:05'), resolvedAt: at('2026-11-10T09:00'), burns: [{ sloId: 'payments/availability', service: 'payments', name: 'availability', consumed: 0.1, estimate: false }] }),
   // Declared by a person at 20:00, its alert received at 20:02: detected at the declaration, 19:50 → 20:00 = 10. Open: ack, resolve and impact unknown. Repeats 12 (search).
   incident({ id: 15, severity: 'sev1', declaredVia: 'form', service: 'search', alertNames: ['SearchLatency'], impactStartedAt: at('2026-11-20T19:50'), declaredAt: at('2026-11-20T20:00'), firstAlertAt: at('2026-11-20T20:02') }),
-  // Private, in another channel. ack 12:00 → 12:01 = 1; resolve and impact 12:00 → 12:30 = 30. Repeats 13 (checkout-api).
+  // Private, in another channel. ack 12:00 → 12:01 = 1; resolve and impact 12:00 → 12:30 = 30. Repeats 11, the first on checkout-api.
   incident({ id: 16, severity: 'sev3', declaredVia: 'form', isPrivate: true, channelId: 'C0OTHER', service: 'checkout-api', declaredAt: at('2026-11-15T12:00'), acknowledgedAt: at('2026-11-15T12:01'), resolvedAt: at('2026-11-15T12:30') }),
   // Declared at the very end of the period (now): not in it.
   incident({ id: 17, severity: 'sev1', declaredVia: 'command', declaredAt: NOW }),
@@ -108,7 +108,7 @@ describe('reliability figures over two periods', () => {
     expect(now.resolve).toEqual({ measured: 5, unknown: 1, median: 80, p90: 120, mean: 73 });
     // impact: 70 + 45 + 120 + 90 + 30 = 355 over 5; 15 still going.
     expect(now.impact).toEqual({ minutes: 355, measured: 5, unknown: 1 });
-    // 13 after 11 (checkout-api), 16 after 13 (checkout-api), 15 after 12 (search).
+    // 13 after 11 (checkout-api), 16 after 11 (checkout-api), 15 after 12 (search).
     expect(now.repeats).toBe(3);
 
     const before = periodFigures(records.previous, periods.previous, TZ);
@@ -152,7 +152,7 @@ describe('reliability figures over two periods', () => {
       { sloId: 'checkout-api/latency', service: 'checkout-api', name: 'latency', consumed: 0, previous: 0, incidents: 1, unknown: 1, estimate: false },
     ]);
     expect(report.hidden).toBe(2);
-    // 16 after 13 is private: counted, not named.
+    // 16 after 11 is private: counted, not named.
     expect(report.repeats.map((r) => [r.incident.id, r.after.id, r.by])).toEqual([
       [13, 11, { kind: 'service', name: 'checkout-api' }],
       [15, 12, { kind: 'service', name: 'search' }],
