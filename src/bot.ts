@@ -9,7 +9,7 @@ import { pagingPolicy } from './pagerduty/policy.js';
 import { pagerDutyWebhookHandler } from './pagerduty/webhook.js';
 import { alertmanagerWebhookHandler } from './alertmanager/webhook.js';
 import { createOutboxWorker } from './effects/outbox-setup.js';
-import { inlineOutbox, threadedOutbox, type OutboxRunner } from './effects/outbox-runner.js';
+import { inlineOutbox, threadedOutbox, type OutboxRunner } from './outbox/outbox-runner.js';
 import type { OutboxWorkerOptions } from './effects/outbox-worker.js';
 import { healthHandler, type HealthState } from './http/health.js';
 import { createReadiness, TOKEN_CHECK_EVERY_MS } from './http/readiness-route.js';
