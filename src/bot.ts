@@ -17,6 +17,9 @@ import { BODY_LIMITS, STOP_GRACE_MS } from './http/limits.js';
 import { createHttpServer, listen, type Route } from './http/server.js';
 import { slackEventsHandler } from './http/slack-events.js';
 import { createLogger } from './logger.js';
+import { createBotMetrics } from './metrics/bot-metrics.js';
+import { meterIncidentRecords } from './metrics/incident-records.js';
+import { MeteredWebClient } from './metrics/web-api.js';
 import { digestRepo } from './db/digest.repo.js';
 import { DigestRunner } from './jobs/digest-runner.js';
 import { DigestScheduler } from './jobs/digest-scheduler.js';
@@ -27,7 +30,6 @@ import { SlackGateway } from './slack/gateway.js';
 import { KnownUsers } from './slack/known-users.js';
 import { createGateway, webClientOptions } from './slack/web-client.js';
 import { tokenRefusal } from './slack/token-refusal.js';
-import { WebClient } from '@slack/web-api';
 
 export interface BotOptions {
   /** A simulated clock; implies the outbox runs in this thread, where the clock is. */
@@ -90,13 +92,15 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   const db = openDatabase(config.database.url);
   health.databaseReady = true;
   const store = createRepositories(db);
+  // Declarations, acknowledgements and resolves are counted as they are written (the outbox thread's too).
+  meterIncidentRecords(store);
   const clientOptions = webClientOptions(config, logger, slackTimeoutMs);
   const slack = createGateway(config, logger, slackTimeoutMs);
   // Start-up waits out a Slack outage (healthz says 503 meanwhile) but not a
   // bad token: this client retries network errors, 5xx and 429 forever, never
   // an ok:false answer such as invalid_auth.
   const identityClient = new SlackGateway(
-    new WebClient(config.slack.botToken, {
+    new MeteredWebClient(config.slack.botToken, {
       ...clientOptions,
       rejectRateLimitedCalls: false,
       retryConfig: { forever: true, factor: 2, ...(options.identityRetry ?? { minTimeout: 500, maxTimeout: 30_000 }) },
@@ -142,7 +146,8 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
 
   // Each route's body limit is checked before its signature: see src/http/limits.ts.
   const readiness = createReadiness({ health, sqlite: db.$client, clock, maxOutboxAgeMs: config.readiness.maxOutboxAgeMs, slack, socket: slackApp.socket, logger });
-  const routes: Route[] = [{ method: 'GET', path: '/healthz', maxBodyBytes: BODY_LIMITS.none, handler: healthHandler(health) }, readiness.route];
+  const metrics = createBotMetrics({ db, store, clock, slos: config.slo.catalog.slos });
+  const routes: Route[] = [{ method: 'GET', path: '/healthz', maxBodyBytes: BODY_LIMITS.none, handler: healthHandler(health) }, readiness.route, metrics.route];
   // Without a secret nothing could be verified: the endpoint does not exist (404).
   if (config.pagerduty.webhookSecret) {
     routes.push({
@@ -178,7 +183,15 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       return inlineOutbox(createOutboxWorker({ config, store, slack, logger, clock, botUserId: () => botUserId, options: options.outbox, pagerduty: options.pagerduty }));
     }
     return threadedOutbox(
-      { config, botUserId, slackTimeoutMs, options: options.outbox ?? {}, pagerduty: options.pagerduty ?? {}, checkpointEveryMs: options.checkpointEveryMs ?? 30_000 },
+      {
+        config,
+        botUserId,
+        slackTimeoutMs,
+        options: options.outbox ?? {},
+        pagerduty: options.pagerduty ?? {},
+        checkpointEveryMs: options.checkpointEveryMs ?? 30_000,
+        metricsChannel: metrics.threadChannel(),
+      },
       db,
       store.outbox,
       clock,
@@ -246,6 +259,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
         sloScheduler.stop();
         // The outbox ends its current job; pending ones stay in the database for the next start.
         await runner?.stop();
+        metrics.close();
         db.$client.close();
       })();
       return stopping;

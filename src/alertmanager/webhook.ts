@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Deps } from '../domain/ports.js';
 import { recordAlertNotification } from '../domain/recorded-alerts.js';
+import { alertmanagerWebhooks } from '../metrics/registry.js';
 import { parseWebhookPayload } from './payload.js';
 
 function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
@@ -37,11 +38,13 @@ export function alertmanagerWebhookHandler(token: string, deps: Deps, logger: Lo
   // The server has read the body, bounded by BODY_LIMITS.alertmanagerWebhook, before the token is checked.
   return (req: IncomingMessage, res: ServerResponse, raw: Buffer): void => {
     if (!validBearerToken(req.headers.authorization, token)) {
+      alertmanagerWebhooks.inc({ outcome: 'unauthorized' });
       reply(res, 401, { error: 'missing or wrong bearer token (ALERTMANAGER_WEBHOOK_TOKEN)' });
       return;
     }
     const parsed = parseWebhookPayload(raw);
     if (!parsed.ok) {
+      alertmanagerWebhooks.inc({ outcome: 'bad_request' });
       reply(res, 400, { error: parsed.reason });
       return;
     }
@@ -49,6 +52,7 @@ export function alertmanagerWebhookHandler(token: string, deps: Deps, logger: Lo
     deps.repos.outbox.enqueue({ kind: 'alert.receive', incidentId: null, payload: { receivedAt: deps.clock.now().toISOString(), notification: recordAlertNotification(notification) } }, deps.clock.now());
     // max_alerts in the receiver's config cut the list: the alerts left out are not seen until they are sent.
     if (truncated > 0) logger.warn({ groupKey: notification.groupKey, truncated }, 'Alertmanager left out alerts of this group (max_alerts)');
+    alertmanagerWebhooks.inc({ outcome: 'accepted' });
     reply(res, 200, { status: 'ok' });
   };
 }

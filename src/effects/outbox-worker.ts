@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/ports.js';
 import type { ClaimedJob, OutboxStore } from '../db/outbox.repo.js';
+import { countJobGivenUp, observeJobDone } from '../metrics/outbox.js';
 import { describeFailure, isTransient, retryAfterMs, RetrySoon } from './failures.js';
 
 export type JobHandler = (job: ClaimedJob) => Promise<void>;
@@ -87,7 +88,9 @@ export class OutboxWorker {
     try {
       if (!handler) throw new Error(`no handler for outbox job kind ${job.kind}`);
       await handler(job);
-      this.store.complete(job.id, this.clock.now());
+      const done = this.clock.now();
+      this.store.complete(job.id, done);
+      observeJobDone(job, done);
       log.debug('outbox job done');
     } catch (error) {
       const now = this.clock.now();
@@ -101,6 +104,7 @@ export class OutboxWorker {
         return;
       }
       this.store.giveUp(job.id, now, describeFailure(error));
+      countJobGivenUp(job);
       log.error({ err: error }, 'outbox job given up');
       await this.onGiveUp(job, error).catch((e: unknown) => log.error({ err: e }, 'could not report a failed job'));
     }

@@ -1,5 +1,6 @@
 import type { ClaimedJob } from '../db/outbox.repo.js';
 import { incidentRef, ROLE_TITLES, type Incident } from '../domain/model.js';
+import { observePageDelivered } from '../metrics/pagerduty.js';
 import type { PagerDutyEvent } from '../pagerduty/client.js';
 import type { EffectContext } from './context.js';
 import { PermanentFailure, RetrySoon } from './failures.js';
@@ -88,6 +89,7 @@ export async function sendPagerDutyEvent(ctx: EffectContext, job: EventJob): Pro
         ctx.store.pages.resolved(dedupKey, now);
       }
     });
+    if (action === 'trigger') observePageDelivered(job.createdAt, now);
     return;
   }
   if (answer.status === 400) {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPModuleFunctions, verifySlackRequest, type BufferedIncomingMessage } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { noteArrival } from '../metrics/slack-requests.js';
 import type { RouteHandler } from './server.js';
 import { checkSlackEnvelope } from './slack-envelope.js';
 
@@ -76,6 +77,7 @@ export function slackEventsHandler(options: SlackEventsRouteOptions): RouteHandl
   const now = options.now ?? Date.now;
   const logger = options.logger.child({ component: 'slack-http' });
   return (req, res, body) => {
+    noteArrival(req);
     const buffered = Object.assign(req, { rawBody: body }) satisfies BufferedIncomingMessage;
     if (isSslCheck(req, body)) return options.bolt(buffered, res);
     const why = notFromSlack(req, body, options.signingSecret, now());

@@ -17,6 +17,8 @@ import { createOutboxWorker } from '../effects/outbox-setup.js';
 import { BACKGROUND_NICENESS, lowerThisThreadPriority } from '../effects/thread-priority.js';
 import type { OutboxWorkerOptions } from '../effects/outbox-worker.js';
 import type { PagerDutyClientOptions } from '../pagerduty/client.js';
+import { meterIncidentRecords } from '../metrics/incident-records.js';
+import { answerMetricsRequests } from '../metrics/thread-metrics.js';
 
 export interface OutboxThreadData {
   readonly config: Config;
@@ -26,6 +28,8 @@ export interface OutboxThreadData {
   readonly pagerduty: PagerDutyClientOptions;
   /** How often to checkpoint the WAL whatever this thread's own commits (the listeners' connection leaves it to us). */
   readonly checkpointEveryMs: number;
+  /** Where the listeners' thread asks for this thread's metrics at each scrape (src/metrics/thread-metrics.ts). */
+  readonly metricsChannel?: string;
 }
 
 const data = workerData as OutboxThreadData;
@@ -33,9 +37,13 @@ const logger = createLogger(data.config.log.level).child({ thread: 'outbox' });
 // Below the listeners, so a burst's acknowledgements win the CPU (thread-priority.ts).
 if (!lowerThisThreadPriority(BACKGROUND_NICENESS)) logger.debug("outbox thread runs at the listeners' priority (no per-thread priority here)");
 const db = openDatabase(data.config.database.url);
+const store = createRepositories(db);
+// Alerts declare and resolve here: counted like the listeners' declarations.
+meterIncidentRecords(store);
+if (data.metricsChannel) answerMetricsRequests(data.metricsChannel);
 const worker = createOutboxWorker({
   config: data.config,
-  store: createRepositories(db),
+  store,
   slack: createGateway(data.config, logger, data.slackTimeoutMs),
   logger,
   clock: systemClock,

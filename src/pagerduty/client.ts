@@ -1,6 +1,7 @@
 import { Agent } from 'node:https';
 import { api, event } from '@pagerduty/pdjs';
 import type { Config } from '../config.js';
+import { meterPagerDutyEvent } from '../metrics/pagerduty.js';
 
 export interface PagerDutyEvent {
   readonly routing_key: string;
@@ -54,14 +55,14 @@ export class PagerDutyClient {
   }
 
   async send(data: PagerDutyEvent): Promise<PagerDutyAnswer> {
-    const response = await event({
+    const response = await meterPagerDutyEvent(data.event_action, () => event({
       server: this.config.eventsHost,
       data: data as never,
       agent: this.agent,
       retryTimeout: this.options.retryTimeoutMs ?? 2_000,
       // pdjs's own requestTimeout starts a timer that aborts nothing: a silent PagerDuty would hang us.
       signal: AbortSignal.timeout(this.timeoutMs()),
-    } as never);
+    } as never));
     return { status: response.status, body: response.data as PagerDutyAnswer['body'] };
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { SlackRequestMeter } from '../metrics/slack-requests.js';
 
 /**
  * Wraps Bolt's receiver so that every request handed to the app is answered
@@ -56,10 +57,12 @@ export class AnsweringReceiver implements Receiver {
   }
 
   private process(app: App, event: ReceiverEvent): Promise<void> {
+    const meter = new SlackRequestMeter(event.body, event.customProperties);
     let acknowledged = false;
     const ack: ReceiverEvent['ack'] = async (response) => {
       acknowledged = true;
       await event.ack(response);
+      meter.acknowledged();
     };
     const run = (async () => {
       try {
@@ -69,13 +72,17 @@ export class AnsweringReceiver implements Receiver {
           await ack();
         }
       } catch (error) {
+        meter.failed();
         const ref = randomUUID().slice(0, 8);
         this.logger.error({ err: error, ref, kind: kindOf(event.body) }, 'Bolt could not process a request');
         if (!acknowledged) await ack(kindOf(event.body) === 'command' ? apology(ref) : undefined).catch(() => undefined);
       }
     })();
     this.processing.add(run);
-    void run.finally(() => this.processing.delete(run));
+    void run.finally(() => {
+      meter.finished();
+      this.processing.delete(run);
+    });
     return run;
   }
 }

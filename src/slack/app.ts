@@ -3,6 +3,7 @@ import type { WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { slackLogger } from '../logger.js';
+import { arrivalProperties, noteListenerFailures } from '../metrics/slack-requests.js';
 import { registerButtons } from './actions/buttons.js';
 import { registerAlertButtons } from './actions/alert-buttons.js';
 import { registerDeclareModal } from './actions/declare-modal-submitted.js';
@@ -58,7 +59,8 @@ export function createSlackApp(
     receiver = socketMode;
     socket = socketMode.client;
   } else {
-    const http = new HTTPReceiver({ signingSecret: config.slack.signingSecret!, logger: boltLogger });
+    // The arrival noted by our route goes with the event, for its acknowledgement time (src/metrics/slack-requests.ts).
+    const http = new HTTPReceiver({ signingSecret: config.slack.signingSecret!, logger: boltLogger, customPropertiesExtractor: arrivalProperties });
     receiver = http;
     httpListener = http.requestListener;
   }
@@ -74,6 +76,8 @@ export function createSlackApp(
       return { botToken: config.slack.botToken, botId: me.botId, botUserId: me.userId, teamId: me.teamId };
     },
   });
+  // First, so that it sees every listener's failure before the error handler does.
+  app.use(noteListenerFailures);
   registerPeopleNames(app, services);
   registerIncidentCommand(app, services);
   registerDeclareModal(app, services);

@@ -1,7 +1,8 @@
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { slackLogger } from '../logger.js';
+import { MeteredWebClient } from '../metrics/web-api.js';
 import { SlackGateway } from './gateway.js';
 import { undiciFetch } from './undici-fetch.js';
 
@@ -22,6 +23,7 @@ export function webClientOptions(config: Config, logger: Logger, timeoutMs: numb
   };
 }
 
+/** The gateway every Slack call of the bot goes through; its calls are counted (src/metrics/web-api.ts). */
 export function createGateway(config: Config, logger: Logger, timeoutMs: number): SlackGateway {
-  return new SlackGateway(new WebClient(config.slack.botToken, webClientOptions(config, logger, timeoutMs)));
+  return new SlackGateway(new MeteredWebClient(config.slack.botToken, webClientOptions(config, logger, timeoutMs)));
 }

@@ -1,0 +1,94 @@
+import { Gauge, Registry } from 'prom-client';
+import type { Db } from '../db/client.js';
+import type { Store } from '../db/repositories.js';
+import { ACTIVE_STATUSES, SEVERITIES } from '../domain/model.js';
+import type { Clock } from '../domain/ports.js';
+import { impactWindow } from '../slo/measure.js';
+import type { SloDefinition } from '../slo/model.js';
+import { READ_AT_SCRAPE } from './names.js';
+import { OUTBOX_KINDS } from './registry.js';
+
+export interface GaugeSources {
+  readonly db: Db;
+  readonly store: Store;
+  readonly clock: Clock;
+  /** The SLO catalog's SLOs: one budget gauge each. */
+  readonly slos: readonly SloDefinition[];
+}
+
+/**
+ * The gauges read from the database at each scrape, in a registry of their
+ * own for one bot (the counters' registry is the thread's, see registry.ts).
+ * Two small indexed reads and the SLO figures: a scrape does not hold up an
+ * acknowledgement. The queries are the scrape's own, so they live here
+ * rather than in a repository.
+ */
+export function databaseGauges(sources: GaugeSources): Registry {
+  const registry = new Registry();
+  const { db, store, clock } = sources;
+  const active = ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ');
+  const pending = db.$client.prepare<[], { kind: string; n: number; oldest: number }>(
+    `SELECT kind, count(*) AS n, min(created_at) AS oldest FROM outbox WHERE status IN ('pending', 'running') GROUP BY kind`,
+  );
+  const open = db.$client.prepare<[], { severity: string; n: number }>(`SELECT severity, count(*) AS n FROM incidents WHERE status IN (${active}) GROUP BY severity`);
+
+  /** Every known kind at 0, so a kind's series does not vanish when its queue empties. */
+  const byKind = (value: (row: { n: number; oldest: number }) => number) => {
+    const values = new Map<string, number>(OUTBOX_KINDS.map((k) => [k, 0]));
+    for (const row of pending.all()) values.set(row.kind, value(row));
+    return values;
+  };
+
+  new Gauge({
+    ...READ_AT_SCRAPE.outboxPending,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [kind, n] of byKind((row) => row.n)) this.set({ kind }, n);
+    },
+  });
+  new Gauge({
+    ...READ_AT_SCRAPE.outboxOldestPendingAge,
+    registers: [registry],
+    collect() {
+      const now = clock.now().getTime();
+      this.reset();
+      for (const [kind, age] of byKind((row) => Math.max(0, (now - row.oldest) / 1000))) this.set({ kind }, age);
+    },
+  });
+  new Gauge({
+    ...READ_AT_SCRAPE.incidentsOpen,
+    registers: [registry],
+    collect() {
+      const counts = new Map(open.all().map((row) => [row.severity, row.n]));
+      for (const severity of SEVERITIES) this.set({ severity }, counts.get(severity) ?? 0);
+    },
+  });
+  new Gauge({
+    ...READ_AT_SCRAPE.sloBudgetConsumed,
+    registers: [registry],
+    collect() {
+      const now = clock.now();
+      for (const slo of sources.slos) this.set({ service: slo.service, slo: slo.name }, consumedInWindow(store, slo, now));
+    },
+  });
+  return registry;
+}
+
+/**
+ * What incidents consumed of an SLO's budget in its current window, from
+ * their recorded figures: as `/incident slo` counts them, an incident whose
+ * impact ended within the window (or goes on) counts whole. A figure that is
+ * missing (Prometheus was down) adds nothing until it is computed.
+ */
+export function consumedInWindow(store: Pick<Store, 'sloFigures' | 'incidents'>, slo: SloDefinition, now: Date): number {
+  const since = now.getTime() - slo.window.ms;
+  let consumed = 0;
+  for (const row of store.sloFigures.forSlo(slo.id)) {
+    const use = row.figures.incident;
+    if (use.kind === 'missing') continue;
+    const incident = store.incidents.get(row.incidentId);
+    if (incident && impactWindow(incident, now).end.getTime() >= since) consumed += use.consumed;
+  }
+  return consumed;
+}
