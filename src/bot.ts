@@ -10,6 +10,7 @@ import { pagerDutyWebhookHandler } from './pagerduty/webhook.js';
 import { alertmanagerWebhookHandler } from './alertmanager/webhook.js';
 import { createOutboxWorker } from './effects/outbox-setup.js';
 import { inlineOutbox, threadedOutbox, type OutboxRunner } from './outbox/outbox-runner.js';
+import { unfinishedOutboxJobs } from './outbox/unfinished-jobs.js';
 import type { OutboxWorkerOptions } from './effects/outbox-worker.js';
 import { healthHandler, type HealthState } from './http/health.js';
 import { createReadiness, TOKEN_CHECK_EVERY_MS } from './http/readiness-route.js';
@@ -245,6 +246,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     },
     stop() {
       stopping ??= (async () => {
+        const stopStarted = performance.now();
         readiness.stop();
         const deadline = Date.now() + (options.stopGraceMs ?? STOP_GRACE_MS);
         const left = () => Math.max(0, deadline - Date.now());
@@ -259,8 +261,10 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
         sloScheduler.stop();
         // The outbox ends its current job; pending ones stay in the database for the next start.
         await runner?.stop();
+        const pendingJobs = unfinishedOutboxJobs(db);
         metrics.close();
         db.$client.close();
+        logger.info({ stopMs: Math.round(performance.now() - stopStarted), pendingJobs }, 'incident bot stopped');
       })();
       return stopping;
     },

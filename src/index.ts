@@ -45,7 +45,6 @@ async function main(): Promise<void> {
       bot.logger.error({ err: error }, 'stop failed');
       process.exit(1);
     }
-    bot.logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -224,6 +224,6 @@ describe('a bot stopped the instant it acknowledges', () => {
     expect(result.outcomes.filter((o) => o.status !== 200 && o.status !== 503)).toEqual([]);
     expect(result.acknowledged.length).toBeGreaterThan(0);
     expect(lost([...result.acknowledged, slowNote])).toEqual([]);
-    expect(b.logs).toContain('"msg":"stopped"');
+    expect(b.logs).toContain('"msg":"incident bot stopped"');
   }, 20_000);
 });

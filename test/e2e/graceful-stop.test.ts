@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { connect } from 'node:net';
+import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
@@ -8,6 +9,7 @@ import { APP_TOKEN } from '../support/slack-stand-in.js';
 interface LogLine {
   level: number;
   msg: string;
+  [field: string]: unknown;
 }
 
 const settledWithin = <T>(p: Promise<T>, ms: number) => Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
@@ -57,6 +59,24 @@ describe('stopping the bot', () => {
     await stopping;
     expect(h.slack.callsTo('chat.postMessage').slice(posts).map((c) => c.status)).toContain(200);
     expect(logs.filter((l) => l.level >= 50)).toEqual([]);
+  });
+
+  it('says when it stopped, how long the stop took and how many outbox jobs it left for the next start', async () => {
+    const logs: LogLine[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+    h = await Harness.start({ bot: { logger } });
+    // Slack asks for a minute's wait before the channel: the set-up is rescheduled, not running, when the stop comes.
+    h.slack.failNext('conversations.create', { kind: 'ratelimited', retryAfter: 60 }, 1);
+    expect((await h.command('declare sev2 Left for the next start')).ack.status).toBe(200);
+    await expect.poll(() => h!.bot.store.outbox.list().find((j) => j.kind === 'incident.setup')?.lastError ?? null, { timeout: 5_000 }).not.toBeNull();
+    await h.bot.stop();
+
+    const sqlite = new Database(h.databaseFile, { readonly: true });
+    const left = sqlite.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'running')").get()!.n;
+    sqlite.close();
+    expect(left).toBeGreaterThan(0);
+    const stopped = logs.filter((l) => l.msg === 'incident bot stopped');
+    expect(stopped).toEqual([expect.objectContaining({ level: 30, pendingJobs: left, stopMs: expect.any(Number) })]);
   });
 
   it('in Socket Mode, closes the socket first, then drains the HTTP requests in flight', async () => {
