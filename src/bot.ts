@@ -131,6 +131,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     { channel: config.digest.channel, dmOwners: config.digest.dmOwners, timeZone: config.timeZone, leaseMs: options.digestLeaseMs },
     clock,
     logger.child({ component: 'digest' }),
+    store.stats,
   );
   const longestWindowMs = Math.max(0, ...config.slo.catalog.slos.map((s) => s.window.ms));
   const sloScheduler = new SloRefreshScheduler(store, clock, logger.child({ component: 'slo-refresh' }), longestWindowMs);

@@ -1,4 +1,8 @@
+import type { Audience } from './access.js';
 import { daysBetween, type CalendarDay } from './due-date.js';
+import { inPeriod, type StatsPeriod } from './stats-period.js';
+import { budgetFigures, TOP } from './stats-report.js';
+import { periodFigures, visibleTo, type StatsRecords } from './stats.js';
 
 /** One open action item as the digest lists it. */
 export interface DigestItem {
@@ -57,9 +61,57 @@ export function* chunkDigest(items: Iterable<DigestItem>, day: CalendarDay, perP
   if (current.length > 0) yield { index, items: current };
 }
 
+/** The week the digest's reliability section covers, against the week before. */
+export const RELIABILITY_DAYS = 7;
+
+/**
+ * The digest's reliability section: the week's incidents and MTTR beside the
+ * week before's, and what they burned of each SLO's budget. Plain numbers
+ * only, so it is stored in the plan as it was first computed.
+ */
+export interface DigestReliability {
+  readonly days: number;
+  readonly incidents: number;
+  readonly previousIncidents: number;
+  /** Mean time to resolve in whole minutes, over the incidents resolved; null: none was. */
+  readonly mttr: number | null;
+  readonly previousMttr: number | null;
+  readonly resolved: number;
+  readonly budgets: readonly { readonly service: string; readonly name: string; readonly consumed: number; readonly previous: number; readonly estimate: boolean }[];
+  /** Incidents of the week the readers may not read about: counted, not shown by service. */
+  readonly hidden: number;
+}
+
+/** The section for one audience: every incident counted, budgets only of those it may read about. */
+export function digestReliability(
+  records: { readonly current: StatsRecords; readonly previous: StatsRecords },
+  periods: { readonly current: StatsPeriod; readonly previous: StatsPeriod },
+  audience: Audience,
+  timeZone: string,
+): DigestReliability {
+  const now = periodFigures(records.current, periods.current, timeZone);
+  const before = periodFigures(records.previous, periods.previous, timeZone);
+  const current = visibleTo(records.current.incidents.filter((i) => inPeriod(i.declaredAt, periods.current)), audience);
+  const previous = visibleTo(records.previous.incidents.filter((i) => inPeriod(i.declaredAt, periods.previous)), audience);
+  return {
+    days: Math.round((periods.current.to.getTime() - periods.current.from.getTime()) / 86_400_000),
+    incidents: now.incidents,
+    previousIncidents: before.incidents,
+    mttr: now.resolve.mean,
+    previousMttr: before.resolve.mean,
+    resolved: now.resolve.measured,
+    budgets: budgetFigures(current.visible, previous.visible)
+      .slice(0, TOP)
+      .map((b) => ({ service: b.service, name: b.name, consumed: b.consumed, previous: b.previous, estimate: b.estimate })),
+    hidden: current.hidden,
+  };
+}
+
 /** What a digest period lists, fixed when first computed: a resumed run posts the same. */
 export interface DigestPlan {
   readonly itemIds: readonly number[];
   readonly totals: DigestTotals;
   readonly owners: readonly string[];
+  /** Absent in plans stored before the section existed, and without the records to compute it. */
+  readonly reliability?: DigestReliability;
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DigestRepo } from '../db/digest.repo.js';
-import { chunkDigest, UPCOMING_DAYS, type DigestItem, type DigestPlan } from '../domain/digest.js';
+import { chunkDigest, digestReliability, RELIABILITY_DAYS, UPCOMING_DAYS, type DigestItem, type DigestPlan, type DigestReliability } from '../domain/digest.js';
 import { addCalendarDays, todayIn } from '../domain/due-date.js';
 import { maySeeItem, type Audience } from '../domain/access.js';
 import type { Clock } from '../domain/ports.js';
+import type { StatsRepo } from '../domain/stats.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { METADATA_TYPES } from '../slack/ids.js';
 import { digestChunkBlocks, digestHeaderBlocks, digestTitle } from '../slack/views/digest.js';
@@ -45,6 +46,8 @@ export class DigestRunner {
     private readonly settings: DigestSettings,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Where the reliability section's records come from; without it, the digest has no such section. */
+    private readonly stats?: StatsRepo,
   ) {}
 
   private get leaseMs(): number {
@@ -61,6 +64,16 @@ export class DigestRunner {
     return this.repo.plan(day, addCalendarDays(day, UPCOMING_DAYS));
   }
 
+  /** The reliability section for the week up to `to`, beside the week before, as `audience` may read it. */
+  reliability(to: Date, audience: Audience): DigestReliability | undefined {
+    if (!this.stats) return undefined;
+    const weekMs = RELIABILITY_DAYS * 86_400_000;
+    const current = { from: new Date(to.getTime() - weekMs), to };
+    const previous = { from: new Date(to.getTime() - 2 * weekMs), to: current.from };
+    const records = { current: this.stats.records(current), previous: this.stats.records(previous) };
+    return digestReliability(records, { current, previous }, audience, this.settings.timeZone);
+  }
+
   async runPeriod(period: string, tick: Date): Promise<DigestOutcome> {
     const channel = this.settings.channel;
     if (!channel) return 'no-channel';
@@ -72,7 +85,8 @@ export class DigestRunner {
     try {
       let plan = this.repo.run(period)?.plan ?? null;
       if (!plan) {
-        plan = this.plan(day);
+        // Fixed with the items: a resumed run posts the week as it was first computed, up to the tick.
+        plan = { ...this.plan(day), reliability: this.reliability(tick, { type: 'channel', channelId: channel }) };
         this.repo.setPlan(period, plan);
       }
       // A member can read the channel back, which a resumed run needs.
@@ -101,8 +115,9 @@ export class DigestRunner {
    * scheduled one, without a claim (asking is not the weekly post).
    */
   preview(channel: string, audience: Audience): { plan: DigestPlan; parts: Generator<Part> } {
-    const day = this.dayOf(this.clock.now());
-    const plan = this.plan(day);
+    const now = this.clock.now();
+    const day = this.dayOf(now);
+    const plan = { ...this.plan(day), reliability: this.reliability(now, audience) };
     return { plan, parts: this.channelParts(channel, plan, day, audience) };
   }
 
@@ -119,7 +134,7 @@ export class DigestRunner {
     let any = false;
     for (const chunk of chunkDigest(visible, day)) {
       any = true;
-      const head = chunk.index === 0 ? digestHeaderBlocks(plan.totals, undefined, hidden) : [];
+      const head = chunk.index === 0 ? digestHeaderBlocks(plan.totals, undefined, hidden, plan.reliability) : [];
       yield {
         key: `channel-${chunk.index}`,
         channel,
@@ -130,7 +145,7 @@ export class DigestRunner {
     }
     // Everything listed is private: the totals and the word that items were left out still go out.
     if (!any && plan.itemIds.length > 0) {
-      yield { key: 'channel-0', channel, text: digestTitle(plan.totals), blocks: digestHeaderBlocks(plan.totals, undefined, hidden), thread: 'root' };
+      yield { key: 'channel-0', channel, text: digestTitle(plan.totals), blocks: digestHeaderBlocks(plan.totals, undefined, hidden, plan.reliability), thread: 'root' };
     }
   }
 

@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../../src/slack/ids.js';
 import { FixedClock } from '../support/fixed-clock.js';
 import { Harness } from '../support/harness.js';
@@ -81,6 +81,7 @@ describe('/incident stats', () => {
 
     clock.set('2026-11-21T12:00:00Z');
   });
+  beforeEach(() => clock.set('2026-11-21T12:00:00Z'));
   afterAll(async () => {
     await h?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -143,6 +144,25 @@ describe('/incident stats', () => {
     const { all } = await stats('stats quarter', 'U0BOB');
     expect(all).toContain('*Reliability, 2026 Q4 so far*, beside the same 52 days of 2026 Q3');
     expect(all).toContain('*Incidents*: 4 (was 0)');
+  });
+
+  it('heads the weekly digest with the week\'s reliability, the private incident counted and not shown by service', async () => {
+    // Monday 16 November, 09:00: the week from 9 November holds INC-3 (private) and INC-4; the week before, INC-2 (2 November, 09:00).
+    clock.set('2026-11-16T09:00:30Z');
+    expect(await h.bot.digest.scheduler.check()).toBe('posted');
+    const digest = h.slack.channels.get('C0ANNOUNCE')!.messages.filter((m) => m.metadata?.event_type === 'incident_digest');
+    expect(digest).toHaveLength(1);
+    expect(messageProblems({ text: digest[0]!.text, blocks: digest[0]!.blocks as never[] })).toEqual([]);
+    const blocks = digest[0]!.blocks as { type: string; text?: { text: string } }[];
+    // Above the follow-ups: right under the heading.
+    const section = blocks[1]!.text!.text;
+    // MTTR 30 and 30 → 30, against INC-2's 42: (30 − 42) / 42 = −29 %.
+    expect(section).toContain('*Reliability, the last 7 days*: incidents 2 (was 1, +100 %) · MTTR 30 min (was 42 min, −29 %) over 2 resolved incidents');
+    expect(section).toContain('_1 of these is a private incident: counted, not shown by service._');
+    // INC-4 alone: 34.7 %, against INC-2's 97.2 %: (0.3472 − 0.9722) / 0.9722 = −64 %.
+    expect(section).toContain('Budget burned: checkout-api checkout_availability 34.7 % (was 97.2 %, −64 %) _(partly estimated)_');
+    expect(JSON.stringify(blocks.slice(2))).toContain('Add a retry budget');
+    expect(JSON.stringify(digest)).not.toContain(SECRET);
   });
 
   it('says what it takes when the period is not one it knows', async () => {

@@ -1,9 +1,10 @@
 import type { types } from '@slack/bolt';
-import { daysOverdue, type DigestChunk, type DigestTotals } from '../../domain/digest.js';
+import { daysOverdue, type DigestChunk, type DigestReliability, type DigestTotals } from '../../domain/digest.js';
 import { incidentRef } from '../../domain/model.js';
 import { BUTTON_IDS } from '../ids.js';
 import { safe } from '../text.js';
 import { fitText, MAX_TEXT } from './limits.js';
+import { budgetText, compared, countText, minutesText, plural } from './stats-lines.js';
 
 type Block = types.KnownBlock;
 
@@ -15,16 +16,32 @@ export function digestTitle(totals: DigestTotals): string {
 }
 
 /**
- * The digest's heading. Totals count every item; `hiddenPrivate` of them
- * belong to private incidents and are not named in this message.
+ * The week's reliability, one section above the follow-ups: incidents and
+ * MTTR beside the week before, the budget each SLO lost. Private incidents are
+ * in the counts and, like their follow-ups, not named by service here.
  */
-export function digestHeaderBlocks(totals: DigestTotals, forOwner?: string, hiddenPrivate = 0): Block[] {
+export function digestReliabilityBlock(r: DigestReliability): Block {
+  const budgets = r.budgets.map((b) => `${safe(b.service)} ${safe(b.name)} ${compared(b.consumed, b.previous, budgetText)}${b.estimate ? ' _(partly estimated)_' : ''}`);
+  const lines = [`*Reliability, the last ${r.days} days*: incidents ${compared(r.incidents, r.previousIncidents, countText)} · MTTR ${compared(r.mttr, r.previousMttr, minutesText)} over ${plural(r.resolved, 'resolved incident')}`];
+  // Before the budgets, which are cut first when the names are long.
+  if (r.hidden > 0) lines.push(`_${r.hidden} of these ${r.hidden === 1 ? 'is a private incident' : 'are private incidents'}: counted, not shown by service._`);
+  lines.push(`Budget burned: ${budgets.length > 0 ? budgets.join(' · ') : 'none recorded'}`, '_`/incident stats` has the rest of the figures._');
+  return { type: 'section', text: { type: 'mrkdwn', text: fitText(lines.join('\n'), MAX_TEXT, '…') } };
+}
+
+/**
+ * The digest's heading. Totals count every item; `hiddenPrivate` of them
+ * belong to private incidents and are not named in this message. The
+ * reliability section, when given, comes first: above the follow-ups.
+ */
+export function digestHeaderBlocks(totals: DigestTotals, forOwner?: string, hiddenPrivate = 0, reliability?: DigestReliability): Block[] {
   const hidden: Block[] =
     hiddenPrivate > 0
       ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `${hiddenPrivate} of these ${hiddenPrivate === 1 ? 'is a follow-up' : 'are follow-ups'} of private incidents, not named here: each owner sees theirs with \`/incident actions\`.` }] }]
       : [];
   return [
     { type: 'header', text: { type: 'plain_text', text: forOwner ? 'Your overdue action items' : 'Action items digest' } },
+    ...(reliability ? [digestReliabilityBlock(reliability)] : []),
     {
       type: 'section',
       text: {

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Audience } from '../../../src/domain/access.js';
+import { digestReliability } from '../../../src/domain/digest.js';
 import { statsPeriods } from '../../../src/domain/stats-period.js';
 import { statsReport } from '../../../src/domain/stats-report.js';
 import { nearestRank, percentChange, periodFigures, type StatsFollowUp, type StatsIncident } from '../../../src/domain/stats.js';
@@ -171,6 +172,26 @@ describe('reliability figures over two periods', () => {
     const posted = statsReport(periods, records, { type: 'channel', channelId: 'C0OTHER' }, TZ);
     expect(posted.repeats.map((r) => r.incident.id)).toEqual([13, 16, 15]);
     expect(posted.hidden).toBe(1);
+  });
+});
+
+describe('the weekly digest\'s reliability section', () => {
+  it('counts every incident, gives MTTR, and the budgets of the incidents its channel may read about', () => {
+    const section = digestReliability(records, periods, { type: 'channel', channelId: 'C0ANNOUNCE' }, TZ);
+    // MTTR 365 / 5 = 73 against 250 / 3 = 83; budgets as for a non-member (14 and 16 are private), in plain numbers for the stored plan.
+    expect(section).toEqual({
+      days: 30,
+      incidents: 6,
+      previousIncidents: 3,
+      mttr: 73,
+      previousMttr: 83,
+      resolved: 5,
+      budgets: [
+        { service: 'checkout-api', name: 'availability', consumed: 0.5, previous: 0.05, estimate: true },
+        { service: 'checkout-api', name: 'latency', consumed: 0, previous: 0, estimate: false },
+      ],
+      hidden: 2,
+    });
   });
 });
 

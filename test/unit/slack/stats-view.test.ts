@@ -5,9 +5,11 @@
  * Slack takes whole, and says what it left out.
  */
 import { describe, expect, it } from 'vitest';
+import { chunkDigest, type DigestItem, type DigestReliability } from '../../../src/domain/digest.js';
 import { statsPeriods } from '../../../src/domain/stats-period.js';
 import { statsReport } from '../../../src/domain/stats-report.js';
 import type { StatsIncident } from '../../../src/domain/stats.js';
+import { digestChunkBlocks, digestHeaderBlocks, digestTitle } from '../../../src/slack/views/digest.js';
 import { statsBlocks } from '../../../src/slack/views/stats.js';
 import { messageProblems } from '../../support/slack-limits.js';
 
@@ -59,5 +61,24 @@ describe('the /incident stats message', () => {
     expect(all).toContain('*Incidents*: 0 (was 0)');
     expect(all).toContain('*Repeat incidents*: none');
     expect(message.text).toBe('Reliability, the last 30 days: 0 incidents (was 0), MTTR unknown');
+  });
+});
+
+describe('the weekly digest with its reliability section', () => {
+  it('keeps its first message within 50 blocks and every text within Slack limits, at fifteen owners and long SLO names', () => {
+    // Fifteen items of fifteen owners: fifteen headings and thirty item blocks, the worst first message.
+    const items: DigestItem[] = Array.from({ length: 15 }, (_, i) => ({
+      id: i + 1, incidentId: 1, number: i + 1, text: angles(500), ownerId: `U${i}`, dueDate: '2026-11-01', incidentTitle: angles(150), channelId: 'C0INC', isPrivate: false,
+    }));
+    const reliability: DigestReliability = {
+      days: 7, incidents: 400, previousIncidents: 0, mttr: 4000, previousMttr: null, resolved: 399, hidden: 12,
+      budgets: Array.from({ length: 5 }, (_, i) => ({ service: angles(300), name: angles(300), consumed: 1.5 * i, previous: i, estimate: true })),
+    };
+    const totals = { day: '2026-11-23', overdue: 15, owners: 15, upcoming: 0 };
+    const chunk = [...chunkDigest(items, '2026-11-23')][0]!;
+    const blocks = [...digestHeaderBlocks(totals, undefined, 3, reliability), ...digestChunkBlocks(chunk, '2026-11-23', { showOwners: true })];
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    expect(messageProblems({ text: digestTitle(totals), blocks })).toEqual([]);
+    expect(JSON.stringify(blocks[1])).toContain('12 of these are private incidents: counted, not shown by service.');
   });
 });
