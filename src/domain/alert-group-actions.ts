@@ -91,6 +91,7 @@ export function declareAlertGroupSeparately(deps: Deps, actor: Actor, rules: Ale
       description: first?.annotations.description ?? null,
       service: group.service,
       impactStartedAt: group.firstStartsAt,
+      declaredVia: 'alert',
     });
     if (!linkGroup(deps, group, incident, actorId(actor), 'declared separately')) throw new DomainError('CONFLICT', 'Someone decided about this alert group first.');
     return incident;
