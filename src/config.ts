@@ -208,6 +208,14 @@ export interface ConfigChecks {
 }
 
 /**
+ * Only the database part, read as loadConfig reads it: for tools that need
+ * nothing else (`npm run backup`), where a missing Slack token is no problem.
+ */
+export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): Config['database'] {
+  return Object.freeze({ url: EnvSchema.shape.DATABASE_URL.parse(env.DATABASE_URL) });
+}
+
+/**
  * Reads and checks the whole environment at once; a ConfigError lists every
  * problem, in the order of .env.example, each naming its variable.
  */
