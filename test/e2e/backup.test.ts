@@ -56,7 +56,9 @@ describe('npm run backup', () => {
     const reader = new Database(world.databaseFile, { readonly: true });
     reader.exec('BEGIN');
     reader.prepare('SELECT count(*) FROM incidents').get();
-    cleanups.push(() => reader.close());
+    cleanups.push(() => {
+      if (reader.open) reader.close();
+    });
 
     const acknowledged: string[] = [];
     let writing = true;
