@@ -4,7 +4,7 @@ import type { ApiCallOutcome } from './names.js';
 import { slackApiCallDuration, slackApiCalls } from './registry.js';
 
 /** A Web API method's name (`chat.postMessage`, `conversations.canvases.create`); anything else is not a label. */
-const METHOD_NAME = /^[a-z]+(\.[a-zA-Z]+){1,3}$/;
+const METHOD_NAME = /^[a-z]+(\.[a-zA-Z0-9]+){1,3}$/;
 
 /**
  * A Web API client that counts and times every call by method and outcome.

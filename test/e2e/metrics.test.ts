@@ -206,7 +206,7 @@ describe('GET /metrics over HTTP, the outbox on its own thread', () => {
       }
       if (sample.name.startsWith('incident_bot_slack_requests') || sample.name.startsWith('incident_bot_slack_ack')) expect(SLACK_REQUEST_KINDS).toContain(sample.labels.kind);
       if (sample.labels.kind && sample.name.includes('outbox')) expect(OUTBOX_KINDS).toContain(sample.labels.kind);
-      if (sample.labels.method) expect(sample.labels.method).toMatch(/^[a-z]+(\.[a-zA-Z]+)+$/);
+      if (sample.labels.method) expect(sample.labels.method).toMatch(/^[a-z]+(\.[a-zA-Z0-9]+)+$/);
     }
   });
 
