@@ -71,8 +71,16 @@ export class OutboxWorker {
     if (this.stopped) return;
     const room = this.options.concurrency - this.inFlight.size;
     if (room <= 0) return;
-    // With the concurrency, the claim keeps a few slots free of timeline captures (foregroundReserve).
-    const jobs = this.store.claim(this.clock.now(), this.options.leaseMs, room, this.options.concurrency);
+    let jobs: ClaimedJob[];
+    try {
+      // With the concurrency, the claim keeps a few slots free of timeline captures (foregroundReserve).
+      jobs = this.store.claim(this.clock.now(), this.options.leaseMs, room, this.options.concurrency);
+    } catch (error) {
+      // A database locked past its busy timeout (a backup, another process): the next poll tries again.
+      // Thrown from here it would end the outbox thread, and nothing would be delivered until a restart.
+      this.logger.warn({ err: error }, 'could not claim outbox jobs; trying again at the next poll');
+      return;
+    }
     for (const job of jobs) {
       const run = this.run(job).finally(() => {
         this.inFlight.delete(run);
@@ -82,32 +90,47 @@ export class OutboxWorker {
     }
   }
 
+  /** Never rejects: what cannot be recorded is left to the lease (see below). */
   private async run(job: ClaimedJob): Promise<void> {
     const log = this.logger.child({ jobId: job.id, kind: job.kind, incidentId: job.incidentId, attempt: job.attempts });
     const handler = this.handlers[job.kind];
+    let failure: { error: unknown } | undefined;
     try {
       if (!handler) throw new Error(`no handler for outbox job kind ${job.kind}`);
       await handler(job);
-      const done = this.clock.now();
-      this.store.complete(job.id, done);
-      observeJobDone(job, done);
-      log.debug('outbox job done');
     } catch (error) {
-      const now = this.clock.now();
-      const expired = now.getTime() - job.createdAt.getTime() >= this.options.giveUpAfterMs;
-      if (isTransient(error) && !expired) {
-        const backoff = Math.min(this.options.baseBackoffMs * 2 ** (job.attempts - 1), this.options.maxBackoffMs);
-        const delay = error instanceof RetrySoon ? error.delayMs : Math.max(backoff, retryAfterMs(error) ?? 0);
-        this.store.retryAt(job.id, new Date(now.getTime() + delay), describeFailure(error));
-        if (error instanceof RetrySoon) log.debug({ retryInMs: delay, reason: error.message }, 'outbox job waits');
-        else log.warn({ err: error, retryInMs: delay }, 'outbox job failed; will retry');
-        return;
-      }
-      this.store.giveUp(job.id, now, describeFailure(error));
-      countJobGivenUp(job);
-      log.error({ err: error }, 'outbox job given up');
-      await this.onGiveUp(job, error).catch((e: unknown) => log.error({ err: e }, 'could not report a failed job'));
+      failure = { error };
     }
+    try {
+      if (failure) await this.recordFailure(job, failure.error, log);
+      else {
+        const done = this.clock.now();
+        this.store.complete(job.id, done);
+        observeJobDone(job, done);
+        log.debug('outbox job done');
+      }
+    } catch (error) {
+      // The database refused the bookkeeping (locked, full): the job stays claimed, its lease runs
+      // out and it runs again. Handlers look for what an earlier attempt did, so nothing doubles.
+      log.error({ err: error, handlerFailed: failure !== undefined }, 'could not record the outcome of an outbox job; it runs again when its lease ends');
+    }
+  }
+
+  private async recordFailure(job: ClaimedJob, error: unknown, log: Logger): Promise<void> {
+    const now = this.clock.now();
+    const expired = now.getTime() - job.createdAt.getTime() >= this.options.giveUpAfterMs;
+    if (isTransient(error) && !expired) {
+      const backoff = Math.min(this.options.baseBackoffMs * 2 ** (job.attempts - 1), this.options.maxBackoffMs);
+      const delay = error instanceof RetrySoon ? error.delayMs : Math.max(backoff, retryAfterMs(error) ?? 0);
+      this.store.retryAt(job.id, new Date(now.getTime() + delay), describeFailure(error));
+      if (error instanceof RetrySoon) log.debug({ retryInMs: delay, reason: error.message }, 'outbox job waits');
+      else log.warn({ err: error, retryInMs: delay }, 'outbox job failed; will retry');
+      return;
+    }
+    this.store.giveUp(job.id, now, describeFailure(error));
+    countJobGivenUp(job);
+    log.error({ err: error }, 'outbox job given up');
+    await this.onGiveUp(job, error).catch((e: unknown) => log.error({ err: e }, 'could not report a failed job'));
   }
 
   /**
