@@ -151,6 +151,12 @@ export function outboxRepo(db: Db) {
     .set({ status: sql`${p('status')}`, finishedAt: sql`${p('now')}`, leaseUntil: null, lastError: sql`${p('error')}` })
     .where(eq(outbox.id, p('id')))
     .prepare();
+  const renew = db.$client.prepare<{ id: number; attempts: number; lease: number }>(
+    `UPDATE outbox SET lease_until = @lease WHERE id = @id AND status = 'running' AND attempts = @attempts`,
+  );
+  const renewAll = db.$client.transaction((jobs: readonly { id: number; attempts: number }[], lease: number) => {
+    for (const job of jobs) renew.run({ id: job.id, attempts: job.attempts, lease });
+  });
   const reschedule = db
     .update(outbox)
     .set({ status: 'pending', nextRunAt: sql`${p('at')}`, leaseUntil: null, lastError: sql`${p('error')}` })
@@ -189,6 +195,16 @@ export function outboxRepo(db: Db) {
             createdAt: new Date(r.created_at),
           }) as ClaimedJob,
       );
+    },
+
+    /**
+     * Moves on the leases of jobs this process is still running, so that only
+     * a process that died loses its jobs to another (or to itself after a
+     * restart). Only the attempt that was claimed: a job another process took
+     * over after a lease ran out is left to it.
+     */
+    renewLeases(jobs: readonly { id: number; attempts: number }[], now: Date, leaseMs: number): void {
+      if (jobs.length > 0) renewAll(jobs, now.getTime() + leaseMs);
     },
 
     /** Whether an SLO refresh of this incident is still to run (or running): its figures are not in yet. */

@@ -37,7 +37,10 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxWorkerOptions = {
  */
 export class OutboxWorker {
   private inFlight = new Set<Promise<void>>();
+  /** The jobs running here, by id, with the attempt this process claimed (see renewLeases). */
+  private running = new Map<number, { id: number; attempts: number }>();
   private timer: NodeJS.Timeout | undefined;
+  private leaseTimer: NodeJS.Timeout | undefined;
   private scheduled = false;
   private stopped = true;
 
@@ -54,6 +57,10 @@ export class OutboxWorker {
     this.stopped = false;
     this.timer = setInterval(() => this.kick(), this.options.pollMs);
     this.timer.unref();
+    // A job slower than its lease (Slack slow, retries) must not be taken again while it runs:
+    // renewed three times a lease, a live process keeps its jobs; a dead one loses them.
+    this.leaseTimer = setInterval(() => this.renewLeases(), Math.max(10, Math.floor(this.options.leaseMs / 3)));
+    this.leaseTimer.unref();
     this.kick();
   }
 
@@ -82,11 +89,22 @@ export class OutboxWorker {
       return;
     }
     for (const job of jobs) {
+      this.running.set(job.id, { id: job.id, attempts: job.attempts });
       const run = this.run(job).finally(() => {
+        this.running.delete(job.id);
         this.inFlight.delete(run);
         this.kick();
       });
       this.inFlight.add(run);
+    }
+  }
+
+  private renewLeases(): void {
+    if (this.running.size === 0) return;
+    try {
+      this.store.renewLeases([...this.running.values()], this.clock.now(), this.options.leaseMs);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not renew the leases of running outbox jobs; trying again shortly');
     }
   }
 
@@ -148,14 +166,18 @@ export class OutboxWorker {
     }
   }
 
+  /** Takes no more work and waits for what runs, still renewing its leases meanwhile. */
   async stop(): Promise<void> {
-    this.halt();
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
     await Promise.allSettled([...this.inFlight]);
+    this.halt();
   }
 
   /** Stops taking work without waiting for what runs (a crash, as far as the outbox can tell). */
   halt(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
   }
 }
