@@ -48,6 +48,8 @@ async function main(): Promise<void> {
     DATABASE_URL: join(dir, 'incidents.db'),
     INCIDENT_ANNOUNCE_CHANNEL: 'C0ANNOUNCE',
     PORT: '0',
+    // The outbox thread's logger reads the config; the listeners' is set below: both alike.
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     ...Object.fromEntries(PASSED_SETTINGS.flatMap((name) => (process.env[`BENCH_${name}`] ? [[name, process.env[`BENCH_${name}`]]] : []))),
   });
   const bot = createBot(config, { logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }, pino.destination(2)), host: '127.0.0.1' });

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 // From the Web API client (Bolt re-exports the same): the outbox thread, which logs through this
 // module too, then loads no Bolt, no Express (thread-bundle.ts).
 import { LogLevel, type Logger as SlackLogger } from '@slack/web-api';
@@ -6,7 +6,7 @@ import { LogLevel, type Logger as SlackLogger } from '@slack/web-api';
 export type { Logger };
 
 /** Structured JSON lines on stdout (or wherever `destination` points). */
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino({ level, base: { app: 'incident-bot' } }, destination ?? process.stdout);
 }
 

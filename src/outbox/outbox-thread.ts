@@ -11,6 +11,7 @@ import type { Config } from '../config.js';
 import { checkpointPassive, openDatabase } from '../db/client.js';
 import { createRepositories } from '../db/repositories.js';
 import { systemClock } from '../domain/ports.js';
+import { pino } from 'pino';
 import { createLogger } from '../logger.js';
 import { createGateway } from '../slack/web-client.js';
 import { createOutboxWorker } from '../effects/outbox-setup.js';
@@ -33,7 +34,9 @@ export interface OutboxThreadData {
 }
 
 const data = workerData as OutboxThreadData;
-const logger = createLogger(data.config.log.level).child({ thread: 'outbox' });
+// Straight to file descriptor 1: a worker's process.stdout is relayed through the listeners'
+// thread, so every line the outbox logs would cost the acknowledgements' event loop.
+const logger = createLogger(data.config.log.level, pino.destination({ fd: 1, sync: true })).child({ thread: 'outbox' });
 // Below the listeners, so a burst's acknowledgements win the CPU (thread-priority.ts).
 if (!lowerThisThreadPriority(BACKGROUND_NICENESS)) logger.debug("outbox thread runs at the listeners' priority (no per-thread priority here)");
 const db = openDatabase(data.config.database.url);
