@@ -102,18 +102,19 @@ async function ackBenchmarks(): Promise<void> {
     out();
     out('From sending the command to the header pinned in the new channel (channel created, declarer invited, header posted and pinned).');
     out();
-    out('| declarations | incidents | p50 | p99 | target p99 |');
-    out('|---|---|---|---|---|');
-    out(`| one alone (the previous one set up) | ${singles.n} | ${ms(singles.p50)} | ${ms(singles.p99)} | |`);
-    out(`| bursts of 50 concurrent | ${setups.n} | ${ms(setups.p50)} | ${ms(setups.p99)} | < 150 ms |`);
+    out('| declarations | incidents | p50 | p99 |');
+    out('|---|---|---|---|');
+    out(`| one alone (the previous one set up) | ${singles.n} | ${ms(singles.p50)} | ${ms(singles.p99)} |`);
+    out(`| bursts of 50 concurrent | ${setups.n} | ${ms(setups.p50)} | ${ms(setups.p99)} |`);
     out();
     out('The floor rows are Bolt apps that make the same four calls in their listener and nothing else (bench/floor-app.ts): what this machine allows.');
     out();
-    out('| floor | incidents | p50 | p99 | bot p99 ÷ floor p99 |');
+    out('| floor | incidents | p50 | p99 | bot p99 ÷ floor p99 (target) |');
     out('|---|---|---|---|---|');
-    for (const floor of floors) {
+    for (const [i, floor] of floors.entries()) {
       const f = summarize(await setupTimes(slack, floor.samples, pinnedAt));
-      out(`| ${floor.label}, bursts of 50 | ${f.n} | ${ms(f.p50)} | ${ms(f.p99)} | ${(setups.p99 / f.p99).toFixed(2)}× |`);
+      // The target is set against the floor that uses the same Web API client as the bot.
+      out(`| ${floor.label}, bursts of 50 | ${f.n} | ${ms(f.p50)} | ${ms(f.p99)} | ${(setups.p99 / f.p99).toFixed(2)}×${i === 0 ? ' (≤ 1.1×)' : ''} |`);
     }
     setupSamples = [];
     singleSamples = [];

@@ -5,7 +5,6 @@
  * prometheus-alertmanager), and the files are held to the SLO they serve and to
  * the payload the harness captured, so none of them can drift alone.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { EXAMPLE_GROUP_BY, findAlertmanagerBinaries, requireAlertmanager } from '../support/alertmanager-server.js';
 import { findPrometheusBinaries, requirePrometheus } from '../support/prometheus-server.js';
+import { runTool } from '../support/real-binary.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLES = join(ROOT, 'examples/prometheus');
@@ -22,21 +22,6 @@ const RULES_TEST = join(EXAMPLES, 'checkout-api.rules.test.yaml');
 const ALERTMANAGER = join(EXAMPLES, 'alertmanager.yml');
 const scratch = mkdtempSync(join(tmpdir(), 'incident-bot-examples-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-interface ToolRun {
-  readonly code: number;
-  readonly output: string;
-}
-
-/** Runs a tool to its end and keeps what it said, whatever its exit code. */
-function runTool(binary: string, args: readonly string[]): Promise<ToolRun> {
-  return new Promise((resolve) => {
-    execFile(binary, [...args], { cwd: ROOT, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
-  });
-}
 
 function copyWith(file: string, from: string, to: string): string {
   const text = readFileSync(file, 'utf8');
@@ -60,20 +45,20 @@ describe.skipIf(!requirePrometheus())('examples/prometheus/checkout-api.rules.ya
   const promtool = () => findPrometheusBinaries()!.promtool;
 
   it('passes promtool check rules, which counts every rule in the file', async () => {
-    const run = await runTool(promtool(), ['check', 'rules', RULES]);
+    const run = await runTool(ROOT, promtool(), ['check', 'rules', RULES]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain(`SUCCESS: ${rules().length} rules found`);
   });
 
   it('is refused by promtool check rules once an expression is broken, so the check above can fail', async () => {
     const broken = copyWith(RULES, 'sum(rate(http_requests_total{job="checkout-api"}[5m]))', 'sum(rate(http_requests_total{job="checkout-api"}[5m])');
-    const run = await runTool(promtool(), ['check', 'rules', broken]);
+    const run = await runTool(ROOT, promtool(), ['check', 'rules', broken]);
     expect(run.code).not.toBe(0);
     expect(run.output).toMatch(/FAILED|parse error/);
   });
 
   it('pages at a 15x burn within the hour, not at 14x nor at 1x, and tickets a 4x burn (promtool test rules)', async () => {
-    const run = await runTool(promtool(), ['test', 'rules', RULES_TEST]);
+    const run = await runTool(ROOT, promtool(), ['test', 'rules', RULES_TEST]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain('SUCCESS');
   });
@@ -84,7 +69,7 @@ describe.skipIf(!requirePrometheus())('examples/prometheus/checkout-api.rules.ya
     const dir = mkdtempSync(join(scratch, 'moved-'));
     writeFileSync(join(dir, 'checkout-api.rules.yaml'), rulesText.replaceAll('(14.4 * 0.001)', '(16 * 0.001)'));
     writeFileSync(join(dir, 'checkout-api.rules.test.yaml'), readFileSync(RULES_TEST, 'utf8'));
-    const run = await runTool(promtool(), ['test', 'rules', join(dir, 'checkout-api.rules.test.yaml')]);
+    const run = await runTool(ROOT, promtool(), ['test', 'rules', join(dir, 'checkout-api.rules.test.yaml')]);
     expect(run.code).not.toBe(0);
     expect(run.output).toContain('alertname: CheckoutAvailabilityFastBurn, time: 7h');
   });
@@ -139,13 +124,13 @@ describe.skipIf(!requirePrometheus())('examples/prometheus/checkout-api.rules.ya
 describe.skipIf(!requireAlertmanager())('examples/prometheus/alertmanager.yml', () => {
   const amtool = () => findAlertmanagerBinaries()!.amtool;
   const routeOf = async (...labels: string[]) => {
-    const run = await runTool(amtool(), ['config', 'routes', 'test', `--config.file=${ALERTMANAGER}`, ...labels]);
+    const run = await runTool(ROOT, amtool(), ['config', 'routes', 'test', `--config.file=${ALERTMANAGER}`, ...labels]);
     expect(run.code, run.output).toBe(0);
     return run.output.split('\n')[0]!.trim();
   };
 
   it('passes amtool check-config, with the token file absent (it is read when posting, not when checking)', async () => {
-    const run = await runTool(amtool(), ['check-config', ALERTMANAGER]);
+    const run = await runTool(ROOT, amtool(), ['check-config', ALERTMANAGER]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain('SUCCESS');
     expect(run.output).toContain('2 receivers');
@@ -153,7 +138,7 @@ describe.skipIf(!requireAlertmanager())('examples/prometheus/alertmanager.yml', 
 
   it('is refused by amtool check-config once a route names a receiver that does not exist', async () => {
     const broken = copyWith(ALERTMANAGER, '    - receiver: incident-bot\n', '    - receiver: incident-bott\n');
-    const run = await runTool(amtool(), ['check-config', broken]);
+    const run = await runTool(ROOT, amtool(), ['check-config', broken]);
     expect(run.code).not.toBe(0);
     expect(run.output).toContain('incident-bott');
   });

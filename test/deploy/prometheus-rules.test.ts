@@ -5,31 +5,16 @@
  * those tests fail, so they can. The file's own shape (severity, `for:`,
  * annotations, a runbook that exists in the README) is held here too.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findPrometheusBinaries, requirePrometheus } from '../support/prometheus-server.js';
 import { readAlertCases, readRules, ROOT, RULES, RULES_TEST } from './rules-file.js';
+import { runTool } from '../support/real-binary.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'incident-bot-deploy-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-interface ToolRun {
-  readonly code: number;
-  readonly output: string;
-}
-
-/** Runs a tool to its end and keeps what it said, whatever its exit code. */
-function runTool(binary: string, args: readonly string[]): Promise<ToolRun> {
-  return new Promise((resolve) => {
-    execFile(binary, [...args], { cwd: ROOT, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
-  });
-}
 
 /** The rules file with `from` replaced by `to`, beside an unchanged copy of its tests; returns the tests' path. */
 function mutated(from: string, to: string): string {
@@ -48,7 +33,7 @@ describe.skipIf(!requirePrometheus())('deploy/prometheus/incident-bot.rules.yaml
   const promtool = () => findPrometheusBinaries()!.promtool;
 
   it('passes promtool check rules, which counts every rule in the file', async () => {
-    const run = await runTool(promtool(), ['check', 'rules', RULES]);
+    const run = await runTool(ROOT, promtool(), ['check', 'rules', RULES]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain(`SUCCESS: ${readRules().length} rules found`);
   });
@@ -58,13 +43,13 @@ describe.skipIf(!requirePrometheus())('deploy/prometheus/incident-bot.rules.yaml
     const text = readFileSync(RULES, 'utf8');
     expect(text).toContain('expr: up{job="incident-bot"} == 0');
     writeFileSync(broken, text.replace('expr: up{job="incident-bot"} == 0', 'expr: up{job="incident-bot" == 0'));
-    const run = await runTool(promtool(), ['check', 'rules', broken]);
+    const run = await runTool(ROOT, promtool(), ['check', 'rules', broken]);
     expect(run.code).not.toBe(0);
     expect(run.output).toMatch(/FAILED|parse error/);
   });
 
   it('fires and stays quiet as its unit tests expect (promtool test rules)', async () => {
-    const run = await runTool(promtool(), ['test', 'rules', RULES_TEST]);
+    const run = await runTool(ROOT, promtool(), ['test', 'rules', RULES_TEST]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain('SUCCESS');
   });
@@ -75,7 +60,7 @@ describe.skipIf(!requirePrometheus())('deploy/prometheus/incident-bot.rules.yaml
     ['a first rejection is left to increase()', '          or\n          sum by (job) (\n            incident_bot_pagerduty_events_total{outcome="rejected"}', '          or\n          sum by (job) (\n            incident_bot_pagerduty_events_total{outcome="never"}', 'IncidentBotPagesRejected, time: 10m'],
     ['the ack threshold moves past 3 s', 'p99_rate5m > 2.5', 'p99_rate5m > 5', 'IncidentBotSlowAcks, time: 6m'],
   ])('fails promtool test rules when %s, so those cases can fail', async (_what, from, to, failure) => {
-    const run = await runTool(promtool(), ['test', 'rules', mutated(from, to)]);
+    const run = await runTool(ROOT, promtool(), ['test', 'rules', mutated(from, to)]);
     expect(run.code).not.toBe(0);
     expect(run.output).toContain(`alertname: ${failure}`);
   });

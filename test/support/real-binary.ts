@@ -5,7 +5,7 @@
  * missing, a free loopback port, and a child process that is only handed over
  * once it answers ready and is stopped for good (SIGTERM, then SIGKILL).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
@@ -159,4 +159,19 @@ async function waitReady(url: string, timeoutMs: number, alive: () => boolean): 
   // Dead already: the exit's rejection, which carries the log, wins the race.
   if (!alive()) await new Promise(() => undefined);
   throw new ReadyTimeout();
+}
+
+export interface ToolRun {
+  readonly code: number;
+  readonly output: string;
+}
+
+/** Runs a command-line tool (promtool, amtool) to its end in `cwd` and keeps what it said, whatever its exit code. */
+export function runTool(cwd: string, binary: string, args: readonly string[]): Promise<ToolRun> {
+  return new Promise((resolve) => {
+    execFile(binary, [...args], { cwd, timeout: 30_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, output: `${stdout}${stderr}` });
+    });
+  });
 }
