@@ -165,7 +165,9 @@ async function budgetComputation(world: SloWorld, out: Out): Promise<void> {
 /**
  * One periodic refresh with 50 linked incidents of the service, as the outbox
  * runs it: the scheduler queues all 50 jobs at once and the outbox runs them
- * together (its concurrency is 64), so 50 × 30 queries leave at once. Measured
+ * together (its concurrency is 64). Each incident's own impact query is asked
+ * (50 × 10), the SLO window and last-hour queries once per SLO for all of them
+ * (SharedBudgetStatuses), at most 8 in flight (PrometheusClient). Measured
  * once, for what it tells about the figures: how many come back missing.
  */
 async function oneTickOfFifty(world: SloWorld, out: Out): Promise<void> {
@@ -182,7 +184,7 @@ async function oneTickOfFifty(world: SloWorld, out: Out): Promise<void> {
   const missing = figures.filter((f) => f.incident.kind === 'missing' || f.status.kind === 'missing').length;
   db.$client.close();
   out(
-    `One periodic refresh of 50 linked incidents at once (${incidents.length * 3 * SLO_COUNT} queries, as the outbox runs a tick's jobs together): ${ms(tookMs)}; ` +
+    `One periodic refresh of 50 linked incidents at once (as the outbox runs a tick's jobs together; ${incidents.length * SLO_COUNT} impact queries, the SLOs' window and last-hour queries shared): ${ms(tookMs)}; ` +
       `${missing} of ${figures.length} SLO figures with a part missing${reasons.size ? ` (${[...reasons].map(([reason, n]) => `${n}× "${reason}"`).join('; ')})` : ''}.`,
   );
 }
