@@ -20,6 +20,15 @@ async function until<T>(what: string, check: () => T | undefined, ms = 20_000): 
   }
 }
 
+/** The incident's channel once it is set up, else undefined (for `until`). */
+function channelOf(h: Harness, id: number): ReturnType<Harness['incidentChannel']> | undefined {
+  try {
+    return h.incidentChannel(id);
+  } catch {
+    return undefined;
+  }
+}
+
 /** One webhook as Alertmanager sent it and the bot answered it. */
 interface Delivery {
   readonly groupKey: string;
@@ -118,14 +127,15 @@ describe.skipIf(!requireAlertmanager())('a real Alertmanager posting to the bot'
     await alertmanager.pushAlerts([firingAlert(rule, { activeAt })]);
     const [id] = await until('the incident', () => (incidentsOf('FlappingBurn').length === 1 ? incidentsOf('FlappingBurn') : undefined));
     await alertmanager.pushAlerts([resolvedAlert(rule, { activeAt, resolvedAt: new Date() })]);
-    await until('the Resolve offer', () => h.incidentChannel(id!).messages.find((m) => m.text.includes(`Every alert of INC-${id} has resolved`)));
+    // The incident exists once its notification is applied; its channel a moment later (set-up).
+    await until('the Resolve offer', () => channelOf(h, id!)?.messages.find((m) => m.text.includes(`Every alert of INC-${id} has resolved`)));
     await h.run('resolve Error rate back to normal', { channelId: h.incidentChannel(id!).id });
     expect(h.bot.store.incidents.get(id!)!.status).toBe('resolved');
     const incidents = count('select count(*) as n from incidents');
 
     // It fires again: Alertmanager starts a new alert of the same labels.
     await alertmanager.pushAlerts([firingAlert(rule, { activeAt: new Date() })]);
-    const reopen = await until('the Reopen offer', () => h.incidentChannel(id!).messages.find((m) => m.text.includes('is firing again')));
+    const reopen = await until('the Reopen offer', () => channelOf(h, id!)?.messages.find((m) => m.text.includes('is firing again')));
     expect(reopen).toBeDefined();
     expect(count('select count(*) as n from incidents')).toBe(incidents);
     expect(incidentsOf('FlappingBurn')).toEqual([id]);
