@@ -100,7 +100,8 @@ describe('a restart', () => {
       slack.failNext('pins.add', { kind: 'hang' }, 1);
       const first = await Harness.start({ slack, databaseFile, bot: { outbox: { leaseMs: 200, pollMs: 20 } } });
       await first.command('declare sev1 Checkout errors spiking');
-      await new Promise((r) => setTimeout(r, 150));
+      // Until the set-up hangs at pins.add (however loaded the machine), then a crash mid-job.
+      await expect.poll(() => slack.calls.some((c) => c.method === 'pins.add' && c.status === 0), { timeout: 10_000 }).toBe(true);
       // Simulate a crash: the job stays 'running' with a lease, nobody finishes it.
       const running = first.bot.db.$client.prepare("select count(*) n from outbox where status = 'running'").get() as { n: number };
       expect(running.n).toBe(1);
