@@ -3,21 +3,13 @@
  * `alert.receive` outbox job): plain JSON, times as ISO strings, so the
  * outbox applies exactly what arrived, after a crash as well.
  */
-import type { AlertNotification } from './alerts.js';
-import type { AlertStatus } from './model.js';
+import type { AlertNotification, ReceivedAlert } from './alerts.js';
 
-export interface RecordedAlertNotification {
-  readonly groupKey: string;
-  readonly commonLabels: Readonly<Record<string, string>>;
-  readonly alerts: readonly {
-    readonly status: AlertStatus;
-    readonly labels: Readonly<Record<string, string>>;
-    readonly annotations: Readonly<Record<string, string>>;
-    readonly startsAt: string;
-    readonly endsAt: string | null;
-    readonly generatorUrl: string | null;
-    readonly fingerprint: string;
-  }[];
+/** A received alert with its times as ISO strings: derived, so the two shapes cannot drift apart. */
+type RecordedAlert = Omit<ReceivedAlert, 'startsAt' | 'endsAt'> & { readonly startsAt: string; readonly endsAt: string | null };
+
+export interface RecordedAlertNotification extends Omit<AlertNotification, 'alerts'> {
+  readonly alerts: readonly RecordedAlert[];
 }
 
 export function recordAlertNotification(notification: AlertNotification): RecordedAlertNotification {
