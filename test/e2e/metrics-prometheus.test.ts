@@ -80,8 +80,9 @@ describe.skipIf(!requirePrometheus())('the bot scraped by a real Prometheus', ()
     // Histograms Prometheus can compute with: the ack time's median is a time, not NaN.
     const median = await query('histogram_quantile(0.5, sum by (le) (incident_bot_slack_ack_duration_seconds_bucket{kind="command"}))');
     expect(Number.isFinite(median) && median! > 0).toBe(true);
-    expect(await query('sum(incident_bot_outbox_delivery_seconds_count{kind="incident.setup"})')).toBe(1);
-    expect(await query('sum(incident_bot_outbox_jobs_pending)')).toBe(0);
+    // Read from what Prometheus scraped: the scrape after the outbox's last jobs (postmortem, refresh), however loaded the machine.
+    await expect.poll(() => query('sum(incident_bot_outbox_delivery_seconds_count{kind="incident.setup"})'), POLL).toBe(1);
+    await expect.poll(() => query('sum(incident_bot_outbox_jobs_pending)'), POLL).toBe(0);
 
     // Each of checkout-api's SLOs: what the resolved incident burned, as its final figures say.
     const final = h.bot.store.sloFigures.forIncident(1);
