@@ -7,11 +7,10 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
-    // Vitest's default is one worker per core but one, so a single worker on a 2-core machine.
-    // The e2e files spend most of their time waiting on loopback (a bot, a stand-in, a real
-    // Prometheus or Alertmanager answering): four at once keep both cores busy, and take the
-    // whole suite from about 250 s to about 100 s here. Every wait in the tests is a bounded poll,
-    // never a timed assertion, so the extra contention slows them, not breaks them.
-    maxWorkers: 4,
+    // Vitest's default is one worker per core but one: a single worker on a 2-core machine. The
+    // e2e files mostly wait on loopback (a bot, a stand-in, a real Prometheus or Alertmanager), so
+    // three at once keep both cores busy: the whole suite ~250 s -> ~125 s here. Four was faster
+    // still but starved the tests bound to an answer within a second (the alert storm's webhooks).
+    maxWorkers: 3,
   },
 });
