@@ -10,7 +10,7 @@ export { DatabaseOpenError } from './database-folder.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations/sqlite');
 
 /** `./data/x.db`, `file:./data/x.db` or `:memory:` → what better-sqlite3 opens. */
 export function databasePath(url: string): string {

@@ -19,7 +19,7 @@ afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
 it('reads incidents from before the column as alert when Alertmanager declared them, else as the command', () => {
   dir = mkdtempSync(join(tmpdir(), 'declared-via-'));
   const before = join(dir, 'migrations');
-  cpSync('migrations', before, { recursive: true });
+  cpSync('migrations/sqlite', before, { recursive: true });
   const journal = JSON.parse(readFileSync(join(before, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
   const upTo = journal.entries.findIndex((e) => e.tag.startsWith('0010_'));
   expect(upTo).toBeGreaterThan(0);

@@ -137,7 +137,7 @@ describe('the outbox claim', () => {
     insert.run('timeline.reconcile', JSON.stringify({ channelId: 'C0INC1', messageTs: '1.000100' }), 'pending');
     insert.run('timeline.reconcile', JSON.stringify({ channelId: 'C0INC1', messageTs: '2.000100' }), 'done');
     insert.run('incident.sync', '{}', 'pending');
-    const migration = readFileSync(new URL('../../../migrations/0007_background_lane.sql', import.meta.url), 'utf8');
+    const migration = readFileSync(new URL('../../../migrations/sqlite/0007_background_lane.sql', import.meta.url), 'utf8');
     const update = migration.split('--> statement-breakpoint').find((s) => s.includes('UPDATE'))!;
     db.$client.exec(update);
     expect(rows().map((j) => j.queue)).toEqual(['timeline:1:1.000100', 'incident:1', 'incident:1']);
