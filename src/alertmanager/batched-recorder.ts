@@ -17,18 +17,18 @@ export class BatchedRecorder {
   /** Resolves once `job` has committed; rejects if the transaction failed (nothing recorded). */
   record(job: OutboxJob): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (this.pending.length === 0) setImmediate(() => this.flush());
+      if (this.pending.length === 0) setImmediate(() => void this.flush());
       this.pending.push({ job, done: (error) => (error === undefined ? resolve() : reject(error)) });
     });
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
     const now = this.deps.clock.now();
     try {
-      this.deps.repos.transaction(() => {
-        for (const { job } of batch) this.deps.repos.outbox.enqueue(job, now);
+      await this.deps.repos.transaction(async (repos) => {
+        for (const { job } of batch) await repos.outbox.enqueue(job, now);
       });
     } catch (error) {
       for (const { done } of batch) done(error);

@@ -2,9 +2,10 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { ActionItem } from '../domain/model.js';
 import type { ActionItemRepo, NewActionItem } from '../domain/ports.js';
 import type { Db } from './client.js';
+import type { SyncRepo } from './store.js';
 import { actionItems } from './schema.js';
 
-export function actionsRepo(db: Db): ActionItemRepo {
+export function actionsRepo(db: Db): SyncRepo<ActionItemRepo> {
   return {
     add(item: NewActionItem): ActionItem {
       // The next number is read and used in one statement, inside the caller's transaction.

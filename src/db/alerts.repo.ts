@@ -1,6 +1,7 @@
 import { and, asc, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { AlertGroupRecord, AlertRecord, AlertRepo, NewAlertGroup } from '../domain/ports.js';
 import type { Db } from './client.js';
+import type { SyncRepo } from './store.js';
 import { alertGroups, alerts, incidents } from './schema.js';
 
 type GroupRow = typeof alertGroups.$inferSelect;
@@ -37,7 +38,7 @@ function toAlert(row: AlertRow): AlertRecord {
 }
 
 /** Alert groups and their alerts: what makes a repeated webhook change nothing. */
-export function alertsRepo(db: Db): AlertRepo {
+export function alertsRepo(db: Db): SyncRepo<AlertRepo> {
   return {
     group(groupKey) {
       const row = db.select().from(alertGroups).where(eq(alertGroups.groupKey, groupKey)).get();

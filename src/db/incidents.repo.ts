@@ -2,6 +2,7 @@ import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Incident, Severity, Status } from '../domain/model.js';
 import type { IncidentRepo, NewIncident } from '../domain/ports.js';
 import type { Db } from './client.js';
+import type { SyncRepo } from './store.js';
 import { incidents } from './schema.js';
 
 type Row = typeof incidents.$inferSelect;
@@ -159,7 +160,7 @@ export function incidentsRepo(db: Db) {
     recordTopic(id: number, topic: string): void {
       setTopic.run({ id, topic });
     },
-  } satisfies IncidentRepo & Record<string, unknown>;
+  } satisfies SyncRepo<IncidentRepo> & Record<string, unknown>;
 }
 
 export type IncidentsRepo = ReturnType<typeof incidentsRepo>;

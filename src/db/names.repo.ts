@@ -1,9 +1,10 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { NameRepo } from '../domain/ports.js';
 import type { Db } from './client.js';
+import type { SyncRepo } from './store.js';
 import { people } from './schema.js';
 
-export function namesRepo(db: Db): NameRepo {
+export function namesRepo(db: Db): SyncRepo<NameRepo> {
   // Upsert that writes only when the name changed: `changes` says whether it did.
   const upsert = db
     .insert(people)

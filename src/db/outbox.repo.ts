@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { OutboxJob, OutboxRepo } from '../domain/ports.js';
 import type { Db } from './client.js';
+import type { SyncRepo } from './store.js';
 import { BACKGROUND_KIND, outbox } from './schema.js';
 
 export type ClaimedJob = OutboxJob & { readonly id: number; readonly attempts: number; readonly createdAt: Date };
@@ -235,7 +236,7 @@ export function outboxRepo(db: Db) {
     list() {
       return db.select().from(outbox).all();
     },
-  } satisfies OutboxRepo & Record<string, unknown>;
+  } satisfies SyncRepo<OutboxRepo> & Record<string, unknown>;
 }
 
 export type OutboxStore = ReturnType<typeof outboxRepo>;

@@ -1,9 +1,10 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { PageRecord, PageRepo } from '../domain/ports.js';
 import type { Db } from './client.js';
+import type { SyncRepo } from './store.js';
 import { pages } from './schema.js';
 
-export function pagesRepo(db: Db): PageRepo {
+export function pagesRepo(db: Db): SyncRepo<PageRepo> {
   const byKey = (dedupKey: string) => db.select().from(pages).where(eq(pages.dedupKey, dedupKey)).get();
   return {
     requested(incidentId: number, service: string, dedupKey: string, by: string, now: Date): PageRecord {

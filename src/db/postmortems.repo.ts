@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { PostmortemRepo } from '../domain/ports.js';
 import type { Db } from './client.js';
+import type { SyncRepo } from './store.js';
 import { postmortems } from './schema.js';
 
 export function postmortemsRepo(db: Db) {
@@ -27,5 +28,5 @@ export function postmortemsRepo(db: Db) {
     recordFile(incidentId: number, fileId: string, version: number): void {
       db.update(postmortems).set({ fileId, publishedVersion: version }).where(eq(postmortems.incidentId, incidentId)).run();
     },
-  } satisfies PostmortemRepo & Record<string, unknown>;
+  } satisfies SyncRepo<PostmortemRepo> & Record<string, unknown>;
 }

@@ -1,4 +1,3 @@
-import type { Repositories } from '../domain/ports.js';
 import type { Db } from './client.js';
 import { actionsRepo } from './actions.repo.js';
 import { alertsRepo } from './alerts.repo.js';
@@ -12,11 +11,13 @@ import { rolesRepo } from './roles.repo.js';
 import { sloFiguresRepo, thresholdPostsRepo } from './slo-figures.repo.js';
 import { statsRepo } from './stats.repo.js';
 import { timelineRepo } from './timeline.repo.js';
+import { sqliteStore } from './sqlite-store.js';
+import type { Store, StoreDecorator } from './store.js';
 
-export type Store = ReturnType<typeof createRepositories>;
+export type { Store } from './store.js';
 
-/** Every repository over one connection, plus transactions that nest (savepoints). */
-export function createRepositories(db: Db) {
+/** Every SQLite repository over one connection, synchronous as better-sqlite3 is. */
+export function sqliteRepositories(db: Db) {
   return {
     incidents: incidentsRepo(db),
     roles: rolesRepo(db),
@@ -31,12 +32,12 @@ export function createRepositories(db: Db) {
     thresholdPosts: thresholdPostsRepo(db),
     outbox: outboxRepo(db),
     events: eventLog(db),
-    // better-sqlite3's own transaction nests with savepoints, which drizzle's does not.
-    // IMMEDIATE: the write lock is taken at BEGIN. A deferred transaction that
-    // reads, then writes after the other thread's connection (the outbox) has
-    // committed, fails at once with SQLITE_BUSY_SNAPSHOT instead of waiting.
-    transaction<T>(fn: () => T): T {
-      return db.$client.transaction(fn).immediate();
-    },
-  } satisfies Repositories;
+  };
+}
+
+export type SqliteRepositories = ReturnType<typeof sqliteRepositories>;
+
+/** The store over one SQLite connection. */
+export function createRepositories(db: Db, decorators: readonly StoreDecorator[] = []): Store {
+  return sqliteStore(db, sqliteRepositories(db), decorators);
 }

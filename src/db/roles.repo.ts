@@ -3,9 +3,10 @@ import type { Role, RoleHolder } from '../domain/model.js';
 import type { RoleRepo } from '../domain/ports.js';
 import { ROLES } from '../domain/model.js';
 import type { Db } from './client.js';
+import type { SyncRepo } from './store.js';
 import { roleAssignments } from './schema.js';
 
-export function rolesRepo(db: Db): RoleRepo {
+export function rolesRepo(db: Db): SyncRepo<RoleRepo> {
   const currentRows = db
     .select()
     .from(roleAssignments)

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { SloFigureRepo, SloFigures, StoredSloFigures, ThresholdPostRepo } from '../domain/slo-figures.js';
 import type { Db } from './client.js';
+import type { SyncRepo } from './store.js';
 import { sloFigures, sloThresholdPosts } from './schema.js';
 
 /** The SLO figures of each incident, one row per SLO, replaced at each computation. */
@@ -47,7 +48,7 @@ export function sloFiguresRepo(db: Db) {
     remove(incidentId: number, sloId: string): void {
       db.delete(sloFigures).where(and(eq(sloFigures.incidentId, incidentId), eq(sloFigures.sloId, sloId))).run();
     },
-  } satisfies SloFigureRepo & Record<string, unknown>;
+  } satisfies SyncRepo<SloFigureRepo> & Record<string, unknown>;
 }
 
 /** Which policy thresholds were posted: the unique index makes a second claim a no-op. */
@@ -56,5 +57,5 @@ export function thresholdPostsRepo(db: Db) {
     claim(sloId: string, period: number, thresholdBp: number, incidentId: number | null, now: Date): boolean {
       return db.insert(sloThresholdPosts).values({ sloId, period, thresholdBp, incidentId, postedAt: now }).onConflictDoNothing().run().changes === 1;
     },
-  } satisfies ThresholdPostRepo;
+  } satisfies SyncRepo<ThresholdPostRepo>;
 }

@@ -3,6 +3,7 @@ import type { SloFigures } from '../domain/slo-figures.js';
 import type { StatsPeriod } from '../domain/stats-period.js';
 import type { StatsBurn, StatsIncident, StatsRecords, StatsRepo } from '../domain/stats.js';
 import type { Db } from './client.js';
+import type { SyncRepo } from './store.js';
 import { actionItems, alertGroups, alerts, incidents, sloFigures } from './schema.js';
 
 function group<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
@@ -29,7 +30,7 @@ function toBurn(figures: SloFigures): StatsBurn {
  * Five reads, each bounded by the period (`declared_at` and the follow-ups'
  * creation and close times), none per incident.
  */
-export function statsRepo(db: Db): StatsRepo {
+export function statsRepo(db: Db): SyncRepo<StatsRepo> {
   return {
     records(period: StatsPeriod): StatsRecords {
       const declared = and(gte(incidents.declaredAt, period.from), lt(incidents.declaredAt, period.to));

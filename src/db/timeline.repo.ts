@@ -2,9 +2,10 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { TimelineEntry } from '../domain/model.js';
 import type { NewTimelineEntry, TimelineRepo } from '../domain/ports.js';
 import type { Db } from './client.js';
+import type { SyncRepo } from './store.js';
 import { timelineEntries } from './schema.js';
 
-export function timelineRepo(db: Db): TimelineRepo {
+export function timelineRepo(db: Db): SyncRepo<TimelineRepo> {
   const ofMessage = (incidentId: number, messageTs: string) =>
     and(eq(timelineEntries.incidentId, incidentId), eq(timelineEntries.messageTs, messageTs));
   const p = sql.placeholder;

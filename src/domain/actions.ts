@@ -17,16 +17,16 @@ export interface AddedAction {
 }
 
 /** Adds a follow-up to the incident of this channel; open and resolved incidents alike. */
-export function addActionItem(deps: Deps, actor: Actor, channelId: string, raw: string): AddedAction {
+export async function addActionItem(deps: Deps, actor: Actor, channelId: string, raw: string): Promise<AddedAction> {
   const { repos } = deps;
   const now = deps.clock.now();
   const by = actorId(actor);
   const today = todayIn(now, deps.timeZone);
   const input = parseActionInput(raw, by, today);
-  return repos.transaction(() => {
-    const incident = requireIncidentInChannel(repos.incidents, channelId, '`/incident action <text> [@owner] [due <date>]`');
-    const item = repos.actions.add({ incidentId: incident.id, text: input.text, ownerId: input.ownerId, dueDate: input.dueDate, createdBy: by, createdAt: now });
-    repos.timeline.add({
+  return repos.transaction(async (repos) => {
+    const incident = await requireIncidentInChannel(repos.incidents, channelId, '`/incident action <text> [@owner] [due <date>]`');
+    const item = await repos.actions.add({ incidentId: incident.id, text: input.text, ownerId: input.ownerId, dueDate: input.dueDate, createdBy: by, createdAt: now });
+    await repos.timeline.add({
       incidentId: incident.id,
       kind: 'action_added',
       text: `Action ${actionRef(item)} added: ${item.text} (owner <@${item.ownerId}>, due ${item.dueDate})`,
@@ -45,10 +45,10 @@ function parseItemNumber(word: string | undefined, usage: string): number {
   return n;
 }
 
-function requireItem(deps: Deps, incident: Incident, number: number): ActionItem {
-  const item = deps.repos.actions.get(incident.id, number);
+async function requireItem(deps: Deps, incident: Incident, number: number): Promise<ActionItem> {
+  const item = await deps.repos.actions.get(incident.id, number);
   if (!item) {
-    const count = deps.repos.actions.listForIncident(incident.id).length;
+    const count = (await deps.repos.actions.listForIncident(incident.id)).length;
     throw new DomainError(
       'NOT_FOUND',
       `${incidentRef(incident.id)} has no action item #${number}${count ? ` (it has #1 to #${count}; see \`/incident actions\`)` : ' (it has none yet)'}.`,
@@ -58,78 +58,78 @@ function requireItem(deps: Deps, incident: Incident, number: number): ActionItem
 }
 
 /** Closes one item as done or dropped; a second click finds it closed and says so. */
-function closeItem(deps: Deps, actor: Actor, incident: Incident, number: number, status: 'done' | 'dropped', reason: string | null): ActionItem {
+async function closeItem(deps: Deps, actor: Actor, incident: Incident, number: number, status: 'done' | 'dropped', reason: string | null): Promise<ActionItem> {
   const { repos } = deps;
   const now = deps.clock.now();
   const by = actorId(actor);
-  return repos.transaction(() => {
-    const item = requireItem(deps, incident, number);
-    if (!repos.actions.close(incident.id, number, status, by, now, reason)) {
+  return repos.transaction(async (repos) => {
+    const item = await requireItem({ ...deps, repos }, incident, number);
+    if (!(await repos.actions.close(incident.id, number, status, by, now, reason))) {
       throw new DomainError('INVALID_TRANSITION', `${actionRef(item)} is already ${item.status}.`);
     }
-    repos.timeline.add({
+    await repos.timeline.add({
       incidentId: incident.id,
       kind: status === 'done' ? 'action_done' : 'action_dropped',
       text: status === 'done' ? `Action ${actionRef(item)} done: ${item.text}` : `Action ${actionRef(item)} dropped: ${item.text} (reason: ${reason})`,
       actorId: by,
       occurredAt: now,
     });
-    return repos.actions.get(incident.id, number)!;
+    return (await repos.actions.get(incident.id, number))!;
   });
 }
 
-export function completeActionItem(deps: Deps, actor: Actor, channelId: string, numberWord: string | undefined): ActionItem {
+export async function completeActionItem(deps: Deps, actor: Actor, channelId: string, numberWord: string | undefined): Promise<ActionItem> {
   const number = parseItemNumber(numberWord, DONE_USAGE);
-  const incident = requireIncidentInChannel(deps.repos.incidents, channelId, DONE_USAGE);
-  return closeItem(deps, actor, incident, number, 'done', null);
+  const incident = await requireIncidentInChannel(deps.repos.incidents, channelId, DONE_USAGE);
+  return await closeItem(deps, actor, incident, number, 'done', null);
 }
 
 /**
  * The Done button: the item is named by incident and number. For a private
  * incident, only a member (pressing in its channel) or the item's owner.
  */
-export function completeActionItemById(deps: Deps, actor: Actor, incidentId: number, number: number, pressedIn: Place): ActionItem {
-  const incident = requireIncident(deps.repos.incidents, incidentId);
-  requireMayChangeItem(incident, actor, requireItem(deps, incident, number).ownerId, pressedIn);
-  return closeItem(deps, actor, incident, number, 'done', null);
+export async function completeActionItemById(deps: Deps, actor: Actor, incidentId: number, number: number, pressedIn: Place): Promise<ActionItem> {
+  const incident = await requireIncident(deps.repos.incidents, incidentId);
+  requireMayChangeItem(incident, actor, (await requireItem(deps, incident, number)).ownerId, pressedIn);
+  return await closeItem(deps, actor, incident, number, 'done', null);
 }
 
-export function dropActionItem(deps: Deps, actor: Actor, channelId: string, numberWord: string | undefined, reason: string): ActionItem {
+export async function dropActionItem(deps: Deps, actor: Actor, channelId: string, numberWord: string | undefined, reason: string): Promise<ActionItem> {
   const number = parseItemNumber(numberWord, DROP_USAGE);
   if (!reason.trim()) throw new DomainError('INVALID_INPUT', `Say why it is dropped.\nUsage: ${DROP_USAGE}`);
-  const incident = requireIncidentInChannel(deps.repos.incidents, channelId, DROP_USAGE);
-  return closeItem(deps, actor, incident, number, 'dropped', reason.trim());
+  const incident = await requireIncidentInChannel(deps.repos.incidents, channelId, DROP_USAGE);
+  return await closeItem(deps, actor, incident, number, 'dropped', reason.trim());
 }
 
 /** In an incident channel, that incident's items; anywhere else, the asker's own open items. */
-export function listActionItems(deps: Deps, actor: Actor, channelId: string): { incident: Incident | null; items: ActionItem[] } {
-  const incident = deps.repos.incidents.getByChannel(channelId) ?? null;
-  if (incident) return { incident, items: deps.repos.actions.listForIncident(incident.id) };
-  return { incident: null, items: deps.repos.actions.listOpenForOwner(actorId(actor)) };
+export async function listActionItems(deps: Deps, actor: Actor, channelId: string): Promise<{ incident: Incident | null; items: ActionItem[] }> {
+  const incident = (await deps.repos.incidents.getByChannel(channelId)) ?? null;
+  if (incident) return { incident, items: await deps.repos.actions.listForIncident(incident.id) };
+  return { incident: null, items: await deps.repos.actions.listOpenForOwner(actorId(actor)) };
 }
 
 /** Snooze 1 week: the item is due a week after today or after its due date, whichever is later. */
-export function snoozeActionItem(deps: Deps, actor: Actor, incidentId: number, number: number, pressedIn: Place): ActionItem {
+export async function snoozeActionItem(deps: Deps, actor: Actor, incidentId: number, number: number, pressedIn: Place): Promise<ActionItem> {
   const { repos } = deps;
   const now = deps.clock.now();
   const by = actorId(actor);
   const today = todayIn(now, deps.timeZone);
-  return repos.transaction(() => {
-    const incident = requireIncident(repos.incidents, incidentId);
-    const item = requireItem(deps, incident, number);
+  return repos.transaction(async (repos) => {
+    const incident = await requireIncident(repos.incidents, incidentId);
+    const item = await requireItem({ ...deps, repos }, incident, number);
     requireMayChangeItem(incident, actor, item.ownerId, pressedIn);
     if (item.status !== 'open') throw new DomainError('INVALID_TRANSITION', `${actionRef(item)} is already ${item.status}.`);
     const due = addCalendarDays(item.dueDate > today ? item.dueDate : today, 7);
-    if (!repos.actions.reschedule(incidentId, number, item.dueDate, due)) {
+    if (!(await repos.actions.reschedule(incidentId, number, item.dueDate, due))) {
       throw new DomainError('CONFLICT', `${actionRef(item)} changed just now; look again.`);
     }
-    repos.timeline.add({
+    await repos.timeline.add({
       incidentId,
       kind: 'action_snoozed',
       text: `Action ${actionRef(item)} snoozed by <@${by}>: due ${due} (was ${item.dueDate})`,
       actorId: by,
       occurredAt: now,
     });
-    return repos.actions.get(incidentId, number)!;
+    return (await repos.actions.get(incidentId, number))!;
   });
 }

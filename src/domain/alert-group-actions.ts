@@ -14,34 +14,35 @@ import type { AlertGroupRecord, Deps } from './ports.js';
 import { reopenIncident } from './resolve.js';
 import { assignRole, type RoleChange } from './roles.js';
 
-function requireGroup(deps: Deps, groupId: number): AlertGroupRecord {
-  const group = deps.repos.alerts.groupById(groupId);
+async function requireGroup(deps: Deps, groupId: number): Promise<AlertGroupRecord> {
+  const group = await deps.repos.alerts.groupById(groupId);
   if (!group) throw new DomainError('NOT_FOUND', 'That alert group is no longer known, so nothing was changed.');
   return group;
 }
 
 /** Links a group to an incident and puts its alerts on the timeline; false when someone linked it first. */
-function linkGroup(deps: Deps, group: AlertGroupRecord, incident: Incident, by: string, how: string): boolean {
+async function linkGroup(deps: Deps, group: AlertGroupRecord, incident: Incident, by: string, how: string): Promise<boolean> {
   const now = deps.clock.now();
-  if (!deps.repos.alerts.linkGroup(group.id, null, incident.id, now)) return false;
-  deps.repos.timeline.add({ incidentId: incident.id, kind: 'alert_group_linked', text: `Alert group ${group.alertname} ${how} by <@${by}>: its alerts land on this incident`, actorId: by, occurredAt: now });
-  for (const alert of deps.repos.alerts.alertsOfGroup(group.groupKey)) {
-    deps.repos.timeline.add({ incidentId: incident.id, kind: alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', text: alertLine(alert, false), actorId: 'system:alertmanager', occurredAt: alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now) });
+  if (!await deps.repos.alerts.linkGroup(group.id, null, incident.id, now)) return false;
+  await deps.repos.timeline.add({ incidentId: incident.id, kind: 'alert_group_linked', text: `Alert group ${group.alertname} ${how} by <@${by}>: its alerts land on this incident`, actorId: by, occurredAt: now });
+  for (const alert of await deps.repos.alerts.alertsOfGroup(group.groupKey)) {
+    await deps.repos.timeline.add({ incidentId: incident.id, kind: alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', text: alertLine(alert, false), actorId: 'system:alertmanager', occurredAt: alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now) });
   }
   return true;
 }
 
 /** "Declare incident" on a notify-only group's notice: the presser declares (and is IC); later alerts of the group land on it. */
-export function declareFromAlertNotice(deps: Deps, actor: Actor, groupId: number, pressedIn: Place): Incident {
-  return deps.repos.transaction(() => {
-    const group = requireGroup(deps, groupId);
+export async function declareFromAlertNotice(deps: Deps, actor: Actor, groupId: number, pressedIn: Place): Promise<Incident> {
+  return deps.repos.transaction(async (repos) => {
+    const tx: Deps = { ...deps, repos };
+    const group = await requireGroup(tx, groupId);
     if (group.action !== 'notified' || group.noticeChannel === null || pressedIn.channelId !== group.noticeChannel) {
       throw new DomainError('NOT_ALLOWED', 'That button does not belong to this channel, so nothing was changed.');
     }
     if (group.incidentId !== null) throw new DomainError('CONFLICT', `This alert is already ${incidentRef(group.incidentId)}.`);
-    const alerts = deps.repos.alerts.alertsOfGroup(group.groupKey);
+    const alerts = await tx.repos.alerts.alertsOfGroup(group.groupKey);
     const first = alerts.find((a) => a.status === 'firing') ?? alerts[0];
-    const incident = declareIncident(deps, actor, {
+    const incident = await declareIncident(tx, actor, {
       severity: 'sev3',
       title: first ? alertTitle(first, group.alertname, group.service) : group.alertname,
       description: first?.annotations.description ?? null,
@@ -50,19 +51,20 @@ export function declareFromAlertNotice(deps: Deps, actor: Actor, groupId: number
       originChannelId: group.noticeChannel,
       declaredVia: 'alert',
     });
-    if (!linkGroup(deps, group, incident, actorId(actor), 'declared')) throw new DomainError('CONFLICT', 'Someone declared this alert first.');
+    if (!await linkGroup(tx, group, incident, actorId(actor), 'declared')) throw new DomainError('CONFLICT', 'Someone declared this alert first.');
     return incident;
   });
 }
 
 /** "Merge" on the offer in the first incident's channel: the second group's alerts land on that incident. */
-export function mergeAlertGroup(deps: Deps, actor: Actor, groupId: number, pressedIn: Place): Incident {
-  return deps.repos.transaction(() => {
-    const group = requireGroup(deps, groupId);
+export async function mergeAlertGroup(deps: Deps, actor: Actor, groupId: number, pressedIn: Place): Promise<Incident> {
+  return deps.repos.transaction(async (repos) => {
+    const tx: Deps = { ...deps, repos };
+    const group = await requireGroup(tx, groupId);
     if (group.offeredIncidentId === null) throw new DomainError('NOT_ALLOWED', 'That alert group was not offered for a merge, so nothing was changed.');
-    const incident = requireIncident(deps.repos.incidents, group.offeredIncidentId);
+    const incident = await requireIncident(tx.repos.incidents, group.offeredIncidentId);
     requireActedInIncidentChannel(incident, pressedIn);
-    if (!linkGroup(deps, group, incident, actorId(actor), 'merged')) {
+    if (!await linkGroup(tx, group, incident, actorId(actor), 'merged')) {
       throw new DomainError('CONFLICT', `That alert group is already on ${incidentRef(group.incidentId ?? incident.id)}.`);
     }
     return incident;
@@ -76,16 +78,17 @@ export function mergeAlertGroup(deps: Deps, actor: Actor, groupId: number, press
  * notifications of the group land on it. Pressed only in the channel of the
  * incident it was offered to, like Merge.
  */
-export function declareAlertGroupSeparately(deps: Deps, actor: Actor, rules: AlertRules, groupId: number, pressedIn: Place): Incident {
-  return deps.repos.transaction(() => {
-    const group = requireGroup(deps, groupId);
+export async function declareAlertGroupSeparately(deps: Deps, actor: Actor, rules: AlertRules, groupId: number, pressedIn: Place): Promise<Incident> {
+  return deps.repos.transaction(async (repos) => {
+    const tx: Deps = { ...deps, repos };
+    const group = await requireGroup(tx, groupId);
     if (group.offeredIncidentId === null) throw new DomainError('NOT_ALLOWED', 'That alert group was not offered for a merge, so nothing was changed.');
-    requireActedInIncidentChannel(requireIncident(deps.repos.incidents, group.offeredIncidentId), pressedIn);
+    requireActedInIncidentChannel(await requireIncident(tx.repos.incidents, group.offeredIncidentId), pressedIn);
     if (group.incidentId !== null) throw new DomainError('CONFLICT', `That alert group is already on ${incidentRef(group.incidentId)}.`);
-    const alerts = deps.repos.alerts.alertsOfGroup(group.groupKey);
+    const alerts = await tx.repos.alerts.alertsOfGroup(group.groupKey);
     const first = alerts.find((a) => a.status === 'firing') ?? alerts[0];
     const action = alertActionFor(rules, first?.labels ?? {});
-    const incident = declareIncident(deps, actor, {
+    const incident = await declareIncident(tx, actor, {
       severity: 'declare' in action ? action.declare : 'sev2',
       title: first ? alertTitle(first, group.alertname, group.service) : group.alertname,
       description: first?.annotations.description ?? null,
@@ -93,27 +96,29 @@ export function declareAlertGroupSeparately(deps: Deps, actor: Actor, rules: Ale
       impactStartedAt: group.firstStartsAt,
       declaredVia: 'alert',
     });
-    if (!linkGroup(deps, group, incident, actorId(actor), 'declared separately')) throw new DomainError('CONFLICT', 'Someone decided about this alert group first.');
+    if (!await linkGroup(tx, group, incident, actorId(actor), 'declared separately')) throw new DomainError('CONFLICT', 'Someone decided about this alert group first.');
     return incident;
   });
 }
 
 /** "Reopen" offered when an incident's alerts fire again soon after its resolve. */
-export function reopenFromAlerts(deps: Deps, actor: Actor, incidentId: number, pressedIn: Place): Incident {
-  return deps.repos.transaction(() => {
-    const incident = requireIncident(deps.repos.incidents, incidentId);
+export async function reopenFromAlerts(deps: Deps, actor: Actor, incidentId: number, pressedIn: Place): Promise<Incident> {
+  return deps.repos.transaction(async (repos) => {
+    const tx: Deps = { ...deps, repos };
+    const incident = await requireIncident(tx.repos.incidents, incidentId);
     requireActedInIncidentChannel(incident, pressedIn);
-    return reopenIncident(deps, actor, incident.channelId!);
+    return await reopenIncident(tx, actor, incident.channelId!);
   });
 }
 
 /** "Take IC" on the header of an incident nobody leads yet (one an alert declared). */
-export function takeIncidentCommand(deps: Deps, actor: Actor, incidentId: number, pressedIn: Place): RoleChange {
-  return deps.repos.transaction(() => {
-    const incident = requireIncident(deps.repos.incidents, incidentId);
+export async function takeIncidentCommand(deps: Deps, actor: Actor, incidentId: number, pressedIn: Place): Promise<RoleChange> {
+  return deps.repos.transaction(async (repos) => {
+    const tx: Deps = { ...deps, repos };
+    const incident = await requireIncident(tx.repos.incidents, incidentId);
     requireActedInIncidentChannel(incident, pressedIn);
-    const ic = deps.repos.roles.current(incident.id).find((h) => h.role === 'ic');
+    const ic = (await tx.repos.roles.current(incident.id)).find((h) => h.role === 'ic');
     if (ic) throw new DomainError('CONFLICT', `<@${ic.userId}> is already Incident Commander of ${incidentRef(incident.id)}; \`/incident role ic @you\` hands it over.`);
-    return assignRole(deps, actor, incident.channelId!, 'ic', actorId(actor));
+    return await assignRole(tx, actor, incident.channelId!, 'ic', actorId(actor));
   });
 }

@@ -78,28 +78,28 @@ function sameState(previous: AlertRecord | undefined, alert: ReceivedAlert): boo
 }
 
 /** `receivedAt`: when the webhook brought it (the postmortem's "detected"), not when it was applied. */
-function record(deps: Deps, groupKey: string, alert: ReceivedAlert, incidentId: number | null, receivedAt: Date): void {
-  deps.repos.alerts.saveAlert(
+async function record(deps: Deps, groupKey: string, alert: ReceivedAlert, incidentId: number | null, receivedAt: Date): Promise<void> {
+  await deps.repos.alerts.saveAlert(
     { groupKey, fingerprint: alert.fingerprint, incidentId, status: alert.status, startsAt: alert.startsAt, endsAt: alert.endsAt, labels: alert.labels, annotations: alert.annotations, generatorUrl: alert.generatorUrl },
     receivedAt,
   );
 }
 
-function post(deps: Deps, incidentId: number | null, channel: string | null, notice: AlertNotice): void {
-  deps.repos.outbox.enqueue({ kind: 'alert.post', incidentId, payload: { channel, notice } }, deps.clock.now());
+async function post(deps: Deps, incidentId: number | null, channel: string | null, notice: AlertNotice): Promise<void> {
+  await deps.repos.outbox.enqueue({ kind: 'alert.post', incidentId, payload: { channel, notice } }, deps.clock.now());
 }
 
-function timeline(deps: Deps, incidentId: number, kind: 'alert_fired' | 'alert_resolved', text: string, at: Date): void {
-  deps.repos.timeline.add({ incidentId, kind, text, actorId: 'system:alertmanager', occurredAt: at });
+async function timeline(deps: Deps, incidentId: number, kind: 'alert_fired' | 'alert_resolved', text: string, at: Date): Promise<void> {
+  await deps.repos.timeline.add({ incidentId, kind, text, actorId: 'system:alertmanager', occurredAt: at });
 }
 
 /** Declares the incident a group opens: title, impact, service and impact start from its alerts; IC unassigned. */
-function declareFromAlerts(deps: Deps, rules: AlertRules, notification: AlertNotification, severity: Incident['severity'], firing: readonly ReceivedAlert[]): Incident {
+async function declareFromAlerts(deps: Deps, rules: AlertRules, notification: AlertNotification, severity: Incident['severity'], firing: readonly ReceivedAlert[]): Promise<Incident> {
   const first = [...firing].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())[0]!;
   const labels = { ...notification.commonLabels, ...first.labels };
   const alertname = labels.alertname ?? 'alert';
   const service = alertService(deps, rules, labels);
-  return declareIncident(deps, ALERTMANAGER_ACTOR, {
+  return await declareIncident(deps, ALERTMANAGER_ACTOR, {
     severity,
     title: alertTitle(first, alertname, service),
     description: first.annotations.description ?? null,
@@ -111,12 +111,12 @@ function declareFromAlerts(deps: Deps, rules: AlertRules, notification: AlertNot
 }
 
 /** A group seen for the first time: declare, offer a merge, or post a notice, as the rules say. */
-function firstNotification(deps: Deps, rules: AlertRules, notification: AlertNotification, now: Date): AlertOutcome {
+async function firstNotification(deps: Deps, rules: AlertRules, notification: AlertNotification, now: Date): Promise<AlertOutcome> {
   const { repos } = deps;
   const firing = notification.alerts.filter((a) => a.status === 'firing');
   // Resolved before we ever saw it firing (the bot was down): kept, so its repeats change nothing, and nothing opened.
   if (firing.length === 0) {
-    for (const alert of notification.alerts) record(deps, notification.groupKey, alert, null, now);
+    for (const alert of notification.alerts) await record(deps, notification.groupKey, alert, null, now);
     return { kind: 'recorded', incidentId: null };
   }
   const first = [...firing].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())[0]!;
@@ -128,27 +128,27 @@ function firstNotification(deps: Deps, rules: AlertRules, notification: AlertNot
 
   if ('declare' in action) {
     // The same problem under another group key (a route changed, a label differs): offered, never merged silently.
-    const into = repos.alerts.openIncidentOfSameProblem(alertname, service, notification.groupKey);
+    const into = await repos.alerts.openIncidentOfSameProblem(alertname, service, notification.groupKey);
     if (into !== undefined) {
-      const group = repos.alerts.createGroup({ ...base, incidentId: null, action: 'merge_offered', offeredIncidentId: into }, now);
-      for (const alert of notification.alerts) record(deps, notification.groupKey, alert, null, now);
-      post(deps, into, null, { type: 'alert_merge_offer', groupId: group.id, title: alertTitle(first, alertname, service), alertname, firing: firing.length });
+      const group = await repos.alerts.createGroup({ ...base, incidentId: null, action: 'merge_offered', offeredIncidentId: into }, now);
+      for (const alert of notification.alerts) await record(deps, notification.groupKey, alert, null, now);
+      await post(deps, into, null, { type: 'alert_merge_offer', groupId: group.id, title: alertTitle(first, alertname, service), alertname, firing: firing.length });
       return { kind: 'merge_offered', incidentId: into };
     }
-    const incident = declareFromAlerts(deps, rules, notification, action.declare, firing);
-    repos.alerts.createGroup({ ...base, incidentId: incident.id, action: 'declared' }, now);
+    const incident = await declareFromAlerts(deps, rules, notification, action.declare, firing);
+    await repos.alerts.createGroup({ ...base, incidentId: incident.id, action: 'declared' }, now);
     for (const alert of notification.alerts) {
-      record(deps, notification.groupKey, alert, incident.id, now);
-      timeline(deps, incident.id, alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', alertLine(alert, false), alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now));
+      await record(deps, notification.groupKey, alert, incident.id, now);
+      await timeline(deps, incident.id, alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', alertLine(alert, false), alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now));
     }
     return { kind: 'declared', incidentId: incident.id };
   }
 
   const channel = action.notify ?? rules.announceChannel;
-  const group = repos.alerts.createGroup({ ...base, incidentId: null, action: 'notified', noticeChannel: channel }, now);
-  for (const alert of notification.alerts) record(deps, notification.groupKey, alert, null, now);
+  const group = await repos.alerts.createGroup({ ...base, incidentId: null, action: 'notified', noticeChannel: channel }, now);
+  for (const alert of notification.alerts) await record(deps, notification.groupKey, alert, null, now);
   if (channel) {
-    post(deps, null, channel, {
+    await post(deps, null, channel, {
       type: 'alert_notify',
       groupId: group.id,
       title: alertTitle(first, alertname, service),
@@ -163,16 +163,16 @@ function firstNotification(deps: Deps, rules: AlertRules, notification: AlertNot
 }
 
 /** Every alert of the incident resolved: ask a person, or resolve as the system when the rules say so. */
-function allResolved(deps: Deps, rules: AlertRules, incident: Incident, count: number): void {
+async function allResolved(deps: Deps, rules: AlertRules, incident: Incident, count: number): Promise<void> {
   if (rules.resolveWithAlerts && incident.channelId) {
-    resolveIncident(deps, ALERTMANAGER_ACTOR, { incidentId: incident.id, pressedIn: { channelId: incident.channelId } }, 'every alert resolved');
+    await resolveIncident(deps, ALERTMANAGER_ACTOR, { incidentId: incident.id, pressedIn: { channelId: incident.channelId } }, 'every alert resolved');
     return;
   }
-  post(deps, incident.id, null, { type: 'alert_all_resolved', resolved: count });
+  await post(deps, incident.id, null, { type: 'alert_all_resolved', resolved: count });
 }
 
 /** A known group linked to an incident: alerts that changed go on its timeline; flapping reopens are offered. */
-function laterNotification(deps: Deps, rules: AlertRules, notification: AlertNotification, group: AlertGroupRecord, incident: Incident, changed: readonly ReceivedAlert[], now: Date): AlertOutcome {
+async function laterNotification(deps: Deps, rules: AlertRules, notification: AlertNotification, group: AlertGroupRecord, incident: Incident, changed: readonly ReceivedAlert[], now: Date): Promise<AlertOutcome> {
   const firing = changed.filter((a) => a.status === 'firing');
   if (incident.status === 'resolved' && firing.length > 0) {
     const withinReopen = incident.resolvedAt !== null && now.getTime() - incident.resolvedAt.getTime() <= rules.reopenWithinMs;
@@ -180,29 +180,29 @@ function laterNotification(deps: Deps, rules: AlertRules, notification: AlertNot
       // Long after the resolve: a new problem, a new incident; the group follows it.
       const action = alertActionFor(rules, { ...notification.commonLabels, ...firing[0]!.labels });
       const severity = 'declare' in action ? action.declare : incident.severity;
-      const fresh = declareFromAlerts(deps, rules, notification, severity, firing);
-      deps.repos.alerts.linkGroup(group.id, incident.id, fresh.id, now);
+      const fresh = await declareFromAlerts(deps, rules, notification, severity, firing);
+      await deps.repos.alerts.linkGroup(group.id, incident.id, fresh.id, now);
       for (const alert of changed) {
-        record(deps, group.groupKey, alert, fresh.id, now);
-        timeline(deps, fresh.id, alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', alertLine(alert, false), alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now));
+        await record(deps, group.groupKey, alert, fresh.id, now);
+        await timeline(deps, fresh.id, alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', alertLine(alert, false), alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now));
       }
       return { kind: 'declared', incidentId: fresh.id };
     }
   }
   for (const alert of changed) {
-    const again = deps.repos.alerts.alert(group.groupKey, alert.fingerprint) !== undefined;
-    record(deps, group.groupKey, alert, incident.id, now);
-    timeline(deps, incident.id, alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', alertLine(alert, again && alert.status === 'firing'), alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now));
+    const again = await deps.repos.alerts.alert(group.groupKey, alert.fingerprint) !== undefined;
+    await record(deps, group.groupKey, alert, incident.id, now);
+    await timeline(deps, incident.id, alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', alertLine(alert, again && alert.status === 'firing'), alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now));
   }
   if (incident.status === 'resolved') {
     if (firing.length > 0) {
-      post(deps, incident.id, null, { type: 'alert_reopen_offer', alertname: group.alertname, firing: firing.length });
+      await post(deps, incident.id, null, { type: 'alert_reopen_offer', alertname: group.alertname, firing: firing.length });
       return { kind: 'reopen_offered', incidentId: incident.id };
     }
     return { kind: 'updated', incidentId: incident.id };
   }
-  const all = deps.repos.alerts.alertsOfIncident(incident.id);
-  if (changed.some((a) => a.status === 'resolved') && all.every((a) => a.status === 'resolved')) allResolved(deps, rules, incident, all.length);
+  const all = await deps.repos.alerts.alertsOfIncident(incident.id);
+  if (changed.some((a) => a.status === 'resolved') && all.every((a) => a.status === 'resolved')) await allResolved(deps, rules, incident, all.length);
   return { kind: 'updated', incidentId: incident.id };
 }
 
@@ -214,21 +214,23 @@ function laterNotification(deps: Deps, rules: AlertRules, notification: AlertNot
  * webhook arrived: what the postmortem calls "detected", and what the reopen
  * window is measured to, however late the job ran.
  */
-export function receiveAlerts(deps: Deps, rules: AlertRules, notification: AlertNotification, receivedAt: Date = deps.clock.now()): AlertOutcome {
+export async function receiveAlerts(deps: Deps, rules: AlertRules, notification: AlertNotification, receivedAt: Date = deps.clock.now()): Promise<AlertOutcome> {
   const { repos } = deps;
   const now = receivedAt;
-  return repos.transaction(() => {
-    const group = repos.alerts.group(notification.groupKey);
-    if (!group) return firstNotification(deps, rules, notification, now);
-    const changed = notification.alerts.filter((a) => !sameState(repos.alerts.alert(group.groupKey, a.fingerprint), a));
+  return repos.transaction(async (repos) => {
+    const tx: Deps = { ...deps, repos };
+    const group = await repos.alerts.group(notification.groupKey);
+    if (!group) return await firstNotification(tx, rules, notification, now);
+    const changed: (typeof notification.alerts)[number][] = [];
+    for (const a of notification.alerts) if (!sameState(await repos.alerts.alert(group.groupKey, a.fingerprint), a)) changed.push(a);
     if (changed.length === 0) return { kind: 'unchanged', incidentId: group.incidentId };
-    const incident = group.incidentId === null ? undefined : repos.incidents.get(group.incidentId);
+    const incident = group.incidentId === null ? undefined : await repos.incidents.get(group.incidentId);
     // A notice or a merge offer not taken up yet: the alerts are kept, the offer is not repeated.
     if (!incident) {
-      for (const alert of changed) record(deps, group.groupKey, alert, null, now);
+      for (const alert of changed) await record(tx, group.groupKey, alert, null, now);
       return { kind: 'recorded', incidentId: null };
     }
-    return laterNotification(deps, rules, notification, group, incident, changed, now);
+    return await laterNotification(tx, rules, notification, group, incident, changed, now);
   });
 }
 

@@ -38,14 +38,15 @@ export function actorText(id: string): string {
  * All of it in one transaction, so a crash leaves either nothing or an
  * incident whose set-up the outbox will finish.
  */
-export function declareIncident(deps: Deps, actor: Actor, input: DeclareInput): Incident {
+export async function declareIncident(deps: Deps, actor: Actor, input: DeclareInput): Promise<Incident> {
   const title = validateTitle(input.title);
   const service = input.service ? requireKnownService(deps.slo, input.service) : null;
   const now = deps.clock.now();
   const by = actorId(actor);
   const { repos } = deps;
-  return repos.transaction(() => {
-    const incident = repos.incidents.create({
+  return repos.transaction(async (repos) => {
+    const tx: Deps = { ...deps, repos };
+    const incident = await repos.incidents.create({
       title,
       description: cleanText(input.description ?? '') || null,
       severity: input.severity,
@@ -56,26 +57,26 @@ export function declareIncident(deps: Deps, actor: Actor, input: DeclareInput): 
       service,
       declaredVia: input.declaredVia ?? 'command',
     });
-    if (input.assignDeclarerAsIc ?? true) repos.roles.assign(incident.id, 'ic', by, by, now);
-    if (input.impactStartedAt) repos.incidents.setImpact(incident.id, 'started', input.impactStartedAt, now);
-    repos.timeline.add({
+    if (input.assignDeclarerAsIc ?? true) await repos.roles.assign(incident.id, 'ic', by, by, now);
+    if (input.impactStartedAt) await repos.incidents.setImpact(incident.id, 'started', input.impactStartedAt, now);
+    await repos.timeline.add({
       incidentId: incident.id,
       kind: 'declared',
       text: `Declared ${input.severity.toUpperCase()} (${SEVERITY_MEANING[input.severity]}) by ${actorText(by)}: ${title}`,
       actorId: by,
       occurredAt: now,
     });
-    repos.outbox.enqueue(
+    await repos.outbox.enqueue(
       { kind: 'incident.setup', incidentId: incident.id, payload: { responseUrl: input.responseUrl ?? null } },
       now,
     );
-    repos.outbox.enqueue(
+    await repos.outbox.enqueue(
       { kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice: { type: 'declared' } } },
       now,
     );
     // What the incident costs its service's SLOs: computed from the outbox, shown in the header.
-    if (service) repos.outbox.enqueue({ kind: 'slo.refresh', incidentId: incident.id, payload: { final: false } }, now);
-    pageOnSeverity(deps, incident, null, by);
-    return input.impactStartedAt ? repos.incidents.get(incident.id)! : incident;
+    if (service) await repos.outbox.enqueue({ kind: 'slo.refresh', incidentId: incident.id, payload: { final: false } }, now);
+    await pageOnSeverity(tx, incident, null, by);
+    return input.impactStartedAt ? (await repos.incidents.get(incident.id))! : incident;
   });
 }

@@ -19,10 +19,10 @@ export interface HomeContent {
 }
 
 /** The Home tab's content for one person, as of now. */
-export function homeContent(deps: Deps, userId: string): HomeContent {
+export async function homeContent(deps: Deps, userId: string): Promise<HomeContent> {
   return {
-    incidents: listOpenIncidents(deps),
-    items: deps.repos.actions.listOpenForOwner(userId),
+    incidents: await listOpenIncidents(deps),
+    items: await deps.repos.actions.listOpenForOwner(userId),
     today: todayIn(deps.clock.now(), deps.timeZone),
   };
 }
@@ -35,21 +35,21 @@ const HOME: Place = { channelId: null };
  * someone else's is not one the bot published to this person: refused,
  * naming nothing. An unknown item is left to the verb's own NOT_FOUND.
  */
-function requireOwnItem(deps: Deps, actor: Actor, incidentId: number, number: number): void {
-  const item = deps.repos.actions.get(incidentId, number);
+async function requireOwnItem(deps: Deps, actor: Actor, incidentId: number, number: number): Promise<void> {
+  const item = await deps.repos.actions.get(incidentId, number);
   if (item && item.ownerId !== actorId(actor)) {
     throw new DomainError('NOT_ALLOWED', 'That follow-up is not yours, so nothing was changed. Your Home tab lists only your own; open it again for a fresh one.');
   }
 }
 
 /** **Done** on the Home tab: the owner closes their own follow-up (a private incident's too, as its owner). */
-export function completeOwnActionItem(deps: Deps, actor: Actor, incidentId: number, number: number): ActionItem {
-  requireOwnItem(deps, actor, incidentId, number);
-  return completeActionItemById(deps, actor, incidentId, number, HOME);
+export async function completeOwnActionItem(deps: Deps, actor: Actor, incidentId: number, number: number): Promise<ActionItem> {
+  await requireOwnItem(deps, actor, incidentId, number);
+  return await completeActionItemById(deps, actor, incidentId, number, HOME);
 }
 
 /** **Snooze** on the Home tab: a week later, as the Snooze button elsewhere. */
-export function snoozeOwnActionItem(deps: Deps, actor: Actor, incidentId: number, number: number): ActionItem {
-  requireOwnItem(deps, actor, incidentId, number);
-  return snoozeActionItem(deps, actor, incidentId, number, HOME);
+export async function snoozeOwnActionItem(deps: Deps, actor: Actor, incidentId: number, number: number): Promise<ActionItem> {
+  await requireOwnItem(deps, actor, incidentId, number);
+  return await snoozeActionItem(deps, actor, incidentId, number, HOME);
 }

@@ -3,8 +3,8 @@ import type { Incident } from './model.js';
 import type { IncidentRepo } from './ports.js';
 
 /** The incident whose channel a command was typed in, or a clear refusal. */
-export function requireIncidentInChannel(incidents: IncidentRepo, channelId: string, usage: string): Incident {
-  const incident = incidents.getByChannel(channelId);
+export async function requireIncidentInChannel(incidents: IncidentRepo, channelId: string, usage: string): Promise<Incident> {
+  const incident = await incidents.getByChannel(channelId);
   if (!incident) {
     throw new DomainError(
       'NOT_IN_INCIDENT_CHANNEL',
@@ -14,8 +14,8 @@ export function requireIncidentInChannel(incidents: IncidentRepo, channelId: str
   return incident;
 }
 
-export function requireIncident(incidents: IncidentRepo, id: number): Incident {
-  const incident = incidents.get(id);
+export async function requireIncident(incidents: IncidentRepo, id: number): Promise<Incident> {
+  const incident = await incidents.get(id);
   if (!incident) throw new DomainError('NOT_FOUND', `There is no incident INC-${id}.`);
   return incident;
 }

@@ -20,21 +20,21 @@ export function isPagingSeverity(deps: Deps, severity: Severity): boolean {
  * Records a page and queues its trigger, in the caller's transaction: the
  * decision and the page cannot be separated by a crash.
  */
-export function queuePage(deps: Deps, incident: Incident, service: string, by: string, message: string | null): void {
+export async function queuePage(deps: Deps, incident: Incident, service: string, by: string, message: string | null): Promise<void> {
   const { repos } = deps;
   const now = deps.clock.now();
   const dedupKey = dedupKeyFor(incident.id, service);
-  repos.pages.requested(incident.id, service, dedupKey, by, now);
-  repos.outbox.enqueue({ kind: 'pagerduty.event', incidentId: incident.id, payload: { action: 'trigger', service, dedupKey, message } }, now);
-  repos.outbox.enqueue({ kind: 'pagerduty.oncall', incidentId: incident.id, payload: {} }, now);
-  repos.timeline.add({
+  await repos.pages.requested(incident.id, service, dedupKey, by, now);
+  await repos.outbox.enqueue({ kind: 'pagerduty.event', incidentId: incident.id, payload: { action: 'trigger', service, dedupKey, message } }, now);
+  await repos.outbox.enqueue({ kind: 'pagerduty.oncall', incidentId: incident.id, payload: {} }, now);
+  await repos.timeline.add({
     incidentId: incident.id,
     kind: 'paged',
     text: `Paged PagerDuty (${service})${message ? `: ${message}` : ''}`,
     actorId: by,
     occurredAt: now,
   });
-  repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice: { type: 'page_requested', service, by } } }, now);
+  await repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice: { type: 'page_requested', service, by } } }, now);
 }
 
 /**
@@ -42,47 +42,48 @@ export function queuePage(deps: Deps, incident: Incident, service: string, by: s
  * With no default service, say so in the channel: a SEV1 that silently paged
  * nobody reads, to everyone in it, as if someone had been paged.
  */
-export function pageOnSeverity(deps: Deps, incident: Incident, from: Severity | null, by: string): void {
+export async function pageOnSeverity(deps: Deps, incident: Incident, from: Severity | null, by: string): Promise<void> {
   if (!isPagingSeverity(deps, incident.severity)) return;
   if (from !== null && isPagingSeverity(deps, from)) return; // already in the paging range
   if (!deps.paging.services.includes(DEFAULT_SERVICE)) {
     const notice = { type: 'not_paged', severity: incident.severity, services: [...deps.paging.services] } as const;
-    deps.repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, deps.clock.now());
+    await deps.repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, deps.clock.now());
     return;
   }
-  if (deps.repos.pages.byDedupKey(dedupKeyFor(incident.id, DEFAULT_SERVICE))) return; // paged before; ask again with /incident page
-  queuePage(deps, incident, DEFAULT_SERVICE, by, null);
+  if (await deps.repos.pages.byDedupKey(dedupKeyFor(incident.id, DEFAULT_SERVICE))) return; // paged before; ask again with /incident page
+  await queuePage(deps, incident, DEFAULT_SERVICE, by, null);
 }
 
 /** `/incident page [service] [message]`: pages on demand, even if paged before (the dedup key keeps it one PagerDuty incident). */
-export function pageOnDemand(deps: Deps, actor: Actor, channelId: string, words: readonly string[]): { incident: Incident; service: string } {
+export async function pageOnDemand(deps: Deps, actor: Actor, channelId: string, words: readonly string[]): Promise<{ incident: Incident; service: string }> {
   const { repos } = deps;
-  return repos.transaction(() => {
-    const incident = requireIncidentInChannel(repos.incidents, channelId, PAGE_USAGE);
+  return repos.transaction(async (repos) => {
+    const tx: Deps = { ...deps, repos };
+    const incident = await requireIncidentInChannel(repos.incidents, channelId, PAGE_USAGE);
     assertOpen(incident);
-    if (deps.paging.services.length === 0) {
+    if (tx.paging.services.length === 0) {
       throw new DomainError('INVALID_INPUT', 'Paging is off: this bot has no PagerDuty routing key (PAGERDUTY_ROUTING_KEY). Ask whoever runs it to set one.');
     }
     const named = words[0]?.toLowerCase();
-    const service = named && deps.paging.services.includes(named) ? named : DEFAULT_SERVICE;
+    const service = named && tx.paging.services.includes(named) ? named : DEFAULT_SERVICE;
     const messageWords = service === named ? words.slice(1) : words;
-    if (!deps.paging.services.includes(service)) {
+    if (!tx.paging.services.includes(service)) {
       throw new DomainError(
         'INVALID_INPUT',
-        `There is no default PagerDuty service; name one of: ${deps.paging.services.join(', ')}.\nUsage: ${PAGE_USAGE}`,
+        `There is no default PagerDuty service; name one of: ${tx.paging.services.join(', ')}.\nUsage: ${PAGE_USAGE}`,
       );
     }
-    queuePage(deps, incident, service, actorId(actor), messageWords.join(' ').trim() || null);
+    await queuePage(tx, incident, service, actorId(actor), messageWords.join(' ').trim() || null);
     return { incident, service };
   });
 }
 
 /** Resolving the incident resolves every key that was paged. */
-export function resolvePages(deps: Deps, incident: Incident): void {
+export async function resolvePages(deps: Deps, incident: Incident): Promise<void> {
   const now = deps.clock.now();
-  for (const page of deps.repos.pages.forIncident(incident.id)) {
+  for (const page of await deps.repos.pages.forIncident(incident.id)) {
     if (page.resolvedAt) continue;
-    deps.repos.outbox.enqueue(
+    await deps.repos.outbox.enqueue(
       { kind: 'pagerduty.event', incidentId: incident.id, payload: { action: 'resolve', service: page.service, dedupKey: page.dedupKey, message: null } },
       now,
     );
@@ -109,21 +110,22 @@ const UPDATE_TEXT: Record<PagerDutyUpdate['type'], string> = {
  * at PagerDuty's time. The first acknowledgement is the incident's
  * acknowledged time. Unknown keys and repeated deliveries change nothing.
  */
-export function recordPagerDutyUpdate(deps: Deps, update: PagerDutyUpdate): 'recorded' | 'unknown' | 'duplicate' {
+export async function recordPagerDutyUpdate(deps: Deps, update: PagerDutyUpdate): Promise<'recorded' | 'unknown' | 'duplicate'> {
   const { repos } = deps;
-  return repos.transaction(() => {
-    const page = repos.pages.byDedupKey(update.dedupKey);
+  return repos.transaction(async (repos) => {
+    const tx: Deps = { ...deps, repos };
+    const page = await repos.pages.byDedupKey(update.dedupKey);
     if (!page) return 'unknown';
-    if (!repos.events.markProcessed(`pagerduty:${update.eventId}`, deps.clock.now())) return 'duplicate';
-    repos.timeline.add({
+    if (!await repos.events.markProcessed(`pagerduty:${update.eventId}`, tx.clock.now())) return 'duplicate';
+    await repos.timeline.add({
       incidentId: page.incidentId,
       kind: 'pagerduty',
       text: `${UPDATE_TEXT[update.type]} (${page.service})${update.agentName ? ` by ${update.agentName}` : ''}`,
       actorId: null,
       occurredAt: update.occurredAt,
     });
-    if (update.type === 'incident.acknowledged') repos.incidents.recordAcknowledged(page.incidentId, update.occurredAt);
-    if (update.type === 'incident.resolved') repos.pages.resolved(update.dedupKey, update.occurredAt);
+    if (update.type === 'incident.acknowledged') await repos.incidents.recordAcknowledged(page.incidentId, update.occurredAt);
+    if (update.type === 'incident.resolved') await repos.pages.resolved(update.dedupKey, update.occurredAt);
     return 'recorded';
   });
 }

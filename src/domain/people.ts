@@ -20,12 +20,12 @@ function cleanName(seen: SeenName): string | undefined {
  * (`npm run postmortem`) names people instead of showing their ids. The last
  * name seen wins: people rename themselves.
  */
-export function rememberNames(deps: { readonly repos: { readonly names: NameRepo }; readonly clock: Clock }, seen: readonly SeenName[]): number {
+export async function rememberNames(deps: { readonly repos: { readonly names: NameRepo }; readonly clock: Clock }, seen: readonly SeenName[]): Promise<number> {
   const now = deps.clock.now();
   let changed = 0;
   for (const s of seen) {
     const name = cleanName(s);
-    if (name && deps.repos.names.remember(s.userId, name, now)) changed += 1;
+    if (name && await deps.repos.names.remember(s.userId, name, now)) changed += 1;
   }
   return changed;
 }

@@ -1,8 +1,10 @@
 /**
  * What the domain needs from the world, as small interfaces. The database
  * implements the repositories (src/db), Slack the message source (src/slack).
- * Repositories are synchronous because better-sqlite3 is: a verb's decision
- * and its outbox rows are written in one synchronous transaction.
+ * Repositories are asynchronous, because PostgreSQL is; SQLite answers at
+ * once behind the same promises. A verb's decision and its outbox rows are
+ * written in one transaction, on either database: inside `transaction`, use
+ * only the repositories it hands to `fn`.
  */
 import type { RecordedAlertNotification } from './recorded-alerts.js';
 import type {
@@ -43,22 +45,22 @@ export interface NewIncident {
 }
 
 export interface IncidentRepo {
-  create(input: NewIncident): Incident;
-  get(id: number): Incident | undefined;
-  getByChannel(channelId: string): Incident | undefined;
-  listOpen(): Incident[];
+  create(input: NewIncident): Promise<Incident>;
+  get(id: number): Promise<Incident | undefined>;
+  getByChannel(channelId: string): Promise<Incident | undefined>;
+  listOpen(): Promise<Incident[]>;
   /** Conditional update: false when the severity was no longer `from` (someone else won). */
-  changeSeverity(id: number, from: Severity, to: Severity, now: Date): boolean;
-  changeStatus(id: number, from: Status, to: Status, now: Date): boolean;
+  changeSeverity(id: number, from: Severity, to: Severity, now: Date): Promise<boolean>;
+  changeStatus(id: number, from: Status, to: Status, now: Date): Promise<boolean>;
   /** Conditional on the incident not being resolved already. */
-  markResolved(id: number, now: Date, summary: string | null): boolean;
+  markResolved(id: number, now: Date, summary: string | null): Promise<boolean>;
   /** Conditional on the incident being resolved. */
-  reopen(id: number, now: Date): boolean;
+  reopen(id: number, now: Date): Promise<boolean>;
   /** Keeps the first acknowledgement only: false when one was already recorded. */
-  recordAcknowledged(id: number, at: Date): boolean;
+  recordAcknowledged(id: number, at: Date): Promise<boolean>;
   /** Conditional on the service still being `from`. */
-  setService(id: number, from: string | null, to: string, now: Date): boolean;
-  setImpact(id: number, edge: 'started' | 'ended', at: Date, now: Date): void;
+  setService(id: number, from: string | null, to: string, now: Date): Promise<boolean>;
+  setImpact(id: number, edge: 'started' | 'ended', at: Date, now: Date): Promise<void>;
 }
 
 export interface NewActionItem {
@@ -72,28 +74,28 @@ export interface NewActionItem {
 
 export interface ActionItemRepo {
   /** Adds an item with the next number of its incident. */
-  add(item: NewActionItem): ActionItem;
-  get(incidentId: number, number: number): ActionItem | undefined;
-  listForIncident(incidentId: number): ActionItem[];
-  listOpenForOwner(ownerId: string): ActionItem[];
+  add(item: NewActionItem): Promise<ActionItem>;
+  get(incidentId: number, number: number): Promise<ActionItem | undefined>;
+  listForIncident(incidentId: number): Promise<ActionItem[]>;
+  listOpenForOwner(ownerId: string): Promise<ActionItem[]>;
   /** Moves an open item's due date, conditional on it still being `from`. */
-  reschedule(incidentId: number, number: number, from: string, to: string): boolean;
+  reschedule(incidentId: number, number: number, from: string, to: string): Promise<boolean>;
   /** Conditional on the item being open: false when someone else closed it first. */
-  close(incidentId: number, number: number, status: 'done' | 'dropped', by: string, now: Date, reason: string | null): boolean;
+  close(incidentId: number, number: number, status: 'done' | 'dropped', by: string, now: Date, reason: string | null): Promise<boolean>;
 }
 
 export interface PostmortemRepo {
   /** Stores a newly rendered draft; returns its version. */
-  saveDraft(incidentId: number, markdown: string, now: Date): number;
-  get(incidentId: number): { markdown: string; version: number; canvasId: string | null; fileId: string | null; canvasVersion: number | null } | undefined;
+  saveDraft(incidentId: number, markdown: string, now: Date): Promise<number>;
+  get(incidentId: number): Promise<{ markdown: string; version: number; canvasId: string | null; fileId: string | null; canvasVersion: number | null } | undefined>;
 }
 
 /** The names Slack showed for people: what the bot prints outside Slack names them with these. */
 export interface NameRepo {
   /** Records the name last seen for a user; false when it was already the one recorded. */
-  remember(userId: string, name: string, now: Date): boolean;
+  remember(userId: string, name: string, now: Date): Promise<boolean>;
   /** The recorded names of these users; a user never seen is absent. */
-  namesOf(userIds: readonly string[]): Map<string, string>;
+  namesOf(userIds: readonly string[]): Promise<Map<string, string>>;
 }
 
 export interface RoleTerm {
@@ -104,11 +106,11 @@ export interface RoleTerm {
 }
 
 export interface RoleRepo {
-  current(incidentId: number): RoleHolder[];
+  current(incidentId: number): Promise<RoleHolder[]>;
   /** Every term of every role, in order: who held what, and when. */
-  history(incidentId: number): RoleTerm[];
+  history(incidentId: number): Promise<RoleTerm[]>;
   /** Ends the current holder's term and starts `userId`'s; returns the previous holder. */
-  assign(incidentId: number, role: Role, userId: string, by: string, now: Date): string | undefined;
+  assign(incidentId: number, role: Role, userId: string, by: string, now: Date): Promise<string | undefined>;
 }
 
 export interface NewTimelineEntry {
@@ -123,10 +125,10 @@ export interface NewTimelineEntry {
 
 export interface TimelineRepo {
   /** Adds an entry; for a message already on the timeline, returns undefined. */
-  add(entry: NewTimelineEntry): TimelineEntry | undefined;
-  list(incidentId: number): TimelineEntry[];
-  updateMessageText(incidentId: number, messageTs: string, text: string): boolean;
-  removeMessage(incidentId: number, messageTs: string): boolean;
+  add(entry: NewTimelineEntry): Promise<TimelineEntry | undefined>;
+  list(incidentId: number): Promise<TimelineEntry[]>;
+  updateMessageText(incidentId: number, messageTs: string, text: string): Promise<boolean>;
+  removeMessage(incidentId: number, messageTs: string): Promise<boolean>;
 }
 
 /** A message the bot posts later, described by facts; rendered when it is sent. */
@@ -241,12 +243,12 @@ export type OutboxKind = OutboxJob['kind'];
 export const OUTBOX_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
 
 export interface OutboxRepo {
-  enqueue(job: OutboxJob, now: Date): void;
+  enqueue(job: OutboxJob, now: Date): Promise<void>;
 }
 
 export interface EventLog {
   /** Records a Slack event id; false when it was already recorded (a retried delivery). */
-  markProcessed(eventId: string, now: Date): boolean;
+  markProcessed(eventId: string, now: Date): Promise<boolean>;
 }
 
 export interface Repositories {
@@ -264,8 +266,13 @@ export interface Repositories {
   readonly stats: StatsRepo;
   readonly outbox: OutboxRepo;
   readonly events: EventLog;
-  /** Runs `fn` in one database transaction; throwing rolls everything back. */
-  transaction<T>(fn: () => T): T;
+  /**
+   * Runs `fn` in one database transaction with repositories bound to it;
+   * throwing rolls everything back. Nested calls (on the repositories handed
+   * in) are savepoints. `fn` must not wait on anything but these repositories:
+   * on SQLite the connection's other users wait for it.
+   */
+  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
 }
 
 /** A Slack message as the timeline needs it. */
@@ -294,12 +301,12 @@ export interface PageRecord {
 
 export interface PageRepo {
   /** Records that `service` is paged for the incident (once per key; later asks refresh it). */
-  requested(incidentId: number, service: string, dedupKey: string, by: string, now: Date): PageRecord;
-  forIncident(incidentId: number): PageRecord[];
-  byDedupKey(dedupKey: string): PageRecord | undefined;
-  delivered(dedupKey: string, jobId: number, at: Date): void;
-  failed(dedupKey: string, error: string): void;
-  resolved(dedupKey: string, at: Date): void;
+  requested(incidentId: number, service: string, dedupKey: string, by: string, now: Date): Promise<PageRecord>;
+  forIncident(incidentId: number): Promise<PageRecord[]>;
+  byDedupKey(dedupKey: string): Promise<PageRecord | undefined>;
+  delivered(dedupKey: string, jobId: number, at: Date): Promise<void>;
+  failed(dedupKey: string, error: string): Promise<void>;
+  resolved(dedupKey: string, at: Date): Promise<void>;
 }
 
 /** What every domain verb receives. */
@@ -344,21 +351,21 @@ export interface AlertRecord {
 }
 
 export interface AlertRepo {
-  group(groupKey: string): AlertGroupRecord | undefined;
-  groupById(id: number): AlertGroupRecord | undefined;
-  createGroup(group: NewAlertGroup, now: Date): AlertGroupRecord;
+  group(groupKey: string): Promise<AlertGroupRecord | undefined>;
+  groupById(id: number): Promise<AlertGroupRecord | undefined>;
+  createGroup(group: NewAlertGroup, now: Date): Promise<AlertGroupRecord>;
   /** Links the group (and its alerts) to an incident, conditional on it still being linked to `from`. */
-  linkGroup(id: number, from: number | null, to: number, now: Date): boolean;
+  linkGroup(id: number, from: number | null, to: number, now: Date): Promise<boolean>;
   /** Another group of this alert name and service linked to an open incident: the incident a new group is offered to merge into. */
-  openIncidentOfSameProblem(alertname: string, service: string | null, exceptGroupKey: string): number | undefined;
-  recordNotice(groupId: number, channel: string, ts: string): void;
-  alert(groupKey: string, fingerprint: string): AlertRecord | undefined;
+  openIncidentOfSameProblem(alertname: string, service: string | null, exceptGroupKey: string): Promise<number | undefined>;
+  recordNotice(groupId: number, channel: string, ts: string): Promise<void>;
+  alert(groupKey: string, fingerprint: string): Promise<AlertRecord | undefined>;
   /** Inserts or replaces the alert's last received state. */
-  saveAlert(alert: AlertRecord, now: Date): void;
-  alertsOfIncident(incidentId: number): AlertRecord[];
-  alertsOfGroup(groupKey: string): AlertRecord[];
+  saveAlert(alert: AlertRecord, now: Date): Promise<void>;
+  alertsOfIncident(incidentId: number): Promise<AlertRecord[]>;
+  alertsOfGroup(groupKey: string): Promise<AlertRecord[]>;
   /** The runbook of the group that declared the incident (its first linked group with one). */
-  runbookFor(incidentId: number): string | null;
+  runbookFor(incidentId: number): Promise<string | null>;
   /** When the bot first received any alert now linked to the incident (the postmortem's "detected"), or null. */
-  firstReceivedAt(incidentId: number): Date | null;
+  firstReceivedAt(incidentId: number): Promise<Date | null>;
 }

@@ -19,10 +19,11 @@ export interface Republished {
 }
 
 /** `/incident postmortem`: a new draft, and whether a canvas the team may have edited is there to be left alone. */
-export function republishBesideCanvas(deps: Deps, channelId: string): Republished {
-  return deps.repos.transaction(() => {
-    const { incident, version } = republishPostmortem(deps, channelId);
-    const stored = deps.repos.postmortems.get(incident.id);
+export async function republishBesideCanvas(deps: Deps, channelId: string): Promise<Republished> {
+  return deps.repos.transaction(async (repos) => {
+    const tx: Deps = { ...deps, repos };
+    const { incident, version } = await republishPostmortem(tx, channelId);
+    const stored = await tx.repos.postmortems.get(incident.id);
     return { incident, version, canvasVersion: stored?.canvasId ? (stored.canvasVersion ?? 1) : null };
   });
 }
@@ -33,10 +34,11 @@ export function republishBesideCanvas(deps: Deps, channelId: string): Republishe
  * was pressed in; a button naming any other incident, or a version that is no
  * longer the latest, changes nothing and says why.
  */
-export function replacePostmortemCanvas(deps: Deps, actor: Actor, pressedIn: Place, named: { incidentId: number; version: number }): { incident: Incident; version: number } {
+export async function replacePostmortemCanvas(deps: Deps, actor: Actor, pressedIn: Place, named: { incidentId: number; version: number }): Promise<{ incident: Incident; version: number }> {
   const { repos } = deps;
-  return repos.transaction(() => {
-    const incident = pressedIn.channelId ? repos.incidents.getByChannel(pressedIn.channelId) : undefined;
+  return repos.transaction(async (repos) => {
+    const tx: Deps = { ...deps, repos };
+    const incident = pressedIn.channelId ? await repos.incidents.getByChannel(pressedIn.channelId) : undefined;
     if (!incident) {
       throw new DomainError('NOT_ALLOWED', `That button works only in the incident's channel, so nothing was changed. Run ${USAGE.postmortem} there.`);
     }
@@ -47,7 +49,7 @@ export function replacePostmortemCanvas(deps: Deps, actor: Actor, pressedIn: Pla
         `That button names ${incidentRef(named.incidentId)}, but this is ${ref}'s channel, so nothing was changed. Run ${USAGE.postmortem} here for a button of ${ref}.`,
       );
     }
-    const draft = repos.postmortems.get(incident.id);
+    const draft = await repos.postmortems.get(incident.id);
     if (!draft?.canvasId) {
       throw new DomainError('INVALID_TRANSITION', `${ref} has no channel canvas to replace (its draft was posted as a file), so nothing was changed.`);
     }
@@ -60,9 +62,9 @@ export function replacePostmortemCanvas(deps: Deps, actor: Actor, pressedIn: Pla
     if (draft.canvasVersion === draft.version) {
       throw new DomainError('INVALID_TRANSITION', `The canvas of ${ref} already holds version ${draft.version} of the draft; nothing was changed.`);
     }
-    repos.outbox.enqueue(
+    await repos.outbox.enqueue(
       { kind: 'postmortem.publish', incidentId: incident.id, payload: { version: draft.version, replaceCanvas: { by: actorId(actor) } } },
-      deps.clock.now(),
+      tx.clock.now(),
     );
     return { incident, version: draft.version };
   });

@@ -7,9 +7,9 @@ export interface IncidentSummary {
 }
 
 /** Open incidents, most severe first, then newest first. */
-export function listOpenIncidents(deps: Deps): IncidentSummary[] {
-  return deps.repos.incidents
-    .listOpen()
-    .sort((a, b) => a.severity.localeCompare(b.severity) || b.id - a.id)
-    .map((incident) => ({ incident, roles: deps.repos.roles.current(incident.id) }));
+export async function listOpenIncidents(deps: Deps): Promise<IncidentSummary[]> {
+  const open = (await deps.repos.incidents.listOpen()).sort((a, b) => a.severity.localeCompare(b.severity) || b.id - a.id);
+  const summaries: IncidentSummary[] = [];
+  for (const incident of open) summaries.push({ incident, roles: await deps.repos.roles.current(incident.id) });
+  return summaries;
 }

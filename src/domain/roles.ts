@@ -16,29 +16,29 @@ export interface RoleChange {
  * Assigns a role, or hands it over from its current holder. The new holder is
  * invited, topic and header follow, and the handover goes on the timeline.
  */
-export function assignRole(deps: Deps, actor: Actor, channelId: string, role: Role, userId: string): RoleChange {
+export async function assignRole(deps: Deps, actor: Actor, channelId: string, role: Role, userId: string): Promise<RoleChange> {
   const { repos } = deps;
   const now = deps.clock.now();
   const by = actorId(actor);
-  return repos.transaction(() => {
-    const incident = requireIncidentInChannel(repos.incidents, channelId, USAGE.role);
+  return repos.transaction(async (repos) => {
+    const incident = await requireIncidentInChannel(repos.incidents, channelId, USAGE.role);
     assertOpen(incident);
-    const holder = repos.roles.current(incident.id).find((h) => h.role === role);
+    const holder = (await repos.roles.current(incident.id)).find((h) => h.role === role);
     if (holder?.userId === userId) {
       throw new DomainError('CONFLICT', `<@${userId}> is already ${ROLE_TITLES[role]} of ${incidentRef(incident.id)}.`);
     }
-    const from = repos.roles.assign(incident.id, role, userId, by, now) ?? null;
+    const from = (await repos.roles.assign(incident.id, role, userId, by, now)) ?? null;
     const title = ROLE_TITLES[role];
-    repos.timeline.add({
+    await repos.timeline.add({
       incidentId: incident.id,
       kind: 'role_assigned',
       text: from ? `${title} handed from <@${from}> to <@${userId}>` : `<@${userId}> is ${title}`,
       actorId: by,
       occurredAt: now,
     });
-    repos.outbox.enqueue({ kind: 'slack.invite', incidentId: incident.id, payload: { userIds: [userId] } }, now);
-    repos.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, now);
-    repos.outbox.enqueue(
+    await repos.outbox.enqueue({ kind: 'slack.invite', incidentId: incident.id, payload: { userIds: [userId] } }, now);
+    await repos.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, now);
+    await repos.outbox.enqueue(
       {
         kind: 'slack.post',
         incidentId: incident.id,
@@ -50,7 +50,7 @@ export function assignRole(deps: Deps, actor: Actor, channelId: string, role: Ro
   });
 }
 
-export function listRoles(deps: Deps, channelId: string): { incident: Incident; holders: RoleHolder[] } {
-  const incident = requireIncidentInChannel(deps.repos.incidents, channelId, USAGE.roles);
-  return { incident, holders: deps.repos.roles.current(incident.id) };
+export async function listRoles(deps: Deps, channelId: string): Promise<{ incident: Incident; holders: RoleHolder[] }> {
+  const incident = await requireIncidentInChannel(deps.repos.incidents, channelId, USAGE.roles);
+  return { incident, holders: await deps.repos.roles.current(incident.id) };
 }

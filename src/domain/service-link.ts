@@ -25,24 +25,25 @@ export function requireKnownService(slo: SloSettings, typed: string): string {
 }
 
 /** Work that follows any change to what an incident costs its SLOs: the header, and the figures. */
-function queueSloFollowUps(deps: Deps, incident: Incident, now: Date): void {
-  deps.repos.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, now);
-  deps.repos.outbox.enqueue({ kind: 'slo.refresh', incidentId: incident.id, payload: { final: incident.status === 'resolved' } }, now);
+async function queueSloFollowUps(deps: Deps, incident: Incident, now: Date): Promise<void> {
+  await deps.repos.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, now);
+  await deps.repos.outbox.enqueue({ kind: 'slo.refresh', incidentId: incident.id, payload: { final: incident.status === 'resolved' } }, now);
 }
 
 /** `/incident service <name>`: sets or changes the affected service, whose SLOs the incident is measured against. */
-export function setAffectedService(deps: Deps, actor: Actor, channelId: string, typed: string): { incident: Incident; service: string } {
+export async function setAffectedService(deps: Deps, actor: Actor, channelId: string, typed: string): Promise<{ incident: Incident; service: string }> {
   const { repos } = deps;
   const now = deps.clock.now();
   const by = actorId(actor);
   const service = requireKnownService(deps.slo, typed);
-  return repos.transaction(() => {
-    const incident = requireIncidentInChannel(repos.incidents, channelId, USAGE.service);
+  return repos.transaction(async (repos) => {
+    const tx: Deps = { ...deps, repos };
+    const incident = await requireIncidentInChannel(repos.incidents, channelId, USAGE.service);
     if (incident.service === service) throw new DomainError('INVALID_TRANSITION', `${incidentRef(incident.id)} is already linked to \`${service}\`.`);
-    if (!repos.incidents.setService(incident.id, incident.service, service, now)) {
+    if (!await repos.incidents.setService(incident.id, incident.service, service, now)) {
       throw new DomainError('CONFLICT', `Someone changed the service of ${incidentRef(incident.id)} just now; look again.`);
     }
-    repos.timeline.add({
+    await repos.timeline.add({
       incidentId: incident.id,
       kind: 'service_changed',
       text: incident.service ? `Affected service changed from ${incident.service} to ${service} by <@${by}>` : `Affected service set to ${service} by <@${by}>`,
@@ -50,7 +51,7 @@ export function setAffectedService(deps: Deps, actor: Actor, channelId: string, 
       occurredAt: now,
     });
     const linked = { ...incident, service };
-    queueSloFollowUps(deps, linked, now);
+    await queueSloFollowUps(tx, linked, now);
     return { incident: linked, service };
   });
 }
@@ -60,30 +61,31 @@ export function setAffectedService(deps: Deps, actor: Actor, channelId: string, 
  * impact window (declaration to resolve unless said) is what the incident's
  * error budget is measured over.
  */
-export function recordImpact(deps: Deps, actor: Actor, channelId: string, edge: 'started' | 'ended', typed: string): { incident: Incident; at: Date } {
+export async function recordImpact(deps: Deps, actor: Actor, channelId: string, edge: 'started' | 'ended', typed: string): Promise<{ incident: Incident; at: Date }> {
   const { repos } = deps;
   const now = deps.clock.now();
   const by = actorId(actor);
   const at = parseImpactTime(typed, now, deps.timeZone);
   if (!at) throw new DomainError('INVALID_INPUT', `${quoted(typed)} is not a time I can read: write \`14:23\`, \`2026-09-25 14:23\` (${deps.timeZone}) or \`25m ago\`.\nUsage: ${USAGE.impact}`);
   if (at.getTime() > now.getTime()) throw new DomainError('INVALID_INPUT', `${formatInTimeZone(at, 'yyyy-MM-dd HH:mm', deps.timeZone)} is in the future; impact is recorded once it happened.\nUsage: ${USAGE.impact}`);
-  return repos.transaction(() => {
-    const incident = requireIncidentInChannel(repos.incidents, channelId, USAGE.impact);
+  return repos.transaction(async (repos) => {
+    const tx: Deps = { ...deps, repos };
+    const incident = await requireIncidentInChannel(repos.incidents, channelId, USAGE.impact);
     const start = edge === 'started' ? at : (incident.impactStartedAt ?? incident.declaredAt);
     const end = edge === 'ended' ? at : (incident.impactEndedAt ?? incident.resolvedAt);
     if (end && start.getTime() >= end.getTime()) {
       const other = edge === 'started' ? 'ended' : 'started';
-      throw new DomainError('INVALID_INPUT', `Impact cannot have ${edge} ${edge === 'started' ? 'after' : 'before'} it ${other} (${formatInTimeZone(edge === 'started' ? end : start, 'yyyy-MM-dd HH:mm', deps.timeZone)} ${deps.timeZone}).\nUsage: ${USAGE.impact}`);
+      throw new DomainError('INVALID_INPUT', `Impact cannot have ${edge} ${edge === 'started' ? 'after' : 'before'} it ${other} (${formatInTimeZone(edge === 'started' ? end : start, 'yyyy-MM-dd HH:mm', tx.timeZone)} ${tx.timeZone}).\nUsage: ${USAGE.impact}`);
     }
-    repos.incidents.setImpact(incident.id, edge, at, now);
-    repos.timeline.add({
+    await repos.incidents.setImpact(incident.id, edge, at, now);
+    await repos.timeline.add({
       incidentId: incident.id,
       kind: 'impact_changed',
-      text: `Impact ${edge} at ${formatInTimeZone(at, 'yyyy-MM-dd HH:mm', deps.timeZone)} ${deps.timeZone} (recorded by <@${by}>)`,
+      text: `Impact ${edge} at ${formatInTimeZone(at, 'yyyy-MM-dd HH:mm', tx.timeZone)} ${tx.timeZone} (recorded by <@${by}>)`,
       actorId: by,
       occurredAt: now,
     });
-    queueSloFollowUps(deps, incident, now);
-    return { incident: repos.incidents.get(incident.id)!, at };
+    await queueSloFollowUps(tx, incident, now);
+    return { incident: (await repos.incidents.get(incident.id))!, at };
   });
 }

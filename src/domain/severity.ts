@@ -17,21 +17,22 @@ export function isRaise(from: Severity, to: Severity): boolean {
   return to < from;
 }
 
-export function changeSeverity(deps: Deps, actor: Actor, channelId: string, to: Severity): SeverityChange {
+export async function changeSeverity(deps: Deps, actor: Actor, channelId: string, to: Severity): Promise<SeverityChange> {
   const { repos } = deps;
   const now = deps.clock.now();
   const by = actorId(actor);
-  return repos.transaction(() => {
-    const incident = requireIncidentInChannel(repos.incidents, channelId, USAGE.severity);
+  return repos.transaction(async (repos) => {
+    const tx: Deps = { ...deps, repos };
+    const incident = await requireIncidentInChannel(repos.incidents, channelId, USAGE.severity);
     assertOpen(incident);
     const from = incident.severity;
     if (from === to) {
       throw new DomainError('INVALID_TRANSITION', `${incidentRef(incident.id)} is already ${to.toUpperCase()}.`);
     }
-    if (!repos.incidents.changeSeverity(incident.id, from, to, now)) {
+    if (!await repos.incidents.changeSeverity(incident.id, from, to, now)) {
       throw new DomainError('CONFLICT', `Someone changed the severity of ${incidentRef(incident.id)} just now; look again.`);
     }
-    repos.timeline.add({
+    await repos.timeline.add({
       incidentId: incident.id,
       kind: 'severity_changed',
       text: `Severity ${isRaise(from, to) ? 'raised' : 'lowered'} from ${from.toUpperCase()} to ${to.toUpperCase()} (${SEVERITY_MEANING[to]}) by <@${by}>`,
@@ -39,10 +40,10 @@ export function changeSeverity(deps: Deps, actor: Actor, channelId: string, to: 
       occurredAt: now,
     });
     const notice = { type: 'severity_changed', from, to, by } as const;
-    repos.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, now);
-    repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, now);
-    repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice } }, now);
-    pageOnSeverity(deps, { ...incident, severity: to }, from, by);
+    await repos.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, now);
+    await repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, now);
+    await repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice } }, now);
+    await pageOnSeverity(tx, { ...incident, severity: to }, from, by);
     return { incident: { ...incident, severity: to }, from, to };
   });
 }

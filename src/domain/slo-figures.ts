@@ -40,10 +40,10 @@ export interface StoredSloFigures {
 
 export interface SloFigureRepo {
   /** Replaces the incident's figures for this SLO. */
-  save(incidentId: number, figures: SloFigures, computedAt: Date, final: boolean): void;
-  forIncident(incidentId: number): StoredSloFigures[];
+  save(incidentId: number, figures: SloFigures, computedAt: Date, final: boolean): Promise<void>;
+  forIncident(incidentId: number): Promise<StoredSloFigures[]>;
   /** Every incident's figures for one SLO (`service/name`). */
-  forSlo(sloId: string): (StoredSloFigures & { readonly incidentId: number })[];
+  forSlo(sloId: string): Promise<(StoredSloFigures & { readonly incidentId: number })[]>;
 }
 
 export interface ThresholdPostRepo {
@@ -52,7 +52,7 @@ export interface ThresholdPostRepo {
    * false when it was already posted (here, before a restart, or by another
    * instance). Called inside the transaction that queues the posts.
    */
-  claim(sloId: string, period: number, thresholdBp: number, incidentId: number | null, now: Date): boolean;
+  claim(sloId: string, period: number, thresholdBp: number, incidentId: number | null, now: Date): Promise<boolean>;
 }
 
 /** The SLO catalog and the error-budget policy, read and checked at start. */

@@ -57,7 +57,7 @@ export interface StatsRecords {
 
 /** Where the records come from (src/db/stats.repo.ts). */
 export interface StatsRepo {
-  records(period: StatsPeriod): StatsRecords;
+  records(period: StatsPeriod): Promise<StatsRecords>;
 }
 
 /** Durations in whole minutes over the incidents that have both timestamps; `unknown` lack one. */

@@ -6,24 +6,24 @@ import { USAGE } from './usage.js';
 import { DomainError } from './errors.js';
 
 /** Posts a status update: the status moves, the update is announced and recorded. */
-export function postStatusUpdate(
+export async function postStatusUpdate(
   deps: Deps,
   actor: Actor,
   channelId: string,
   status: ActiveStatus,
   message: string,
-): Incident {
+): Promise<Incident> {
   const { repos } = deps;
   const now = deps.clock.now();
   const by = actorId(actor);
-  return repos.transaction(() => {
-    const incident = requireIncidentInChannel(repos.incidents, channelId, USAGE.status);
+  return repos.transaction(async (repos) => {
+    const incident = await requireIncidentInChannel(repos.incidents, channelId, USAGE.status);
     assertTransition(incident, status);
-    if (!repos.incidents.changeStatus(incident.id, incident.status, status, now)) {
+    if (!await repos.incidents.changeStatus(incident.id, incident.status, status, now)) {
       throw new DomainError('CONFLICT', 'Someone changed the status just now; look again.');
     }
     const label = status.charAt(0).toUpperCase() + status.slice(1);
-    repos.timeline.add({
+    await repos.timeline.add({
       incidentId: incident.id,
       kind: 'status_update',
       text: `${message ? `${label}: ${message}` : label} (<@${by}>)`,
@@ -31,11 +31,11 @@ export function postStatusUpdate(
       occurredAt: now,
     });
     const notice = { type: 'status_update', status, message, by } as const;
-    repos.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, now);
+    await repos.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, now);
     // The header's SLO figures are refreshed at every status change.
-    if (incident.service) repos.outbox.enqueue({ kind: 'slo.refresh', incidentId: incident.id, payload: { final: false } }, now);
-    repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, now);
-    repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice } }, now);
+    if (incident.service) await repos.outbox.enqueue({ kind: 'slo.refresh', incidentId: incident.id, payload: { final: false } }, now);
+    await repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, now);
+    await repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice } }, now);
     return { ...incident, status };
   });
 }

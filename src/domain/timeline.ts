@@ -5,20 +5,20 @@ import type { Deps, SourceMessage } from './ports.js';
 import { assertOpen } from './state-machine.js';
 import { USAGE } from './usage.js';
 
-export function addNote(deps: Deps, actor: Actor, channelId: string, text: string): TimelineEntry {
+export async function addNote(deps: Deps, actor: Actor, channelId: string, text: string): Promise<TimelineEntry> {
   const { repos } = deps;
   const now = deps.clock.now();
-  return repos.transaction(() => {
-    const incident = requireIncidentInChannel(repos.incidents, channelId, USAGE.note);
+  return repos.transaction(async (repos) => {
+    const incident = await requireIncidentInChannel(repos.incidents, channelId, USAGE.note);
     assertOpen(incident);
     const by = actorId(actor);
-    return repos.timeline.add({ incidentId: incident.id, kind: 'note', text, actorId: by, occurredAt: now })!;
+    return (await repos.timeline.add({ incidentId: incident.id, kind: 'note', text, actorId: by, occurredAt: now }))!;
   });
 }
 
-export function readTimeline(deps: Deps, channelId: string): { incident: Incident; entries: TimelineEntry[] } {
-  const incident = requireIncidentInChannel(deps.repos.incidents, channelId, USAGE.timeline);
-  return { incident, entries: deps.repos.timeline.list(incident.id) };
+export async function readTimeline(deps: Deps, channelId: string): Promise<{ incident: Incident; entries: TimelineEntry[] }> {
+  const incident = await requireIncidentInChannel(deps.repos.incidents, channelId, USAGE.timeline);
+  return { incident, entries: await deps.repos.timeline.list(incident.id) };
 }
 
 /** A Slack event about a message in some channel; `eventId` makes retries harmless. */
@@ -34,10 +34,11 @@ export type TimelineOutcome = 'queued' | 'added' | 'updated' | 'removed' | 'igno
  * Applies `apply` once per Slack event id: a retried delivery (same event_id)
  * finds the id recorded with the first delivery's change and does nothing.
  */
-function once(deps: Deps, eventId: string, apply: () => TimelineOutcome): TimelineOutcome {
-  return deps.repos.transaction(() => {
-    if (!deps.repos.events.markProcessed(eventId, deps.clock.now())) return 'duplicate';
-    return apply();
+async function once(deps: Deps, eventId: string, apply: (tx: Deps) => Promise<TimelineOutcome>): Promise<TimelineOutcome> {
+  return deps.repos.transaction(async (repos) => {
+    const tx: Deps = { ...deps, repos };
+    if (!(await repos.events.markProcessed(eventId, tx.clock.now()))) return 'duplicate';
+    return apply(tx);
   });
 }
 
@@ -49,16 +50,16 @@ function once(deps: Deps, eventId: string, apply: () => TimelineOutcome): Timeli
  * Slack as it is when it runs, so a flood of reactions on one message leaves at
  * most one capture waiting, and it runs behind the incident's other work (outbox.repo.ts).
  */
-export function recordReactionChange(
+export async function recordReactionChange(
   deps: Deps,
   timelineEmoji: string,
   event: MessageEvent & { readonly reaction: string },
-): TimelineOutcome {
+): Promise<TimelineOutcome> {
   if (event.reaction !== timelineEmoji) return 'ignored';
-  const incident = deps.repos.incidents.getByChannel(event.channelId);
+  const incident = await deps.repos.incidents.getByChannel(event.channelId);
   if (!incident) return 'ignored';
-  return once(deps, event.eventId, () => {
-    deps.repos.outbox.enqueue(
+  return await once(deps, event.eventId, async (tx) => {
+    await tx.repos.outbox.enqueue(
       { kind: 'timeline.reconcile', incidentId: incident.id, payload: { channelId: event.channelId, messageTs: event.messageTs } },
       deps.clock.now(),
     );
@@ -71,18 +72,18 @@ export function recordReactionChange(
  * undefined when it is gone) and how many people have the timeline emoji on it.
  * The entry keeps the message's own post time, not the reaction's.
  */
-export function reconcilePinnedMessage(
+export async function reconcilePinnedMessage(
   deps: Deps,
   incidentId: number,
   messageTs: string,
   message: SourceMessage | undefined,
   reactionCount: number,
-): TimelineOutcome {
-  return deps.repos.transaction(() => {
+): Promise<TimelineOutcome> {
+  return deps.repos.transaction(async (repos) => {
     if (!message || reactionCount === 0) {
-      return deps.repos.timeline.removeMessage(incidentId, messageTs) ? 'removed' : 'ignored';
+      return (await repos.timeline.removeMessage(incidentId, messageTs)) ? 'removed' : 'ignored';
     }
-    const added = deps.repos.timeline.add({
+    const added = await repos.timeline.add({
       incidentId,
       kind: 'pinned_message',
       text: cleanText(message.text),
@@ -92,22 +93,22 @@ export function reconcilePinnedMessage(
       permalink: message.permalink,
     });
     if (added) return 'added';
-    return deps.repos.timeline.updateMessageText(incidentId, messageTs, cleanText(message.text)) ? 'updated' : 'ignored';
+    return (await repos.timeline.updateMessageText(incidentId, messageTs, cleanText(message.text))) ? 'updated' : 'ignored';
   });
 }
 
-export function recordMessageEdited(deps: Deps, event: MessageEvent & { readonly text: string }): TimelineOutcome {
-  const incident = deps.repos.incidents.getByChannel(event.channelId);
+export async function recordMessageEdited(deps: Deps, event: MessageEvent & { readonly text: string }): Promise<TimelineOutcome> {
+  const incident = await deps.repos.incidents.getByChannel(event.channelId);
   if (!incident) return 'ignored';
-  return once(deps, event.eventId, () =>
-    deps.repos.timeline.updateMessageText(incident.id, event.messageTs, cleanText(event.text)) ? 'updated' : 'ignored',
+  return await once(deps, event.eventId, async (tx) =>
+    (await tx.repos.timeline.updateMessageText(incident.id, event.messageTs, cleanText(event.text))) ? 'updated' : 'ignored',
   );
 }
 
-export function recordMessageDeleted(deps: Deps, event: MessageEvent): TimelineOutcome {
-  const incident = deps.repos.incidents.getByChannel(event.channelId);
+export async function recordMessageDeleted(deps: Deps, event: MessageEvent): Promise<TimelineOutcome> {
+  const incident = await deps.repos.incidents.getByChannel(event.channelId);
   if (!incident) return 'ignored';
-  return once(deps, event.eventId, () =>
-    deps.repos.timeline.removeMessage(incident.id, event.messageTs) ? 'removed' : 'ignored',
+  return await once(deps, event.eventId, async (tx) =>
+    (await tx.repos.timeline.removeMessage(incident.id, event.messageTs)) ? 'removed' : 'ignored',
   );
 }

@@ -1,8 +1,6 @@
-import type { Store } from '../db/repositories.js';
+import type { StoreDecorator } from '../db/store.js';
 import type { Incident } from '../domain/model.js';
 import { incidentsDeclared, secondsBetween, timeToAcknowledge, timeToResolve } from './registry.js';
-
-type Observation = () => void;
 
 /**
  * Counts declarations, acknowledgements and resolves where they are written:
@@ -16,51 +14,28 @@ type Observation = () => void;
  * The figures come from the recorded timestamps: the declaration's, and the
  * acknowledgement's (PagerDuty's time) or the resolve's.
  */
-export function meterIncidentRecords(store: Store): void {
-  const open: Observation[][] = [];
-  const whenCommitted = (observe: Observation) => {
-    const current = open.at(-1);
-    if (current) current.push(observe);
-    else observe();
-  };
-
-  const transaction = store.transaction;
-  store.transaction = <T>(fn: () => T): T => {
-    const mine: Observation[] = [];
-    open.push(mine);
-    let result: T;
-    try {
-      result = transaction(fn);
-    } finally {
-      open.pop();
-    }
-    const outer = open.at(-1);
-    if (outer) outer.push(...mine);
-    else for (const observe of mine) observe();
-    return result;
-  };
-
-  const { incidents } = store;
+export const meterIncidentRecords: StoreDecorator = (repos, afterCommit) => {
+  const { incidents } = repos;
   const create = incidents.create;
-  incidents.create = (input) => {
-    const incident = create(input);
-    whenCommitted(() => incidentsDeclared.inc({ severity: incident.severity, source: input.declaredVia ?? 'command' }));
+  incidents.create = async (input) => {
+    const incident = await create(input);
+    afterCommit(() => incidentsDeclared.inc({ severity: incident.severity, source: input.declaredVia ?? 'command' }));
     return incident;
   };
-  const since = (id: number, observe: (incident: Incident) => void) => {
-    const incident = incidents.get(id);
-    if (incident) whenCommitted(() => observe(incident));
+  const since = async (id: number, observe: (incident: Incident) => void) => {
+    const incident = await incidents.get(id);
+    if (incident) afterCommit(() => observe(incident));
   };
   const recordAcknowledged = incidents.recordAcknowledged;
-  incidents.recordAcknowledged = (id, at) => {
-    const first = recordAcknowledged(id, at);
-    if (first) since(id, (i) => timeToAcknowledge.observe({ severity: i.severity }, secondsBetween(i.declaredAt, at)));
+  incidents.recordAcknowledged = async (id, at) => {
+    const first = await recordAcknowledged(id, at);
+    if (first) await since(id, (i) => timeToAcknowledge.observe({ severity: i.severity }, secondsBetween(i.declaredAt, at)));
     return first;
   };
   const markResolved = incidents.markResolved;
-  incidents.markResolved = (id, now, summary) => {
-    const resolved = markResolved(id, now, summary);
-    if (resolved) since(id, (i) => timeToResolve.observe({ severity: i.severity }, secondsBetween(i.declaredAt, now)));
+  incidents.markResolved = async (id, now, summary) => {
+    const resolved = await markResolved(id, now, summary);
+    if (resolved) await since(id, (i) => timeToResolve.observe({ severity: i.severity }, secondsBetween(i.declaredAt, now)));
     return resolved;
   };
-}
+};
