@@ -1,0 +1,84 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+/** The PostgreSQL database through drizzle, with the pool behind it. */
+export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
+
+/** An open PostgreSQL store: the drizzle database, its pool, and how to close both. */
+export interface PostgresStore {
+  readonly db: PgDb;
+  readonly pool: pg.Pool;
+  /** Waits for the pool's connections to close; queries after this fail. */
+  close(): Promise<void>;
+}
+
+/** How a PostgreSQL store is opened. */
+export interface PostgresOptions {
+  /** Connections the pool keeps at most; pg's own default (10) when unset. */
+  readonly poolSize?: number;
+  /**
+   * Told of an error on an idle connection (the server restarted, a network
+   * cut). The pool drops that connection and opens another on the next query;
+   * without a listener pg would throw the error out of the process.
+   */
+  readonly onIdleError?: (error: Error) => void;
+}
+
+const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations/postgres');
+
+/**
+ * The session-level advisory lock every replica takes before migrating:
+ * "incibot" in ASCII, read as a 64-bit number. Sent as text, since it is
+ * past what a JS number holds exactly.
+ */
+export const MIGRATION_LOCK_KEY = '29676245803495284';
+
+/** Whether DATABASE_URL names PostgreSQL (`postgres://` or `postgresql://`) rather than a SQLite file. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/**
+ * Opens a pool on `url`. Nothing connects until the first query. TLS follows
+ * the URL's `sslmode` (`require`, `verify-ca`, `verify-full`, `disable`, and
+ * `sslrootcert`/`sslcert`/`sslkey` for files): pg's connection-string parser
+ * reads them, so the URL is the one place to set them.
+ */
+export function openPostgres(url: string, options: PostgresOptions = {}): PostgresStore {
+  const pool = new pg.Pool({ connectionString: url, ...(options.poolSize === undefined ? {} : { max: options.poolSize }) });
+  pool.on('error', options.onIdleError ?? (() => {}));
+  const db = drizzle(pool, { schema });
+  return { db, pool, close: () => pool.end() };
+}
+
+/**
+ * Applies migrations/postgres. Two replicas starting at once would both see
+ * a migration missing and both apply it (or race on drizzle's own bookkeeping
+ * table): each takes the advisory lock first, on one dedicated connection
+ * that also runs the migrations, so the second waits, then finds nothing to
+ * do. The lock is session-level, so a replica that dies holding it frees it
+ * with its connection. A pool of one connection is enough.
+ */
+export async function migratePostgres(db: PgDb): Promise<void> {
+  const client = await db.$client.connect();
+  let unlocked = false;
+  try {
+    await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
+    try {
+      await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS });
+    } finally {
+      // Never hides the migration's own error: a connection that could not unlock is destroyed below.
+      unlocked = await client.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY]).then(
+        () => true,
+        () => false,
+      );
+    }
+  } finally {
+    // A connection still holding the lock is never handed to anyone else: destroying it ends its session and the lock.
+    client.release(!unlocked);
+  }
+}
