@@ -79,10 +79,10 @@ function jobWorld(world: SloWorld, database: string) {
   const client = new PrometheusClient(config.prometheus!);
   const ctx = jobContext(config, store, clock, client, client.server);
   /** An open incident linked to the service: declared 90 minutes before the history's end, impact from two hours before. */
-  const linkedIncident = () => {
+  const linkedIncident = async () => {
     clock.set(new Date(world.end.getTime() - 90 * MINUTE));
-    const incident = declareIncident(ctx.deps, { type: 'slack', userId: 'U0ALICE', teamId: TEAM_ID }, { severity: 'sev2', title: 'Checkout failing', service: BENCH_SERVICE });
-    store.incidents.setImpact(incident.id, 'started', new Date(world.end.getTime() - 120 * MINUTE), clock.now());
+    const incident = await declareIncident(ctx.deps, { type: 'slack', userId: 'U0ALICE', teamId: TEAM_ID }, { severity: 'sev2', title: 'Checkout failing', service: BENCH_SERVICE });
+    await store.incidents.setImpact(incident.id, 'started', new Date(world.end.getTime() - 120 * MINUTE), clock.now());
     clock.set(world.end);
     return incident;
   };
@@ -93,14 +93,14 @@ function jobWorld(world: SloWorld, database: string) {
 
 async function budgetComputation(world: SloWorld, out: Out): Promise<void> {
   const { config, db, store, clock, client, ctx, linkedIncident, refreshJob } = jobWorld(world, 'budget.db');
-  const incident = linkedIncident();
+  const incident = await linkedIncident();
   const job = refreshJob(incident.id);
 
   /** The job, then the header its sync job would post (rendered and serialised as the Web API client sends it; not posted). */
   const botComputation = async (context: EffectContext) => {
     await refreshSlo(context, job);
-    const current = store.incidents.get(incident.id)!;
-    const blocks = incidentHeaderBlocks(current, store.roles.current(incident.id), headerFacts(context, incident.id));
+    const current = (await store.incidents.get(incident.id))!;
+    const blocks = incidentHeaderBlocks(current, await store.roles.current(incident.id), await headerFacts(context, incident.id));
     return JSON.stringify({ text: incidentHeaderText(current), blocks }).length;
   };
 
@@ -114,7 +114,7 @@ async function budgetComputation(world: SloWorld, out: Out): Promise<void> {
     querySeries: () => Promise.reject(new Error('the refresh job asks no range query')),
   };
   await botComputation(jobContext(config, store, clock, recording, client.server));
-  const stored = store.sloFigures.forIncident(incident.id);
+  const stored = await store.sloFigures.forIncident(incident.id);
   const notMeasured = stored.filter((s) => s.figures.incident.kind !== 'measured' || s.figures.status.kind !== 'measured');
   if (stored.length !== SLO_COUNT || notMeasured.length > 0) {
     throw new Error(`the refresh did not measure all ${SLO_COUNT} SLOs: ${JSON.stringify(notMeasured.map((s) => s.figures))}`);
@@ -172,11 +172,14 @@ async function budgetComputation(world: SloWorld, out: Out): Promise<void> {
  */
 async function oneTickOfFifty(world: SloWorld, out: Out): Promise<void> {
   const { db, store, ctx, linkedIncident, refreshJob } = jobWorld(world, 'tick.db');
-  const incidents = Array.from({ length: 50 }, () => linkedIncident());
+  // One after another: each declaration moves the shared clock.
+  const incidents = [];
+  for (let i = 0; i < 50; i++) incidents.push(await linkedIncident());
   const began = performance.now();
   await Promise.all(incidents.map((incident) => refreshSlo(ctx, refreshJob(incident.id))));
   const tookMs = performance.now() - began;
-  const figures = incidents.flatMap((incident) => store.sloFigures.forIncident(incident.id).map((s) => s.figures));
+  const figures = [];
+  for (const incident of incidents) for (const s of await store.sloFigures.forIncident(incident.id)) figures.push(s.figures);
   const reasons = new Map<string, number>();
   for (const f of figures) {
     for (const part of [f.incident, f.status]) if (part.kind === 'missing') reasons.set(part.reason, (reasons.get(part.reason) ?? 0) + 1);

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   await say('U0CAROL', 'action Alert on checkout 5xx above 1% due 2026-01-01', channel);
   await say('U0ALICE', 'resolve Rolled back deploy 4812; checkout healthy for 20 minutes', channel);
 
-  const draft = h.bot.store.postmortems.get(1)?.markdown ?? '';
+  const draft = (await h.bot.store.postmortems.get(1))?.markdown ?? '';
   out('\n📝 The postmortem draft the bot wrote (first lines):');
   for (const line of draft.split('\n').slice(0, 40)) out(`   ${readable(h.slack, line.replace(/!\[\]\(@(\w+)\)/g, '<@$1>'))}`);
   out('   …');

@@ -22,7 +22,7 @@ function sloSettings(): SloSettings {
   return settings;
 }
 
-function main(): number {
+async function main(): Promise<number> {
   loadDotEnv();
   const arg = process.argv[2] ?? '';
   const id = Number(arg.replace(/^INC-/i, ''));
@@ -38,19 +38,19 @@ function main(): number {
   const db = openDatabase(url);
   try {
     const repos = createRepositories(db);
-    const incident = repos.incidents.get(id);
+    const incident = await repos.incidents.get(id);
     if (!incident) {
       process.stderr.write(`There is no incident INC-${id}.\n`);
       return 1;
     }
     // The stored draft is what was published; an incident not resolved yet gets one written now.
-    const stored = repos.postmortems.get(id);
-    const markdown = stored?.markdown ?? renderPostmortem(loadPostmortemData(repos, incident, sloSettings()));
-    process.stdout.write(withPeopleNames(markdown, repos.names.namesOf(mentionedUserIds(markdown))));
+    const stored = await repos.postmortems.get(id);
+    const markdown = stored?.markdown ?? renderPostmortem(await loadPostmortemData(repos, incident, sloSettings()));
+    process.stdout.write(withPeopleNames(markdown, await repos.names.namesOf(mentionedUserIds(markdown))));
     return 0;
   } finally {
     db.$client.close();
   }
 }
 
-process.exitCode = main();
+process.exitCode = await main();

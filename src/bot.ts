@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/client.js';
 import { createRepositories, type Store } from './db/repositories.js';
+import type { StoreDecorator } from './db/store.js';
 import type { Clock, Deps } from './domain/ports.js';
 import { systemClock } from './domain/ports.js';
 import { PagerDutyClient, type PagerDutyClientOptions } from './pagerduty/client.js';
@@ -92,9 +93,18 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
 
   const db = openDatabase(config.database.url);
   health.databaseReady = true;
-  const store = createRepositories(db);
+  let runner: OutboxRunner | undefined;
+  // Work queued by a verb starts as soon as its transaction has committed:
+  // every view of the store kicks the runner, a transaction's too.
+  const kickOnEnqueue: StoreDecorator = (repos, afterCommit) => {
+    const enqueue = repos.outbox.enqueue;
+    repos.outbox.enqueue = async (job, now) => {
+      await enqueue(job, now);
+      afterCommit(() => runner?.kick());
+    };
+  };
   // Declarations, acknowledgements and resolves are counted as they are written (the outbox thread's too).
-  meterIncidentRecords(store);
+  const store = createRepositories(db, [meterIncidentRecords, kickOnEnqueue]);
   const clientOptions = webClientOptions(config, logger, slackTimeoutMs);
   const slack = createGateway(config, logger, slackTimeoutMs);
   // Start-up waits out a Slack outage (healthz says 503 meanwhile) but not a
@@ -113,14 +123,6 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   const identityPromise = new Promise<BotIdentity>((resolve) => {
     resolveIdentity = resolve;
   });
-
-  let runner: OutboxRunner | undefined;
-  // Work queued by a verb starts as soon as its transaction has committed.
-  const enqueue = store.outbox.enqueue;
-  store.outbox.enqueue = (job, now) => {
-    enqueue(job, now);
-    runner?.kick();
-  };
 
   const deps: Deps = { repos: store, clock, timeZone: config.timeZone, paging: pagingPolicy(config), slo: config.slo };
   const pagerduty = new PagerDutyClient(config.pagerduty, options.pagerduty);

@@ -67,9 +67,10 @@ export function databaseGauges(sources: GaugeSources): Registry {
   new Gauge({
     ...READ_AT_SCRAPE.sloBudgetConsumed,
     registers: [registry],
-    collect() {
+    // prom-client awaits a collect that answers a promise before it reads the gauge.
+    async collect() {
       const now = clock.now();
-      for (const slo of sources.slos) this.set({ service: slo.service, slo: slo.name }, consumedInWindow(store, slo, now));
+      for (const slo of sources.slos) this.set({ service: slo.service, slo: slo.name }, await consumedInWindow(store, slo, now));
     },
   });
   return registry;
@@ -81,13 +82,13 @@ export function databaseGauges(sources: GaugeSources): Registry {
  * impact ended within the window (or goes on) counts whole. A figure that is
  * missing (Prometheus was down) adds nothing until it is computed.
  */
-export function consumedInWindow(store: Pick<Store, 'sloFigures' | 'incidents'>, slo: SloDefinition, now: Date): number {
+export async function consumedInWindow(store: Pick<Store, 'sloFigures' | 'incidents'>, slo: SloDefinition, now: Date): Promise<number> {
   const since = now.getTime() - slo.window.ms;
   let consumed = 0;
-  for (const row of store.sloFigures.forSlo(slo.id)) {
+  for (const row of await store.sloFigures.forSlo(slo.id)) {
     const use = row.figures.incident;
     if (use.kind === 'missing') continue;
-    const incident = store.incidents.get(row.incidentId);
+    const incident = await store.incidents.get(row.incidentId);
     if (incident && impactWindow(incident, now).end.getTime() >= since) consumed += use.consumed;
   }
   return consumed;

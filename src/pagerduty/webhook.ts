@@ -68,7 +68,7 @@ export function pagerDutyWebhookHandler(secret: string, deps: Deps, logger: Logg
       reply(res, 200, { outcome: 'ignored' });
       return;
     }
-    const outcome = recordPagerDutyUpdate(deps, {
+    const outcome = await recordPagerDutyUpdate(deps, {
       eventId: event.id,
       type: event.event_type as (typeof HANDLED)[number],
       dedupKey,

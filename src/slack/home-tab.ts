@@ -13,14 +13,14 @@ let lastBuild = 0;
 async function homeInput(services: SlackServices, userId: string, channelId: string | null): Promise<HomeViewInput> {
   const { deps } = services;
   const now = deps.clock.now();
-  const content = homeContent(deps, userId);
+  const content = await homeContent(deps, userId);
   const audience = await personAudience(services.slack, services.logger, userId, channelId ?? '', content.incidents.map((s) => s.incident));
   const visible = content.incidents.filter((s) => maySeeIncident(s.incident, audience));
   const slos = deps.slo.catalog.slos;
   // Only the SLOs shown are asked about, all at once: a slow Prometheus costs one timeout.
   const budgets = await Promise.all(
     slos.slice(0, HOME_LIMITS.slos).map(async (slo): Promise<HomeBudget> => {
-      const { status, source } = await budgetOf(services, slo, burnsInWindow(services, slo, now), now);
+      const { status, source } = await budgetOf(services, slo, await burnsInWindow(services, slo, now), now);
       return { slo, status, source };
     }),
   );

@@ -41,7 +41,7 @@ export function registerPeopleNames(app: App, services: SlackServices): void {
       try {
         const fresh = namesInCommand(body).filter((s) => recorded.get(s.userId) !== s.name);
         if (fresh.length > 0) {
-          rememberNames(services.deps, fresh);
+          await rememberNames(services.deps, fresh);
           for (const s of fresh) recorded.set(s.userId, s.name);
         }
       } catch (error) {

@@ -72,10 +72,10 @@ export function buttonActor(body: BlockAction): Actor {
  * ack loses nothing; a refusal is acknowledged too, then answered by the app's
  * error handler.
  */
-export async function decideThenAck<T>(ack: AckFn<void>, decide: () => T): Promise<T> {
+export async function decideThenAck<T>(ack: AckFn<void>, decide: () => Promise<T>): Promise<T> {
   let result: T;
   try {
-    result = decide();
+    result = await decide();
   } catch (error) {
     await ack();
     throw error;

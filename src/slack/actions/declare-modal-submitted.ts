@@ -39,7 +39,7 @@ export function registerDeclareModal(app: App, services: SlackServices): void {
     const metadata = parseDeclareModalMetadata(view.private_metadata);
     try {
       // Recorded before the form closes: a crash after the ack loses no declaration.
-      declareIncident(
+      await declareIncident(
         services.deps,
         { type: 'slack', userId: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? '' },
         { severity: severity as Severity, title, description, isPrivate, originChannelId: metadata.originChannelId, service, declaredVia: 'form' },

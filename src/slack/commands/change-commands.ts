@@ -25,18 +25,18 @@ export async function decideChange(services: SlackServices, actor: Actor, comman
     case 'role':
       // A role holder Slack does not know would be recorded and never invited
       // (asked only where the command can work at all: in an incident's channel).
-      requireIncidentInChannel(deps.repos.incidents, command.channel_id, USAGE.role);
+      await requireIncidentInChannel(deps.repos.incidents, command.channel_id, USAGE.role);
       await services.people.requireKnown(parsed.userId, actor);
-      assignRole(deps, actor, command.channel_id, parsed.role, parsed.userId);
+      await assignRole(deps, actor, command.channel_id, parsed.role, parsed.userId);
       return undefined;
     case 'severity':
-      changeSeverity(deps, actor, command.channel_id, parsed.severity);
+      await changeSeverity(deps, actor, command.channel_id, parsed.severity);
       return undefined;
     case 'status':
-      postStatusUpdate(deps, actor, command.channel_id, parsed.status, parsed.message);
+      await postStatusUpdate(deps, actor, command.channel_id, parsed.status, parsed.message);
       return undefined;
     case 'note': {
-      const entry = addNote(deps, actor, command.channel_id, parsed.text);
+      const entry = await addNote(deps, actor, command.channel_id, parsed.text);
       return { text: `:memo: Added to the timeline of ${incidentRef(entry.incidentId)}.` };
     }
   }

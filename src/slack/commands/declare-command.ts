@@ -19,6 +19,6 @@ export function declaringReply(input: { severity: Severity; title: string }): { 
 }
 
 /** Records the incident before the ack; the set-up job tells the declarer when the channel is ready. */
-export function decideDeclare(services: SlackServices, actor: Actor, command: SlashCommand, input: { severity: Severity; title: string }): void {
-  declareIncident(services.deps, actor, { ...input, originChannelId: command.channel_id, responseUrl: command.response_url, declaredVia: 'command' });
+export async function decideDeclare(services: SlackServices, actor: Actor, command: SlashCommand, input: { severity: Severity; title: string }): Promise<void> {
+  await declareIncident(services.deps, actor, { ...input, originChannelId: command.channel_id, responseUrl: command.response_url, declaredVia: 'command' });
 }

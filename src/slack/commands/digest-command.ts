@@ -14,7 +14,7 @@ export async function handleDigest(services: SlackServices, command: SlashComman
   const audience: Audience = here
     ? { type: 'channel', channelId: command.channel_id }
     : { type: 'person', userId: command.user_id, channelId: command.channel_id };
-  const { plan, parts } = services.digest.preview(command.channel_id, audience);
+  const { plan, parts } = await services.digest.preview(command.channel_id, audience);
   if (plan.totals.overdue === 0 && plan.totals.upcoming === 0) {
     await respond({ response_type: 'ephemeral', text: 'Nothing overdue and nothing due in the coming week. :tada:' });
     return;

@@ -19,19 +19,19 @@ export async function decideFollowUp(services: SlackServices, actor: Actor, comm
   switch (parsed.kind) {
     case 'action': {
       // The owner must be someone Slack knows: a follow-up nobody can be reminded of is lost.
-      requireIncidentInChannel(deps.repos.incidents, command.channel_id, USAGE.action);
+      await requireIncidentInChannel(deps.repos.incidents, command.channel_id, USAGE.action);
       const { ownerId } = parseActionInput(parsed.raw, actorId(actor), todayIn(deps.clock.now(), deps.timeZone));
       await services.people.requireKnown(ownerId, actor);
-      const { item, overdue } = addActionItem(deps, actor, command.channel_id, parsed.raw);
+      const { item, overdue } = await addActionItem(deps, actor, command.channel_id, parsed.raw);
       const late = overdue ? ` Note: ${item.dueDate} is already past, so it shows as overdue from now on.` : '';
       return { text: `:ballot_box_with_check: Added *${actionRef(item)}*: ${safe(item.text)} (owner <@${item.ownerId}>, due ${item.dueDate}).${late}` };
     }
     case 'done': {
-      const item = completeActionItem(deps, actor, command.channel_id, parsed.number);
+      const item = await completeActionItem(deps, actor, command.channel_id, parsed.number);
       return { text: `:white_check_mark: *${actionRef(item)}* is done: ${safe(item.text)}` };
     }
     case 'drop': {
-      const item = dropActionItem(deps, actor, command.channel_id, parsed.number, parsed.reason);
+      const item = await dropActionItem(deps, actor, command.channel_id, parsed.number, parsed.reason);
       return { text: `:heavy_minus_sign: *${actionRef(item)}* dropped: ${safe(item.text)}` };
     }
   }
@@ -42,9 +42,9 @@ export async function decideFollowUp(services: SlackServices, actor: Actor, comm
  * the asker's own open ones, answered only to them (an owner always sees
  * their own items, a private incident's too).
  */
-export function listFollowUps(services: SlackServices, actor: Actor, command: SlashCommand): Reply {
+export async function listFollowUps(services: SlackServices, actor: Actor, command: SlashCommand): Promise<Reply> {
   const { deps } = services;
-  const { incident, items } = listActionItems(deps, actor, command.channel_id);
+  const { incident, items } = await listActionItems(deps, actor, command.channel_id);
   const title = incident ? incidentActionsTitle(incident) : 'Your open action items';
   const today = todayIn(deps.clock.now(), deps.timeZone);
   return { text: actionItemsText(title, items, today), blocks: actionItemBlocks(title, items, today) };

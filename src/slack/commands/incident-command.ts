@@ -70,7 +70,7 @@ function respondEphemeral(respond: RespondFn, reply: Reply): Promise<unknown> {
 async function decide(services: SlackServices, actor: Actor, command: SlashCommand, parsed: Change): Promise<Reply | undefined> {
   switch (parsed.kind) {
     case 'declare':
-      decideDeclare(services, actor, command, parsed);
+      await decideDeclare(services, actor, command, parsed);
       return undefined;
     case 'role':
     case 'severity':
@@ -107,7 +107,7 @@ async function answer(services: SlackServices, actor: Actor, command: SlashComma
       await respondEphemeral(respond, await answerList(services, command));
       return;
     case 'actions':
-      await respondEphemeral(respond, listFollowUps(services, actor, command));
+      await respondEphemeral(respond, await listFollowUps(services, actor, command));
       return;
     case 'oncall':
       await respondEphemeral(respond, await answerOnCall(services));

@@ -6,8 +6,8 @@ import { safe } from '../text.js';
 import type { Reply } from './reply.js';
 
 /** `/incident page` queues a page, committed before the ack; the channel hears how it went. */
-export function decidePage(services: SlackServices, actor: Actor, command: SlashCommand, words: readonly string[]): Reply {
-  const { incident, service } = pageOnDemand(services.deps, actor, command.channel_id, words);
+export async function decidePage(services: SlackServices, actor: Actor, command: SlashCommand, words: readonly string[]): Promise<Reply> {
+  const { incident, service } = await pageOnDemand(services.deps, actor, command.channel_id, words);
   return { text: `:pager: Paging PagerDuty (${safe(service)}) for ${incidentRef(incident.id)}.` };
 }
 

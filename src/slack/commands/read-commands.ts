@@ -15,12 +15,12 @@ export async function handleRead(
   let text: string;
   switch (kind) {
     case 'roles': {
-      const { incident, holders } = listRoles(deps, command.channel_id);
+      const { incident, holders } = await listRoles(deps, command.channel_id);
       text = rolesText(incident, holders);
       break;
     }
     case 'timeline': {
-      const { incident, entries } = readTimeline(deps, command.channel_id);
+      const { incident, entries } = await readTimeline(deps, command.channel_id);
       text = timelineText(incident, entries);
       break;
     }

@@ -10,18 +10,18 @@ import type { Reply } from './reply.js';
 type Closing = Extract<IncidentCommand, { kind: 'resolve' | 'reopen' | 'postmortem' }>;
 
 /** Resolve, reopen, and publish the postmortem again, committed before the ack. What they post comes from the outbox. */
-export function decideClosing(services: SlackServices, actor: Actor, command: SlashCommand, parsed: Closing): Reply | undefined {
+export async function decideClosing(services: SlackServices, actor: Actor, command: SlashCommand, parsed: Closing): Promise<Reply | undefined> {
   const { deps } = services;
   switch (parsed.kind) {
     case 'resolve':
-      resolveIncident(deps, actor, { channelId: command.channel_id }, parsed.summary);
+      await resolveIncident(deps, actor, { channelId: command.channel_id }, parsed.summary);
       return undefined;
     case 'reopen':
-      reopenIncident(deps, actor, command.channel_id);
+      await reopenIncident(deps, actor, command.channel_id);
       return undefined;
     case 'postmortem': {
       // A canvas already there is the team's: the new draft goes beside it, and the reply offers to replace it.
-      const { incident, version, canvasVersion } = republishBesideCanvas(deps, command.channel_id);
+      const { incident, version, canvasVersion } = await republishBesideCanvas(deps, command.channel_id);
       return republishedReply(incident.id, version, canvasVersion);
     }
   }

@@ -22,15 +22,17 @@ export interface Burn {
 }
 
 /** The incidents whose stored figures say they burned this SLO, with their impact ending within its window (also read by the App Home). */
-export function burnsInWindow(services: SlackServices, slo: SloDefinition, now: Date): Burn[] {
+export async function burnsInWindow(services: SlackServices, slo: SloDefinition, now: Date): Promise<Burn[]> {
   const { repos } = services.deps;
   const since = now.getTime() - slo.window.ms;
-  return repos.sloFigures.forSlo(slo.id).flatMap((row) => {
-    const incident = repos.incidents.get(row.incidentId);
+  const burns: Burn[] = [];
+  for (const row of await repos.sloFigures.forSlo(slo.id)) {
+    const incident = await repos.incidents.get(row.incidentId);
     const use = row.figures.incident;
-    if (!incident || use.kind === 'missing' || impactWindow(incident, now).end.getTime() < since) return [];
-    return [{ incident, stored: row, use }];
-  });
+    if (!incident || use.kind === 'missing' || impactWindow(incident, now).end.getTime() < since) continue;
+    burns.push({ incident, stored: row, use });
+  }
+  return burns;
 }
 
 /**
@@ -43,8 +45,7 @@ export async function budgetOf(services: SlackServices, slo: SloDefinition, burn
   if (!prometheus || slo.sli.kind === 'text') return { status: estimatedBudgetStatus(slo, burns.map((b) => b.use)), source: { kind: 'estimate' }, asked: [] };
   const live = await measureBudgetStatus(slo, now, prometheus);
   if (live.status.kind !== 'missing') return { ...live, source: { kind: 'live' } };
-  const last = services.deps.repos.sloFigures
-    .forSlo(slo.id)
+  const last = (await services.deps.repos.sloFigures.forSlo(slo.id))
     .filter((row) => row.figures.status.kind !== 'missing')
     .sort((a, b) => b.computedAt.getTime() - a.computedAt.getTime())[0];
   if (!last) return { ...live, source: { kind: 'live' } };
@@ -72,12 +73,13 @@ export async function answerSlo(services: SlackServices, command: SlashCommand, 
   if (deps.slo.catalog.slos.length === 0) {
     return { text: 'No SLOs are configured (SLO_FILES), so there is no error budget to show. Ask whoever runs the bot to add the SLO files.' };
   }
-  const here = deps.repos.incidents.getByChannel(command.channel_id);
+  const here = await deps.repos.incidents.getByChannel(command.channel_id);
   const chosen = typed !== undefined ? requireKnownService(deps.slo, typed) : (here?.service ?? undefined);
   const names = chosen ? [chosen] : catalogServices(deps.slo);
   const slos = names.flatMap((service) => slosForService(deps.slo.catalog, service));
   const now = deps.clock.now();
-  const burnsBySlo = slos.map((slo) => burnsInWindow(services, slo, now));
+  const burnsBySlo: Burn[][] = [];
+  for (const slo of slos) burnsBySlo.push(await burnsInWindow(services, slo, now));
   const audience = await personAudience(services.slack, services.logger, command.user_id, command.channel_id, burnsBySlo.flat().map((b) => b.incident));
   // All at once: with Prometheus down or slow, the answer waits one timeout, not one per SLO.
   const entries = await Promise.all(

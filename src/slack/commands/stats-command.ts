@@ -16,7 +16,7 @@ import { statsBlocks } from '../views/stats.js';
 export async function handleStats(services: SlackServices, command: SlashCommand, respond: RespondFn, span: StatsSpan, here: boolean): Promise<void> {
   const { deps } = services;
   const periods = statsPeriods(span, deps.clock.now(), deps.timeZone);
-  const records = { current: deps.repos.stats.records(periods.current), previous: deps.repos.stats.records(periods.previous) };
+  const records = { current: await deps.repos.stats.records(periods.current), previous: await deps.repos.stats.records(periods.previous) };
   const audience: Audience = here
     ? { type: 'channel', channelId: command.channel_id }
     : await personAudience(services.slack, services.logger, command.user_id, command.channel_id, [...records.current.incidents, ...records.previous.incidents]);

@@ -23,14 +23,14 @@ export function registerMessageChangeEvents(app: App, services: SlackServices): 
         return;
       }
       const { channel, message } = changed.data;
-      recordMessageEdited(services.deps, { eventId, channelId: channel, messageTs: message.ts, text: fromSlackText(message.text ?? '') });
+      await recordMessageEdited(services.deps, { eventId, channelId: channel, messageTs: message.ts, text: fromSlackText(message.text ?? '') });
     } else {
       const deleted = MessageDeleted.safeParse(event);
       if (!deleted.success) {
         log.warn({ subtype, eventId, problem: shapeProblem(deleted.error) }, 'ignored a message event of the wrong shape');
         return;
       }
-      recordMessageDeleted(services.deps, { eventId, channelId: deleted.data.channel, messageTs: deleted.data.deleted_ts });
+      await recordMessageDeleted(services.deps, { eventId, channelId: deleted.data.channel, messageTs: deleted.data.deleted_ts });
     }
   });
 }

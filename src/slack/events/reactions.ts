@@ -20,7 +20,7 @@ export function registerReactionEvents(app: App, services: SlackServices): void 
       return;
     }
     const { item } = reaction.data;
-    const outcome = recordReactionChange(services.deps, services.timelineEmoji, {
+    const outcome = await recordReactionChange(services.deps, services.timelineEmoji, {
       eventId: envelope.data.event_id,
       channelId: item.channel,
       messageTs: item.ts,
