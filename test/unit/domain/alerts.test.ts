@@ -6,7 +6,7 @@ import { defaultAlertRules, type AlertRules } from '../../../src/domain/alert-ru
 import { receiveAlerts, type AlertNotification } from '../../../src/domain/alerts.js';
 import type { OutboxJob } from '../../../src/domain/ports.js';
 import { loadSloCatalog } from '../../../src/slo/catalog.js';
-import { memoryDeps } from '../../support/memory-store.js';
+import { memoryDeps, noteQueuedJobs } from '../../support/memory-store.js';
 
 const FIRING = JSON.parse(readFileSync('test/fixtures/alertmanager/firing.json', 'utf8')) as Record<string, unknown> & { alerts: Record<string, unknown>[] };
 const RESOLVED = JSON.parse(readFileSync('test/fixtures/alertmanager/resolved.json', 'utf8')) as typeof FIRING;
@@ -28,14 +28,9 @@ function extraAlert(n: number, status: 'firing' | 'resolved' = 'firing', startsA
 }
 
 function world(rules?: Partial<AlertRules>) {
-  const deps = memoryDeps();
-  const slo = { ...deps.slo, catalog: loadSloCatalog(['examples/slo/checkout-api.yaml']).catalog };
   const jobs: OutboxJob[] = [];
-  const enqueue = deps.store.outbox.enqueue;
-  deps.store.outbox.enqueue = (job, now) => {
-    jobs.push(job);
-    enqueue(job, now);
-  };
+  const deps = memoryDeps([noteQueuedJobs(jobs)]);
+  const slo = { ...deps.slo, catalog: loadSloCatalog(['examples/slo/checkout-api.yaml']).catalog };
   deps.clock.set('2026-12-03T15:00:00Z');
   return { deps: { ...deps, slo }, store: deps.store, clock: deps.clock, jobs, rules: { ...defaultAlertRules('C0ANNOUNCE'), ...rules } };
 }
@@ -43,11 +38,11 @@ function world(rules?: Partial<AlertRules>) {
 const slackActor = (userId: string) => ({ type: 'slack', userId, teamId: 'T1' }) as const;
 
 describe('receiveAlerts', () => {
-  it('declares one incident from a firing group: summary, description, service, impact start, IC unassigned, alert on the timeline', () => {
+  it('declares one incident from a firing group: summary, description, service, impact start, IC unassigned, alert on the timeline', async () => {
     const { deps, store, rules } = world();
-    const outcome = receiveAlerts(deps, rules, notification(FIRING));
+    const outcome = await receiveAlerts(deps, rules, notification(FIRING));
     expect(outcome.kind).toBe('declared');
-    const incident = store.incidents.get(outcome.incidentId!)!;
+    const incident = (await store.incidents.get(outcome.incidentId!))!;
     expect(incident).toMatchObject({
       title: 'checkout-api checkout_availability is burning its error budget too fast (page)',
       severity: 'sev2',
@@ -57,122 +52,122 @@ describe('receiveAlerts', () => {
       isPrivate: false,
     });
     expect(incident.description).toMatch(/burned error budget/);
-    expect(store.roles.current(incident.id)).toEqual([]);
-    const fired = store.timeline.list(incident.id).filter((e) => e.kind === 'alert_fired');
+    expect(await store.roles.current(incident.id)).toEqual([]);
+    const fired = (await store.timeline.list(incident.id)).filter((e) => e.kind === 'alert_fired');
     expect(fired).toHaveLength(1);
     expect(fired[0]!.text).toContain('sloth_slo="checkout_availability"');
     expect(fired[0]!.text).toContain('http://prometheus.example:9090/graph?g0.expr=');
-    expect(store.alerts.runbookFor(incident.id)).toBe('https://runbooks.example.com/slo/checkout-api/checkout_availability');
+    expect(await store.alerts.runbookFor(incident.id)).toBe('https://runbooks.example.com/slo/checkout-api/checkout_availability');
   });
 
-  it('changes nothing on a repeat of the same group: no timeline entry, no job', () => {
+  it('changes nothing on a repeat of the same group: no timeline entry, no job', async () => {
     const { deps, store, rules, jobs } = world();
-    const { incidentId } = receiveAlerts(deps, rules, notification(FIRING));
-    const entries = store.timeline.list(incidentId!).length;
+    const { incidentId } = await receiveAlerts(deps, rules, notification(FIRING));
+    const entries = (await store.timeline.list(incidentId!)).length;
     const queued = jobs.length;
-    expect(receiveAlerts(deps, rules, notification(FIRING))).toEqual({ kind: 'unchanged', incidentId });
-    expect(store.timeline.list(incidentId!)).toHaveLength(entries);
+    expect(await receiveAlerts(deps, rules, notification(FIRING))).toEqual({ kind: 'unchanged', incidentId });
+    expect(await store.timeline.list(incidentId!)).toHaveLength(entries);
     expect(jobs).toHaveLength(queued);
-    expect(store.incidents.listOpen()).toHaveLength(1);
+    expect(await store.incidents.listOpen()).toHaveLength(1);
   });
 
-  it('puts a new alert of the group on the same incident, then offers a Resolve once every alert has resolved', () => {
+  it('puts a new alert of the group on the same incident, then offers a Resolve once every alert has resolved', async () => {
     const { deps, store, rules, jobs } = world();
-    const { incidentId } = receiveAlerts(deps, rules, notification(FIRING));
-    receiveAlerts(deps, rules, notification(withAlerts(FIRING, [FIRING.alerts[0]!, extraAlert(2)])));
-    expect(store.incidents.listOpen()).toHaveLength(1);
-    expect(store.timeline.list(incidentId!).filter((e) => e.kind === 'alert_fired')).toHaveLength(2);
+    const { incidentId } = await receiveAlerts(deps, rules, notification(FIRING));
+    await receiveAlerts(deps, rules, notification(withAlerts(FIRING, [FIRING.alerts[0]!, extraAlert(2)])));
+    expect(await store.incidents.listOpen()).toHaveLength(1);
+    expect((await store.timeline.list(incidentId!)).filter((e) => e.kind === 'alert_fired')).toHaveLength(2);
     // One of two resolved: no offer yet.
-    receiveAlerts(deps, rules, notification(withAlerts(FIRING, [RESOLVED.alerts[0]!, extraAlert(2)])));
+    await receiveAlerts(deps, rules, notification(withAlerts(FIRING, [RESOLVED.alerts[0]!, extraAlert(2)])));
     expect(jobs.filter((j) => j.kind === 'alert.post')).toHaveLength(0);
-    receiveAlerts(deps, rules, notification(withAlerts(RESOLVED, [RESOLVED.alerts[0]!, extraAlert(2, 'resolved')])));
+    await receiveAlerts(deps, rules, notification(withAlerts(RESOLVED, [RESOLVED.alerts[0]!, extraAlert(2, 'resolved')])));
     const posts = jobs.filter((j) => j.kind === 'alert.post');
     expect(posts).toEqual([{ kind: 'alert.post', incidentId, payload: { channel: null, notice: { type: 'alert_all_resolved', resolved: 2 } } }]);
-    const resolvedEntries = store.timeline.list(incidentId!).filter((e) => e.kind === 'alert_resolved');
+    const resolvedEntries = (await store.timeline.list(incidentId!)).filter((e) => e.kind === 'alert_resolved');
     expect(resolvedEntries.map((e) => e.text)).toEqual([expect.stringContaining(`resolved at ${new Date(RESOLVED.alerts[0]!.endsAt as string).toISOString()}`), expect.stringContaining('resolved at 2026-12-03T15:10:00.000Z')]);
-    expect(store.incidents.get(incidentId!)!.status).not.toBe('resolved');
+    expect((await store.incidents.get(incidentId!))!.status).not.toBe('resolved');
     // The resolved payload again: nothing more.
-    receiveAlerts(deps, rules, notification(withAlerts(RESOLVED, [RESOLVED.alerts[0]!, extraAlert(2, 'resolved')])));
+    await receiveAlerts(deps, rules, notification(withAlerts(RESOLVED, [RESOLVED.alerts[0]!, extraAlert(2, 'resolved')])));
     expect(jobs.filter((j) => j.kind === 'alert.post')).toHaveLength(1);
   });
 
-  it('resolves the incident as the system when resolve_with_alerts is on', () => {
+  it('resolves the incident as the system when resolve_with_alerts is on', async () => {
     const { deps, store, rules } = world({ resolveWithAlerts: true });
-    const { incidentId } = receiveAlerts(deps, rules, notification(FIRING));
-    store.incidents.recordChannel(incidentId!, 'C0INC1', 'inc-1');
-    receiveAlerts(deps, rules, notification(RESOLVED));
-    expect(store.incidents.get(incidentId!)!.status).toBe('resolved');
-    expect(store.timeline.list(incidentId!).find((e) => e.kind === 'resolved')?.actorId).toBe('system:alertmanager');
+    const { incidentId } = await receiveAlerts(deps, rules, notification(FIRING));
+    await store.incidents.recordChannel(incidentId!, 'C0INC1', 'inc-1');
+    await receiveAlerts(deps, rules, notification(RESOLVED));
+    expect((await store.incidents.get(incidentId!))!.status).toBe('resolved');
+    expect((await store.timeline.list(incidentId!)).find((e) => e.kind === 'resolved')?.actorId).toBe('system:alertmanager');
   });
 
-  it('sends a group firing again within reopen_within back to its incident with a Reopen offer; later, a new incident', () => {
+  it('sends a group firing again within reopen_within back to its incident with a Reopen offer; later, a new incident', async () => {
     const { deps, store, rules, jobs, clock } = world();
-    const { incidentId } = receiveAlerts(deps, rules, notification(FIRING));
-    store.incidents.recordChannel(incidentId!, 'C0INC1', 'inc-1');
-    receiveAlerts(deps, rules, notification(RESOLVED));
-    store.incidents.markResolved(incidentId!, clock.now(), null);
+    const { incidentId } = await receiveAlerts(deps, rules, notification(FIRING));
+    await store.incidents.recordChannel(incidentId!, 'C0INC1', 'inc-1');
+    await receiveAlerts(deps, rules, notification(RESOLVED));
+    await store.incidents.markResolved(incidentId!, clock.now(), null);
     clock.advance(10 * 60_000);
     const flap = withAlerts(FIRING, [{ ...FIRING.alerts[0]!, startsAt: '2026-12-03T15:09:00.000Z' }]);
-    expect(receiveAlerts(deps, rules, notification(flap))).toEqual({ kind: 'reopen_offered', incidentId });
-    expect(store.incidents.listOpen()).toHaveLength(0);
+    expect(await receiveAlerts(deps, rules, notification(flap))).toEqual({ kind: 'reopen_offered', incidentId });
+    expect(await store.incidents.listOpen()).toHaveLength(0);
     expect(jobs.filter((j) => j.kind === 'alert.post').map((j) => j.payload)).toContainEqual({ channel: null, notice: { type: 'alert_reopen_offer', alertname: 'CheckoutAvailabilityFastBurn', firing: 1 } });
-    expect(store.timeline.list(incidentId!).filter((e) => e.kind === 'alert_fired').at(-1)!.text).toContain('fired again');
-    expect(() => reopenFromAlerts(deps, slackActor('U1'), incidentId!, { channelId: 'C0OTHER' })).toThrow(/does not belong/);
-    expect(reopenFromAlerts(deps, slackActor('U1'), incidentId!, { channelId: 'C0INC1' }).status).toBe('investigating');
+    expect((await store.timeline.list(incidentId!)).filter((e) => e.kind === 'alert_fired').at(-1)!.text).toContain('fired again');
+    await expect(reopenFromAlerts(deps, slackActor('U1'), incidentId!, { channelId: 'C0OTHER' })).rejects.toThrow(/does not belong/);
+    expect((await reopenFromAlerts(deps, slackActor('U1'), incidentId!, { channelId: 'C0INC1' })).status).toBe('investigating');
 
     // Resolved again, and the group fires two hours later: a new problem.
-    receiveAlerts(deps, rules, notification(RESOLVED));
-    store.incidents.markResolved(incidentId!, clock.now(), null);
+    await receiveAlerts(deps, rules, notification(RESOLVED));
+    await store.incidents.markResolved(incidentId!, clock.now(), null);
     clock.advance(2 * 3_600_000);
-    const later = receiveAlerts(deps, rules, notification(withAlerts(FIRING, [{ ...FIRING.alerts[0]!, startsAt: '2026-12-03T17:20:00.000Z' }])));
+    const later = await receiveAlerts(deps, rules, notification(withAlerts(FIRING, [{ ...FIRING.alerts[0]!, startsAt: '2026-12-03T17:20:00.000Z' }])));
     expect(later.kind).toBe('declared');
     expect(later.incidentId).not.toBe(incidentId);
-    expect(store.alerts.group(FIRING.groupKey as string)!.incidentId).toBe(later.incidentId);
+    expect((await store.alerts.group(FIRING.groupKey as string))!.incidentId).toBe(later.incidentId);
   });
 
-  it('posts a notice for a notify-only group; its Declare button declares (presser is IC) only from that channel, and links the group', () => {
+  it('posts a notice for a notify-only group; its Declare button declares (presser is IC) only from that channel, and links the group', async () => {
     const { deps, store, rules, jobs } = world();
     const warning = withAlerts(FIRING, [{ ...FIRING.alerts[0]!, labels: { alertname: 'SlowCheckout', severity: 'warning', service: 'checkout-api' } }], { groupKey: '{}:{alertname="SlowCheckout"}', commonLabels: {} });
-    expect(receiveAlerts(deps, rules, notification(warning)).kind).toBe('notified');
-    expect(store.incidents.listOpen()).toHaveLength(0);
+    expect((await receiveAlerts(deps, rules, notification(warning))).kind).toBe('notified');
+    expect(await store.incidents.listOpen()).toHaveLength(0);
     const post = jobs.find((j) => j.kind === 'alert.post')!;
     expect(post).toMatchObject({ incidentId: null, payload: { channel: 'C0ANNOUNCE', notice: { type: 'alert_notify', alertname: 'SlowCheckout', service: 'checkout-api', firing: 1 } } });
     const groupId = (post.payload as { notice: { groupId: number } }).notice.groupId;
-    expect(() => declareFromAlertNotice(deps, slackActor('U1'), groupId, { channelId: 'C0ELSEWHERE' })).toThrow(/does not belong/);
-    expect(store.incidents.listOpen()).toHaveLength(0);
-    const incident = declareFromAlertNotice(deps, slackActor('U1'), groupId, { channelId: 'C0ANNOUNCE' });
-    expect(store.roles.current(incident.id).map((h) => [h.role, h.userId])).toEqual([['ic', 'U1']]);
-    expect(() => declareFromAlertNotice(deps, slackActor('U2'), groupId, { channelId: 'C0ANNOUNCE' })).toThrow(/already INC-/);
+    await expect(declareFromAlertNotice(deps, slackActor('U1'), groupId, { channelId: 'C0ELSEWHERE' })).rejects.toThrow(/does not belong/);
+    expect(await store.incidents.listOpen()).toHaveLength(0);
+    const incident = await declareFromAlertNotice(deps, slackActor('U1'), groupId, { channelId: 'C0ANNOUNCE' });
+    expect((await store.roles.current(incident.id)).map((h) => [h.role, h.userId])).toEqual([['ic', 'U1']]);
+    await expect(declareFromAlertNotice(deps, slackActor('U2'), groupId, { channelId: 'C0ANNOUNCE' })).rejects.toThrow(/already INC-/);
     // A later alert of the group lands on it.
-    receiveAlerts(deps, rules, notification(withAlerts(warning, [warning.alerts[0]!, { ...extraAlert(3), labels: { alertname: 'SlowCheckout', instance: 'i-3' } }])));
-    expect(store.timeline.list(incident.id).filter((e) => e.kind === 'alert_fired')).toHaveLength(2);
-    expect(store.incidents.listOpen()).toHaveLength(1);
+    await receiveAlerts(deps, rules, notification(withAlerts(warning, [warning.alerts[0]!, { ...extraAlert(3), labels: { alertname: 'SlowCheckout', instance: 'i-3' } }])));
+    expect((await store.timeline.list(incident.id)).filter((e) => e.kind === 'alert_fired')).toHaveLength(2);
+    expect(await store.incidents.listOpen()).toHaveLength(1);
   });
 
-  it('offers a second group of the same alert name and service to merge into the open incident, never merging it silently', () => {
+  it('offers a second group of the same alert name and service to merge into the open incident, never merging it silently', async () => {
     const { deps, store, rules, jobs } = world();
-    const first = receiveAlerts(deps, rules, notification(FIRING));
-    store.incidents.recordChannel(first.incidentId!, 'C0INC1', 'inc-1');
+    const first = await receiveAlerts(deps, rules, notification(FIRING));
+    await store.incidents.recordChannel(first.incidentId!, 'C0INC1', 'inc-1');
     const second = withAlerts(FIRING, [extraAlert(9)], { groupKey: '{}/{team="b"}:{alertname="CheckoutAvailabilityFastBurn"}' });
-    expect(receiveAlerts(deps, rules, notification(second))).toEqual({ kind: 'merge_offered', incidentId: first.incidentId });
-    expect(store.incidents.listOpen()).toHaveLength(1);
-    expect(store.alerts.alertsOfIncident(first.incidentId!)).toHaveLength(1);
+    expect(await receiveAlerts(deps, rules, notification(second))).toEqual({ kind: 'merge_offered', incidentId: first.incidentId });
+    expect(await store.incidents.listOpen()).toHaveLength(1);
+    expect(await store.alerts.alertsOfIncident(first.incidentId!)).toHaveLength(1);
     const offer = jobs.find((j) => j.kind === 'alert.post')!;
     expect(offer).toMatchObject({ incidentId: first.incidentId, payload: { channel: null, notice: { type: 'alert_merge_offer' } } });
     const groupId = (offer.payload as { notice: { groupId: number } }).notice.groupId;
-    expect(() => mergeAlertGroup(deps, slackActor('U1'), groupId, { channelId: 'C0ANNOUNCE' })).toThrow(/does not belong/);
-    mergeAlertGroup(deps, slackActor('U1'), groupId, { channelId: 'C0INC1' });
-    expect(store.alerts.alertsOfIncident(first.incidentId!)).toHaveLength(2);
-    expect(() => mergeAlertGroup(deps, slackActor('U1'), groupId, { channelId: 'C0INC1' })).toThrow(/already on INC-/);
+    await expect(mergeAlertGroup(deps, slackActor('U1'), groupId, { channelId: 'C0ANNOUNCE' })).rejects.toThrow(/does not belong/);
+    await mergeAlertGroup(deps, slackActor('U1'), groupId, { channelId: 'C0INC1' });
+    expect(await store.alerts.alertsOfIncident(first.incidentId!)).toHaveLength(2);
+    await expect(mergeAlertGroup(deps, slackActor('U1'), groupId, { channelId: 'C0INC1' })).rejects.toThrow(/already on INC-/);
   });
 
-  it('lets someone take IC of an alert-declared incident once, from its channel', () => {
+  it('lets someone take IC of an alert-declared incident once, from its channel', async () => {
     const { deps, store, rules } = world();
-    const { incidentId } = receiveAlerts(deps, rules, notification(FIRING));
-    store.incidents.recordChannel(incidentId!, 'C0INC1', 'inc-1');
-    expect(() => takeIncidentCommand(deps, slackActor('U1'), incidentId!, { channelId: 'C0OTHER' })).toThrow(/does not belong/);
-    takeIncidentCommand(deps, slackActor('U1'), incidentId!, { channelId: 'C0INC1' });
-    expect(store.roles.current(incidentId!).map((h) => [h.role, h.userId])).toEqual([['ic', 'U1']]);
-    expect(() => takeIncidentCommand(deps, slackActor('U2'), incidentId!, { channelId: 'C0INC1' })).toThrow(/already Incident Commander/);
+    const { incidentId } = await receiveAlerts(deps, rules, notification(FIRING));
+    await store.incidents.recordChannel(incidentId!, 'C0INC1', 'inc-1');
+    await expect(takeIncidentCommand(deps, slackActor('U1'), incidentId!, { channelId: 'C0OTHER' })).rejects.toThrow(/does not belong/);
+    await takeIncidentCommand(deps, slackActor('U1'), incidentId!, { channelId: 'C0INC1' });
+    expect((await store.roles.current(incidentId!)).map((h) => [h.role, h.userId])).toEqual([['ic', 'U1']]);
+    await expect(takeIncidentCommand(deps, slackActor('U2'), incidentId!, { channelId: 'C0INC1' })).rejects.toThrow(/already Incident Commander/);
   });
 });

@@ -95,12 +95,12 @@ describe('every stored text goes through the cleaning', () => {
     expect(refusal(() => parseActionInput(`\u0301 <@U1>`, 'U1', '2026-11-22')).userMessage).toContain('Say what needs doing');
   });
 
-  it('cleans the declare form description, and keeps none when nothing visible is left', () => {
+  it('cleans the declare form description, and keeps none when nothing visible is left', async () => {
     const deps = memoryDeps();
     const alice = { type: 'slack', userId: 'U0ALICE', teamId: 'T1' } as const;
-    expect(declareIncident(deps, alice, { severity: 'sev3', title: 'One', description: `checkout${RLO} down\nfor EU` }).description).toBe('checkout down\nfor EU');
-    expect(declareIncident(deps, alice, { severity: 'sev3', title: 'Two', description: ZWSP.repeat(4) }).description).toBeNull();
-    expect(() => declareIncident(deps, alice, { severity: 'sev3', title: RLO })).toThrow(DomainError);
-    expect(deps.store.incidents.listOpen()).toHaveLength(2);
+    expect((await declareIncident(deps, alice, { severity: 'sev3', title: 'One', description: `checkout${RLO} down\nfor EU` })).description).toBe('checkout down\nfor EU');
+    expect((await declareIncident(deps, alice, { severity: 'sev3', title: 'Two', description: ZWSP.repeat(4) })).description).toBeNull();
+    await expect(declareIncident(deps, alice, { severity: 'sev3', title: RLO })).rejects.toThrow(DomainError);
+    expect(await deps.store.incidents.listOpen()).toHaveLength(2);
   });
 });

@@ -8,9 +8,10 @@ import { DomainError } from '../../../src/domain/errors.js';
 import { safe } from '../../../src/slack/text.js';
 import { memoryDeps } from '../../support/memory-store.js';
 
-function messageOf(run: () => unknown): string {
+/** Runs `run` (a parser, or a verb that answers a promise) and answers its refusal's message. */
+async function messageOf(run: () => unknown): Promise<string> {
   try {
-    run();
+    await run();
   } catch (error) {
     if (error instanceof DomainError) return error.userMessage;
     throw error;
@@ -42,12 +43,12 @@ describe('refusals that quote what was typed', () => {
   // What fromSlackText makes of `&lt;!here&gt;` (typed literally), `<!here>` (a real mention) and a typed link.
   const words = ['<!here>', '@here', '<!channel>', '<https://evil.example|click>', '@everyone'];
 
-  it.each(words)('never carry %j live', (word) => {
+  it.each(words)('never carry %j live', async (word) => {
     const deps = memoryDeps();
     const alice = { type: 'slack', userId: 'U0ALICE', teamId: 'T1' } as const;
-    const incident = declareIncident(deps, alice, { severity: 'sev3', title: 'Search slow' });
-    deps.store.incidents.recordChannel(incident.id, 'C1', 'inc-1-search-slow');
-    const messages = [
+    const incident = await declareIncident(deps, alice, { severity: 'sev3', title: 'Search slow' });
+    await deps.store.incidents.recordChannel(incident.id, 'C1', 'inc-1-search-slow');
+    const messages = await Promise.all([
       messageOf(() => parseIncidentCommand(word)),
       messageOf(() => parseIncidentCommand(`declare ${word} title`)),
       messageOf(() => parseIncidentCommand(`role ${word} <@U0BOB>`)),
@@ -55,7 +56,7 @@ describe('refusals that quote what was typed', () => {
       messageOf(() => parseIncidentCommand(`status ${word}`)),
       messageOf(() => parseActionInput(`fix it due next ${word}`, 'U1', '2026-11-22')),
       messageOf(() => completeActionItem(deps, alice, 'C1', word)),
-    ];
+    ]);
     for (const message of messages) {
       // Usage lines are ours; what is checked is the echo of the word before them.
       expectInert(message.split('\nUsage:')[0]!);

@@ -29,37 +29,37 @@ describe('impact times as people say them', () => {
   });
 });
 
-function linkedDeps() {
+async function linkedDeps() {
   const deps = memoryDeps();
   const { catalog } = loadSloCatalog(['examples/slo/checkout-api.yaml']);
   const withSlo = { ...deps, slo: { catalog, policy: DEFAULT_ERROR_BUDGET_POLICY } };
   deps.clock.set(NOW);
-  const incident = declareIncident(withSlo, alice, { severity: 'sev2', title: 'Checkout errors' });
-  deps.store.incidents.recordChannel(incident.id, 'C1', 'inc-1-checkout-errors');
+  const incident = await declareIncident(withSlo, alice, { severity: 'sev2', title: 'Checkout errors' });
+  await deps.store.incidents.recordChannel(incident.id, 'C1', 'inc-1-checkout-errors');
   return { deps: withSlo, store: deps.store, clock: deps.clock };
 }
 
 describe('linking an incident to a service and its impact window', () => {
-  it('sets the service in any case, records it and queues the figures; an unknown one gets the known list', () => {
-    const { deps, store } = linkedDeps();
-    expect(setAffectedService(deps, alice, 'C1', 'CHECKOUT-API').service).toBe('checkout-api');
-    expect(store.incidents.get(1)!.service).toBe('checkout-api');
-    expect(store.timeline.list(1).at(-1)!.text).toBe('Affected service set to checkout-api by <@U0ALICE>');
-    expect(store.outbox.list().some((j) => j.kind === 'slo.refresh')).toBe(true);
-    expect(() => setAffectedService(deps, alice, 'C1', 'billing')).toThrow(/"billing" is not a service with SLOs. Known services: `checkout-api`/);
-    expect(() => setAffectedService(deps, alice, 'C1', 'checkout-api')).toThrow(/already linked/);
+  it('sets the service in any case, records it and queues the figures; an unknown one gets the known list', async () => {
+    const { deps, store } = await linkedDeps();
+    expect((await setAffectedService(deps, alice, 'C1', 'CHECKOUT-API')).service).toBe('checkout-api');
+    expect((await store.incidents.get(1))!.service).toBe('checkout-api');
+    expect((await store.timeline.list(1)).at(-1)!.text).toBe('Affected service set to checkout-api by <@U0ALICE>');
+    expect((await store.outbox.list()).some((j) => j.kind === 'slo.refresh')).toBe(true);
+    await expect(setAffectedService(deps, alice, 'C1', 'billing')).rejects.toThrow(/"billing" is not a service with SLOs. Known services: `checkout-api`/);
+    await expect(setAffectedService(deps, alice, 'C1', 'checkout-api')).rejects.toThrow(/already linked/);
   });
 
-  it('records impact start and end, refuses the future and an end before the start, changing nothing', () => {
-    const { deps, store, clock } = linkedDeps();
-    recordImpact(deps, alice, 'C1', 'started', '40m ago');
-    expect(store.incidents.get(1)!.impactStartedAt!.toISOString()).toBe('2026-09-25T11:20:00.000Z');
-    expect(() => recordImpact(deps, alice, 'C1', 'ended', '50m ago')).toThrow(DomainError);
-    expect(() => recordImpact(deps, alice, 'C1', 'ended', '2026-09-26 10:00')).toThrow(/in the future/);
-    expect(() => recordImpact(deps, alice, 'C1', 'ended', 'soonish')).toThrow(/not a time I can read/);
+  it('records impact start and end, refuses the future and an end before the start, changing nothing', async () => {
+    const { deps, store, clock } = await linkedDeps();
+    await recordImpact(deps, alice, 'C1', 'started', '40m ago');
+    expect((await store.incidents.get(1))!.impactStartedAt!.toISOString()).toBe('2026-09-25T11:20:00.000Z');
+    await expect(recordImpact(deps, alice, 'C1', 'ended', '50m ago')).rejects.toThrow(DomainError);
+    await expect(recordImpact(deps, alice, 'C1', 'ended', '2026-09-26 10:00')).rejects.toThrow(/in the future/);
+    await expect(recordImpact(deps, alice, 'C1', 'ended', 'soonish')).rejects.toThrow(/not a time I can read/);
     clock.advance(10 * 60_000);
-    recordImpact(deps, alice, 'C1', 'ended', '5m ago');
-    expect(store.incidents.get(1)!.impactEndedAt!.toISOString()).toBe('2026-09-25T12:05:00.000Z');
-    expect(store.timeline.list(1).filter((e) => e.kind === 'impact_changed')).toHaveLength(2);
+    await recordImpact(deps, alice, 'C1', 'ended', '5m ago');
+    expect((await store.incidents.get(1))!.impactEndedAt!.toISOString()).toBe('2026-09-25T12:05:00.000Z');
+    expect((await store.timeline.list(1)).filter((e) => e.kind === 'impact_changed')).toHaveLength(2);
   });
 });
