@@ -1,18 +1,18 @@
 /**
  * What the tests that start a real server from a Debian package share
- * (prometheus-server.ts, alertmanager-server.ts; .ci/install-test-packages
+ * (prometheus-server.ts, alertmanager-server.ts, postgres-server.ts; .ci/install-test-packages
  * installs them): finding the binary on PATH, the skip-or-fail rule when it is
  * missing, a free loopback port, and a child process that is only handed over
  * once it answers ready and is stopped for good (SIGTERM, then SIGKILL).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
-/** The executable `name` in the first PATH folder that has it, or undefined. */
-export function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+/** The executable `name` in the first folder of `searchPath` (PATH by default) that has it, or undefined. */
+export function findOnPath(name: string, searchPath = process.env.PATH ?? ''): string | undefined {
+  for (const dir of searchPath.split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
     try {
@@ -65,7 +65,8 @@ export async function startOnFreePort(setPort: (port: number) => void, start: ()
       await start();
       return;
     } catch (error) {
-      if (attempt >= 3 || !String(error).includes('address already in use')) throw error;
+      // Go says "address already in use", PostgreSQL "Address already in use".
+      if (attempt >= 3 || !/address already in use/i.test(String(error))) throw error;
     }
   }
 }
@@ -81,8 +82,12 @@ export interface ServerProcessOptions {
   readonly name: string;
   readonly binary: string;
   readonly args: readonly string[];
-  /** Polled until it answers 2xx. */
-  readonly readyUrl: string;
+  /** Polled until it answers 2xx; give this or `ready`. */
+  readonly readyUrl?: string;
+  /** For a server that speaks no HTTP (PostgreSQL): polled until it resolves true. */
+  readonly ready?: () => Promise<boolean>;
+  /** Passed to spawn: run as another user (PostgreSQL refuses to run as root). */
+  readonly spawn?: Pick<SpawnOptions, 'uid' | 'gid'>;
   readonly readyTimeoutMs: number;
   /** Receives everything the process writes to stderr (where both log). */
   readonly onLog: (chunk: string) => void;
@@ -91,6 +96,11 @@ export interface ServerProcessOptions {
 /** A running server process; start() resolves only once it is ready. */
 export class ServerProcess {
   private constructor(private readonly child: ChildProcess) {}
+
+  /** The process id, for a server whose children need finding (PostgreSQL's backends). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
 
   /** True until the process has exited, whoever ended it. */
   get alive(): boolean {
@@ -103,8 +113,9 @@ export class ServerProcess {
    * and its log in the message.
    */
   static async start(options: ServerProcessOptions): Promise<ServerProcess> {
+    if (!options.ready && options.readyUrl === undefined) throw new Error(`${options.name}: ServerProcess needs readyUrl or ready`);
     let logTail = '';
-    const child = spawn(options.binary, [...options.args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(options.binary, [...options.args], { ...options.spawn, stdio: ['ignore', 'ignore', 'pipe'] });
     running.add(child);
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       logTail = (logTail + chunk).slice(-8_000);
@@ -119,7 +130,9 @@ export class ServerProcess {
     });
     exited.catch(() => undefined); // after readiness, an exit is stop()'s business
     try {
-      await Promise.race([waitReady(options.readyUrl, options.readyTimeoutMs, () => server.alive), exited]);
+      const readyUrl = options.readyUrl;
+      const probe = options.ready ?? (() => answersHttp(readyUrl!));
+      await Promise.race([waitReady(probe, options.readyTimeoutMs, () => server.alive), exited]);
     } catch (error) {
       await server.stop(0);
       if (error instanceof ReadyTimeout) throw new Error(`${options.name} was not ready within ${options.readyTimeoutMs} ms:\n${logTail}`);
@@ -128,12 +141,12 @@ export class ServerProcess {
     return server;
   }
 
-  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
-  async stop(graceMs: number): Promise<void> {
+  /** `signal` (SIGTERM unless told), then SIGKILL if it has not exited within `graceMs`. */
+  async stop(graceMs: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.child;
     if (this.alive) {
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
+      child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await gone;
       clearTimeout(timer);
@@ -144,16 +157,20 @@ export class ServerProcess {
 
 class ReadyTimeout extends Error {}
 
-async function waitReady(url: string, timeoutMs: number, alive: () => boolean): Promise<void> {
+async function answersHttp(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false; // not listening yet
+  }
+}
+
+async function waitReady(ready: () => Promise<boolean>, timeoutMs: number, alive: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && alive()) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      await response.body?.cancel();
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
+    if (await ready()) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   // Dead already: the exit's rejection, which carries the log, wins the race.
