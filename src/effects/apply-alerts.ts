@@ -10,6 +10,6 @@ import type { EffectContext } from './context.js';
  */
 export async function applyAlerts(ctx: EffectContext, job: ClaimedJob & { kind: 'alert.receive' }): Promise<void> {
   const notification = recordedAlertNotification(job.payload.notification);
-  const outcome = receiveAlerts(ctx.deps, ctx.config.alertmanager.rules, notification, new Date(job.payload.receivedAt));
+  const outcome = await receiveAlerts(ctx.deps, ctx.config.alertmanager.rules, notification, new Date(job.payload.receivedAt));
   ctx.logger.info({ groupKey: notification.groupKey, alerts: notification.alerts.length, outcome }, 'alertmanager notification applied');
 }

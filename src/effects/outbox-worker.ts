@@ -1,10 +1,14 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/ports.js';
-import type { ClaimedJob, OutboxStore } from '../db/outbox.repo.js';
+import type { ClaimedJob } from '../db/outbox.repo.js';
+import type { Store } from '../db/store.js';
 import { countJobGivenUp, observeJobDone } from '../metrics/outbox.js';
 import { describeFailure, isTransient, retryAfterMs, RetrySoon } from './failures.js';
 
 export type JobHandler = (job: ClaimedJob) => Promise<void>;
+
+/** What the worker (and the runner waiting for it) asks of the outbox table. */
+export type OutboxQueue = Pick<Store['outbox'], 'claim' | 'complete' | 'retryAt' | 'giveUp' | 'renewLeases' | 'activity'>;
 
 export interface OutboxWorkerOptions {
   /** How long a claimed job is ours before another process may take it over. */
@@ -42,10 +46,14 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
   private scheduled = false;
+  /** The claim under way: one at a time, since the room it fills is counted before it answers. */
+  private claiming: Promise<void> | undefined;
+  /** Work was queued (or a slot freed) while a claim was under way: look again once it is done. */
+  private kickedWhileClaiming = false;
   private stopped = true;
 
   constructor(
-    private readonly store: OutboxStore,
+    private readonly store: OutboxQueue,
     private readonly handlers: Record<string, JobHandler>,
     private readonly onGiveUp: (job: ClaimedJob, error: unknown) => Promise<void>,
     private readonly clock: Clock,
@@ -59,35 +67,54 @@ export class OutboxWorker {
     this.timer.unref();
     // A job slower than its lease (Slack slow, retries) must not be taken again while it runs:
     // renewed three times a lease, a live process keeps its jobs; a dead one loses them.
-    this.leaseTimer = setInterval(() => this.renewLeases(), Math.max(10, Math.floor(this.options.leaseMs / 3)));
+    this.leaseTimer = setInterval(() => {
+      // A timer's tick, not awaited: what fails is logged and the next tick tries again.
+      void this.renewLeases().catch((error: unknown) => this.logger.warn({ err: error }, 'could not renew the leases of running outbox jobs; trying again shortly'));
+    }, Math.max(10, Math.floor(this.options.leaseMs / 3)));
     this.leaseTimer.unref();
     this.kick();
   }
 
   /** Looks for work soon (after the current transaction has committed). */
   kick(): void {
-    if (this.stopped || this.scheduled) return;
+    if (this.stopped) return;
+    if (this.claiming) {
+      this.kickedWhileClaiming = true;
+      return;
+    }
+    if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.drain();
+      if (this.stopped || this.claiming) return;
+      this.claiming = this.drain()
+        .catch((error: unknown) => this.logger.error({ err: error }, 'outbox claim failed; trying again at the next poll'))
+        .finally(() => {
+          this.claiming = undefined;
+          if (this.kickedWhileClaiming) {
+            this.kickedWhileClaiming = false;
+            this.kick();
+          }
+        });
     });
   }
 
-  private drain(): void {
-    if (this.stopped) return;
+  /** Claims what there is room for and starts it; a claim that fails is tried again at the next poll. */
+  private async drain(): Promise<void> {
     const room = this.options.concurrency - this.inFlight.size;
     if (room <= 0) return;
     let jobs: ClaimedJob[];
     try {
       // With the concurrency, the claim keeps a few slots free of timeline captures (foregroundReserve).
-      jobs = this.store.claim(this.clock.now(), this.options.leaseMs, room, this.options.concurrency);
+      jobs = await this.store.claim(this.clock.now(), this.options.leaseMs, room, this.options.concurrency);
     } catch (error) {
       // A database locked past its busy timeout (a backup, another process): the next poll tries again.
       // Thrown from here it would end the outbox thread, and nothing would be delivered until a restart.
       this.logger.warn({ err: error }, 'could not claim outbox jobs; trying again at the next poll');
       return;
     }
+    // Claimed as a stop began: run them all the same (stop waits for this claim, then for them),
+    // rather than leave them leased and untouched until their leases run out.
     for (const job of jobs) {
       this.running.set(job.id, { id: job.id, attempts: job.attempts });
       const run = this.run(job).finally(() => {
@@ -99,13 +126,9 @@ export class OutboxWorker {
     }
   }
 
-  private renewLeases(): void {
+  private async renewLeases(): Promise<void> {
     if (this.running.size === 0) return;
-    try {
-      this.store.renewLeases([...this.running.values()], this.clock.now(), this.options.leaseMs);
-    } catch (error) {
-      this.logger.warn({ err: error }, 'could not renew the leases of running outbox jobs; trying again shortly');
-    }
+    await this.store.renewLeases([...this.running.values()], this.clock.now(), this.options.leaseMs);
   }
 
   /** Never rejects: what cannot be recorded is left to the lease (see below). */
@@ -123,7 +146,7 @@ export class OutboxWorker {
       if (failure) await this.recordFailure(job, failure.error, log);
       else {
         const done = this.clock.now();
-        this.store.complete(job.id, done);
+        await this.store.complete(job.id, done);
         observeJobDone(job, done);
         log.debug('outbox job done');
       }
@@ -140,12 +163,12 @@ export class OutboxWorker {
     if (isTransient(error) && !expired) {
       const backoff = Math.min(this.options.baseBackoffMs * 2 ** (job.attempts - 1), this.options.maxBackoffMs);
       const delay = error instanceof RetrySoon ? error.delayMs : Math.max(backoff, retryAfterMs(error) ?? 0);
-      this.store.retryAt(job.id, new Date(now.getTime() + delay), describeFailure(error));
+      await this.store.retryAt(job.id, new Date(now.getTime() + delay), describeFailure(error));
       if (error instanceof RetrySoon) log.debug({ retryInMs: delay, reason: error.message }, 'outbox job waits');
       else log.warn({ err: error, retryInMs: delay }, 'outbox job failed; will retry');
       return;
     }
-    this.store.giveUp(job.id, now, describeFailure(error));
+    await this.store.giveUp(job.id, now, describeFailure(error));
     countJobGivenUp(job);
     log.error({ err: error }, 'outbox job given up');
     await this.onGiveUp(job, error).catch((e: unknown) => log.error({ err: e }, 'could not report a failed job'));
@@ -158,7 +181,7 @@ export class OutboxWorker {
   async idle(timeoutMs = 10_000, horizonMs = 0): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { due } = this.store.activity(new Date(this.clock.now().getTime() + horizonMs));
+      const { due } = await this.store.activity(new Date(this.clock.now().getTime() + horizonMs));
       if (this.inFlight.size === 0 && due === 0) return;
       if (Date.now() > deadline) throw new Error(`outbox still busy after ${timeoutMs} ms (${due} due, ${this.inFlight.size} running)`);
       this.kick();
@@ -170,6 +193,8 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    // A claim under way adds its jobs to inFlight when it answers: wait for it first.
+    await this.claiming;
     await Promise.allSettled([...this.inFlight]);
     this.halt();
   }

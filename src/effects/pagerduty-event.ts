@@ -21,10 +21,10 @@ export class PagerDutyUnavailable extends Error {
   readonly transient = true;
 }
 
-export function pagerDutyEvent(ctx: EffectContext, incident: Incident, job: EventJob, routingKey: string): PagerDutyEvent {
+export async function pagerDutyEvent(ctx: EffectContext, incident: Incident, job: EventJob, routingKey: string): Promise<PagerDutyEvent> {
   const { action, service, dedupKey, message } = job.payload;
   if (action === 'resolve') return { routing_key: routingKey, event_action: 'resolve', dedup_key: dedupKey };
-  const ic = ctx.store.roles.current(incident.id).find((h) => h.role === 'ic');
+  const ic = (await ctx.store.roles.current(incident.id)).find((h) => h.role === 'ic');
   const summary = `[${incident.severity.toUpperCase()}] ${incidentRef(incident.id)}: ${incident.title}${message ? ` (${message})` : ''}`;
   const links = incident.channelId
     ? [{ href: `https://slack.com/app_redirect?channel=${incident.channelId}`, text: `Slack: #${incident.channelName ?? incident.channelId}` }]
@@ -59,11 +59,11 @@ export function pagerDutyEvent(ctx: EffectContext, incident: Incident, job: Even
  */
 export async function sendPagerDutyEvent(ctx: EffectContext, job: EventJob): Promise<void> {
   const { service, dedupKey, action } = job.payload;
-  const incident = ctx.store.incidents.get(job.incidentId);
+  const incident = await ctx.store.incidents.get(job.incidentId);
   if (!incident) throw new PermanentFailure(`incident ${job.incidentId} does not exist`);
   const routingKey = ctx.pagerduty.routingKey(service);
   if (!routingKey) throw new PermanentFailure(`no routing key for PagerDuty service "${service}"`);
-  const page = ctx.store.pages.byDedupKey(dedupKey);
+  const page = await ctx.store.pages.byDedupKey(dedupKey);
   if (action === 'trigger' && page?.deliveredJobId === job.id) return;
   // A page that links to the incident channel gets responders there in one click: wait a
   // moment for the channel, but never long, and never for a Slack that is down.
@@ -75,18 +75,18 @@ export async function sendPagerDutyEvent(ctx: EffectContext, job: EventJob): Pro
 
   let answer;
   try {
-    answer = await ctx.pagerduty.send(pagerDutyEvent(ctx, incident, job, routingKey));
+    answer = await ctx.pagerduty.send(await pagerDutyEvent(ctx, incident, job, routingKey));
   } catch (error) {
     throw new PagerDutyUnavailable(`PagerDuty did not answer: ${error instanceof Error ? error.message : String(error)}`);
   }
   const now = ctx.clock.now();
   if (answer.status === 202) {
-    ctx.store.transaction(() => {
+    await ctx.store.transaction(async (tx) => {
       if (action === 'trigger') {
-        ctx.store.pages.delivered(dedupKey, job.id, now);
-        ctx.store.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice: { type: 'page_delivered', service } } }, now);
+        await tx.pages.delivered(dedupKey, job.id, now);
+        await tx.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice: { type: 'page_delivered', service } } }, now);
       } else {
-        ctx.store.pages.resolved(dedupKey, now);
+        await tx.pages.resolved(dedupKey, now);
       }
     });
     if (action === 'trigger') observePageDelivered(job.createdAt, now);
@@ -94,9 +94,9 @@ export async function sendPagerDutyEvent(ctx: EffectContext, job: EventJob): Pro
   }
   if (answer.status === 400) {
     const errors = [answer.body?.message, ...(answer.body?.errors ?? [])].filter(Boolean).join('; ') || 'invalid event';
-    ctx.store.transaction(() => {
-      ctx.store.pages.failed(dedupKey, errors);
-      ctx.store.outbox.enqueue(
+    await ctx.store.transaction(async (tx) => {
+      await tx.pages.failed(dedupKey, errors);
+      await tx.outbox.enqueue(
         { kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice: { type: 'page_failed', service, error: `PagerDuty answered 400: ${errors}` } } },
         now,
       );

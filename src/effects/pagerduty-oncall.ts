@@ -8,7 +8,7 @@ import type { EffectContext } from './context.js';
  */
 export async function inviteOnCall(ctx: EffectContext, job: ClaimedJob): Promise<void> {
   if (!ctx.pagerduty.onCallConfigured) return;
-  const incident = ctx.store.incidents.get(job.incidentId!);
+  const incident = await ctx.store.incidents.get(job.incidentId!);
   if (!incident?.channelId || incident.oncallUserId) return;
   let first;
   try {
@@ -25,7 +25,7 @@ export async function inviteOnCall(ctx: EffectContext, job: ClaimedJob): Promise
     ctx.logger.warn({ incidentId: incident.id }, 'the PagerDuty on-call has no Slack account with the same e-mail');
     return;
   }
-  ctx.store.incidents.recordOncall(incident.id, userId);
+  await ctx.store.incidents.recordOncall(incident.id, userId);
   await ctx.slack.invite(incident.channelId, [userId]);
-  ctx.store.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now());
+  await ctx.store.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now());
 }

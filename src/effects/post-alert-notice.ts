@@ -11,12 +11,12 @@ import type { EffectContext } from './context.js';
  * not post it twice.
  */
 export async function postAlertNotice(ctx: EffectContext, job: ClaimedJob & { kind: 'alert.post' }): Promise<void> {
-  const incident = job.incidentId === null ? undefined : ctx.store.incidents.get(job.incidentId);
+  const incident = job.incidentId === null ? undefined : await ctx.store.incidents.get(job.incidentId);
   const channel = job.payload.channel ?? incident?.channelId;
   if (!channel) return;
   const { notice } = job.payload;
   const { text, blocks } = alertNoticeMessage(notice, incident);
   const found = job.attempts > 1 ? await ctx.slack.findOwnPost(channel, METADATA_TYPES.post, 'job_id', job.id) : undefined;
   const ts = found ?? (await ctx.slack.post(channel, text, { blocks, metadata: { event_type: METADATA_TYPES.post, event_payload: { job_id: job.id, incident_id: incident?.id ?? 0 } } })).ts;
-  if (notice.type === 'alert_notify') ctx.store.alerts.recordNotice(notice.groupId, channel, ts);
+  if (notice.type === 'alert_notify') await ctx.store.alerts.recordNotice(notice.groupId, channel, ts);
 }

@@ -10,11 +10,11 @@ import type { EffectContext } from './context.js';
  * a post that went out just before a crash is not posted twice.
  */
 export async function postNotice(ctx: EffectContext, job: ClaimedJob & { kind: 'slack.post' }): Promise<void> {
-  const incident = ctx.store.incidents.get(job.incidentId);
+  const incident = await ctx.store.incidents.get(job.incidentId);
   if (!incident) return;
   const channel = job.payload.target === 'announce' ? ctx.announceChannel : incident.channelId;
   if (!channel) return; // no announcement channel configured, or no incident channel to post in
-  const holders = ctx.store.roles.current(incident.id);
+  const holders = await ctx.store.roles.current(incident.id);
   const text =
     job.payload.target === 'announce'
       ? announcementText(job.payload.notice, incident, holders)
@@ -25,7 +25,7 @@ export async function postNotice(ctx: EffectContext, job: ClaimedJob & { kind: '
 }
 
 export async function inviteToIncident(ctx: EffectContext, job: ClaimedJob & { kind: 'slack.invite' }): Promise<void> {
-  const incident = ctx.store.incidents.get(job.incidentId);
+  const incident = await ctx.store.incidents.get(job.incidentId);
   if (!incident?.channelId) return;
   await ctx.slack.invite(incident.channelId, job.payload.userIds);
 }

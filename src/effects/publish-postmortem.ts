@@ -9,7 +9,7 @@ import { isTransient, RetrySoon } from './failures.js';
 const FIGURES_WAIT_MS = 30_000;
 
 type PublishJob = ClaimedJob & { kind: 'postmortem.publish' };
-type Draft = NonNullable<ReturnType<EffectContext['store']['postmortems']['get']>>;
+type Draft = NonNullable<Awaited<ReturnType<EffectContext['store']['postmortems']['get']>>>;
 
 /**
  * Publishes the stored postmortem draft in the incident channel. The first
@@ -20,8 +20,8 @@ type Draft = NonNullable<ReturnType<EffectContext['store']['postmortems']['get']
  * already in the database, so a failure here loses nothing.
  */
 export async function publishPostmortem(ctx: EffectContext, job: PublishJob): Promise<void> {
-  const incident = ctx.store.incidents.get(job.incidentId);
-  const draft = ctx.store.postmortems.get(job.incidentId);
+  const incident = await ctx.store.incidents.get(job.incidentId);
+  const draft = await ctx.store.postmortems.get(job.incidentId);
   if (!incident?.channelId || !draft) return;
   if (draft.version > job.payload.version) return; // a newer draft has its own job
   const ref = incidentRef(incident.id);
@@ -33,7 +33,7 @@ export async function publishPostmortem(ctx: EffectContext, job: PublishJob): Pr
   // The first draft becomes the canvas the team edits: if the SLO figures it
   // states are still being computed, wait for them (a little), so the canvas
   // does not say "being computed" while the figures land in a file beside it.
-  if (!draft.canvasId && incident.service && ctx.store.outbox.sloRefreshUnfinished(incident.id)) {
+  if (!draft.canvasId && incident.service && (await ctx.store.outbox.sloRefreshUnfinished(incident.id))) {
     const waited = ctx.clock.now().getTime() - job.createdAt.getTime();
     if (waited < FIGURES_WAIT_MS) throw new RetrySoon('the final SLO figures are being computed', 500);
   }
@@ -49,8 +49,8 @@ export async function publishPostmortem(ctx: EffectContext, job: PublishJob): Pr
   }
   try {
     const canvasId = await ctx.slack.createChannelCanvas(incident.channelId, `Postmortem: ${ref} ${incident.title}`, draft.markdown);
-    ctx.store.postmortems.recordCanvas(incident.id, canvasId, draft.version);
-    ctx.store.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now()); // the header says where the draft is
+    await ctx.store.postmortems.recordCanvas(incident.id, canvasId, draft.version);
+    await ctx.store.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now()); // the header says where the draft is
     await ctx.slack.post(
       incident.channelId,
       `:memo: The postmortem draft of ${ref} is in this channel's canvas. Fill in the marked parts before the review: \`/incident postmortem\` later posts a new draft beside it and leaves the canvas as you wrote it.`,
@@ -68,10 +68,10 @@ export async function publishPostmortem(ctx: EffectContext, job: PublishJob): Pr
 
 /** The draft as a Markdown file: outside a canvas a mention is noise, so people are named. */
 async function uploadDraft(ctx: EffectContext, incident: Incident, draft: Draft, comment: string): Promise<void> {
-  const markdown = withPeopleNames(draft.markdown, ctx.store.names.namesOf(mentionedUserIds(draft.markdown)));
+  const markdown = withPeopleNames(draft.markdown, await ctx.store.names.namesOf(mentionedUserIds(draft.markdown)));
   const fileId = await ctx.slack.uploadMarkdown(incident.channelId!, draftFileName(incident.id, draft.version), `Postmortem: ${incidentRef(incident.id)} ${incident.title}`, markdown, comment);
-  ctx.store.postmortems.recordFile(incident.id, fileId, draft.version);
-  if (!draft.canvasId && !draft.fileId) ctx.store.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now());
+  await ctx.store.postmortems.recordFile(incident.id, fileId, draft.version);
+  if (!draft.canvasId && !draft.fileId) await ctx.store.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now());
 }
 
 async function replaceCanvas(ctx: EffectContext, incident: Incident, draft: Draft, by: string): Promise<void> {
@@ -79,6 +79,6 @@ async function replaceCanvas(ctx: EffectContext, incident: Incident, draft: Draf
   // writing it again would wipe what the team wrote since.
   if (!draft.canvasId || (draft.canvasVersion ?? 0) >= draft.version) return;
   await ctx.slack.editCanvas(draft.canvasId, draft.markdown);
-  ctx.store.postmortems.recordCanvas(incident.id, draft.canvasId, draft.version);
+  await ctx.store.postmortems.recordCanvas(incident.id, draft.canvasId, draft.version);
   await ctx.slack.post(incident.channelId!, `:memo: <@${by}> replaced the canvas of ${incidentRef(incident.id)} with version ${draft.version} of the postmortem draft; what was written in it before is gone from the canvas.`);
 }

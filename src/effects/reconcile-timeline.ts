@@ -13,5 +13,5 @@ export async function reconcileTimeline(ctx: EffectContext, job: ClaimedJob & { 
   const { channelId, messageTs } = job.payload;
   const message = await ctx.slack.fetch(channelId, messageTs);
   const count = message ? await ctx.slack.reactionCount(channelId, messageTs, ctx.timelineEmoji) : 0;
-  reconcilePinnedMessage(ctx.deps, job.incidentId, messageTs, message, count);
+  await reconcilePinnedMessage(ctx.deps, job.incidentId, messageTs, message, count);
 }

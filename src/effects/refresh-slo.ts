@@ -1,4 +1,5 @@
 import type { ClaimedJob } from '../db/outbox.repo.js';
+import type { Store } from '../db/store.js';
 import type { Incident } from '../domain/model.js';
 import type { Notice } from '../domain/ports.js';
 import { draftPostmortem } from '../domain/resolve.js';
@@ -26,14 +27,16 @@ import type { EffectContext } from './context.js';
  * within the window count whole. Incidents never computed (linked before the
  * bot had SLOs) are not known, so the estimate is of the incidents it has.
  */
-function otherUsesInWindow(ctx: EffectContext, slo: SloDefinition, incidentId: number, now: Date): IncidentBudgetUse[] {
+async function otherUsesInWindow(ctx: EffectContext, slo: SloDefinition, incidentId: number, now: Date): Promise<IncidentBudgetUse[]> {
   const since = now.getTime() - slo.window.ms;
-  return ctx.store.sloFigures.forSlo(slo.id).flatMap((row) => {
-    if (row.incidentId === incidentId || row.figures.incident.kind === 'missing') return [];
-    const other = ctx.store.incidents.get(row.incidentId);
-    if (!other || impactWindow(other, now).end.getTime() < since) return [];
-    return [row.figures.incident];
-  });
+  const uses: IncidentBudgetUse[] = [];
+  for (const row of await ctx.store.sloFigures.forSlo(slo.id)) {
+    if (row.incidentId === incidentId || row.figures.incident.kind === 'missing') continue;
+    const other = await ctx.store.incidents.get(row.incidentId);
+    if (!other || impactWindow(other, now).end.getTime() < since) continue;
+    uses.push(row.figures.incident);
+  }
+  return uses;
 }
 
 const remainingOf = (figures: SloFigures | undefined): number | undefined =>
@@ -64,17 +67,17 @@ function thresholdNotice(figures: SloFigures, threshold: PolicyThreshold): Notic
  * caller's transaction, so a restart or a second instance that crosses the
  * same threshold finds it claimed and posts nothing.
  */
-function postCrossings(ctx: EffectContext, incident: Incident, figures: SloFigures, previous: SloFigures | undefined, now: Date): void {
+async function postCrossings(ctx: EffectContext, tx: Store, incident: Incident, figures: SloFigures, previous: SloFigures | undefined, now: Date): Promise<void> {
   const current = remainingOf(figures);
   if (current === undefined) return;
   const thresholds = thresholdsFor(ctx.deps.slo.policy, figures.service);
   for (const threshold of newlyCrossedThresholds(thresholds, remainingOf(previous), current)) {
     const period = Math.floor(now.getTime() / figures.windowMs);
-    if (!ctx.store.thresholdPosts.claim(figures.sloId, period, Math.round(threshold.budgetRemaining * 10_000), incident.id, now)) continue;
+    if (!(await tx.thresholdPosts.claim(figures.sloId, period, Math.round(threshold.budgetRemaining * 10_000), incident.id, now))) continue;
     const notice = thresholdNotice(figures, threshold)!;
-    if (incident.status !== 'resolved') ctx.store.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, now);
-    ctx.store.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice } }, now);
-    ctx.store.timeline.add({
+    if (incident.status !== 'resolved') await tx.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, now);
+    await tx.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice } }, now);
+    await tx.timeline.add({
       incidentId: incident.id,
       kind: 'slo_threshold',
       text:
@@ -101,29 +104,30 @@ const sameFigures = (a: StoredSloFigures | undefined, b: SloFigures) => a !== un
  * a reopen does not pass an open incident's figures off as final.
  */
 export async function refreshSlo(ctx: EffectContext, job: ClaimedJob & { kind: 'slo.refresh' }): Promise<void> {
-  const incident = ctx.store.incidents.get(job.incidentId);
+  const incident = await ctx.store.incidents.get(job.incidentId);
   if (!incident) return;
   const now = ctx.clock.now();
   const slos = incident.service ? slosForService(ctx.deps.slo.catalog, incident.service) : [];
   const computed = await Promise.all(
-    slos.map((slo) =>
-      measureSlo({ slo, incident, now, prometheus: ctx.prometheus, estimates: ctx.config.slo.estimates, otherUses: otherUsesInWindow(ctx, slo, incident.id, now) }),
+    // Parallel: each SLO waits on Prometheus (outside any transaction).
+    slos.map(async (slo) =>
+      measureSlo({ slo, incident, now, prometheus: ctx.prometheus, estimates: ctx.config.slo.estimates, otherUses: await otherUsesInWindow(ctx, slo, incident.id, now) }),
     ),
   );
-  ctx.store.transaction(() => {
-    const current = ctx.store.incidents.get(incident.id);
+  await ctx.store.transaction(async (tx) => {
+    const current = await tx.incidents.get(incident.id);
     // The service changed while Prometheus answered: the refresh that change queued runs next, for the new one.
     if (!current || current.service !== incident.service) return;
     const final = current.status === 'resolved';
-    const before = new Map(ctx.store.sloFigures.forIncident(current.id).map((s) => [s.figures.sloId, s]));
+    const before = new Map((await tx.sloFigures.forIncident(current.id)).map((s) => [s.figures.sloId, s]));
     const unchanged = final && before.size === computed.length && computed.every((f) => sameFigures(before.get(f.sloId), f));
     for (const figures of computed) {
-      ctx.store.sloFigures.save(current.id, figures, now, final);
-      postCrossings(ctx, current, figures, before.get(figures.sloId)?.figures, now);
+      await tx.sloFigures.save(current.id, figures, now, final);
+      await postCrossings(ctx, tx, current, figures, before.get(figures.sloId)?.figures, now);
     }
     const linked = new Set(slos.map((s) => s.id));
-    for (const sloId of before.keys()) if (!linked.has(sloId)) ctx.store.sloFigures.remove(current.id, sloId);
-    ctx.store.outbox.enqueue({ kind: 'incident.sync', incidentId: current.id, payload: {} }, now);
-    if (final && !unchanged) draftPostmortem(ctx.deps, current);
+    for (const sloId of before.keys()) if (!linked.has(sloId)) await tx.sloFigures.remove(current.id, sloId);
+    await tx.outbox.enqueue({ kind: 'incident.sync', incidentId: current.id, payload: {} }, now);
+    if (final && !unchanged) await draftPostmortem({ ...ctx.deps, repos: tx }, current);
   });
 }

@@ -23,7 +23,7 @@ const WHAT: Record<string, string> = {
  */
 export async function reportFailure(ctx: EffectContext, job: ClaimedJob, error: unknown): Promise<void> {
   if (job.incidentId === null) return;
-  const incident = ctx.store.incidents.get(job.incidentId);
+  const incident = await ctx.store.incidents.get(job.incidentId);
   if (!incident) return;
   const text =
     `:warning: Could not ${WHAT[job.kind] ?? job.kind} for ${incidentRef(incident.id)} (${describeFailure(error)}). ` +
@@ -34,7 +34,7 @@ export async function reportFailure(ctx: EffectContext, job: ClaimedJob, error: 
     await ctx.slack.post(incident.channelId, text);
     return;
   }
-  const progress = ctx.store.incidents.setupProgress(incident.id);
+  const progress = await ctx.store.incidents.setupProgress(incident.id);
   const responseUrl = job.kind === 'incident.setup' ? (job.payload as { responseUrl: string | null }).responseUrl : null;
   await tellDeclarer(ctx, responseUrl, incident.declaredBy, progress?.originChannelId ?? null, text);
 }

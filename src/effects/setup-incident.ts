@@ -20,12 +20,12 @@ const MAX_NAME_ATTEMPTS = 20;
  */
 export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind: 'incident.setup' }): Promise<void> {
   const { store, slack } = ctx;
-  const progress = store.incidents.setupProgress(job.incidentId);
-  const incident = store.incidents.get(job.incidentId);
+  const progress = await store.incidents.setupProgress(job.incidentId);
+  const incident = await store.incidents.get(job.incidentId);
   if (!incident || !progress) throw new PermanentFailure(`incident ${job.incidentId} does not exist`);
 
   const channelId = progress.channelId ?? (await createChannel(ctx, incident.id, incident.title, incident.isPrivate, incident.declaredAt));
-  const holders = store.roles.current(incident.id);
+  const holders = await store.roles.current(incident.id);
   // The declarer first: they are waiting for the channel. Then the header they will read.
   const people = [...new Set([incident.declaredBy, ...holders.map((h) => h.userId)])].filter((u) => !u.startsWith('system:'));
   await slack.invite(channelId, people);
@@ -36,20 +36,21 @@ export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind
   }
   if (!headerTs) {
     // Read again: a role or severity may have changed while the channel was being made.
-    const current = store.incidents.get(incident.id)!;
+    const current = (await store.incidents.get(incident.id))!;
+    const blocks = incidentHeaderBlocks(current, await store.roles.current(incident.id), await headerFacts(ctx, incident.id));
     const posted = await slack.post(channelId, incidentHeaderText(current), {
-      blocks: incidentHeaderBlocks(current, store.roles.current(incident.id), headerFacts(ctx, incident.id)),
+      blocks,
       metadata: { event_type: METADATA_TYPES.header, event_payload: { incident_id: incident.id } },
     });
     headerTs = posted.ts;
-    store.incidents.recordHeader(incident.id, headerTs);
+    await store.incidents.recordHeader(incident.id, headerTs);
   }
   if (!progress.headerPinned) {
     await slack.pin(channelId, headerTs);
     // The rest is not urgent: under a burst it waits while other incidents' channels are made.
-    store.transaction(() => {
-      store.incidents.recordHeaderPinned(incident.id);
-      store.outbox.enqueue({ kind: 'incident.finish-setup', incidentId: incident.id, payload: { responseUrl: job.payload.responseUrl } }, ctx.clock.now());
+    await store.transaction(async (tx) => {
+      await tx.incidents.recordHeaderPinned(incident.id);
+      await tx.outbox.enqueue({ kind: 'incident.finish-setup', incidentId: incident.id, payload: { responseUrl: job.payload.responseUrl } }, ctx.clock.now());
     });
   }
 }
@@ -57,12 +58,12 @@ export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind
 /** Purpose and topic, and the declarer told the channel is ready. */
 export async function finishSetup(ctx: EffectContext, job: ClaimedJob & { kind: 'incident.finish-setup' }): Promise<void> {
   const { store, slack } = ctx;
-  const incident = store.incidents.get(job.incidentId);
-  const progress = store.incidents.setupProgress(job.incidentId);
+  const incident = await store.incidents.get(job.incidentId);
+  const progress = await store.incidents.setupProgress(job.incidentId);
   const channelId = incident?.channelId;
   if (!incident || !progress || !channelId) return;
   await slack.setPurpose(channelId, incidentPurpose(incident));
-  await setTopicIfChanged(ctx, incident.id, channelId, incidentTopic(incident, store.roles.current(incident.id)));
+  await setTopicIfChanged(ctx, incident.id, channelId, incidentTopic(incident, await store.roles.current(incident.id)));
 
   const ready = `${incidentRef(incident.id)} is ready: <#${channelId}>. You are Incident Commander until you hand it over with \`/incident role ic @someone\`.`;
   await tellDeclarer(ctx, job.payload.responseUrl, incident.declaredBy, progress.originChannelId, ready);
@@ -77,14 +78,14 @@ const ADOPT_CLOCK_SKEW_MS = 60_000;
 
 async function createChannel(ctx: EffectContext, incidentId: number, title: string, isPrivate: boolean, declaredAt: Date): Promise<string> {
   const { store, slack } = ctx;
-  const progress = store.incidents.setupProgress(incidentId)!;
+  const progress = (await store.incidents.setupProgress(incidentId))!;
   for (let attempt = progress.channelAttempt; attempt < MAX_NAME_ATTEMPTS; attempt++) {
     const name = incidentChannelName(incidentId, title, attempt);
     // Only a move to a new suffix needs recording: the name follows from the attempt.
-    if (attempt !== progress.channelAttempt) store.incidents.recordChannelAttempt(incidentId, name, attempt);
+    if (attempt !== progress.channelAttempt) await store.incidents.recordChannelAttempt(incidentId, name, attempt);
     const created = await slack.createChannel(name, isPrivate);
     if (created) {
-      store.incidents.recordChannel(incidentId, created.id, created.name);
+      await store.incidents.recordChannel(incidentId, created.id, created.name);
       return created.id;
     }
     const existing = await slack.findChannelByName(name);
@@ -92,9 +93,9 @@ async function createChannel(ctx: EffectContext, incidentId: number, title: stri
       existing &&
       existing.creator === ctx.botUserId() &&
       existing.createdAt.getTime() >= declaredAt.getTime() - ADOPT_CLOCK_SKEW_MS &&
-      !store.incidents.getByChannel(existing.id);
+      !(await store.incidents.getByChannel(existing.id));
     if (ours) {
-      store.incidents.recordChannel(incidentId, existing.id, name);
+      await store.incidents.recordChannel(incidentId, existing.id, name);
       return existing.id;
     }
   }

@@ -5,9 +5,9 @@ import { incidentHeaderBlocks, incidentHeaderText, incidentTopic, type HeaderFac
 import type { EffectContext } from './context.js';
 
 /** The linked service's SLOs as last computed, in catalog order (figures of SLOs no longer linked are left out). */
-function headerSlo(ctx: EffectContext, incidentId: number, service: string | null): HeaderSlo | undefined {
+async function headerSlo(ctx: EffectContext, incidentId: number, service: string | null): Promise<HeaderSlo | undefined> {
   if (!service) return undefined;
-  const stored = new Map(ctx.store.sloFigures.forIncident(incidentId).map((s) => [s.figures.sloId, s.figures]));
+  const stored = new Map((await ctx.store.sloFigures.forIncident(incidentId)).map((s) => [s.figures.sloId, s.figures]));
   const figures: SloFigures[] = [];
   const pending: string[] = [];
   for (const slo of slosForService(ctx.deps.slo.catalog, service)) {
@@ -19,23 +19,24 @@ function headerSlo(ctx: EffectContext, incidentId: number, service: string | nul
 }
 
 /** What the header needs beyond the incident: read when it is built, so it is never stale. */
-export function headerFacts(ctx: EffectContext, incidentId: number): HeaderFacts {
-  const postmortem = ctx.store.postmortems.get(incidentId);
-  const slo = headerSlo(ctx, incidentId, ctx.store.incidents.get(incidentId)?.service ?? null);
+export async function headerFacts(ctx: EffectContext, incidentId: number): Promise<HeaderFacts> {
+  const postmortem = await ctx.store.postmortems.get(incidentId);
+  const slo = await headerSlo(ctx, incidentId, (await ctx.store.incidents.get(incidentId))?.service ?? null);
+  const runbookUrl = await ctx.store.alerts.runbookFor(incidentId);
   return {
     timelineEmoji: ctx.timelineEmoji,
     paging: ctx.deps.paging,
     postmortem: postmortem ? { canvasId: postmortem.canvasId, fileId: postmortem.fileId } : undefined,
     ...(slo ? { slo } : {}),
-    runbookUrl: ctx.store.alerts.runbookFor(incidentId),
+    runbookUrl,
   };
 }
 
 /** Sets the channel topic unless it already reads `topic` (each change shows in the channel). */
 export async function setTopicIfChanged(ctx: EffectContext, incidentId: number, channelId: string, topic: string): Promise<void> {
-  if (ctx.store.incidents.setupProgress(incidentId)?.topic === topic) return;
+  if ((await ctx.store.incidents.setupProgress(incidentId))?.topic === topic) return;
   await ctx.slack.setTopic(channelId, topic);
-  ctx.store.incidents.recordTopic(incidentId, topic);
+  await ctx.store.incidents.recordTopic(incidentId, topic);
 }
 
 /**
@@ -44,11 +45,11 @@ export async function setTopicIfChanged(ctx: EffectContext, incidentId: number, 
  * still leave Slack right.
  */
 export async function syncIncident(ctx: EffectContext, job: ClaimedJob): Promise<void> {
-  const incident = ctx.store.incidents.get(job.incidentId!);
+  const incident = await ctx.store.incidents.get(job.incidentId!);
   if (!incident?.channelId) return; // set-up failed and was reported; nothing to sync
-  const holders = ctx.store.roles.current(incident.id);
+  const holders = await ctx.store.roles.current(incident.id);
   if (incident.headerTs) {
-    await ctx.slack.update(incident.channelId, incident.headerTs, incidentHeaderText(incident), incidentHeaderBlocks(incident, holders, headerFacts(ctx, incident.id)));
+    await ctx.slack.update(incident.channelId, incident.headerTs, incidentHeaderText(incident), incidentHeaderBlocks(incident, holders, await headerFacts(ctx, incident.id)));
   }
   await setTopicIfChanged(ctx, incident.id, incident.channelId, incidentTopic(incident, holders));
 }

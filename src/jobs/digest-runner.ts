@@ -65,12 +65,12 @@ export class DigestRunner {
   }
 
   /** The reliability section for the week up to `to`, beside the week before, as `audience` may read it. */
-  reliability(to: Date, audience: Audience): DigestReliability | undefined {
+  async reliability(to: Date, audience: Audience): Promise<DigestReliability | undefined> {
     if (!this.stats) return undefined;
     const weekMs = RELIABILITY_DAYS * 86_400_000;
     const current = { from: new Date(to.getTime() - weekMs), to };
     const previous = { from: new Date(to.getTime() - 2 * weekMs), to: current.from };
-    const records = { current: this.stats.records(current), previous: this.stats.records(previous) };
+    const records = { current: await this.stats.records(current), previous: await this.stats.records(previous) };
     return digestReliability(records, { current, previous }, audience, this.settings.timeZone);
   }
 
@@ -86,7 +86,7 @@ export class DigestRunner {
       let plan = this.repo.run(period)?.plan ?? null;
       if (!plan) {
         // Fixed with the items: a resumed run posts the week as it was first computed, up to the tick.
-        plan = { ...this.plan(day), reliability: this.reliability(tick, { type: 'channel', channelId: channel }) };
+        plan = { ...this.plan(day), reliability: await this.reliability(tick, { type: 'channel', channelId: channel }) };
         this.repo.setPlan(period, plan);
       }
       // A member can read the channel back, which a resumed run needs.
@@ -114,10 +114,10 @@ export class DigestRunner {
    * The digest as of now, for `/incident digest`: the same messages as the
    * scheduled one, without a claim (asking is not the weekly post).
    */
-  preview(channel: string, audience: Audience): { plan: DigestPlan; parts: Generator<Part> } {
+  async preview(channel: string, audience: Audience): Promise<{ plan: DigestPlan; parts: Generator<Part> }> {
     const now = this.clock.now();
     const day = this.dayOf(now);
-    const plan = { ...this.plan(day), reliability: this.reliability(now, audience) };
+    const plan = { ...this.plan(day), reliability: await this.reliability(now, audience) };
     return { plan, parts: this.channelParts(channel, plan, day, audience) };
   }
 

@@ -4,7 +4,7 @@ import type { Clock, IncidentRepo, OutboxRepo } from '../domain/ports.js';
 /** What the scheduler reads and writes: the incidents, their final figures' gaps, and the outbox. */
 export interface SloRefreshStore {
   readonly incidents: Pick<IncidentRepo, 'listOpen' | 'get'>;
-  readonly sloFigures: { finalWithMissing(): number[] };
+  readonly sloFigures: { finalWithMissing(): Promise<number[]> };
   readonly outbox: OutboxRepo;
 }
 
@@ -31,25 +31,23 @@ export class SloRefreshScheduler {
   ) {}
 
   /** Queues the refreshes due now; returns the incidents queued for. */
-  tick(): number[] {
+  async tick(): Promise<number[]> {
     const now = this.clock.now();
-    const open = this.store.incidents.listOpen().filter((i) => i.service !== null);
-    for (const incident of open) this.store.outbox.enqueue({ kind: 'slo.refresh', incidentId: incident.id, payload: { final: false } }, now);
-    const retried = this.store.sloFigures.finalWithMissing().filter((id) => {
-      const incident = this.store.incidents.get(id);
-      return incident?.status === 'resolved' && incident.resolvedAt !== null && now.getTime() - incident.resolvedAt.getTime() < this.retryFinalForMs;
-    });
-    for (const id of retried) this.store.outbox.enqueue({ kind: 'slo.refresh', incidentId: id, payload: { final: true } }, now);
+    const open = (await this.store.incidents.listOpen()).filter((i) => i.service !== null);
+    for (const incident of open) await this.store.outbox.enqueue({ kind: 'slo.refresh', incidentId: incident.id, payload: { final: false } }, now);
+    const retried: number[] = [];
+    for (const id of await this.store.sloFigures.finalWithMissing()) {
+      const incident = await this.store.incidents.get(id);
+      if (incident?.status === 'resolved' && incident.resolvedAt !== null && now.getTime() - incident.resolvedAt.getTime() < this.retryFinalForMs) retried.push(id);
+    }
+    for (const id of retried) await this.store.outbox.enqueue({ kind: 'slo.refresh', incidentId: id, payload: { final: true } }, now);
     return [...open.map((i) => i.id), ...retried];
   }
 
   start(everyMs: number): void {
     const run = () => {
-      try {
-        this.tick();
-      } catch (error) {
-        this.logger.error({ err: error }, 'could not queue the SLO refreshes; the next tick tries again');
-      }
+      // A timer's tick, not awaited: a failure is logged and the next tick tries again.
+      void this.tick().catch((error: unknown) => this.logger.error({ err: error }, 'could not queue the SLO refreshes; the next tick tries again'));
     };
     this.timer = setInterval(run, everyMs);
     this.timer.unref();

@@ -1,9 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { setAutoCheckpoint, type Db } from '../db/client.js';
-import type { OutboxStore } from '../db/outbox.repo.js';
 import type { Clock } from '../domain/ports.js';
-import type { OutboxWorker } from '../effects/outbox-worker.js';
+import type { OutboxQueue, OutboxWorker } from '../effects/outbox-worker.js';
 import type { OutboxThreadData } from './outbox-thread.js';
 import { outboxThreadBundle } from './thread-bundle.js';
 
@@ -32,13 +31,13 @@ export function inlineOutbox(worker: OutboxWorker): OutboxRunner {
 }
 
 /** Waits, reading the shared database, until no job is due or running. */
-async function waitUntilIdle(store: OutboxStore, clock: Clock, timeoutMs: number, horizonMs: number): Promise<void> {
+async function waitUntilIdle(store: Pick<OutboxQueue, 'activity'>, clock: Clock, timeoutMs: number, horizonMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const now = clock.now();
-    const current = store.activity(now);
+    const current = await store.activity(now);
     const { running } = current;
-    const { due } = horizonMs === 0 ? current : store.activity(new Date(now.getTime() + horizonMs));
+    const { due } = horizonMs === 0 ? current : await store.activity(new Date(now.getTime() + horizonMs));
     if (due === 0 && running === 0) return;
     if (Date.now() > deadline) throw new Error(`outbox still busy after ${timeoutMs} ms (${due} due, ${running} running)`);
     await new Promise((r) => setTimeout(r, 5));
@@ -50,7 +49,7 @@ async function waitUntilIdle(store: OutboxStore, clock: Clock, timeoutMs: number
  * While that thread runs, it also checkpoints the WAL for `listenerDb`, the
  * listeners' connection (see setAutoCheckpoint).
  */
-export function threadedOutbox(data: OutboxThreadData, listenerDb: Db, store: OutboxStore, clock: Clock, logger: Logger): OutboxRunner {
+export function threadedOutbox(data: OutboxThreadData, listenerDb: Db, store: Pick<OutboxQueue, 'activity'>, clock: Clock, logger: Logger): OutboxRunner {
   let thread: Worker | undefined;
   let kickPending = false;
   return {

@@ -40,9 +40,8 @@ const logger = createLogger(data.config.log.level, pino.destination({ fd: 1, syn
 // Below the listeners, so a burst's acknowledgements win the CPU (thread-priority.ts).
 if (!lowerThisThreadPriority(BACKGROUND_NICENESS)) logger.debug("outbox thread runs at the listeners' priority (no per-thread priority here)");
 const db = openDatabase(data.config.database.url);
-const store = createRepositories(db);
 // Alerts declare and resolve here: counted like the listeners' declarations.
-meterIncidentRecords(store);
+const store = createRepositories(db, [meterIncidentRecords]);
 if (data.metricsChannel) answerMetricsRequests(data.metricsChannel);
 const worker = createOutboxWorker({
   config: data.config,
@@ -71,9 +70,13 @@ parentPort!.on('message', (message: 'kick' | 'stop') => {
   if (message === 'kick') worker.kick();
   if (message === 'stop') {
     clearInterval(checkpoints);
-    void worker.stop().then(() => {
-      db.$client.close();
-      parentPort!.postMessage('stopped');
-    });
+    // Answered by a message, not awaited: the listeners' thread waits for 'stopped' (or the thread's exit).
+    void worker
+      .stop()
+      .then(() => {
+        db.$client.close();
+        parentPort!.postMessage('stopped');
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'outbox thread could not stop cleanly'));
   }
 });

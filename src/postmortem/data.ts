@@ -53,31 +53,36 @@ export function impactWindow(incident: Incident): ImpactWindow {
   };
 }
 
-export function loadPostmortemData(
+/** What the postmortem of `incident` is written from, as recorded now. */
+export async function loadPostmortemData(
   repos: Pick<Repositories, 'incidents' | 'timeline' | 'roles' | 'actions' | 'pages' | 'sloFigures' | 'alerts'>,
   incident: Incident,
   slo: SloSettings,
-): PostmortemData {
-  const delivered = repos.pages
-    .forIncident(incident.id)
+): Promise<PostmortemData> {
+  // One read after another: drafts are written inside a transaction (a resolve, a final SLO refresh), where reads never run in parallel.
+  const delivered = (await repos.pages.forIncident(incident.id))
     .map((p) => p.deliveredAt)
     .filter((d): d is Date => d !== null)
     .sort((a, b) => a.getTime() - b.getTime());
   const service = incident.service;
   const serviceSlos = service ? slosForService(slo.catalog, service) : [];
   // Figures stay stored for a moment after the service changes: only the linked service's are the incident's.
-  const sloFigures = service ? repos.sloFigures.forIncident(incident.id).filter((s) => s.figures.service.toLowerCase() === service.toLowerCase()) : [];
+  const sloFigures = service ? (await repos.sloFigures.forIncident(incident.id)).filter((s) => s.figures.service.toLowerCase() === service.toLowerCase()) : [];
   const order = (s: StoredSloFigures) => {
     const i = serviceSlos.findIndex((d) => d.id.toLowerCase() === s.figures.sloId.toLowerCase());
     return i < 0 ? serviceSlos.length : i;
   };
+  const timeline = await repos.timeline.list(incident.id);
+  const roles = await repos.roles.history(incident.id);
+  const actions = await repos.actions.listForIncident(incident.id);
+  const firstAlertReceivedAt = await repos.alerts.firstReceivedAt(incident.id);
   return {
     incident,
-    timeline: repos.timeline.list(incident.id),
-    roles: repos.roles.history(incident.id),
-    actions: repos.actions.listForIncident(incident.id),
+    timeline,
+    roles,
+    actions,
     firstPageDeliveredAt: delivered[0] ?? null,
-    firstAlertReceivedAt: repos.alerts.firstReceivedAt(incident.id),
+    firstAlertReceivedAt,
     impact: impactWindow(incident),
     sloFigures: [...sloFigures].sort((a, b) => order(a) - order(b) || a.figures.sloId.localeCompare(b.figures.sloId)),
     slo: {
