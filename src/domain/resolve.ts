@@ -15,7 +15,7 @@ export const RESOLVE_USAGE = '`/incident resolve [summary]`';
  */
 export async function draftPostmortem(deps: Deps, incident: Incident): Promise<number> {
   const { repos } = deps;
-  const markdown = renderPostmortem(loadPostmortemData(repos, incident, deps.slo));
+  const markdown = renderPostmortem(await loadPostmortemData(repos, incident, deps.slo));
   const version = await repos.postmortems.saveDraft(incident.id, markdown, deps.clock.now());
   await repos.outbox.enqueue({ kind: 'postmortem.publish', incidentId: incident.id, payload: { version } }, deps.clock.now());
   return version;
