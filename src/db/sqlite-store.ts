@@ -43,7 +43,12 @@ class ConnectionLock {
 function lift<R extends object>(repo: R, run: <T>(call: () => T) => Promise<T>): AsyncRepo<R> {
   const lifted: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(repo)) {
-    lifted[name] = typeof value === 'function' ? (...args: unknown[]) => run(() => (value as (...a: unknown[]) => unknown).apply(repo, args)) : value;
+    if (typeof value !== 'function' || value.constructor.name === 'AsyncGeneratorFunction') {
+      // A stream reads one batch per step, each a single statement: it is not held to the lock.
+      lifted[name] = value;
+      continue;
+    }
+    lifted[name] = (...args: unknown[]) => run(() => (value as (...a: unknown[]) => unknown).apply(repo, args));
   }
   return lifted as AsyncRepo<R>;
 }

@@ -7,9 +7,16 @@
  */
 import type { SqliteRepositories } from './repositories.js';
 
-/** A repository whose methods answer with promises. */
+/**
+ * A repository whose methods answer with promises. A method that streams rows
+ * (an async generator) stays one: it reads batch by batch as it is iterated.
+ */
 export type AsyncRepo<R> = {
-  [K in keyof R]: R[K] extends (...args: infer A) => infer T ? (...args: A) => Promise<Awaited<T>> : R[K];
+  [K in keyof R]: R[K] extends (...args: infer A) => infer T
+    ? T extends AsyncIterable<unknown>
+      ? R[K]
+      : (...args: A) => Promise<Awaited<T>>
+    : R[K];
 };
 
 /** Runs once the outermost transaction commits (at once outside one); dropped if its transaction rolls back. */
