@@ -30,35 +30,35 @@ describe('the periodic SLO refresh', () => {
     const declare = (title: string, service: string | null) =>
       store.incidents.create({ title, description: null, severity: 'sev2', isPrivate: false, declaredBy: 'U1', declaredAt: new Date(NOW.getTime() - DAY), originChannelId: null, service });
     const scheduler = new SloRefreshScheduler(store, deps.clock, pino({ level: 'silent' }), 30 * DAY);
-    const queued = () => store.outbox.list().filter((j) => j.kind === 'slo.refresh' && j.status === 'pending').map((j) => [j.incidentId, j.payload]);
+    const queued = async () => (await store.outbox.list()).filter((j) => j.kind === 'slo.refresh' && j.status === 'pending').map((j) => [j.incidentId, j.payload]);
     return { store, clock: deps.clock, declare, scheduler, queued };
   }
 
-  it('queues a refresh for each open incident linked to a service, and one per incident however many ticks (or instances)', () => {
+  it('queues a refresh for each open incident linked to a service, and one per incident however many ticks (or instances)', async () => {
     const { declare, scheduler, queued } = setUp();
-    declare('Linked', 'checkout-api');
-    declare('Unlinked', null);
-    expect(scheduler.tick()).toEqual([1]);
-    scheduler.tick();
-    expect(queued()).toEqual([[1, { final: false }]]);
+    await declare('Linked', 'checkout-api');
+    await declare('Unlinked', null);
+    expect(await scheduler.tick()).toEqual([1]);
+    await scheduler.tick();
+    expect(await queued()).toEqual([[1, { final: false }]]);
   });
 
-  it('computes again the final figures of a resolved incident that have a part missing, while its impact is within the window', () => {
+  it('computes again the final figures of a resolved incident that have a part missing, while its impact is within the window', async () => {
     const { store, declare, scheduler, queued } = setUp();
-    const down = declare('Resolved while Prometheus was down', 'checkout-api');
-    const fine = declare('Resolved with figures', 'checkout-api');
-    for (const incident of [down, fine]) store.incidents.markResolved(incident.id, NOW, null);
-    store.sloFigures.save(down.id, figures({ kind: 'missing', reason: 'Prometheus at http://prom:9090 could not be reached (ECONNREFUSED)' }), NOW, true);
-    store.sloFigures.save(fine.id, figures({ kind: 'estimate', budgetMs: 1, remaining: 0.9, incidents: 1 }), NOW, true);
-    expect(scheduler.tick()).toEqual([down.id]);
-    expect(queued()).toEqual([[down.id, { final: true }]]);
+    const down = await declare('Resolved while Prometheus was down', 'checkout-api');
+    const fine = await declare('Resolved with figures', 'checkout-api');
+    for (const incident of [down, fine]) await store.incidents.markResolved(incident.id, NOW, null);
+    await store.sloFigures.save(down.id, figures({ kind: 'missing', reason: 'Prometheus at http://prom:9090 could not be reached (ECONNREFUSED)' }), NOW, true);
+    await store.sloFigures.save(fine.id, figures({ kind: 'estimate', budgetMs: 1, remaining: 0.9, incidents: 1 }), NOW, true);
+    expect(await scheduler.tick()).toEqual([down.id]);
+    expect(await queued()).toEqual([[down.id, { final: true }]]);
 
     // Past the longest window, its figures no longer count: it is left alone.
     const later = setUp();
-    const old = later.declare('Long ago', 'checkout-api');
-    later.store.incidents.markResolved(old.id, NOW, null);
-    later.store.sloFigures.save(old.id, figures({ kind: 'missing', reason: 'down' }), NOW, true);
+    const old = await later.declare('Long ago', 'checkout-api');
+    await later.store.incidents.markResolved(old.id, NOW, null);
+    await later.store.sloFigures.save(old.id, figures({ kind: 'missing', reason: 'down' }), NOW, true);
     later.clock.set(new Date(NOW.getTime() + 31 * DAY));
-    expect(later.scheduler.tick()).toEqual([]);
+    expect(await later.scheduler.tick()).toEqual([]);
   });
 });

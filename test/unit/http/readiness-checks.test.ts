@@ -58,22 +58,22 @@ describe('the database check', () => {
 });
 
 describe('the outbox check', () => {
-  it('fails once the oldest pending or running job is older than the limit, naming its kind and not its incident', () => {
+  it('fails once the oldest pending or running job is older than the limit, naming its kind and not its incident', async () => {
     const db = openDatabase(':memory:');
     const store = createRepositories(db);
     const clock = new FixedClock();
     const check = outboxAgeCheck(db.$client, clock, 60_000);
     expect(check()).toEqual({ status: 'ok' });
-    store.outbox.enqueue({ kind: 'incident.sync', incidentId: 7, payload: {} }, clock.now());
+    await store.outbox.enqueue({ kind: 'incident.sync', incidentId: 7, payload: {} }, clock.now());
     clock.advance(60_000);
     expect(check()).toEqual({ status: 'ok' });
     clock.advance(5_000);
-    const [job] = store.outbox.claim(clock.now(), 60_000, 1);
+    const [job] = await store.outbox.claim(clock.now(), 60_000, 1);
     expect(check()).toEqual({
       status: 'failing',
       reason: "The oldest undelivered outbox job (incident.sync) has waited 1 minute 5 seconds, longer than READY_MAX_OUTBOX_AGE (1 minute): Slack or PagerDuty is not taking the bot's work.",
     });
-    store.outbox.complete(job!.id, clock.now());
+    await store.outbox.complete(job!.id, clock.now());
     expect(check()).toEqual({ status: 'ok' });
     db.$client.close();
   });

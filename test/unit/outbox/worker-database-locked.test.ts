@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/db/client.js';
-import { outboxRepo } from '../../../src/db/outbox.repo.js';
+import { createRepositories } from '../../../src/db/repositories.js';
 import { DEFAULT_OUTBOX_OPTIONS, OutboxWorker } from '../../../src/effects/outbox-worker.js';
 
 const dirs: string[] = [];
@@ -37,7 +37,7 @@ function lockedDatabase(): { db: Db; lock(): void; unlock(): void } {
 
 it('keeps going through a locked database, and delivers every job once the lock is gone', async () => {
   const { db, lock, unlock } = lockedDatabase();
-  const outbox = outboxRepo(db);
+  const { outbox } = createRepositories(db);
   const delivered: number[] = [];
   let lockAfterDelivery = false;
   const worker = new OutboxWorker(
@@ -58,24 +58,24 @@ it('keeps going through a locked database, and delivers every job once the lock 
     { ...DEFAULT_OUTBOX_OPTIONS, pollMs: 10, leaseMs: 200 },
   );
   // Locked before the first claim: the drain fails; the worker must still be there after.
-  outbox.enqueue({ kind: 'incident.sync', incidentId: 1, payload: {} }, new Date());
+  await outbox.enqueue({ kind: 'incident.sync', incidentId: 1, payload: {} }, new Date());
   lock();
   worker.start();
   await new Promise((r) => setTimeout(r, 100));
   expect(delivered).toEqual([]);
   unlock();
   await expect.poll(() => delivered, { timeout: 5_000 }).toEqual([1]);
-  await expect.poll(() => outbox.list().map((j) => j.status), { timeout: 5_000 }).toEqual(['done']);
+  await expect.poll(async () => (await outbox.list()).map((j) => j.status), { timeout: 5_000 }).toEqual(['done']);
 
   // Locked between the delivery and its bookkeeping: left claimed, and run again once its lease has
   // ended (handlers find what an earlier attempt did: see post-notice.ts), then recorded done.
   lockAfterDelivery = true;
-  outbox.enqueue({ kind: 'incident.sync', incidentId: 2, payload: {} }, new Date());
+  await outbox.enqueue({ kind: 'incident.sync', incidentId: 2, payload: {} }, new Date());
   worker.kick();
   await expect.poll(() => delivered, { timeout: 5_000 }).toEqual([1, 2]);
   await new Promise((r) => setTimeout(r, 100));
   unlock();
-  await expect.poll(() => outbox.list().map((j) => j.status), { timeout: 5_000 }).toEqual(['done', 'done']);
+  await expect.poll(async () => (await outbox.list()).map((j) => j.status), { timeout: 5_000 }).toEqual(['done', 'done']);
   expect(delivered).toEqual([1, 2, 2]);
   await worker.stop();
 });

@@ -6,14 +6,15 @@
 import { pino } from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/db/client.js';
-import { outboxRepo, type ClaimedJob } from '../../../src/db/outbox.repo.js';
+import type { ClaimedJob } from '../../../src/db/outbox.repo.js';
+import { createRepositories, type Store } from '../../../src/db/repositories.js';
 import { DEFAULT_OUTBOX_OPTIONS, OutboxWorker } from '../../../src/effects/outbox-worker.js';
 
 const LEASE_MS = 150;
 let db: Db | undefined;
 afterEach(() => db?.$client.close());
 
-function worker(outbox: ReturnType<typeof outboxRepo>, name: string, runs: string[], takesMs: number): OutboxWorker {
+function worker(outbox: Store['outbox'], name: string, runs: string[], takesMs: number): OutboxWorker {
   const handler = async (job: ClaimedJob) => {
     runs.push(`${name}:${job.id}`);
     await new Promise((r) => setTimeout(r, takesMs));
@@ -27,31 +28,31 @@ function worker(outbox: ReturnType<typeof outboxRepo>, name: string, runs: strin
 
 it('keeps a job that runs four leases long with the live process: run once, not taken over', async () => {
   db = openDatabase(':memory:');
-  const outbox = outboxRepo(db);
+  const { outbox } = createRepositories(db);
   const runs: string[] = [];
   const a = worker(outbox, 'a', runs, LEASE_MS * 4);
   const b = worker(outbox, 'b', runs, 0);
-  outbox.enqueue({ kind: 'incident.sync', incidentId: 1, payload: {} }, new Date());
+  await outbox.enqueue({ kind: 'incident.sync', incidentId: 1, payload: {} }, new Date());
   a.start();
   await expect.poll(() => runs).toEqual(['a:1']);
   b.start();
-  await expect.poll(() => outbox.list().map((j) => j.status), { timeout: 5_000 }).toEqual(['done']);
+  await expect.poll(async () => (await outbox.list()).map((j) => j.status), { timeout: 5_000 }).toEqual(['done']);
   expect(runs).toEqual(['a:1']);
   await Promise.all([a.stop(), b.stop()]);
 });
 
 it('hands the job of a process that died to another once its lease has run out', async () => {
   db = openDatabase(':memory:');
-  const outbox = outboxRepo(db);
+  const { outbox } = createRepositories(db);
   const runs: string[] = [];
   const a = worker(outbox, 'a', runs, 60_000);
   const b = worker(outbox, 'b', runs, 0);
-  outbox.enqueue({ kind: 'incident.sync', incidentId: 1, payload: {} }, new Date());
+  await outbox.enqueue({ kind: 'incident.sync', incidentId: 1, payload: {} }, new Date());
   a.start();
   await expect.poll(() => runs).toEqual(['a:1']);
   a.halt(); // as a crash: no more renewals
   b.start();
-  await expect.poll(() => outbox.list().map((j) => j.status), { timeout: 5_000 }).toEqual(['done']);
+  await expect.poll(async () => (await outbox.list()).map((j) => j.status), { timeout: 5_000 }).toEqual(['done']);
   expect(runs).toEqual(['a:1', 'b:1']);
   await b.stop();
 });

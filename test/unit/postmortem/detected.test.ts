@@ -7,7 +7,7 @@ import { receiveAlerts, type AlertNotification } from '../../../src/domain/alert
 import type { OutboxJob } from '../../../src/domain/ports.js';
 import { loadPostmortemData } from '../../../src/postmortem/data.js';
 import { renderPostmortem } from '../../../src/postmortem/render.js';
-import { memoryDeps } from '../../support/memory-store.js';
+import { memoryDeps, noteQueuedJobs } from '../../support/memory-store.js';
 import { at, postmortemData, section } from './fixture.js';
 
 const FIRING = JSON.parse(readFileSync('test/fixtures/alertmanager/firing.json', 'utf8')) as Record<string, unknown> & { alerts: Record<string, unknown>[] };
@@ -57,14 +57,9 @@ describe('the postmortem of an incident its alerts detected', () => {
     expect(impactRows(renderPostmortem(postmortemData())).some((r) => r.startsWith('| Detected'))).toBe(false);
   });
 
-  it('reads the first receive time from the alerts: a notice declared later by a person, repeats not moving it', () => {
-    const deps = memoryDeps();
+  it('reads the first receive time from the alerts: a notice declared later by a person, repeats not moving it', async () => {
     const jobs: OutboxJob[] = [];
-    const enqueue = deps.store.outbox.enqueue;
-    deps.store.outbox.enqueue = (job, now) => {
-      jobs.push(job);
-      enqueue(job, now);
-    };
+    const deps = memoryDeps([noteQueuedJobs(jobs)]);
     const rules = defaultAlertRules('C0ANNOUNCE');
     // A warning: the default rules only post a notice. Its alert started 14:54:45, reached the bot at 15:00.
     const warning = {
@@ -74,47 +69,47 @@ describe('the postmortem of an incident its alerts detected', () => {
       alerts: [{ ...FIRING.alerts[0]!, labels: { alertname: 'SlowCheckout', severity: 'warning' } }],
     };
     deps.clock.set('2026-12-03T15:00:00Z');
-    expect(receiveAlerts(deps, rules, notification(warning)).kind).toBe('notified');
+    expect((await receiveAlerts(deps, rules, notification(warning))).kind).toBe('notified');
     deps.clock.set('2026-12-03T15:04:00Z');
-    receiveAlerts(deps, rules, notification(warning)); // Alertmanager's repeat_interval: the same alert again
+    await receiveAlerts(deps, rules, notification(warning)); // Alertmanager's repeat_interval: the same alert again
     deps.clock.set('2026-12-03T15:10:00Z');
     const groupId = (jobs.find((j) => j.kind === 'alert.post')!.payload as { notice: { groupId: number } }).notice.groupId;
-    const incident = declareFromAlertNotice(deps, { type: 'slack', userId: 'U1', teamId: 'T1' }, groupId, { channelId: 'C0ANNOUNCE' });
+    const incident = await declareFromAlertNotice(deps, { type: 'slack', userId: 'U1', teamId: 'T1' }, groupId, { channelId: 'C0ANNOUNCE' });
     deps.clock.set('2026-12-03T15:12:00Z');
-    receiveAlerts(deps, rules, notification(warning));
+    await receiveAlerts(deps, rules, notification(warning));
 
-    const data = loadPostmortemData(deps.store, deps.store.incidents.get(incident.id)!, deps.slo);
+    const data = await loadPostmortemData(deps.store, (await deps.store.incidents.get(incident.id))!, deps.slo);
     expect(data.firstAlertReceivedAt).toEqual(new Date('2026-12-03T15:00:00Z'));
     const impact = section(renderPostmortem(data), 'Impact');
     expect(impact).toContain('| Impact started | 2026-12-03 14:54 UTC |\n| Detected (first alert received) | 2026-12-03 15:00 UTC |\n| Declared | 2026-12-03 15:10 UTC |');
     expect(impact).toContain('| Time to detect | 5 minutes |\n| Time to declare | 15 minutes |');
   });
 
-  it('restarts the receive time when the group fires long after its incident was resolved and opens a new one', () => {
+  it('restarts the receive time when the group fires long after its incident was resolved and opens a new one', async () => {
     const deps = memoryDeps();
     const rules = defaultAlertRules('C0ANNOUNCE');
     deps.clock.set('2026-12-03T15:00:00Z');
-    const first = receiveAlerts(deps, rules, notification(FIRING));
-    deps.store.incidents.markResolved(first.incidentId!, deps.clock.now(), null);
+    const first = await receiveAlerts(deps, rules, notification(FIRING));
+    await deps.store.incidents.markResolved(first.incidentId!, deps.clock.now(), null);
     deps.clock.set('2026-12-03T17:21:00Z');
-    const later = receiveAlerts(deps, rules, notification({ ...FIRING, alerts: [{ ...FIRING.alerts[0]!, startsAt: '2026-12-03T17:20:00.000Z' }] }));
+    const later = await receiveAlerts(deps, rules, notification({ ...FIRING, alerts: [{ ...FIRING.alerts[0]!, startsAt: '2026-12-03T17:20:00.000Z' }] }));
     expect(later.kind).toBe('declared');
-    expect(deps.store.alerts.firstReceivedAt(later.incidentId!)).toEqual(new Date('2026-12-03T17:21:00Z'));
+    expect(await deps.store.alerts.firstReceivedAt(later.incidentId!)).toEqual(new Date('2026-12-03T17:21:00Z'));
   });
 
-  it('counts from the arrival of the webhook, however late the outbox applied it (a restart in between)', () => {
+  it('counts from the arrival of the webhook, however late the outbox applied it (a restart in between)', async () => {
     const deps = memoryDeps();
     const rules = defaultAlertRules('C0ANNOUNCE');
     // Received 15:00; the bot restarted and applied the recorded notification at 15:03.
     deps.clock.set('2026-12-03T15:03:00Z');
-    const { incidentId } = receiveAlerts(deps, rules, notification(FIRING), new Date('2026-12-03T15:00:00Z'));
-    expect(deps.store.alerts.firstReceivedAt(incidentId!)).toEqual(new Date('2026-12-03T15:00:00Z'));
-    expect(deps.store.incidents.get(incidentId!)!.declaredAt).toEqual(new Date('2026-12-03T15:03:00Z'));
+    const { incidentId } = await receiveAlerts(deps, rules, notification(FIRING), new Date('2026-12-03T15:00:00Z'));
+    expect(await deps.store.alerts.firstReceivedAt(incidentId!)).toEqual(new Date('2026-12-03T15:00:00Z'));
+    expect((await deps.store.incidents.get(incidentId!))!.declaredAt).toEqual(new Date('2026-12-03T15:03:00Z'));
 
     // Resolved 15:30; the group fires again, received 16:20 (within reopen_within, 1 h), applied 16:40: offered back, not a new incident.
-    deps.store.incidents.markResolved(incidentId!, new Date('2026-12-03T15:30:00Z'), null);
+    await deps.store.incidents.markResolved(incidentId!, new Date('2026-12-03T15:30:00Z'), null);
     deps.clock.set('2026-12-03T16:40:00Z');
-    const again = receiveAlerts(deps, rules, notification({ ...FIRING, alerts: [{ ...FIRING.alerts[0]!, startsAt: '2026-12-03T16:19:00.000Z' }] }), new Date('2026-12-03T16:20:00Z'));
+    const again = await receiveAlerts(deps, rules, notification({ ...FIRING, alerts: [{ ...FIRING.alerts[0]!, startsAt: '2026-12-03T16:19:00.000Z' }] }), new Date('2026-12-03T16:20:00Z'));
     expect(again).toEqual({ kind: 'reopen_offered', incidentId });
   });
 });

@@ -36,11 +36,11 @@ describe('names learnt from Slack', () => {
     expect(namesInCommand({ type: 'block_actions', user: { id: 'U0BOB', name: 'bob' } })).toEqual([]);
   });
 
-  it('records the last name seen, cleaned, and never an id as a name', () => {
+  it('records the last name seen, cleaned, and never an id as a name', async () => {
     const deps = memoryDeps();
-    expect(rememberNames(deps, [{ userId: 'U0BOB', name: 'bob' }, { userId: 'U0ZED', name: 'U0ZED' }, { userId: 'U0EVE', name: '  ' }])).toBe(1);
-    expect(rememberNames(deps, [{ userId: 'U0BOB', name: 'bob' }])).toBe(0);
-    rememberNames(deps, [{ userId: 'U0BOB', name: 'robert\n  smith' }]);
-    expect(deps.store.names.namesOf(['U0BOB', 'U0ZED', 'U0EVE'])).toEqual(new Map([['U0BOB', 'robert smith']]));
+    expect(await rememberNames(deps, [{ userId: 'U0BOB', name: 'bob' }, { userId: 'U0ZED', name: 'U0ZED' }, { userId: 'U0EVE', name: '  ' }])).toBe(1);
+    expect(await rememberNames(deps, [{ userId: 'U0BOB', name: 'bob' }])).toBe(0);
+    await rememberNames(deps, [{ userId: 'U0BOB', name: 'robert\n  smith' }]);
+    expect(await deps.store.names.namesOf(['U0BOB', 'U0ZED', 'U0EVE'])).toEqual(new Map([['U0BOB', 'robert smith']]));
   });
 });

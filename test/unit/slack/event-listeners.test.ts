@@ -15,10 +15,10 @@ type Listener = (args: { event: unknown; body: unknown }) => Promise<void>;
  * them: Socket Mode delivers events without that check, so whatever reaches
  * a listener must be judged there too.
  */
-function listeners() {
+async function listeners() {
   const deps = memoryDeps();
-  const incident = declareIncident(deps, { type: 'slack', userId: 'U0ALICE', teamId: 'T1' }, { severity: 'sev2', title: 'Search slow' });
-  deps.store.incidents.recordChannel(incident.id, 'C1', 'inc-1-search-slow');
+  const incident = await declareIncident(deps, { type: 'slack', userId: 'U0ALICE', teamId: 'T1' }, { severity: 'sev2', title: 'Search slow' });
+  await deps.store.incidents.recordChannel(incident.id, 'C1', 'inc-1-search-slow');
   const registered = new Map<string, Listener>();
   const app = { event: (name: string, listener: Listener) => registered.set(name, listener) } as unknown as App;
   const logs: { level: number; msg: string; problem?: string }[] = [];
@@ -28,8 +28,8 @@ function listeners() {
   registerMessageChangeEvents(app, services);
   const send = (name: string, event: unknown, body: unknown = { event_id: `Ev${Math.random()}` }) => registered.get(name)!({ event, body });
   const warnings = () => logs.filter((l) => l.level === 40);
-  const jobsAfterDeclare = deps.store.outbox.list().length;
-  const newJobs = () => deps.store.outbox.list().slice(jobsAfterDeclare);
+  const jobsAfterDeclare = (await deps.store.outbox.list()).length;
+  const newJobs = async () => (await deps.store.outbox.list()).slice(jobsAfterDeclare);
   return { deps, send, warnings, newJobs };
 }
 
@@ -42,26 +42,26 @@ describe('reaction listeners', () => {
     ['a message item with an empty ts', { type: 'reaction_added', reaction: 'pushpin', item: { type: 'message', channel: 'C1', ts: '' } }],
     ['no reaction name', { type: 'reaction_added', item: { type: 'message', channel: 'C1', ts: '1.1' } }],
   ])('log and ignore %s', async (_name, event) => {
-    const l = listeners();
+    const l = await listeners();
     await expect(l.send(event.type, event)).resolves.toBeUndefined();
     expect(l.warnings()).toHaveLength(1);
     expect(l.warnings()[0]!.msg).toBe('ignored a reaction event of the wrong shape');
-    expect(l.newJobs()).toEqual([]);
+    expect(await l.newJobs()).toEqual([]);
   });
 
   it('log and ignore an envelope without an event id, which could not be applied once', async () => {
-    const l = listeners();
+    const l = await listeners();
     await l.send('reaction_added', { type: 'reaction_added', reaction: 'pushpin', item: { type: 'message', channel: 'C1', ts: '1.1' } }, {});
     expect(l.warnings()).toHaveLength(1);
-    expect(l.newJobs()).toEqual([]);
+    expect(await l.newJobs()).toEqual([]);
   });
 
   it('skip a reaction on a file without a warning, and still queue a good one', async () => {
-    const l = listeners();
+    const l = await listeners();
     await l.send('reaction_added', { type: 'reaction_added', reaction: 'pushpin', item: { type: 'file', file: 'F1' } });
     expect(l.warnings()).toEqual([]);
     await l.send('reaction_added', { type: 'reaction_added', reaction: 'pushpin', item: { type: 'message', channel: 'C1', ts: '1.1' } });
-    expect(l.newJobs().map((j) => j.kind)).toEqual(['timeline.reconcile']);
+    expect((await l.newJobs()).map((j) => j.kind)).toEqual(['timeline.reconcile']);
   });
 });
 
@@ -74,18 +74,18 @@ describe('message change listeners', () => {
     ['message_changed whose text is a number', { type: 'message', subtype: 'message_changed', channel: 'C1', message: { ts: '1.1', text: 42 } }],
     ['message_deleted without deleted_ts', { type: 'message', subtype: 'message_deleted', channel: 'C1' }],
   ])('log and ignore %s', async (_name, event) => {
-    const l = listeners();
+    const l = await listeners();
     await expect(l.send('message', event)).resolves.toBeUndefined();
     expect(l.warnings()).toHaveLength(1);
     expect(l.warnings()[0]!.msg).toBe('ignored a message event of the wrong shape');
   });
 
   it('ignore other messages quietly and apply a good edit, cleaned like every stored text', async () => {
-    const l = listeners();
-    reconcilePinnedMessage(l.deps, 1, '1.1', { userId: 'U0BOB', text: 'DB failover', postedAt: new Date(0), permalink: null }, 1);
+    const l = await listeners();
+    await reconcilePinnedMessage(l.deps, 1, '1.1', { userId: 'U0BOB', text: 'DB failover', postedAt: new Date(0), permalink: null }, 1);
     await l.send('message', { type: 'message', channel: 'C1', text: 'hello', ts: '1.2' });
     await l.send('message', { type: 'message', subtype: 'message_changed', channel: 'C1', message: { ts: '1.1', text: 'DB\u202e failover done' } });
     expect(l.warnings()).toEqual([]);
-    expect(l.deps.store.timeline.list(1).filter((e) => e.kind === 'pinned_message').map((e) => e.text)).toEqual(['DB failover done']);
+    expect((await l.deps.store.timeline.list(1)).filter((e) => e.kind === 'pinned_message').map((e) => e.text)).toEqual(['DB failover done']);
   });
 });
