@@ -13,7 +13,7 @@ import type { SqliteRepositories } from './repositories.js';
  */
 export type AsyncRepo<R> = {
   [K in keyof R]: R[K] extends (...args: infer A) => infer T
-    ? T extends AsyncIterable<unknown>
+    ? [T] extends [AsyncIterable<unknown>]
       ? R[K]
       : (...args: A) => Promise<Awaited<T>>
     : R[K];
