@@ -12,21 +12,21 @@ export type ClaimedJob = OutboxJob & { readonly id: number; readonly attempts: n
  * declarations these take the CPU first; announcements, topics and the rest
  * follow a moment later.
  */
-const URGENT_KINDS = new Set<string>(['incident.setup', 'pagerduty.event', 'alert.receive']);
+export const URGENT_KINDS: ReadonlySet<string> = new Set<string>(['incident.setup', 'pagerduty.event', 'alert.receive']);
 
 /**
  * Jobs that read the current state when they run (a sync reads the incident,
  * a capture reads the message in Slack): one pending in a queue is enough.
  * Only a pending one will do: a running one may have read before the change.
  */
-const COALESCING_KINDS = new Set<string>(['incident.sync', BACKGROUND_KIND, 'slo.refresh']);
+export const COALESCING_KINDS: ReadonlySet<string> = new Set<string>(['incident.sync', BACKGROUND_KIND, 'slo.refresh']);
 
 /**
  * Whether a pending job makes a new one of its kind redundant. An SLO refresh
  * reads the incident when it runs too, but a final one (at resolve: the
  * figures the postmortem states) is never left to a pending ordinary one.
  */
-function covers(pendingPayload: unknown, job: OutboxJob): boolean {
+export function covers(pendingPayload: unknown, job: OutboxJob): boolean {
   if (job.kind !== 'slo.refresh' || !job.payload.final) return true;
   return typeof pendingPayload === 'object' && pendingPayload !== null && 'final' in pendingPayload && pendingPayload.final === true;
 }
@@ -65,7 +65,7 @@ const p = sql.placeholder;
  * channel exists: the reaction was added in it) and nothing else reads what it
  * writes in order with it, so it never holds up a status post.
  */
-function queueOf(job: OutboxJob): string {
+export function queueOf(job: OutboxJob): string {
   if (job.kind === 'pagerduty.event') return `pagerduty:${job.payload.dedupKey}`;
   if (job.kind === BACKGROUND_KIND) return `timeline:${job.incidentId}:${job.payload.messageTs}`;
   // Prometheus may be slow or down: a refresh waiting on it never holds up the incident's Slack work.

@@ -1,10 +1,104 @@
-// Placeholder until the PostgreSQL outbox lands: this whole file is replaced by it.
-import type { outboxRepo as sqliteOutboxRepo } from '../outbox.repo.js';
+import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { OutboxJob, OutboxRepo } from '../../domain/ports.js';
+import { COALESCING_KINDS, covers, foregroundReserve, queueOf, URGENT_KINDS, type ClaimedJob, type OutboxStore } from '../outbox.repo.js';
 import type { AsyncRepo } from '../store.js';
+import { claimCandidates } from './outbox-claim.js';
 import type { PgExecutor } from './executor.js';
-import { notYet } from './not-yet.js';
+import { outbox } from './schema.js';
 
-/** The outbox on PostgreSQL (not yet written). */
-export function outboxRepo(_db: PgExecutor): AsyncRepo<ReturnType<typeof sqliteOutboxRepo>> {
-  return notYet('outbox');
+const UNFINISHED = ['pending', 'running'] as const;
+const e = alias(outbox, 'e');
+
+/**
+ * The outbox on PostgreSQL, where several replicas enqueue and claim at once:
+ * the same queues, order, lanes and leases as the SQLite outbox
+ * (src/db/outbox.repo.ts), each claim and lease change one statement.
+ */
+export function outboxRepo(db: PgExecutor) {
+  return {
+    /**
+     * Coalescing: the pending job that makes this one redundant is locked
+     * (FOR SHARE) until the enqueuing transaction commits, so no claim can
+     * start it, and read the state, before that transaction's change is in.
+     * A claim already under way holds the row: the lock waits for it, and
+     * finds the job running, so a new one is queued. Two enqueues at once may
+     * both queue one: a second sync or capture is only one more read.
+     */
+    async enqueue(job: OutboxJob, now: Date): Promise<void> {
+      const queue = queueOf(job);
+      if (COALESCING_KINDS.has(job.kind)) {
+        const waiting = await db
+          .select({ payload: outbox.payload })
+          .from(outbox)
+          .where(and(eq(outbox.queue, queue), eq(outbox.kind, job.kind), eq(outbox.status, 'pending')))
+          .for('share');
+        if (waiting.some((w) => covers(w.payload, job))) return;
+      }
+      await db.insert(outbox).values({ incidentId: job.incidentId, kind: job.kind, queue, urgent: URGENT_KINDS.has(job.kind), payload: job.payload, nextRunAt: now, createdAt: now });
+    },
+
+    /** As the SQLite outbox's claim; see outbox-claim.ts for how two replicas never take one job. */
+    async claim(now: Date, leaseMs: number, limit: number, slots = limit): Promise<ClaimedJob[]> {
+      const backgroundLimit = Math.max(0, limit - foregroundReserve(slots));
+      const rows = await db
+        .update(outbox)
+        .set({ status: 'running', attempts: sql`${outbox.attempts} + 1`, leaseUntil: new Date(now.getTime() + leaseMs) })
+        .where(sql`${outbox.id} = ANY(${claimCandidates(db, now, Math.max(0, limit), backgroundLimit)})`)
+        .returning({ id: outbox.id, kind: outbox.kind, incidentId: outbox.incidentId, payload: outbox.payload, attempts: outbox.attempts, createdAt: outbox.createdAt });
+      return rows as ClaimedJob[];
+    },
+
+    /** Only the attempt that was claimed: a job another replica took over after its lease ran out is left to it. */
+    async renewLeases(jobs: readonly { id: number; attempts: number }[], now: Date, leaseMs: number): Promise<void> {
+      if (jobs.length === 0) return;
+      await db
+        .update(outbox)
+        .set({ leaseUntil: new Date(now.getTime() + leaseMs) })
+        .where(and(eq(outbox.status, 'running'), or(...jobs.map((job) => and(eq(outbox.id, job.id), eq(outbox.attempts, job.attempts))))));
+    },
+
+    async sloRefreshUnfinished(incidentId: number): Promise<boolean> {
+      const queue = queueOf({ kind: 'slo.refresh', incidentId, payload: { final: false } });
+      const rows = await db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.queue, queue), eq(outbox.kind, 'slo.refresh'), inArray(outbox.status, UNFINISHED)))
+        .limit(1);
+      return rows.length > 0;
+    },
+
+    async complete(id: number, now: Date): Promise<void> {
+      await db.update(outbox).set({ status: 'done', finishedAt: now, leaseUntil: null, lastError: null }).where(eq(outbox.id, id));
+    },
+
+    async retryAt(id: number, at: Date, error: string): Promise<void> {
+      await db.update(outbox).set({ status: 'pending', nextRunAt: at, leaseUntil: null, lastError: error }).where(eq(outbox.id, id));
+    },
+
+    async giveUp(id: number, now: Date, error: string): Promise<void> {
+      await db.update(outbox).set({ status: 'failed', finishedAt: now, leaseUntil: null, lastError: error }).where(eq(outbox.id, id));
+    },
+
+    /** Jobs that could be claimed now (due, and first in their queue) and jobs under a live lease. */
+    async activity(now: Date): Promise<{ due: number; running: number }> {
+      const earlier = db
+        .select({ one: sql`1` })
+        .from(e)
+        .where(and(eq(e.queue, outbox.queue), inArray(e.status, UNFINISHED), sql`${e.id} < ${outbox.id}`));
+      const [row] = await db
+        .select({
+          due: sql<number>`count(*) FILTER (WHERE ${and(eq(outbox.status, 'pending'), lte(outbox.nextRunAt, now))} AND NOT EXISTS (${earlier}))`.mapWith(Number),
+          running: sql<number>`count(*) FILTER (WHERE ${outbox.status} = 'running' AND ${outbox.leaseUntil} >= ${now})`.mapWith(Number),
+        })
+        .from(outbox)
+        .where(inArray(outbox.status, UNFINISHED));
+      return row ?? { due: 0, running: 0 };
+    },
+
+    /** Every job, oldest first. */
+    async list() {
+      return db.select().from(outbox).orderBy(asc(outbox.id));
+    },
+  } satisfies AsyncRepo<OutboxStore> & OutboxRepo;
 }

@@ -1,9 +1,83 @@
-// Placeholder until the PostgreSQL stats records land: this whole file is replaced by them.
-import type { StatsRepo } from '../../domain/stats.js';
+import { and, asc, gte, inArray, isNull, lt, min, or } from 'drizzle-orm';
+import type { SloFigures } from '../../domain/slo-figures.js';
+import type { StatsPeriod } from '../../domain/stats-period.js';
+import type { StatsBurn, StatsIncident, StatsRecords, StatsRepo } from '../../domain/stats.js';
 import type { PgExecutor } from './executor.js';
-import { notYet } from './not-yet.js';
+import { actionItems, alertGroups, alerts, incidents, sloFigures } from './schema.js';
 
-/** The stats records on PostgreSQL (not yet written). */
-export function statsRepo(_db: PgExecutor): StatsRepo {
-  return notYet('stats');
+function group<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const row of rows) {
+    const list = out.get(key(row));
+    if (list) list.push(row);
+    else out.set(key(row), [row]);
+  }
+  return out;
+}
+
+function toBurn(figures: SloFigures): StatsBurn {
+  const use = figures.incident;
+  return {
+    sloId: figures.sloId,
+    service: figures.service,
+    name: figures.name,
+    consumed: use.kind === 'missing' ? null : use.consumed,
+    estimate: use.kind === 'estimate',
+  };
+}
+
+/**
+ * The stats records on PostgreSQL: the same five reads as the SQLite
+ * repository (src/db/stats.repo.ts), each bounded by the period, sent at
+ * once. Rows come in a fixed order (ids, then names), where SQLite's follow
+ * its storage.
+ */
+export function statsRepo(db: PgExecutor): StatsRepo {
+  return {
+    async records(period: StatsPeriod): Promise<StatsRecords> {
+      const declared = and(gte(incidents.declaredAt, period.from), lt(incidents.declaredAt, period.to));
+      const ids = db.select({ id: incidents.id }).from(incidents).where(declared);
+      const [rows, names, firstAlerts, figures, followUps] = await Promise.all([
+        db.select().from(incidents).where(declared).orderBy(asc(incidents.id)),
+        db
+          .selectDistinct({ incidentId: alertGroups.incidentId, alertname: alertGroups.alertname })
+          .from(alertGroups)
+          .where(inArray(alertGroups.incidentId, ids))
+          .orderBy(asc(alertGroups.incidentId), asc(alertGroups.alertname)),
+        // received_at is set when an alert is first seen and kept by its repeats (the postmortem's "detected").
+        db
+          .select({ incidentId: alerts.incidentId, at: min(alerts.receivedAt) })
+          .from(alerts)
+          .where(inArray(alerts.incidentId, ids))
+          .groupBy(alerts.incidentId),
+        db.select().from(sloFigures).where(inArray(sloFigures.incidentId, ids)).orderBy(asc(sloFigures.incidentId), asc(sloFigures.sloId)),
+        db
+          .select({ createdAt: actionItems.createdAt, dueDate: actionItems.dueDate, status: actionItems.status, closedAt: actionItems.closedAt })
+          .from(actionItems)
+          .where(and(lt(actionItems.createdAt, period.to), or(isNull(actionItems.closedAt), gte(actionItems.closedAt, period.from))))
+          .orderBy(asc(actionItems.id)),
+      ]);
+      const namesOf = group(names, (r) => r.incidentId!);
+      const firstAlert = new Map(firstAlerts.map((r) => [r.incidentId!, r.at]));
+      const burns = group(figures, (r) => r.incidentId);
+      const list: StatsIncident[] = rows.map((row) => ({
+        id: row.id,
+        title: row.title,
+        isPrivate: row.isPrivate,
+        channelId: row.channelId,
+        severity: row.severity,
+        declaredVia: row.declaredVia,
+        declaredAt: row.declaredAt,
+        acknowledgedAt: row.acknowledgedAt,
+        resolvedAt: row.resolvedAt,
+        impactStartedAt: row.impactStartedAt,
+        impactEndedAt: row.impactEndedAt,
+        service: row.service,
+        firstAlertAt: firstAlert.get(row.id) ?? null,
+        alertNames: (namesOf.get(row.id) ?? []).map((n) => n.alertname),
+        burns: (burns.get(row.id) ?? []).map((b) => toBurn(b.figures as SloFigures)),
+      }));
+      return { incidents: list, followUps };
+    },
+  };
 }
