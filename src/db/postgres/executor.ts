@@ -1,6 +1,6 @@
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { is, type ExtractTablesWithRelations } from 'drizzle-orm';
 import type { NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
-import type { PgDatabase } from 'drizzle-orm/pg-core';
+import { PgTransaction, type PgDatabase } from 'drizzle-orm/pg-core';
 import type * as schema from './schema.js';
 
 /**
@@ -11,3 +11,13 @@ import type * as schema from './schema.js';
  * transaction or a savepoint.
  */
 export type PgExecutor = PgDatabase<NodePgQueryResultHKT, typeof schema, ExtractTablesWithRelations<typeof schema>>;
+
+/**
+ * Runs `fn` in the transaction `db` already is, or in a new one: for the few
+ * methods whose statements must share one transaction (a lock, then the
+ * statement it guards). Inside a transaction no savepoint is needed: a
+ * failing statement aborts the caller's transaction on PostgreSQL anyway.
+ */
+export function inTransaction<T>(db: PgExecutor, fn: (tx: PgExecutor) => Promise<T>): Promise<T> {
+  return is(db, PgTransaction) ? fn(db) : db.transaction(fn);
+}
