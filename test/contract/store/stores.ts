@@ -2,13 +2,13 @@
  * The stores the repository contract runs against: SQLite in memory always,
  * and PostgreSQL when its server binaries are here (with CI=true and none,
  * postgresAvailable throws). Each test gets a store of its own, empty and
- * migrated: on PostgreSQL a fresh database on the file's one server.
+ * migrated: on PostgreSQL the database of the file's one server, emptied.
  */
-import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, afterEach, beforeEach } from 'vitest';
 import { openDatabase } from '../../../src/db/client.js';
-import { migratePostgres, openPostgres, type PgDb } from '../../../src/db/postgres/client.js';
+import { migratePostgres, openPostgres } from '../../../src/db/postgres/client.js';
+import { postgresStore } from '../../../src/db/postgres/store.js';
 import { createRepositories } from '../../../src/db/repositories.js';
 import type { Store, StoreDecorator } from '../../../src/db/store.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../../support/postgres-server.js';
@@ -39,75 +39,71 @@ const sqlite: StoreFactory = {
   release: () => Promise.resolve(),
 };
 
-type PostgresStoreModule = { postgresStore(db: PgDb, decorators: readonly StoreDecorator[]): Store };
-
-const STORE_MODULE = new URL('../../../src/db/postgres/store.ts', import.meta.url);
-
 /**
- * The PostgreSQL store while it is being written: absent, its half of the
- * suite is skipped with one line; present, any failure to load it is the
- * failure it is.
+ * The SQL that empties the file's database between tests: every table of the
+ * schema (drizzle's migration journal lives in its own schema and stays), and
+ * every identity restarted, so each test finds a store as a fresh one is.
+ * Creating a database from a template costs 0.3-1 s here against a few
+ * milliseconds for this, for no difference a repository can see.
  */
-async function loadPostgresStore(): Promise<PostgresStoreModule | undefined> {
-  if (!existsSync(STORE_MODULE)) {
-    process.stderr.write('skipping the PostgreSQL store contract: src/db/postgres/store.ts is not built yet\n');
-    return undefined;
-  }
-  // A specifier tsc cannot follow: the module may not exist when this compiles.
-  const specifier = '../../../src/db/postgres/store.js';
-  return (await import(specifier)) as PostgresStoreModule;
+async function emptyingSql(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query<{ tablename: string; sequence: string | null }>(`
+    SELECT t.tablename, pg_get_serial_sequence(quote_ident(t.tablename), c.column_name) AS sequence
+    FROM pg_tables t LEFT JOIN information_schema.columns c
+      ON c.table_schema = t.schemaname AND c.table_name = t.tablename AND c.is_identity = 'YES'
+    WHERE t.schemaname = 'public'`);
+  if (rows.length === 0) throw new Error('the migrated database has no tables');
+  const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  return [
+    'BEGIN',
+    // Every table goes, so the order foreign keys would impose does not matter.
+    'SET LOCAL session_replication_role = replica',
+    ...rows.map((r) => `DELETE FROM ${ident(r.tablename)}`),
+    ...rows.flatMap((r) => (r.sequence ? [`SELECT setval('${r.sequence.replace(/'/g, "''")}', 1, false)`] : [])),
+    'COMMIT',
+  ].join(';\n');
 }
 
-/** The template every test's database is copied from: migrated once, so a test pays for a copy, not a migration. */
-const TEMPLATE = 'store_contract_template';
+/** One server per test file, one database on it, migrated once and emptied before each test. */
+function postgresFactory(): StoreFactory {
+  let ready: Promise<{ server: PostgresServer; url: string; admin: pg.Pool; empty: string }> | undefined;
 
-function postgresFactory({ postgresStore }: PostgresStoreModule): StoreFactory {
-  let server: Promise<PostgresServer> | undefined;
-  let databases = 0;
-
-  async function startServer(): Promise<PostgresServer> {
-    const started = await startPostgres({ database: 'store_contract' });
-    const template = openPostgres(await started.createDatabase(TEMPLATE), { poolSize: 1 });
+  async function start() {
+    const server = await startPostgres({ database: 'store_contract' });
+    const migrated = openPostgres(server.url, { poolSize: 1 });
     try {
-      await migratePostgres(template.db);
-    } finally {
-      // CREATE DATABASE … TEMPLATE refuses a template anyone is connected to.
-      await template.close();
+      await migratePostgres(migrated.db);
+      return { server, url: server.url, admin: migrated.pool, empty: await emptyingSql(migrated.pool) };
+    } catch (error) {
+      await migrated.close();
+      await server.stop();
+      throw error;
     }
-    return started;
   }
 
   return {
     name: 'postgres',
     async open(decorators = []) {
-      const running = await (server ??= startServer());
-      const name = `store_${++databases}`;
-      const admin = new pg.Client({ connectionString: running.url });
-      await admin.connect();
-      try {
-        await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(TEMPLATE)}`);
-      } finally {
-        await admin.end();
-      }
-      const opened = openPostgres(running.url.replace(/\/[^/]*$/, `/${name}`));
+      const { url, admin, empty } = await (ready ??= start());
+      await admin.query(empty);
+      const opened = openPostgres(url);
       return { store: postgresStore(opened.db, decorators), close: () => opened.close() };
     },
     async release() {
-      const running = server;
-      server = undefined;
-      await (await running?.catch(() => undefined))?.stop();
+      const started = await ready?.catch(() => undefined);
+      ready = undefined;
+      await started?.admin.end();
+      await started?.server.stop();
     },
   };
 }
 
-async function availableStores(): Promise<StoreFactory[]> {
-  if (!postgresAvailable('PostgreSQL store contract')) return [sqlite];
-  const module = await loadPostgresStore();
-  return module ? [sqlite, postgresFactory(module)] : [sqlite];
+function availableStores(): StoreFactory[] {
+  return postgresAvailable('PostgreSQL store contract') ? [sqlite, postgresFactory()] : [sqlite];
 }
 
 /** For `describe.each(stores)`: each factory is named, so `'$name'` names the describe. */
-export const stores: readonly StoreFactory[] = await availableStores();
+export const stores: readonly StoreFactory[] = availableStores();
 
 /**
  * A fresh store before each test of the enclosing describe, closed after it;
