@@ -153,9 +153,11 @@ export function sqliteStore(db: Db, repos: SyncRepos, decorators: readonly Store
   }
 
   Object.assign(inTransaction, { transaction: savepoint, afterCommit: runAfterCommit });
-  Object.assign(outer, { transaction, afterCommit: runAfterCommit });
+  // Outside any transaction there is nothing to wait for, even while another caller's is open.
+  const atOnce: AfterCommit = (fn) => fn();
+  Object.assign(outer, { transaction, afterCommit: atOnce });
   for (const decorate of decorators) {
-    decorate(outer, runAfterCommit);
+    decorate(outer, atOnce);
     decorate(inTransaction, runAfterCommit);
   }
   return outer;
