@@ -17,6 +17,7 @@
  */
 import { and, asc, desc, eq, exists, gte, inArray, lt, lte, ne, not, notExists, or, sql, type SQL } from 'drizzle-orm';
 import { alias, QueryBuilder, unionAll, type PgColumn } from 'drizzle-orm/pg-core';
+import { foregroundReserve } from '../outbox.repo.js';
 import { BACKGROUND_KIND } from '../schema.js';
 import type { PgExecutor } from './executor.js';
 import { outbox } from './schema.js';
@@ -32,9 +33,15 @@ const b = alias(outbox, 'b');
 const e = alias(outbox, 'e');
 const u = alias(outbox, 'u');
 
-/** No earlier job of the row's queue is unfinished. */
-function firstInQueue(row: { readonly queue: PgColumn; readonly id: PgColumn }): SQL {
-  return notExists(qb.select({ one: sql`1` }).from(e).where(and(eq(e.queue, row.queue), inArray(e.status, UNFINISHED), lt(e.id, row.id))));
+/**
+ * No earlier job of the row's queue is unfinished. A queue holds captures only
+ * or none (queueOf), so the earlier jobs are looked for in the row's own lane:
+ * the same answer, and the planner reads them through that lane's index
+ * rather than every unfinished job.
+ */
+function firstInQueue(row: { readonly queue: PgColumn; readonly id: PgColumn }, lane: 'foreground' | 'background'): SQL {
+  const sameLane = lane === 'background' ? eq(e.kind, background) : ne(e.kind, background);
+  return notExists(qb.select({ one: sql`1` }).from(e).where(and(sameLane, eq(e.queue, row.queue), inArray(e.status, UNFINISHED), lt(e.id, row.id))));
 }
 
 /** Some urgent job is due or running: every non-urgent one waits. Urgent jobs are never background ones. */
@@ -59,7 +66,7 @@ function urgentWaiting(now: Date): SQL {
  * most `backgroundLimit` captures (those whose lease ran out first, then the
  * pending ones in due order), none while an urgent job waits.
  */
-export function claimCandidates(db: PgExecutor, now: Date, limit: number, backgroundLimit: number): SQL {
+function claimCandidates(db: PgExecutor, now: Date, limit: number, backgroundLimit: number): SQL {
   // The foreground lane's first `limit` in the final order are the only ones it can contribute.
   const foreground = qb
     .select({ id: o.id, urgent: o.urgent, lane: sql<number>`0`.as('lane') })
@@ -69,7 +76,7 @@ export function claimCandidates(db: PgExecutor, now: Date, limit: number, backgr
         ne(o.kind, background),
         inArray(o.status, UNFINISHED),
         or(and(eq(o.status, 'pending'), lte(o.nextRunAt, now)), and(eq(o.status, 'running'), lt(o.leaseUntil, now))),
-        firstInQueue(o),
+        firstInQueue(o, 'foreground'),
         or(eq(o.urgent, true), not(urgentWaiting(now))),
       ),
     )
@@ -82,7 +89,7 @@ export function claimCandidates(db: PgExecutor, now: Date, limit: number, backgr
   const expired = qb
     .select({ id: b.id, step: sql<number>`0`.as('step'), due: sql<Date>`${b.nextRunAt}`.as('due') })
     .from(b)
-    .where(and(eq(b.kind, background), eq(b.status, 'running'), lt(b.leaseUntil, now), firstInQueue(b), not(urgentWaiting(now))))
+    .where(and(eq(b.kind, background), eq(b.status, 'running'), lt(b.leaseUntil, now), firstInQueue(b, 'background'), not(urgentWaiting(now))))
     .orderBy(asc(b.id))
     .limit(backgroundLimit)
     .for('update', locked)
@@ -90,7 +97,7 @@ export function claimCandidates(db: PgExecutor, now: Date, limit: number, backgr
   const due = qb
     .select({ id: b.id, step: sql<number>`1`.as('step'), due: sql<Date>`${b.nextRunAt}`.as('due') })
     .from(b)
-    .where(and(eq(b.kind, background), eq(b.status, 'pending'), lte(b.nextRunAt, now), firstInQueue(b), not(urgentWaiting(now))))
+    .where(and(eq(b.kind, background), eq(b.status, 'pending'), lte(b.nextRunAt, now), firstInQueue(b, 'background'), not(urgentWaiting(now))))
     .orderBy(asc(b.nextRunAt), asc(b.id))
     .limit(backgroundLimit)
     .for('update', locked)
@@ -108,4 +115,18 @@ export function claimCandidates(db: PgExecutor, now: Date, limit: number, backgr
     .limit(limit)
     .as('p');
   return sql`ARRAY(${qb.select({ id: picked.id }).from(picked)})`;
+}
+
+/**
+ * The claim: up to `limit` due jobs set running under a lease, captures only
+ * while `foregroundReserve(slots)` of the `limit` free slots stay free.
+ */
+export function claimStatement(db: PgExecutor, now: Date, leaseMs: number, limit: number, slots = limit) {
+  // Never negative: PostgreSQL refuses a negative LIMIT.
+  const backgroundLimit = Math.max(0, limit - foregroundReserve(slots));
+  return db
+    .update(outbox)
+    .set({ status: 'running', attempts: sql`${outbox.attempts} + 1`, leaseUntil: new Date(now.getTime() + leaseMs) })
+    .where(sql`${outbox.id} = ANY(${claimCandidates(db, now, Math.max(0, limit), backgroundLimit)})`)
+    .returning({ id: outbox.id, kind: outbox.kind, incidentId: outbox.incidentId, payload: outbox.payload, attempts: outbox.attempts, createdAt: outbox.createdAt });
 }

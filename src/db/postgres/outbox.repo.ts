@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { OutboxJob, OutboxRepo } from '../../domain/ports.js';
-import { COALESCING_KINDS, covers, foregroundReserve, queueOf, URGENT_KINDS, type ClaimedJob, type OutboxStore } from '../outbox.repo.js';
+import { COALESCING_KINDS, covers, queueOf, URGENT_KINDS, type ClaimedJob, type OutboxStore } from '../outbox.repo.js';
 import type { AsyncRepo } from '../store.js';
-import { claimCandidates } from './outbox-claim.js';
+import { claimStatement } from './outbox-claim.js';
 import type { PgExecutor } from './executor.js';
 import { outbox } from './schema.js';
 
@@ -40,13 +40,7 @@ export function outboxRepo(db: PgExecutor) {
 
     /** As the SQLite outbox's claim; see outbox-claim.ts for how two replicas never take one job. */
     async claim(now: Date, leaseMs: number, limit: number, slots = limit): Promise<ClaimedJob[]> {
-      const backgroundLimit = Math.max(0, limit - foregroundReserve(slots));
-      const rows = await db
-        .update(outbox)
-        .set({ status: 'running', attempts: sql`${outbox.attempts} + 1`, leaseUntil: new Date(now.getTime() + leaseMs) })
-        .where(sql`${outbox.id} = ANY(${claimCandidates(db, now, Math.max(0, limit), backgroundLimit)})`)
-        .returning({ id: outbox.id, kind: outbox.kind, incidentId: outbox.incidentId, payload: outbox.payload, attempts: outbox.attempts, createdAt: outbox.createdAt });
-      return rows as ClaimedJob[];
+      return (await claimStatement(db, now, leaseMs, limit, slots)) as ClaimedJob[];
     },
 
     /** Only the attempt that was claimed: a job another replica took over after its lease ran out is left to it. */
