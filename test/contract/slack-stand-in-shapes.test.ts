@@ -14,7 +14,7 @@ describe('Slack stand-in against Slack published shapes', () => {
   beforeAll(async () => {
     h = await Harness.start();
     await h.run('declare sev2 Checkout errors spiking');
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     await h.run('role tech <@U0BOB|bob>', { channelId: channel });
     await h.run('status identified Bad deploy of cart-service', { channelId: channel });
     const message = h.slack.userPosts(channel, 'U0BOB', 'Rolled back cart-service');

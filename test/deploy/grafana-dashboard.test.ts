@@ -102,8 +102,8 @@ describe('the dashboard and the alert rules against GET /metrics of a bot that r
     h = await Harness.start();
     const { replies } = await h.run('declare sev2 Checkout errors spiking', { userId: 'U0ALICE' });
     expect(replies.at(-1)).toContain('INC-1 is ready');
-    await h.run('resolve Rolled back the deploy', { userId: 'U0ALICE', channelId: h.incidentChannel(1).id });
-    expect(h.bot.store.incidents.get(1)!.status).toBe('resolved');
+    await h.run('resolve Rolled back the deploy', { userId: 'U0ALICE', channelId: (await h.incidentChannel(1)).id });
+    expect((await h.bot.store.incidents.get(1))!.status).toBe('resolved');
     const response = await fetch(`${h.url}/metrics`);
     expect(response.status).toBe(200);
     exposition = await response.text();

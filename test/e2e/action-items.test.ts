@@ -11,7 +11,7 @@ describe('action items', () => {
   beforeAll(async () => {
     h = await Harness.start({ bot: { clock } });
     await h.run('declare sev2 Search latency high', { userId: 'U0ALICE' });
-    channel = h.incidentChannel(1).id;
+    channel = (await h.incidentChannel(1)).id;
   });
   afterAll(async () => h.stop());
 
@@ -24,20 +24,20 @@ describe('action items', () => {
     ['Retry failed due to OOM <@U0DAN|dan>', 'U0DAN', '2026-12-02'],
     ['Nothing given at all', 'U0ALICE', '2026-12-02'],
   ])('adds "%s" with owner %s due %s', async (text, owner, due) => {
-    const before = h.bot.store.actions.listForIncident(1).length;
+    const before = (await h.bot.store.actions.listForIncident(1)).length;
     const { replies } = await h.run(`action ${text}`, { channelId: channel, userId: 'U0ALICE' });
-    const items = h.bot.store.actions.listForIncident(1);
+    const items = await h.bot.store.actions.listForIncident(1);
     expect(items).toHaveLength(before + 1);
     const item = items.at(-1)!;
     expect(item).toMatchObject({ number: before + 1, ownerId: owner, dueDate: due, status: 'open', createdBy: 'U0ALICE' });
     expect(replies[0]).toContain(`Added *INC-1 #${before + 1}*`);
-    expect(h.bot.store.timeline.list(1).at(-1)!.text).toContain(`Action INC-1 #${before + 1} added`);
+    expect((await h.bot.store.timeline.list(1)).at(-1)!.text).toContain(`Action INC-1 #${before + 1} added`);
   });
 
   it('accepts a due date already past, and says so', async () => {
     const { replies } = await h.run('action Backfill missed metrics due 2026-11-01', { channelId: channel });
     expect(replies[0]).toContain('2026-11-01 is already past');
-    expect(h.bot.store.actions.listForIncident(1).at(-1)!.dueDate).toBe('2026-11-01');
+    expect((await h.bot.store.actions.listForIncident(1)).at(-1)!.dueDate).toBe('2026-11-01');
   });
 
   it('lists the incident items with Done buttons, and your own open items elsewhere', async () => {
@@ -46,7 +46,7 @@ describe('action items', () => {
     expect(listing.text).toContain('Action items of INC-1');
     expect(listing.text).toContain(':warning: *overdue*');
     const buttons = listing.blocks.filter((b) => b.accessory?.action_id === 'action_item_done');
-    expect(buttons.length).toBe(h.bot.store.actions.listForIncident(1).length);
+    expect(buttons.length).toBe((await h.bot.store.actions.listForIncident(1)).length);
 
     const mine = await h.run('actions', { channelId: 'C0GENERAL', userId: 'U0CAROL' });
     expect(mine.replies[0]).toContain('Your open action items');
@@ -56,23 +56,23 @@ describe('action items', () => {
 
   it('marks an item done by command and by button, once', async () => {
     await h.run('done 1', { channelId: channel, userId: 'U0BOB' });
-    expect(h.bot.store.actions.get(1, 1)).toMatchObject({ status: 'done', closedBy: 'U0BOB' });
+    expect(await h.bot.store.actions.get(1, 1)).toMatchObject({ status: 'done', closedBy: 'U0BOB' });
     const press = () =>
       h.interact(buttonPressBody({ userId: 'U0CAROL', actionId: 'action_item_done', value: '{"incidentId":1,"number":3}', channelId: 'C0GENERAL', responseUrl: h.slack.responseUrl('done-button') }));
     expect((await press()).status).toBe(200);
     await h.settle();
-    expect(h.bot.store.actions.get(1, 3)).toMatchObject({ status: 'done', closedBy: 'U0CAROL' });
+    expect(await h.bot.store.actions.get(1, 3)).toMatchObject({ status: 'done', closedBy: 'U0CAROL' });
     await press();
     await h.settle();
     const answers = h.slack.responsesFor('done-button').map((r) => String(r.text));
     expect(answers[0]).toContain('*INC-1 #3* is done');
     expect(answers[1]).toContain('INC-1 #3 is already done');
-    expect(h.bot.store.timeline.list(1).filter((e) => e.kind === 'action_done')).toHaveLength(2);
+    expect((await h.bot.store.timeline.list(1)).filter((e) => e.kind === 'action_done')).toHaveLength(2);
   });
 
   it('drops an item with a reason', async () => {
     await h.run('drop 2 Covered by the new index work', { channelId: channel });
-    expect(h.bot.store.actions.get(1, 2)).toMatchObject({ status: 'dropped', dropReason: 'Covered by the new index work' });
+    expect(await h.bot.store.actions.get(1, 2)).toMatchObject({ status: 'dropped', dropReason: 'Covered by the new index work' });
   });
 
   it.each([
@@ -84,10 +84,10 @@ describe('action items', () => {
     ['action Fix it due in three days', '"in three days" is not a date I can read'],
     ['action <@U0BOB|bob> due tomorrow', 'Say what needs doing'],
   ])('refuses "%s" and changes nothing', async (text, message) => {
-    const before = JSON.stringify([h.bot.store.actions.listForIncident(1), h.bot.store.timeline.list(1)]);
+    const before = JSON.stringify([await h.bot.store.actions.listForIncident(1), await h.bot.store.timeline.list(1)]);
     const { replies } = await h.run(text, { channelId: channel });
     expect(replies[0]).toContain(message);
-    expect(JSON.stringify([h.bot.store.actions.listForIncident(1), h.bot.store.timeline.list(1)])).toBe(before);
+    expect(JSON.stringify([await h.bot.store.actions.listForIncident(1), await h.bot.store.timeline.list(1)])).toBe(before);
   });
 
   it('refuses action commands outside an incident channel', async () => {

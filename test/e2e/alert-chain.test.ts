@@ -105,8 +105,8 @@ describe.skipIf(!realBinaries)('metrics -> real Prometheus burn-rate rule -> rea
 
     // Failing: the rule fires within a few scrapes and the bot declares. The row is
     // written before its Slack channel is made, so wait for the channel too.
-    const incident = await until('the incident and its channel', () => {
-      const found = h.bot.store.incidents.get(1);
+    const incident = await until('the incident and its channel', async () => {
+      const found = await h.bot.store.incidents.get(1);
       return found?.channelId ? found : undefined;
     }, 20_000, logs);
     const firing = await until<AlertmanagerAlert>(
@@ -132,9 +132,9 @@ describe.skipIf(!realBinaries)('metrics -> real Prometheus burn-rate rule -> rea
     );
     expect(offer).toBeDefined();
     await h.settle();
-    expect(h.bot.store.timeline.list(1).filter((e) => e.kind === 'alert_resolved').length).toBeGreaterThanOrEqual(1);
+    expect((await h.bot.store.timeline.list(1)).filter((e) => e.kind === 'alert_resolved').length).toBeGreaterThanOrEqual(1);
     // Every re-send along the way went to the same incident; resolving stays a person's decision.
     expect(incidentCount()).toBe(1);
-    expect(h.bot.store.incidents.get(1)!.status).not.toBe('resolved');
+    expect((await h.bot.store.incidents.get(1))!.status).not.toBe('resolved');
   }, 55_000);
 });

@@ -4,16 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertmanagerServer, firingAlert, requireAlertmanager, resolvedAlert } from '../support/alertmanager-server.js';
 import { Harness } from '../support/harness.js';
+import type { StandInChannel } from '../support/slack-stand-in.js';
 
 /** The real Alertmanager (Debian's prometheus-alertmanager) with the bot as its webhook receiver. */
 const TOKEN = 'real-am-token-0123456789';
 const FIXTURE = JSON.parse(readFileSync('test/fixtures/alertmanager/firing.json', 'utf8')) as { alerts: { labels: Record<string, string>; annotations: Record<string, string> }[] };
 const RULE = { labels: FIXTURE.alerts[0]!.labels, annotations: FIXTURE.alerts[0]!.annotations };
 
-async function until<T>(what: string, check: () => T | undefined, ms = 20_000): Promise<T> {
+async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -21,9 +22,9 @@ async function until<T>(what: string, check: () => T | undefined, ms = 20_000): 
 }
 
 /** The incident's channel once it is set up, else undefined (for `until`). */
-function channelOf(h: Harness, id: number): ReturnType<Harness['incidentChannel']> | undefined {
+async function channelOf(h: Harness, id: number): Promise<StandInChannel | undefined> {
   try {
-    return h.incidentChannel(id);
+    return await h.incidentChannel(id);
   } catch {
     return undefined;
   }
@@ -97,11 +98,11 @@ describe.skipIf(!requireAlertmanager())('a real Alertmanager posting to the bot'
     expect(incident).toMatchObject({ service: 'checkout-api', declaredBy: 'system:alertmanager' });
     expect(incident.impactStartedAt?.getTime()).toBe(activeAt.getTime());
     await alertmanager.pushAlerts([resolvedAlert(RULE, { activeAt, resolvedAt: new Date() })]);
-    await until('the Resolve offer', () => {
-      const channel = h.bot.store.incidents.get(1)?.channelId;
+    await until('the Resolve offer', async () => {
+      const channel = (await h.bot.store.incidents.get(1))?.channelId;
       return channel ? h.slack.channels.get(channel)?.messages.find((m) => m.text.includes('Every alert of INC-1 has resolved')) : undefined;
     });
-    expect(h.bot.store.incidents.listOpen()).toHaveLength(1);
+    expect(await h.bot.store.incidents.listOpen()).toHaveLength(1);
     expect(h.bot.db.$client.prepare('select count(*) as n from incidents').get()).toEqual({ n: 1 });
   }, 60_000);
 
@@ -112,12 +113,12 @@ describe.skipIf(!requireAlertmanager())('a real Alertmanager posting to the bot'
     await h.settle();
     const sent = () => proxy.deliveries.filter((d) => d.groupKey.includes('RepeatedBurn'));
     const first = sent().length;
-    const before = { incidents: count('select count(*) as n from incidents'), timeline: h.bot.store.timeline.list(id!).length, messages: h.incidentChannel(id!).messages.length };
+    const before = { incidents: count('select count(*) as n from incidents'), timeline: (await h.bot.store.timeline.list(id!)).length, messages: (await h.incidentChannel(id!)).messages.length };
     // Two repeats of the same firing alert, each answered 200.
     await until('two repeats', () => (sent().length >= first + 2 ? true : undefined), 10_000);
     await h.settle();
     expect(sent().every((d) => d.status === 200)).toBe(true);
-    expect({ incidents: count('select count(*) as n from incidents'), timeline: h.bot.store.timeline.list(id!).length, messages: h.incidentChannel(id!).messages.length }).toEqual(before);
+    expect({ incidents: count('select count(*) as n from incidents'), timeline: (await h.bot.store.timeline.list(id!)).length, messages: (await h.incidentChannel(id!)).messages.length }).toEqual(before);
     expect(incidentsOf('RepeatedBurn')).toEqual([id]);
   }, 30_000);
 
@@ -128,20 +129,20 @@ describe.skipIf(!requireAlertmanager())('a real Alertmanager posting to the bot'
     const [id] = await until('the incident', () => (incidentsOf('FlappingBurn').length === 1 ? incidentsOf('FlappingBurn') : undefined));
     await alertmanager.pushAlerts([resolvedAlert(rule, { activeAt, resolvedAt: new Date() })]);
     // The incident exists once its notification is applied; its channel a moment later (set-up).
-    await until('the Resolve offer', () => channelOf(h, id!)?.messages.find((m) => m.text.includes(`Every alert of INC-${id} has resolved`)));
-    await h.run('resolve Error rate back to normal', { channelId: h.incidentChannel(id!).id });
-    expect(h.bot.store.incidents.get(id!)!.status).toBe('resolved');
+    await until('the Resolve offer', async () => (await channelOf(h, id!))?.messages.find((m) => m.text.includes(`Every alert of INC-${id} has resolved`)));
+    await h.run('resolve Error rate back to normal', { channelId: (await h.incidentChannel(id!)).id });
+    expect((await h.bot.store.incidents.get(id!))!.status).toBe('resolved');
     const incidents = count('select count(*) as n from incidents');
 
     // It fires again: Alertmanager starts a new alert of the same labels.
     await alertmanager.pushAlerts([firingAlert(rule, { activeAt: new Date() })]);
-    const reopen = await until('the Reopen offer', () => channelOf(h, id!)?.messages.find((m) => m.text.includes('is firing again')));
+    const reopen = await until('the Reopen offer', async () => (await channelOf(h, id!))?.messages.find((m) => m.text.includes('is firing again')));
     expect(reopen).toBeDefined();
     expect(count('select count(*) as n from incidents')).toBe(incidents);
     expect(incidentsOf('FlappingBurn')).toEqual([id]);
-    expect(h.bot.store.timeline.list(id!).filter((e) => e.kind === 'alert_fired')).toHaveLength(2);
+    expect((await h.bot.store.timeline.list(id!)).filter((e) => e.kind === 'alert_fired')).toHaveLength(2);
     // Reopening stays a person's decision.
-    expect(h.bot.store.incidents.get(id!)!.status).toBe('resolved');
+    expect((await h.bot.store.incidents.get(id!))!.status).toBe('resolved');
   }, 30_000);
 
   it('makes exactly 20 incidents from a storm of 200 alerts in 20 groups pushed within two seconds, every webhook answered 200 within a second', async () => {
@@ -161,7 +162,7 @@ describe.skipIf(!requireAlertmanager())('a real Alertmanager posting to the bot'
     for (let g = 0; g < 20; g++) {
       const ids = incidentsOf(`StormBurn${g}`);
       expect(ids).toHaveLength(1);
-      expect(h.bot.store.alerts.alertsOfIncident(ids[0]!)).toHaveLength(10);
+      expect(await h.bot.store.alerts.alertsOfIncident(ids[0]!)).toHaveLength(10);
     }
     expect(stormDeliveries().length).toBeGreaterThanOrEqual(20);
     expect(stormDeliveries().filter((d) => d.status !== 200)).toEqual([]);

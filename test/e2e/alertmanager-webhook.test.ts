@@ -78,49 +78,49 @@ describe('POST /alertmanager/webhook', () => {
     expect(first).toMatchObject({ status: 200, json: { status: 'ok' } });
     expect(first.ms).toBeLessThan(1000);
     await h.settle();
-    const incident = h.bot.store.incidents.get(1)!;
+    const incident = (await h.bot.store.incidents.get(1))!;
     expect(incident).toMatchObject({ severity: 'sev2', service: 'checkout-api', declaredBy: 'system:alertmanager', impactStartedAt: new Date('2026-12-03T14:54:45.572Z') });
-    const channel = h.incidentChannel(1);
+    const channel = await h.incidentChannel(1);
     const header = channel.messages[0]!;
     const headerJson = JSON.stringify(header.blocks);
     expect(headerJson).toContain('checkout-api checkout_availability is burning its error budget too fast (page)');
     expect(headerJson).toContain('https://runbooks.example.com/slo/checkout-api/checkout_availability');
     expect(headerJson).toContain('_unassigned_');
-    expect(h.bot.store.timeline.list(1).some((e) => e.kind === 'alert_fired' && e.text.includes('http://prometheus.example:9090/graph'))).toBe(true);
+    expect((await h.bot.store.timeline.list(1)).some((e) => e.kind === 'alert_fired' && e.text.includes('http://prometheus.example:9090/graph'))).toBe(true);
 
     // Take IC: refused from elsewhere, works in the channel.
     const forged = await h.interact(buttonPressBody({ userId: 'U0MALLORY', actionId: BUTTON_IDS.takeIc, value: JSON.stringify({ incidentId: 1 }), channelId: 'C0GENERAL', responseUrl: h.slack.responseUrl('forged') }));
     expect(forged.status).toBe(200);
     await h.settle();
-    expect(h.bot.store.roles.current(1)).toEqual([]);
+    expect(await h.bot.store.roles.current(1)).toEqual([]);
     await press(h, 'U0ALICE', channel.id, header, BUTTON_IDS.takeIc);
     await h.settle();
-    expect(h.bot.store.roles.current(1).map((r) => [r.role, r.userId])).toEqual([['ic', 'U0ALICE']]);
+    expect((await h.bot.store.roles.current(1)).map((r) => [r.role, r.userId])).toEqual([['ic', 'U0ALICE']]);
     expect(JSON.stringify(channel.messages[0]!.blocks)).not.toContain(BUTTON_IDS.takeIc);
 
     // Alertmanager's repeat (or its retry of an answer lost in transit): recorded, and applying it changes nothing.
     const effects = "select count(*) as n from outbox where kind <> 'alert.receive'";
-    const before = { timeline: h.bot.store.timeline.list(1).length, messages: channel.messages.length, jobs: count(h, effects) };
+    const before = { timeline: (await h.bot.store.timeline.list(1)).length, messages: channel.messages.length, jobs: count(h, effects) };
     expect((await send(h, FIRING)).status).toBe(200);
     await h.settle();
     expect(count(h, "select count(*) as n from outbox where kind = 'alert.receive' and status = 'done'")).toBe(2);
-    expect({ timeline: h.bot.store.timeline.list(1).length, messages: channel.messages.length, jobs: count(h, effects) }).toEqual(before);
+    expect({ timeline: (await h.bot.store.timeline.list(1)).length, messages: channel.messages.length, jobs: count(h, effects) }).toEqual(before);
 
     // A new alert joins the same incident.
     await send(h, { ...FIRING, alerts: [FIRING.alerts[0], alert(2)] });
     await h.settle();
     expect(count(h, 'select count(*) as n from incidents')).toBe(1);
-    expect(h.bot.store.timeline.list(1).filter((e) => e.kind === 'alert_fired')).toHaveLength(2);
+    expect((await h.bot.store.timeline.list(1)).filter((e) => e.kind === 'alert_fired')).toHaveLength(2);
 
     // Every alert resolved: a message with a Resolve button, which resolves.
     await send(h, { ...RESOLVED, alerts: [RESOLVED.alerts[0], alert(2, 'resolved')] });
     await h.settle();
     const offer = channel.messages.find((m) => m.text.includes('Every alert of INC-1 has resolved'))!;
     expect(offer).toBeDefined();
-    expect(h.bot.store.incidents.get(1)!.status).not.toBe('resolved');
+    expect((await h.bot.store.incidents.get(1))!.status).not.toBe('resolved');
     await press(h, 'U0ALICE', channel.id, offer, BUTTON_IDS.resolve);
     await h.settle();
-    expect(h.bot.store.incidents.get(1)!.status).toBe('resolved');
+    expect((await h.bot.store.incidents.get(1))!.status).toBe('resolved');
 
     // Flapping: fires again within reopen_within → back to INC-1 with a Reopen button, no new incident.
     await send(h, { ...FIRING, alerts: [{ ...FIRING.alerts[0], startsAt: new Date().toISOString() }] });
@@ -130,7 +130,7 @@ describe('POST /alertmanager/webhook', () => {
     expect(reopen).toBeDefined();
     await press(h, 'U0ALICE', channel.id, reopen, BUTTON_IDS.alertReopen);
     await h.settle();
-    expect(h.bot.store.incidents.get(1)!.status).toBe('investigating');
+    expect((await h.bot.store.incidents.get(1))!.status).toBe('investigating');
   });
 
   it('posts a notice with a Declare incident button for a warning; pressing it declares with the presser as IC', async () => {
@@ -144,8 +144,8 @@ describe('POST /alertmanager/webhook', () => {
     expect(notice).toBeDefined();
     await press(h, 'U0BOB', announce.id, notice, BUTTON_IDS.alertDeclare);
     await h.settle();
-    expect(h.bot.store.roles.current(1).map((r) => [r.role, r.userId])).toEqual([['ic', 'U0BOB']]);
-    expect(h.incidentChannel(1).members.has('U0BOB')).toBe(true);
+    expect((await h.bot.store.roles.current(1)).map((r) => [r.role, r.userId])).toEqual([['ic', 'U0BOB']]);
+    expect((await h.incidentChannel(1)).members.has('U0BOB')).toBe(true);
   });
 
   it('offers a second group of the same problem a Merge in the open incident, merging only when pressed there, or an incident of its own', async () => {
@@ -155,18 +155,18 @@ describe('POST /alertmanager/webhook', () => {
     await send(h, { ...FIRING, groupKey: '{}/{team="b"}:{alertname="CheckoutAvailabilityFastBurn"}', alerts: [alert(7)] });
     await h.settle();
     expect(count(h, 'select count(*) as n from incidents')).toBe(1);
-    expect(h.bot.store.alerts.alertsOfIncident(1)).toHaveLength(1);
-    const channel = h.incidentChannel(1);
+    expect(await h.bot.store.alerts.alertsOfIncident(1)).toHaveLength(1);
+    const channel = await h.incidentChannel(1);
     const offer = channel.messages.find((m) => m.text.includes('Another alert group'))!;
     // The same button value sent from another channel is refused.
     const value = (offer.blocks as { elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === BUTTON_IDS.alertMerge)!.value;
     await h.interact(buttonPressBody({ userId: 'U0MALLORY', actionId: BUTTON_IDS.alertMerge, value, channelId: 'C0GENERAL', responseUrl: h.slack.responseUrl('forged-merge') }));
     await h.settle();
-    expect(h.bot.store.alerts.alertsOfIncident(1)).toHaveLength(1);
+    expect(await h.bot.store.alerts.alertsOfIncident(1)).toHaveLength(1);
     await press(h, 'U0ALICE', channel.id, offer, BUTTON_IDS.alertMerge);
     await h.settle();
-    expect(h.bot.store.alerts.alertsOfIncident(1)).toHaveLength(2);
-    expect(h.bot.store.timeline.list(1).some((e) => e.kind === 'alert_group_linked')).toBe(true);
+    expect(await h.bot.store.alerts.alertsOfIncident(1)).toHaveLength(2);
+    expect((await h.bot.store.timeline.list(1)).some((e) => e.kind === 'alert_group_linked')).toBe(true);
 
     // A third group: another problem after all. Declare separately gives it an incident of its own, at the rules' severity.
     await send(h, { ...FIRING, groupKey: '{}/{team="c"}:{alertname="CheckoutAvailabilityFastBurn"}', alerts: [alert(8)] });
@@ -180,13 +180,13 @@ describe('POST /alertmanager/webhook', () => {
     await press(h, 'U0BOB', channel.id, second, BUTTON_IDS.alertDeclareSeparately);
     await h.settle();
     expect(count(h, 'select count(*) as n from incidents')).toBe(2);
-    expect(h.bot.store.incidents.get(2)!.severity).toBe(h.bot.store.incidents.get(1)!.severity);
-    expect(h.bot.store.alerts.alertsOfIncident(2).map((a) => a.fingerprint)).toEqual([alert(8).fingerprint]);
-    expect(h.bot.store.roles.current(2).map((r) => [r.role, r.userId])).toEqual([['ic', 'U0BOB']]);
+    expect((await h.bot.store.incidents.get(2))!.severity).toBe((await h.bot.store.incidents.get(1))!.severity);
+    expect((await h.bot.store.alerts.alertsOfIncident(2)).map((a) => a.fingerprint)).toEqual([alert(8).fingerprint]);
+    expect((await h.bot.store.roles.current(2)).map((r) => [r.role, r.userId])).toEqual([['ic', 'U0BOB']]);
     // Pressed again (or Merge after it): already decided, nothing changes.
     await press(h, 'U0ALICE', channel.id, second, BUTTON_IDS.alertMerge);
     await h.settle();
-    expect(h.bot.store.alerts.alertsOfIncident(1)).toHaveLength(2);
+    expect(await h.bot.store.alerts.alertsOfIncident(1)).toHaveLength(2);
   });
 
   it('makes exactly 50 incidents from 50 groups of 20 alerts sent within three seconds (and 10 re-sent), every webhook answered 200 within a second', async () => {
@@ -227,7 +227,7 @@ describe('POST /alertmanager/webhook', () => {
       h = await Harness.start({ env: ENV, slack: world.slack, databaseFile: world.databaseFile });
       await h.settle();
       expect(count(h, 'select count(*) as n from incidents')).toBe(1);
-      expect(h.incidentChannel(1).messages[0]!.text).toContain('INC-1');
+      expect((await h.incidentChannel(1)).messages[0]!.text).toContain('INC-1');
     } finally {
       await h?.stop();
       h = undefined;

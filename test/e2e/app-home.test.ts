@@ -75,7 +75,7 @@ describe('the App Home tab', () => {
     h = await Harness.start({ env: { SLO_FILES: join(dir, 'checkout.yaml') }, bot: { clock } });
     // INC-1, public: its budget estimate is 60 min of a SEV2 (half the requests failing) = 30.6 % left.
     await h.run('declare sev2 Checkout failing', { userId: 'U0ALICE' });
-    const public1 = h.incidentChannel(1).id;
+    const public1 = (await h.incidentChannel(1)).id;
     await h.run('service checkout-api', { channelId: public1 });
     await h.run('impact started 60m ago', { channelId: public1 });
     await h.run('action Write the checkout postmortem <@U0BOB|bob>', { channelId: public1, userId: 'U0ALICE' });
@@ -89,7 +89,7 @@ describe('the App Home tab', () => {
     };
     await h.interact(interactivityBody(viewSubmissionPayload('U0ALICE', CALLBACK_IDS.declareModal, values, '{"originChannelId":"C0GENERAL"}')));
     await h.settle();
-    await h.run('action Rotate the bucket credentials <@U0BOB|bob>', { channelId: h.incidentChannel(2).id, userId: 'U0ALICE' });
+    await h.run('action Rotate the bucket credentials <@U0BOB|bob>', { channelId: (await h.incidentChannel(2)).id, userId: 'U0ALICE' });
   });
   afterAll(async () => {
     await h?.stop();
@@ -142,7 +142,7 @@ describe('the App Home tab', () => {
     const bob = await openHome('U0BOB');
     const before = published('U0BOB').length;
     await press(homePress('U0BOB', bob, BUTTON_IDS.homeActionDone, '{"incidentId":1,"number":1}'));
-    expect(h.bot.store.actions.get(1, 1)).toMatchObject({ status: 'done', closedBy: 'U0BOB' });
+    expect(await h.bot.store.actions.get(1, 1)).toMatchObject({ status: 'done', closedBy: 'U0BOB' });
     await expect.poll(() => published('U0BOB').length).toBe(before + 1);
     expect(text(lastView('U0BOB'))).not.toContain('Write the checkout postmortem');
     expect(text(lastView('U0BOB'))).toContain('Your open follow-ups (1)');
@@ -152,7 +152,7 @@ describe('the App Home tab', () => {
     const bob = await openHome('U0BOB');
     await press(homePress('U0BOB', bob, BUTTON_IDS.homeActionSnooze, '{"incidentId":2,"number":1}'));
     // Due 14 days after 2026-11-30, then a week later.
-    expect(h.bot.store.actions.get(2, 1)).toMatchObject({ status: 'open', dueDate: '2026-12-21' });
+    expect(await h.bot.store.actions.get(2, 1)).toMatchObject({ status: 'open', dueDate: '2026-12-21' });
     await expect.poll(() => text(lastView('U0BOB'))).toContain('Due 2026-12-21');
   });
 
@@ -162,8 +162,8 @@ describe('the App Home tab', () => {
     const alices = '{"incidentId":1,"number":2}';
     const actions = (actionId: string, value: string) => [{ type: 'actions', elements: [{ type: 'button', action_id: actionId, text: { type: 'plain_text', text: 'Done' }, value }] }];
     const refusals = () => dm('U0BOB').filter((t) => t.includes('nothing was changed'));
-    const timelines = () => [h.bot.store.timeline.list(1).length, h.bot.store.timeline.list(2).length];
-    const before = { timelines: timelines(), refusals: refusals().length, published: published('U0BOB').length };
+    const timelines = async () => [(await h.bot.store.timeline.list(1)).length, (await h.bot.store.timeline.list(2)).length];
+    const before = { timelines: await timelines(), refusals: refusals().length, published: published('U0BOB').length };
 
     // His own follow-up, but from a Home without that button, from a modal, and from a message.
     await press(homePress('U0BOB', { ...bob, blocks: (bob.blocks as Json[]).filter((b) => b.type !== 'actions') }, BUTTON_IDS.homeActionDone, own));
@@ -174,9 +174,9 @@ describe('the App Home tab', () => {
     // A message's Done button (which anyone may press on a public incident's listing) claimed from a Home view.
     await press(homePress('U0BOB', { ...bob, blocks: actions(BUTTON_IDS.actionDone, alices) }, BUTTON_IDS.actionDone, alices));
 
-    expect(h.bot.store.actions.get(2, 1)).toMatchObject({ status: 'open', dueDate: '2026-12-21' });
-    expect(h.bot.store.actions.get(1, 2)).toMatchObject({ status: 'open', closedBy: null, dueDate: '2026-12-14' });
-    expect(timelines()).toEqual(before.timelines);
+    expect(await h.bot.store.actions.get(2, 1)).toMatchObject({ status: 'open', dueDate: '2026-12-21' });
+    expect(await h.bot.store.actions.get(1, 2)).toMatchObject({ status: 'open', closedBy: null, dueDate: '2026-12-14' });
+    expect(await timelines()).toEqual(before.timelines);
     await expect.poll(() => refusals().length).toBe(before.refusals + 5);
     expect(refusals().slice(-5).join('\n')).not.toMatch(/canary|credentials/);
     expect(published('U0BOB').length).toBe(before.published);

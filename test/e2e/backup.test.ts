@@ -103,11 +103,11 @@ describe('npm run backup', () => {
     rmSync(`${world.databaseFile}-shm`, { force: true });
     const restored = await Harness.start({ slack: world.slack, databaseFile: world.databaseFile });
     cleanups.push(() => restored.stop());
-    expect(restored.bot.store.incidents.get(backedUp.length)?.title).toBe(backedUp.at(-1));
-    expect(restored.bot.store.incidents.get(backedUp.length + 1)).toBeUndefined();
+    expect((await restored.bot.store.incidents.get(backedUp.length))?.title).toBe(backedUp.at(-1));
+    expect(await restored.bot.store.incidents.get(backedUp.length + 1)).toBeUndefined();
     // Numbering goes on from the backup (the set-ups it had not finished are the outbox's to resume, after their leases).
     expect((await restored.command('declare sev2 After the restore')).ack.status).toBe(200);
-    await expect.poll(() => restored.bot.store.incidents.get(backedUp.length + 1)?.title).toBe('After the restore');
+    await expect.poll(async () => (await restored.bot.store.incidents.get(backedUp.length + 1))?.title).toBe('After the restore');
   });
 
   it('replaces an existing file only with --force', async () => {

@@ -20,7 +20,7 @@ describe('bad input gets a clear ephemeral answer and changes nothing', () => {
   beforeAll(async () => {
     h = await Harness.start();
     await h.run('declare sev2 Search latency high');
-    channel = h.incidentChannel(1).id;
+    channel = (await h.incidentChannel(1)).id;
   });
   afterAll(async () => h.stop());
 
@@ -64,8 +64,8 @@ describe('bad input gets a clear ephemeral answer and changes nothing', () => {
 
   it('never lets typed text ping @channel or carry a link', async () => {
     await h.run('declare sev3 <!channel> wake up &lt;!here&gt; <https://evil.example|click me> @everyone');
-    const incident = h.bot.store.incidents.get(2)!;
-    const c = h.incidentChannel(2);
+    const incident = (await h.bot.store.incidents.get(2))!;
+    const c = await h.incidentChannel(2);
     await h.run('note <!here> look at <https://evil.example|this> &lt;!channel&gt;', { channelId: c.id });
     await h.run('status identified <!everyone> it was <https://evil.example>', { channelId: c.id });
     const timeline = (await h.run('timeline', { channelId: c.id })).replies[0]!;
@@ -127,7 +127,7 @@ describe('events of the wrong shape are logged and ignored', () => {
     const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
     h = await Harness.start({ bot: { logger } });
     await h.run('declare sev2 Search latency high');
-    channel = h.incidentChannel(1).id;
+    channel = (await h.incidentChannel(1)).id;
   });
   afterAll(async () => h.stop());
 
@@ -166,7 +166,7 @@ describe('events of the wrong shape are logged and ignored', () => {
     // And the listeners still work for the next good event.
     await h.event({ type: 'reaction_added', user: 'U0ALICE', reaction: 'pushpin', item: { type: 'message', channel, ts: message.ts } });
     await h.settle();
-    expect(h.bot.store.timeline.list(1).filter((e) => e.kind === 'pinned_message').map((e) => e.text)).toEqual(['DB failover started']);
+    expect((await h.bot.store.timeline.list(1)).filter((e) => e.kind === 'pinned_message').map((e) => e.text)).toEqual(['DB failover started']);
   });
 });
 
@@ -186,7 +186,7 @@ describe('requests that are not from Slack', () => {
     const { ack } = await h.command('declare sev1 Forged', { sign: signOptions });
     expect(ack.status).toBe(401);
     await h.settle();
-    expect(h.bot.store.incidents.listOpen()).toHaveLength(0);
+    expect(await h.bot.store.incidents.listOpen()).toHaveLength(0);
     expect(h.slack.callsTo('conversations.create')).toHaveLength(0);
   });
 

@@ -15,7 +15,7 @@ describe('declaring an incident', () => {
     expect(ack.status).toBe(200);
     await h.settle();
 
-    const channel = h.incidentChannel(1);
+    const channel = await h.incidentChannel(1);
     expect(channel.name).toBe('inc-1-checkout-errors-spiking');
     expect(channel.is_private).toBe(false);
     expect(channel.members).toContain('U0ALICE');
@@ -45,16 +45,16 @@ describe('declaring an incident', () => {
     await h.run('declare SEV2 First');
     await h.run('declare 3 Second');
     await h.run('declare sev1 Third');
-    expect(h.bot.store.incidents.get(1)!.severity).toBe('sev2');
-    expect(h.bot.store.incidents.get(2)!.severity).toBe('sev3');
-    expect(h.bot.store.incidents.get(3)!.severity).toBe('sev1');
-    expect(h.incidentChannel(3).name).toBe('inc-3-third');
+    expect((await h.bot.store.incidents.get(1))!.severity).toBe('sev2');
+    expect((await h.bot.store.incidents.get(2))!.severity).toBe('sev3');
+    expect((await h.bot.store.incidents.get(3))!.severity).toBe('sev1');
+    expect((await h.incidentChannel(3)).name).toBe('inc-3-third');
   });
 
   it('adds a suffix when Slack answers name_taken', async () => {
     h.slack.addChannel('C0TAKEN', 'inc-1-db-down', false, 'U0BOB', ['U0BOB']);
     await h.run('declare sev2 DB down');
-    expect(h.incidentChannel(1).name).toBe('inc-1-db-down-2');
+    expect((await h.incidentChannel(1)).name).toBe('inc-1-db-down-2');
     expect(h.slack.callsTo('conversations.create').map((c) => c.response.error ?? 'ok')).toEqual(['name_taken', 'ok']);
   });
 
@@ -77,9 +77,9 @@ describe('declaring an incident', () => {
     expect(res.body).toBe('');
     await h.settle();
 
-    const incident = h.bot.store.incidents.get(1)!;
+    const incident = (await h.bot.store.incidents.get(1))!;
     expect(incident).toMatchObject({ title: 'Payroll export leaking', severity: 'sev1', isPrivate: true, declaredBy: 'U0CAROL', description: 'Salary files visible to all staff' });
-    const channel = h.incidentChannel(1);
+    const channel = await h.incidentChannel(1);
     expect(channel.is_private).toBe(true);
     expect(channel.members).toContain('U0CAROL');
     expect(JSON.stringify(channel.messages[0]!.blocks)).toContain('Salary files visible to all staff');
@@ -96,14 +96,14 @@ describe('declaring an incident', () => {
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({ response_action: 'errors', errors: { title: 'The incident needs a title.', severity: 'Choose a severity.' } });
     await h.settle();
-    expect(h.bot.store.incidents.listOpen()).toHaveLength(0);
+    expect(await h.bot.store.incidents.listOpen()).toHaveLength(0);
   });
 
   it('never shares a number or a channel between concurrent declarations', async () => {
     const acks = await Promise.all(Array.from({ length: 20 }, (_, i) => h.command(`declare sev3 Same title ${i % 2}`, { userId: i % 2 ? 'U0BOB' : 'U0ALICE' })));
     expect(acks.every((a) => a.ack.status === 200)).toBe(true);
     await h.settle();
-    const incidents = h.bot.store.incidents.listOpen();
+    const incidents = await h.bot.store.incidents.listOpen();
     expect(incidents.map((i) => i.id).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     const channelIds = new Set(incidents.map((i) => i.channelId));
     expect(channelIds.size).toBe(20);

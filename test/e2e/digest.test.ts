@@ -12,8 +12,8 @@ async function seed(h: Harness, clock: FixedClock): Promise<void> {
   clock.set('2026-10-01T10:00:00Z');
   await h.run('declare sev2 Checkout errors spiking', { userId: 'U0ALICE' });
   await h.run('declare sev3 Search slow', { userId: 'U0BOB' });
-  const c1 = h.incidentChannel(1).id;
-  const c2 = h.incidentChannel(2).id;
+  const c1 = (await h.incidentChannel(1)).id;
+  const c2 = (await h.incidentChannel(2)).id;
   await h.run('action Add a timeout to the payment client <@U0BOB> due 2026-11-01', { channelId: c1 });
   await h.run('action Canary stage for checkout <@U0ALICE> due 2026-11-20', { channelId: c1 });
   await h.run('action Alert on 5xx <@U0BOB> due 2026-11-10', { channelId: c1 });
@@ -45,7 +45,7 @@ describe('the weekly digest', () => {
     const order = ['Overdue for <@U0ALICE>', 'Canary stage for checkout', 'Overdue for <@U0BOB>', 'Add a timeout', 'Alert on 5xx', 'Due in the coming week', 'Rebuild the index nightly'].map((t) => text.indexOf(t));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(text).toContain(`*INC-1 #1* Add a timeout to the payment client\\n<#${h.incidentChannel(1).id}> INC-1: Checkout errors spiking · due 2026-11-01, *22 days overdue*`);
+    expect(text).toContain(`*INC-1 #1* Add a timeout to the payment client\\n<#${(await h.incidentChannel(1)).id}> INC-1: Checkout errors spiking · due 2026-11-01, *22 days overdue*`);
     expect(text).toContain('*3 days overdue*');
     expect(text).not.toContain('Capacity plan');
     expect(text).not.toContain('Already finished');
@@ -69,7 +69,7 @@ describe('the weekly digest', () => {
     const clock = new FixedClock(new Date('2026-11-20T10:00:00Z'));
     h = await Harness.start({ bot: { clock } });
     await h.run('declare sev3 Minor');
-    await h.run('action Someday <@U0BOB> due 2026-11-24', { channelId: h.incidentChannel(1).id });
+    await h.run('action Someday <@U0BOB> due 2026-11-24', { channelId: (await h.incidentChannel(1)).id });
     clock.set(MONDAY_0900);
     expect(await h.bot.digest.scheduler.check()).toBe('nothing-overdue');
     expect(digestMessages(h.slack)).toHaveLength(0);
@@ -92,7 +92,7 @@ describe('the weekly digest', () => {
     const clock = new FixedClock(new Date('2026-10-01T10:00:00Z'));
     h = await Harness.start({ bot: { clock }, env: { DIGEST_DM_OWNERS: 'false' } });
     await h.run('declare sev2 Many follow-ups');
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     const owners = ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAN'];
     for (let i = 1; i <= 40; i++) await h.run(`action Follow-up number ${i} <@${owners[i % 4]}> due 2026-11-${String((i % 20) + 1).padStart(2, '0')}`, { channelId: channel });
     clock.set(MONDAY_0900);
@@ -118,9 +118,9 @@ describe('the weekly digest', () => {
     expect((await press('action_item_snooze', '{"incidentId":1,"number":1}', 'U0CAROL')).status).toBe(200);
     expect((await press('action_item_done', '{"incidentId":1,"number":3}', 'U0BOB')).status).toBe(200);
     await h.settle();
-    expect(h.bot.store.actions.get(1, 1)!.dueDate).toBe('2026-11-30');
-    expect(h.bot.store.actions.get(1, 3)).toMatchObject({ status: 'done', closedBy: 'U0BOB' });
-    const timeline = h.bot.store.timeline.list(1).map((e) => e.text);
+    expect((await h.bot.store.actions.get(1, 1))!.dueDate).toBe('2026-11-30');
+    expect(await h.bot.store.actions.get(1, 3)).toMatchObject({ status: 'done', closedBy: 'U0BOB' });
+    const timeline = (await h.bot.store.timeline.list(1)).map((e) => e.text);
     expect(timeline).toContain('Action INC-1 #1 snoozed by <@U0CAROL>: due 2026-11-30 (was 2026-11-01)');
     expect(timeline).toContain('Action INC-1 #3 done: Alert on 5xx');
     expect(h.slack.responsesFor('press-action_item_snooze')[0]!.text).toContain('now due 2026-11-30');
@@ -137,7 +137,7 @@ describe('the weekly digest', () => {
     expect(String(answers[0]!.text)).toContain('3 overdue across 2 owners');
     expect(digestMessages(h.slack)).toHaveLength(0);
 
-    const channel = h.incidentChannel(1);
+    const channel = await h.incidentChannel(1);
     await h.run('digest here', { channelId: channel.id });
     expect(channel.messages.at(-1)!.text).toContain('3 overdue across 2 owners');
     const { replies } = await h.run('digest now', { channelId: channel.id });
@@ -155,7 +155,7 @@ describe('exactly once', () => {
     try {
       clock.set('2026-10-01T10:00:00Z');
       await a.run('declare sev2 Many follow-ups');
-      const channel = a.incidentChannel(1).id;
+      const channel = (await a.incidentChannel(1)).id;
       for (let i = 1; i <= 40; i++) await a.run(`action Item ${i} <@U0BOB> due 2026-11-0${(i % 9) + 1}`, { channelId: channel });
 
       // Period 1: both instances fire at once.

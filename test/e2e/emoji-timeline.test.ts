@@ -13,12 +13,12 @@ describe('the emoji timeline', () => {
     item_user: 'U0BOB',
     event_ts: `${Math.floor(Date.now() / 1000)}.000100`,
   });
-  const pinned = () => h.bot.store.timeline.list(1).filter((e) => e.kind === 'pinned_message');
+  const pinned = async () => (await h.bot.store.timeline.list(1)).filter((e) => e.kind === 'pinned_message');
 
   beforeEach(async () => {
     h = await Harness.start();
     await h.run('declare sev1 Checkout errors spiking');
-    channel = h.incidentChannel(1).id;
+    channel = (await h.incidentChannel(1)).id;
   });
   afterEach(async () => h.stop());
 
@@ -30,7 +30,7 @@ describe('the emoji timeline', () => {
     expect(res.status).toBe(200);
     await h.settle();
 
-    const [entry] = pinned();
+    const [entry] = await pinned();
     expect(entry).toMatchObject({ actorId: 'U0BOB', text: 'Error rate is 40% on checkout (https://grafana.example/d/1)', messageTs: message.ts });
     expect(entry!.occurredAt.getTime()).toBe(Math.round(Number(message.ts) * 1000));
     expect(entry!.permalink).toContain(`/archives/${channel}/p`);
@@ -48,7 +48,7 @@ describe('the emoji timeline', () => {
     h.slack.react(channel, message.ts, 'U0CAROL', 'pushpin');
     await h.event(reaction('reaction_added', 'U0CAROL', message.ts));
     await h.settle();
-    expect(pinned()).toHaveLength(1);
+    expect(await pinned()).toHaveLength(1);
   });
 
   it('removes the entry only when the last timeline reaction goes', async () => {
@@ -57,25 +57,25 @@ describe('the emoji timeline', () => {
     h.slack.react(channel, message.ts, 'U0CAROL', 'pushpin');
     await h.event(reaction('reaction_added', 'U0ALICE', message.ts));
     await h.settle();
-    expect(pinned()).toHaveLength(1);
+    expect(await pinned()).toHaveLength(1);
 
     h.slack.unreact(channel, message.ts, 'U0ALICE', 'pushpin');
     await h.event(reaction('reaction_removed', 'U0ALICE', message.ts));
     await h.settle();
-    expect(pinned()).toHaveLength(1);
+    expect(await pinned()).toHaveLength(1);
 
     h.slack.unreact(channel, message.ts, 'U0CAROL', 'pushpin');
     const removal = reaction('reaction_removed', 'U0CAROL', message.ts);
     await h.event(removal, { eventId: 'Ev0REMOVE' });
     await h.settle();
-    expect(pinned()).toHaveLength(0);
+    expect(await pinned()).toHaveLength(0);
 
     // Pinned again later, then the old removal is retried: the retry changes nothing.
     h.slack.react(channel, message.ts, 'U0DAN', 'pushpin');
     await h.event(reaction('reaction_added', 'U0DAN', message.ts));
     await h.event(removal, { eventId: 'Ev0REMOVE', retryNum: 1 });
     await h.settle();
-    expect(pinned()).toHaveLength(1);
+    expect(await pinned()).toHaveLength(1);
   });
 
   it('follows edits and deletions of a pinned message', async () => {
@@ -96,7 +96,7 @@ describe('the emoji timeline', () => {
       previous_message: { type: 'message', user: 'U0BOB', text: 'Cause: expired TLS cert', ts: message.ts },
     });
     await h.settle();
-    expect(pinned()[0]!.text).toBe('Cause: expired TLS cert on the payments gateway & its proxy');
+    expect((await pinned())[0]!.text).toBe('Cause: expired TLS cert on the payments gateway & its proxy');
 
     h.slack.deleteMessage(channel, message.ts);
     await h.event({
@@ -110,7 +110,7 @@ describe('the emoji timeline', () => {
       previous_message: { type: 'message', user: 'U0BOB', text: 'x', ts: message.ts },
     });
     await h.settle();
-    expect(pinned()).toHaveLength(0);
+    expect(await pinned()).toHaveLength(0);
   });
 
   it('records a reacted reply in a thread', async () => {
@@ -119,7 +119,7 @@ describe('the emoji timeline', () => {
     h.slack.react(channel, reply.ts, 'U0ALICE', 'pushpin');
     await h.event(reaction('reaction_added', 'U0ALICE', reply.ts));
     await h.settle();
-    expect(pinned()[0]).toMatchObject({ actorId: 'U0CAROL', text: 'Feature flag checkout_v2 flipped at 09:02' });
+    expect((await pinned())[0]).toMatchObject({ actorId: 'U0CAROL', text: 'Feature flag checkout_v2 flipped at 09:02' });
   });
 
   it('ignores other emoji and messages outside incident channels', async () => {
@@ -129,7 +129,7 @@ describe('the emoji timeline', () => {
     const elsewhere = h.slack.userPosts('C0GENERAL', 'U0BOB', 'unrelated');
     await h.event(reaction('reaction_added', 'U0ALICE', elsewhere.ts, 'pushpin', 'C0GENERAL'));
     await h.settle();
-    expect(pinned()).toHaveLength(0);
+    expect(await pinned()).toHaveLength(0);
   });
 });
 
@@ -138,15 +138,15 @@ describe('a custom timeline emoji', () => {
     const h = await Harness.start({ env: { TIMELINE_EMOJI: ':memo:' } });
     try {
       await h.run('declare sev3 Slow builds');
-      const channel = h.incidentChannel(1).id;
+      const channel = (await h.incidentChannel(1)).id;
       const message = h.slack.userPosts(channel, 'U0BOB', 'Cache node evicted');
       h.slack.react(channel, message.ts, 'U0ALICE', 'pushpin');
       await h.event({ type: 'reaction_added', user: 'U0ALICE', reaction: 'pushpin', item: { type: 'message', channel, ts: message.ts }, item_user: 'U0BOB', event_ts: '1.1' });
       h.slack.react(channel, message.ts, 'U0ALICE', 'memo');
       await h.event({ type: 'reaction_added', user: 'U0ALICE', reaction: 'memo', item: { type: 'message', channel, ts: message.ts }, item_user: 'U0BOB', event_ts: '1.2' });
       await h.settle();
-      expect(h.bot.store.timeline.list(1).filter((e) => e.kind === 'pinned_message').map((e) => e.text)).toEqual(['Cache node evicted']);
-      expect(JSON.stringify(h.incidentChannel(1).messages[0]!.blocks)).toContain(':memo:');
+      expect((await h.bot.store.timeline.list(1)).filter((e) => e.kind === 'pinned_message').map((e) => e.text)).toEqual(['Cache node evicted']);
+      expect(JSON.stringify((await h.incidentChannel(1)).messages[0]!.blocks)).toContain(':memo:');
     } finally {
       await h.stop();
     }

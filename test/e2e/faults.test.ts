@@ -3,8 +3,8 @@ import { Harness } from '../support/harness.js';
 import { sharedWorld } from '../support/shared-world.js';
 
 /** What a finished declaration left in Slack: one channel, one header, pinned, one announcement. */
-function expectOneCompleteSetup(h: Harness, id: number) {
-  const incident = h.bot.store.incidents.get(id)!;
+async function expectOneCompleteSetup(h: Harness, id: number) {
+  const incident = (await h.bot.store.incidents.get(id))!;
   const channels = [...h.slack.channels.values()].filter((c) => c.name.startsWith(`inc-${id}-`));
   expect(channels).toHaveLength(1);
   const channel = channels[0]!;
@@ -27,7 +27,7 @@ describe('Slack failing part-way through a declaration', () => {
     h.slack.failNext('pins.add', { kind: 'http', status: 503 }, 4);
     h.slack.failNext('conversations.setTopic', { kind: 'http', status: 500 }, 2);
     await h.run('declare sev1 Checkout errors spiking');
-    expectOneCompleteSetup(h, 1);
+    await expectOneCompleteSetup(h, 1);
     expect(h.slack.callsTo('conversations.create').map((c) => c.status)).toEqual([429, 200]);
     expect(h.slack.callsTo('pins.add').map((c) => c.status)).toEqual([503, 503, 503, 503, 200]);
   });
@@ -36,8 +36,8 @@ describe('Slack failing part-way through a declaration', () => {
     h = await Harness.start();
     h.slack.failNext('conversations.create', { kind: 'lost' }, 1);
     await h.run('declare sev2 Queue backlog');
-    expectOneCompleteSetup(h, 1);
-    expect(h.incidentChannel(1).name).toBe('inc-1-queue-backlog');
+    await expectOneCompleteSetup(h, 1);
+    expect((await h.incidentChannel(1)).name).toBe('inc-1-queue-backlog');
     expect(h.slack.callsTo('conversations.list').length).toBeGreaterThan(0);
   });
 
@@ -45,14 +45,14 @@ describe('Slack failing part-way through a declaration', () => {
     h = await Harness.start();
     h.slack.failNext('chat.postMessage', { kind: 'lost' }, 1);
     await h.run('declare sev2 Queue backlog');
-    expectOneCompleteSetup(h, 1);
+    await expectOneCompleteSetup(h, 1);
   });
 
   it('tells the declarer what could not be done, and keeps the incident', async () => {
     h = await Harness.start();
     h.slack.failNext('conversations.create', { kind: 'error', error: 'restricted_action' }, 1);
     const { replies } = await h.run('declare sev1 Payments down');
-    expect(h.bot.store.incidents.get(1)).toMatchObject({ title: 'Payments down', channelId: null });
+    expect(await h.bot.store.incidents.get(1)).toMatchObject({ title: 'Payments down', channelId: null });
     expect(replies.at(-1)).toContain('Could not set up the Slack channel for INC-1');
     expect(replies.at(-1)).toContain('restricted_action');
     const list = (await h.run('list')).replies[0]!;
@@ -65,7 +65,7 @@ describe('Slack failing part-way through a declaration', () => {
     await h.command('declare sev3 Slow dashboards');
     await new Promise((r) => setTimeout(r, 300));
     await h.settle();
-    expectOneCompleteSetup(h, 1);
+    await expectOneCompleteSetup(h, 1);
     expect(h.slack.callsTo('conversations.setPurpose').map((c) => c.status)).toEqual([0, 200]);
   });
 });
@@ -79,15 +79,15 @@ describe('a restart', () => {
       const first = await Harness.start({ slack, databaseFile });
       await first.command('declare sev1 Checkout errors spiking');
       await new Promise((r) => setTimeout(r, 300));
-      expect(first.bot.store.incidents.get(1)!.channelId).toBeTruthy();
+      expect((await first.bot.store.incidents.get(1))!.channelId).toBeTruthy();
       await first.stop();
 
       slack.clearFaults();
       const second = await Harness.start({ slack, databaseFile });
       await second.settle();
-      expectOneCompleteSetup(second, 1);
+      await expectOneCompleteSetup(second, 1);
       await second.run('declare sev2 Second one');
-      expect(second.bot.store.incidents.get(2)!.title).toBe('Second one');
+      expect((await second.bot.store.incidents.get(2))!.title).toBe('Second one');
       await second.stop();
     } finally {
       await dispose();
@@ -111,7 +111,7 @@ describe('a restart', () => {
       const second = await Harness.start({ slack, databaseFile, bot: { outbox: { leaseMs: 200, pollMs: 20 } } });
       await new Promise((r) => setTimeout(r, 300));
       await second.settle();
-      expectOneCompleteSetup(second, 1);
+      await expectOneCompleteSetup(second, 1);
       await second.stop();
     } finally {
       await dispose();

@@ -45,7 +45,7 @@ describe('stopping the bot', () => {
     const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
     h = await Harness.start({ bot: { logger } });
     await h.run('declare sev2 Overdue things');
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     await h.run('action Write the runbook due 2020-01-06', { channelId: channel });
     // `/incident digest here` posts after its acknowledgement: hold that post in Slack.
     const release = h.slack.hold('chat.postMessage');
@@ -68,7 +68,7 @@ describe('stopping the bot', () => {
     // Slack asks for a minute's wait before the channel: the set-up is rescheduled, not running, when the stop comes.
     h.slack.failNext('conversations.create', { kind: 'ratelimited', retryAfter: 60 }, 1);
     expect((await h.command('declare sev2 Left for the next start')).ack.status).toBe(200);
-    await expect.poll(() => h!.bot.store.outbox.list().find((j) => j.kind === 'incident.setup')?.lastError ?? null, { timeout: 5_000 }).not.toBeNull();
+    await expect.poll(async () => (await h!.bot.store.outbox.list()).find((j) => j.kind === 'incident.setup')?.lastError ?? null, { timeout: 5_000 }).not.toBeNull();
     await h.bot.stop();
 
     const sqlite = new Database(h.databaseFile, { readonly: true });

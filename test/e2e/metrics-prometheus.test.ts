@@ -59,7 +59,7 @@ describe.skipIf(!requirePrometheus())('the bot scraped by a real Prometheus', ()
     expect(await query(resolvedCount)).toBeUndefined();
 
     await h.run('declare sev1 Checkout errors spiking', { userId: 'U0ALICE' });
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     await h.run('service checkout-api', { channelId: channel });
     const body = JSON.stringify({
       event: { id: '01ACKPROM', event_type: 'incident.acknowledged', occurred_at: new Date().toISOString(), agent: { summary: 'Dan Oncall' }, data: { incident_key: 'incident-1-default' } },
@@ -85,7 +85,7 @@ describe.skipIf(!requirePrometheus())('the bot scraped by a real Prometheus', ()
     await expect.poll(() => query('sum(incident_bot_outbox_jobs_pending)'), POLL).toBe(0);
 
     // Each of checkout-api's SLOs: what the resolved incident burned, as its final figures say.
-    const final = h.bot.store.sloFigures.forIncident(1);
+    const final = await h.bot.store.sloFigures.forIncident(1);
     expect(final.length).toBeGreaterThan(0);
     for (const { figures } of final) {
       const burned = figures.incident.kind === 'missing' ? 0 : figures.incident.consumed;

@@ -126,10 +126,10 @@ describe('GET /metrics over HTTP, the outbox on its own thread', () => {
     await acknowledgePage(h, 'incident-1-default');
     // PagerDuty refuses an on-demand page for the alert's incident (400).
     pd.mode = 'invalid';
-    await h.run('page Need more hands', { channelId: h.incidentChannel(3).id });
+    await h.run('page Need more hands', { channelId: (await h.incidentChannel(3)).id });
     pd.mode = 'ok';
-    await h.run('resolve Rolled back the deploy', { channelId: h.incidentChannel(1).id });
-    const alerted = h.bot.store.incidents.get(3)!;
+    await h.run('resolve Rolled back the deploy', { channelId: (await h.incidentChannel(1)).id });
+    const alerted = (await h.bot.store.incidents.get(3))!;
     expect(alerted).toMatchObject({ declaredBy: 'system:alertmanager', service: 'checkout-api' });
 
     const after = await scrape(h);
@@ -141,7 +141,7 @@ describe('GET /metrics over HTTP, the outbox on its own thread', () => {
     expect(added(COUNTED.incidentsDeclared.name, { severity: alerted.severity, source: 'alert' })).toBe(1);
     expect(added(COUNTED.incidentsDeclared.name)).toBe(3);
     for (const severity of SEVERITIES) {
-      expect(after.value(READ_AT_SCRAPE.incidentsOpen.name, { severity })).toBe(h.bot.store.incidents.listOpen().filter((i) => i.severity === severity).length);
+      expect(after.value(READ_AT_SCRAPE.incidentsOpen.name, { severity })).toBe((await h.bot.store.incidents.listOpen()).filter((i) => i.severity === severity).length);
     }
     // INC-1: acknowledged, then resolved, each observed once.
     expect(added(`${COUNTED.timeToAcknowledge.name}_count`, { severity: 'sev1' })).toBe(1);
@@ -184,7 +184,7 @@ describe('GET /metrics over HTTP, the outbox on its own thread', () => {
       expect(after.value(READ_AT_SCRAPE.outboxOldestPendingAge.name, { kind })).toBe(0);
     }
     // The alert's incident is linked to checkout-api: its budget is what its recorded figures say.
-    const figures = h.bot.store.sloFigures.forIncident(3).map((f) => f.figures);
+    const figures = (await h.bot.store.sloFigures.forIncident(3)).map((f) => f.figures);
     const burned = figures.reduce((sum, f) => sum + (f.incident.kind === 'missing' ? 0 : f.incident.consumed), 0);
     expect(figures.length).toBeGreaterThan(0);
     expect(after.value(READ_AT_SCRAPE.sloBudgetConsumed.name, { service: 'checkout-api' })).toBeCloseTo(burned, 12);
@@ -220,7 +220,7 @@ describe('GET /metrics over HTTP, the outbox on its own thread', () => {
     await h.run('declare');
     // A post Slack refuses for good is given up (and its failure told in the channel).
     h.slack.failNext('chat.postMessage', { kind: 'error', error: 'channel_not_found' });
-    await h.run('status identified Bad index', { channelId: h.incidentChannel(1).id });
+    await h.run('status identified Bad index', { channelId: (await h.incidentChannel(1)).id });
     const after = await scrape(h);
     const added = (name: string, labels: Record<string, string> = {}) => after.value(name, labels) - before.value(name, labels);
 
@@ -269,7 +269,7 @@ describe('GET /metrics with the outbox in the listeners\' thread (a simulated cl
     const clock = new FixedClock(new Date('2026-11-30T00:00:00Z'));
     h = await Harness.start({ env: { SLO_FILES: join(dir, 'checkout.yaml') }, bot: { clock } });
     await h.run('declare sev2 Checkout failing');
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     await h.run('service checkout-api', { channelId: channel });
     await h.run('impact started 2026-11-29 22:00', { channelId: channel });
     await h.run('impact ended 2026-11-29 22:30', { channelId: channel });
@@ -281,7 +281,7 @@ describe('GET /metrics with the outbox in the listeners\' thread (a simulated cl
     await h.run('status identified Bad deploy', { channelId: channel });
     clock.advance(10 * MINUTE);
     const stuck = await scrape(h);
-    const pending = h.bot.store.outbox.list().filter((j) => j.status === 'pending' || j.status === 'running');
+    const pending = (await h.bot.store.outbox.list()).filter((j) => j.status === 'pending' || j.status === 'running');
     expect(pending.map((j) => j.kind)).toContain('slack.post');
     for (const kind of OUTBOX_KINDS) expect(stuck.value(READ_AT_SCRAPE.outboxPending.name, { kind }), kind).toBe(pending.filter((j) => j.kind === kind).length);
     expect(stuck.value(READ_AT_SCRAPE.outboxOldestPendingAge.name, { kind: 'slack.post' })).toBe(600);

@@ -7,49 +7,49 @@ describe('a paging severity while paging is off says that nobody was paged', () 
   let h: Harness;
   afterEach(async () => h.stop());
 
-  const headerOf = (id: number) => {
-    const c = h.incidentChannel(id);
+  const headerOf = async (id: number) => {
+    const c = await h.incidentChannel(id);
     return JSON.stringify(c.messages.find((m) => c.pins.has(m.ts))!.blocks);
   };
-  const noticesIn = (id: number) => h.incidentChannel(id).messages.filter((m) => !m.blocks && m.text.includes(NOT_PAGED));
+  const noticesIn = async (id: number) => (await h.incidentChannel(id)).messages.filter((m) => !m.blocks && m.text.includes(NOT_PAGED));
 
   it('on declaring a SEV1: in the header and once in the channel', async () => {
     h = await Harness.start({ env: { PAGE_SEVERITIES: 'sev1' } });
     await h.run('declare sev1 Checkout down');
-    expect(headerOf(1)).toContain(NOT_PAGED);
-    expect(noticesIn(1)).toHaveLength(1);
+    expect(await headerOf(1)).toContain(NOT_PAGED);
+    expect(await noticesIn(1)).toHaveLength(1);
     // Nothing was queued for PagerDuty.
     expect(h.bot.db.$client.prepare("select count(*) n from outbox where kind like 'pagerduty.%'").get()).toEqual({ n: 0 });
 
     await h.run('declare sev2 Search slow');
-    expect(headerOf(2)).not.toContain(NOT_PAGED);
-    expect(noticesIn(2)).toHaveLength(0);
+    expect(await headerOf(2)).not.toContain(NOT_PAGED);
+    expect(await noticesIn(2)).toHaveLength(0);
   });
 
   it('on raising into a paging severity, and not while it stays in one', async () => {
     h = await Harness.start({ env: { PAGE_SEVERITIES: 'sev1' } });
     await h.run('declare sev3 Search slow');
-    const channel = h.incidentChannel(1).id;
-    expect(noticesIn(1)).toHaveLength(0);
-    expect(headerOf(1)).not.toContain(NOT_PAGED);
+    const channel = (await h.incidentChannel(1)).id;
+    expect(await noticesIn(1)).toHaveLength(0);
+    expect(await headerOf(1)).not.toContain(NOT_PAGED);
 
     await h.run('severity sev1', { channelId: channel });
-    expect(noticesIn(1)).toHaveLength(1);
-    expect(headerOf(1)).toContain(NOT_PAGED);
+    expect(await noticesIn(1)).toHaveLength(1);
+    expect(await headerOf(1)).toContain(NOT_PAGED);
 
     await h.run('status identified Found it', { channelId: channel });
-    expect(noticesIn(1)).toHaveLength(1);
+    expect(await noticesIn(1)).toHaveLength(1);
 
     await h.run('severity sev2', { channelId: channel });
-    expect(headerOf(1)).not.toContain(NOT_PAGED);
+    expect(await headerOf(1)).not.toContain(NOT_PAGED);
   });
 
   it('names the services there are when none is the default', async () => {
     h = await Harness.start({ env: { PAGE_SEVERITIES: 'sev1', PAGERDUTY_SERVICES: 'checkout=R0CHECKOUTKEY00000000000000000' } });
     await h.run('declare sev1 Checkout down');
-    const notice = h.incidentChannel(1).messages.find((m) => m.text.includes('Not paged'))!;
+    const notice = (await h.incidentChannel(1)).messages.find((m) => m.text.includes('Not paged'))!;
     expect(notice.text).toContain('`/incident page checkout`');
     // Services exist: the header does not claim PagerDuty is missing (a named page may follow).
-    expect(headerOf(1)).not.toContain(NOT_PAGED);
+    expect(await headerOf(1)).not.toContain(NOT_PAGED);
   });
 });

@@ -54,12 +54,12 @@ describe('fairness inside one incident', () => {
     c.method === 'chat.postMessage' && c.params.channel === channel && String(c.params.text ?? '').includes(words);
   /** Captures Slack had answered before the call at `index` (each capture asks reactions.get once). */
   const capturesAnsweredBefore = (index: number) => h.slack.calls.slice(0, index).filter((c) => c.method === 'reactions.get').length;
-  const pinned = () => h.bot.store.timeline.list(1).filter((e) => e.kind === 'pinned_message');
+  const pinned = async () => (await h.bot.store.timeline.list(1)).filter((e) => e.kind === 'pinned_message');
 
   it('posts a status update ahead of a flood of captures, then captures every message exactly once', async () => {
     h = await Harness.start();
     await h.run('declare sev1 Checkout errors spiking');
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     const count = 600;
     const { ts, events } = reactedMessages(channel, count);
     // Slack's reads stall while the flood comes in, then answer slowly: the
@@ -78,7 +78,7 @@ describe('fairness inside one incident', () => {
     expect(capturesAnsweredBefore(posted)).toBeLessThan(count / 4);
 
     await h.bot.worker.idle(30_000, 1_000);
-    const entries = pinned();
+    const entries = await pinned();
     expect(entries).toHaveLength(count);
     expect(new Set(entries.map((e) => e.messageTs))).toEqual(new Set(ts));
   }, 60_000);
@@ -86,12 +86,12 @@ describe('fairness inside one incident', () => {
   it('keeps slots free for a status update while every capture waits on a read', async () => {
     h = await Harness.start();
     await h.run('declare sev1 Checkout errors spiking');
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     // More captures than the outbox has slots (64), each stuck on its first read.
     const { events } = reactedMessages(channel, 80);
     const release = h.slack.hold('conversations.history');
     await flood(events);
-    const running = () => h.bot.store.outbox.list().filter((j) => j.kind === 'timeline.reconcile' && j.status === 'running').length;
+    const running = async () => (await h.bot.store.outbox.list()).filter((j) => j.kind === 'timeline.reconcile' && j.status === 'running').length;
     await expect.poll(running, { timeout: 5_000, interval: 5 }).toBeGreaterThanOrEqual(56);
 
     await h.command('status identified Bad deploy of checkout-api', { channelId: channel, userId: 'U0ALICE' });
@@ -101,6 +101,6 @@ describe('fairness inside one incident', () => {
 
     release();
     await h.settle();
-    expect(pinned()).toHaveLength(80);
+    expect(await pinned()).toHaveLength(80);
   });
 });

@@ -34,6 +34,6 @@ describe.runIf(process.platform === 'linux')('the outbox thread', () => {
     // And it still does the work: an incident is set up.
     await h.command('declare sev2 Priority check', { userId: 'U0ALICE' });
     await h.settle();
-    expect(h.incidentChannel(1).pins.size).toBe(1);
+    expect((await h.incidentChannel(1)).pins.size).toBe(1);
   });
 });

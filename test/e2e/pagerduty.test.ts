@@ -75,7 +75,7 @@ describe('paging PagerDuty', () => {
         custom_details: { incident: 'INC-1', severity: 'SEV1', status: 'investigating', incident_commander: 'U0ALICE', declared_by: 'U0ALICE' },
       },
     });
-    const channel = h.incidentChannel(1);
+    const channel = await h.incidentChannel(1);
     expect((event!.body.links as { href: string }[])[0]!.href).toContain(channel.id);
 
     const texts = channel.messages.map((m) => m.text);
@@ -87,14 +87,14 @@ describe('paging PagerDuty', () => {
     expect(pd.restRequests[0]!.auth).toBe('Token token=pd-api-token');
     expect(channel.members).toContain('U0DAN');
     expect(JSON.stringify(channel.messages.find((m) => channel.pins.has(m.ts))!.blocks)).toContain('*On call (PagerDuty)*\\n<@U0DAN>');
-    expect(h.bot.store.timeline.list(1).some((e) => e.kind === 'paged')).toBe(true);
+    expect((await h.bot.store.timeline.list(1)).some((e) => e.kind === 'paged')).toBe(true);
   });
 
   it('does not page below the paging severities, pages once when raised into them', async () => {
     await start();
     await h.run('declare sev3 Slow admin pages');
     expect(pd.events).toHaveLength(0);
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     await h.run('severity sev2', { channelId: channel });
     expect(pd.events.map((e) => e.body.payload)).toMatchObject([{ severity: 'error', summary: '[SEV2] INC-1: Slow admin pages' }]);
     await h.run('severity sev1', { channelId: channel });
@@ -112,7 +112,7 @@ describe('paging PagerDuty', () => {
   it('pages a named service on demand, and again when asked again, under one dedup key', async () => {
     await start();
     await h.run('declare sev3 Payments timeouts');
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     const { replies } = await h.run('page checkout Need the checkout team: card auth failing', { channelId: channel });
     expect(replies[0]).toContain('Paging PagerDuty (checkout) for INC-1');
     await h.run('page checkout Still failing', { channelId: channel });
@@ -129,7 +129,7 @@ describe('paging PagerDuty', () => {
   it('resolves every paged key when the incident is resolved', async () => {
     await start();
     await h.run('declare sev1 Checkout down');
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     await h.run('page payments', { channelId: channel });
     await h.run('resolve Rolled back', { channelId: channel });
     const resolves = pd.events.filter((e) => e.body.event_action === 'resolve');
@@ -142,7 +142,7 @@ describe('paging PagerDuty', () => {
     pd.mode = 'invalid';
     await h.run('declare sev1 Checkout down');
     expect(pd.events).toHaveLength(1);
-    const text = h.incidentChannel(1).messages.map((m) => m.text).join('\n');
+    const text = (await h.incidentChannel(1)).messages.map((m) => m.text).join('\n');
     expect(text).toContain('Paging PagerDuty (default) failed: PagerDuty answered 400: Event object is invalid');
     expect(text).toContain("'payload.summary' is missing or blank");
   });
@@ -163,7 +163,7 @@ describe('paging PagerDuty', () => {
   it('says paging is off, and never crashes, without a routing key', async () => {
     h = await Harness.start();
     await h.run('declare sev1 Checkout down');
-    const { replies } = await h.run('page', { channelId: h.incidentChannel(1).id });
+    const { replies } = await h.run('page', { channelId: (await h.incidentChannel(1)).id });
     expect(replies[0]).toContain('Paging is off');
     expect(pd.events).toHaveLength(0);
     const oncall = await h.run('oncall');
@@ -204,7 +204,7 @@ describe('PagerDuty outages and restarts', () => {
       expect(pd.events.filter((e) => e.status === 500).length).toBeGreaterThan(3);
       expect(pd.acceptedTriggers('incident-1-default')).toHaveLength(1);
       expect(pd.events.every((e) => e.problems.length === 0)).toBe(true);
-      expect(h.incidentChannel(1).messages.some((m) => m.text.includes('PagerDuty accepted the page'))).toBe(true);
+      expect((await h.incidentChannel(1)).messages.some((m) => m.text.includes('PagerDuty accepted the page'))).toBe(true);
     } finally {
       await h.stop();
       await pd.stop();
@@ -260,7 +260,7 @@ describe('PagerDuty webhooks', () => {
     await postWebhook(h, later);
     await postWebhook(h, webhook('incident.escalated', 'incident-1-default', '01ESC'));
     await postWebhook(h, webhook('incident.resolved', 'incident-1-default', '01RES'));
-    const entries = h.bot.store.timeline.list(1).filter((e) => e.kind === 'pagerduty');
+    const entries = (await h.bot.store.timeline.list(1)).filter((e) => e.kind === 'pagerduty');
     expect(entries.map((e) => e.text)).toEqual([
       'Acknowledged in PagerDuty (default) by Dan Oncall',
       'Escalated in PagerDuty (default) by Dan Oncall',
@@ -268,32 +268,32 @@ describe('PagerDuty webhooks', () => {
       'Acknowledged in PagerDuty (default) by Dan Oncall',
     ]);
     expect(entries[0]!.occurredAt).toEqual(new Date('2026-11-22T09:04:00Z'));
-    expect(h.bot.store.incidents.get(1)!.acknowledgedAt).toEqual(new Date('2026-11-22T09:04:00Z'));
+    expect((await h.bot.store.incidents.get(1))!.acknowledgedAt).toEqual(new Date('2026-11-22T09:04:00Z'));
 
     // The postmortem measures time to acknowledge from it, and knows when the page went out.
-    await h.run('resolve', { channelId: h.incidentChannel(1).id });
-    const draft = h.bot.store.postmortems.get(1)!.markdown;
+    await h.run('resolve', { channelId: (await h.incidentChannel(1)).id });
+    const draft = (await h.bot.store.postmortems.get(1))!.markdown;
     expect(draft).toMatch(/\| Time to acknowledge \| (\d+ minutes?|\d+ h \d+ min|none: acknowledged .+ before the declaration) \|/);
     expect(draft).toMatch(/First page delivered \d+ minutes? after declaration/);
     expect(draft).toContain('Acknowledged in PagerDuty (default) by Dan Oncall');
   });
 
   it('refuses a bad signature with 401 and changes nothing', async () => {
-    const before = h.bot.store.timeline.list(1).length;
+    const before = (await h.bot.store.timeline.list(1)).length;
     expect((await postWebhook(h, webhook('incident.acknowledged', 'incident-1-default'), 'wrong-secret')).status).toBe(401);
     const unsigned = await fetch(`${h.url}/pagerduty/webhook`, { method: 'POST', body: webhook('incident.acknowledged', 'incident-1-default') });
     expect(unsigned.status).toBe(401);
-    expect(h.bot.store.timeline.list(1)).toHaveLength(before);
-    expect(h.bot.store.incidents.get(1)!.acknowledgedAt).toBeNull();
+    expect(await h.bot.store.timeline.list(1)).toHaveLength(before);
+    expect((await h.bot.store.incidents.get(1))!.acknowledgedAt).toBeNull();
   });
 
   it('accepts and ignores unknown dedup keys and other event types', async () => {
-    const before = h.bot.store.timeline.list(1).length;
+    const before = (await h.bot.store.timeline.list(1)).length;
     const unknown = await postWebhook(h, webhook('incident.acknowledged', 'someone-elses-key'));
     expect(unknown.status).toBe(200);
     expect(await unknown.json()).toEqual({ outcome: 'unknown' });
     const other = await postWebhook(h, webhook('incident.annotated', 'incident-1-default'));
     expect(await other.json()).toEqual({ outcome: 'ignored' });
-    expect(h.bot.store.timeline.list(1)).toHaveLength(before);
+    expect(await h.bot.store.timeline.list(1)).toHaveLength(before);
   });
 });

@@ -14,7 +14,7 @@ const MINUTE = 60_000;
  */
 async function scriptedIncident(h: Harness, clock: FixedClock): Promise<string> {
   await h.run('declare sev2 Checkout errors spiking', { userId: 'U0ALICE' });
-  const channel = h.incidentChannel(1).id;
+  const channel = (await h.incidentChannel(1)).id;
   clock.advance(2 * MINUTE);
   await h.run('role tech <@U0BOB|bob>', { channelId: channel, userId: 'U0ALICE' });
   await h.run('role comms <@U0CAROL|carol>', { channelId: channel, userId: 'U0ALICE' });
@@ -51,11 +51,11 @@ describe('resolve and the postmortem draft', () => {
     h = await Harness.start({ bot: { clock }, env: { SLO_FILES: 'examples/slo/checkout-api.yaml' } });
     await scriptedIncident(h, clock);
 
-    const incident = h.bot.store.incidents.get(1)!;
+    const incident = (await h.bot.store.incidents.get(1))!;
     expect(incident.status).toBe('resolved');
     expect(incident.resolvedAt).toEqual(new Date('2026-11-16T09:47:00Z'));
 
-    const markdown = h.bot.store.postmortems.get(1)!.markdown;
+    const markdown = (await h.bot.store.postmortems.get(1))!.markdown;
     await expect(markdown).toMatchFileSnapshot('./__snapshots__/postmortem-inc-1.md');
     for (const heading of ['# Postmortem: Checkout errors spiking — 2026-11-16', '## Summary', '## Impact', '## Timeline (UTC)', '## Root cause', '## Contributing factors', '## Action items', '## What went well', '## What went wrong', '## Lessons learned', '## Responders', '## Language check']) {
       expect(markdown).toContain(heading);
@@ -79,25 +79,25 @@ describe('resolve and the postmortem draft', () => {
     expect(markdown).toContain('Cause identified 12 minutes after declaration.');
 
     // Names learnt from the commands (user_name) and their mentions (<@U0BOB|bob>), for reading outside Slack.
-    const names = h.bot.store.names.namesOf(mentionedUserIds(markdown));
+    const names = await h.bot.store.names.namesOf(mentionedUserIds(markdown));
     expect(names).toEqual(new Map([['U0ALICE', 'alice'], ['U0BOB', 'bob'], ['U0CAROL', 'carol']]));
     await expect(withPeopleNames(markdown, names)).toMatchFileSnapshot('./__snapshots__/postmortem-inc-1-printed.md');
 
-    const canvas = h.slack.canvases.get(h.incidentChannel(1).canvasId!)!;
+    const canvas = h.slack.canvases.get((await h.incidentChannel(1)).canvasId!)!;
     expect(canvas.markdown).toBe(markdown);
-    const posts = h.incidentChannel(1).messages.map((m) => m.text);
+    const posts = (await h.incidentChannel(1)).messages.map((m) => m.text);
     expect(posts.some((t) => t.includes('*Resolved* after 47 minutes') && t.includes('Rolled back deploy 4812'))).toBe(true);
     expect(posts.some((t) => t.includes("postmortem draft of INC-1 is in this channel's canvas") && t.includes('leaves the canvas as you wrote it'))).toBe(true);
     const announce = h.slack.channels.get('C0ANNOUNCE')!.messages.at(-1)!.text;
     expect(announce).toContain('*Resolved* after 47 minutes');
-    expect(JSON.stringify(h.incidentChannel(1).messages[0]!.blocks)).not.toContain('incident_resolve');
+    expect(JSON.stringify((await h.incidentChannel(1)).messages[0]!.blocks)).not.toContain('incident_resolve');
   });
 
   it('publishes a later draft beside the canvas the team edited, which survives it untouched', async () => {
     const clock = new FixedClock(new Date('2026-11-16T09:00:00Z'));
     h = await Harness.start({ bot: { clock } });
     const channel = await scriptedIncident(h, clock);
-    const canvas = h.slack.canvases.get(h.incidentChannel(1).canvasId!)!;
+    const canvas = h.slack.canvases.get((await h.incidentChannel(1)).canvasId!)!;
     // The team fills in the marked parts, in Slack, after the bot said to.
     const edited = canvas.markdown.replace('## Root cause\n', '## Root cause\n\nThe payment client had no timeout, and nothing checked for one.\n');
     canvas.markdown = edited;
@@ -120,15 +120,15 @@ describe('resolve and the postmortem draft', () => {
     expect(file.content).not.toContain('![](@');
     const comment = h.slack.callsTo('files.completeUploadExternal').at(-1)!.params.initial_comment;
     expect(String(comment)).toContain("The channel's canvas is left as the team edited it");
-    expect(h.bot.store.postmortems.get(1)).toMatchObject({ version: 2, canvasVersion: 1 });
+    expect(await h.bot.store.postmortems.get(1)).toMatchObject({ version: 2, canvasVersion: 1 });
   });
 
   it('replaces the canvas only when someone confirms it with the button, once', async () => {
     h = await Harness.start();
     await h.run('declare sev2 Search slow');
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     await h.run('resolve Index rebuilt', { channelId: channel });
-    const canvas = h.slack.canvases.get(h.incidentChannel(1).canvasId!)!;
+    const canvas = h.slack.canvases.get((await h.incidentChannel(1)).canvasId!)!;
     canvas.markdown = 'what the team wrote';
     await h.run('action Alert on index lag', { channelId: channel });
     const { responseId } = await h.run('postmortem', { channelId: channel });
@@ -143,11 +143,11 @@ describe('resolve and the postmortem draft', () => {
 
     expect((await press('replace-1')).status).toBe(200);
     await h.settle();
-    expect(canvas.markdown).toBe(h.bot.store.postmortems.get(1)!.markdown);
+    expect(canvas.markdown).toBe((await h.bot.store.postmortems.get(1))!.markdown);
     expect(canvas.markdown).toContain('Alert on index lag');
     expect(canvas.edits).toBe(1);
     expect(h.slack.responsesFor('replace-1')[0]).toMatchObject({ replace_original: true, text: expect.stringContaining('Replacing the canvas of INC-1 with version 2') });
-    expect(h.incidentChannel(1).messages.at(-1)!.text).toContain('<@U0BOB> replaced the canvas of INC-1 with version 2');
+    expect((await h.incidentChannel(1)).messages.at(-1)!.text).toContain('<@U0BOB> replaced the canvas of INC-1 with version 2');
 
     // The team writes again; a second press of the same button must not wipe it.
     canvas.markdown = 'written after the replacement';
@@ -162,13 +162,13 @@ describe('resolve and the postmortem draft', () => {
     h = await Harness.start();
     await h.run('declare sev2 Search slow');
     await h.run('declare sev3 Flaky builds');
-    const first = h.incidentChannel(1).id;
-    const second = h.incidentChannel(2).id;
+    const first = (await h.incidentChannel(1)).id;
+    const second = (await h.incidentChannel(2)).id;
     await h.run('resolve', { channelId: first });
     await h.run('resolve', { channelId: second });
     await h.run('postmortem', { channelId: first });
     await h.run('postmortem', { channelId: first });
-    const canvas = h.slack.canvases.get(h.incidentChannel(1).canvasId!)!;
+    const canvas = h.slack.canvases.get((await h.incidentChannel(1)).canvasId!)!;
     canvas.markdown = 'what the team wrote';
     const press = async (value: string, channelId: string) => {
       const id = `press-${value}-${channelId}`;
@@ -190,12 +190,12 @@ describe('resolve and the postmortem draft', () => {
     h = await Harness.start();
     h.slack.canvasesEnabled = false;
     await h.run('declare sev2 Search slow');
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     await h.run('resolve Index rebuilt', { channelId: channel });
     const file = [...h.slack.files.values()][0]!;
     expect(file.filename).toBe('inc-1-postmortem-v1.md');
     expect(file.channel).toBe(channel);
-    expect(file.content).toBe(h.bot.store.postmortems.get(1)!.markdown.replaceAll('![](@U0ALICE)', 'alice'));
+    expect(file.content).toBe((await h.bot.store.postmortems.get(1))!.markdown.replaceAll('![](@U0ALICE)', 'alice'));
     expect(h.slack.callsTo('conversations.canvases.create')[0]!.response.error).toBe('team_tier_cannot_create_channel_canvases');
     expect(h.slack.callsTo('files.completeUploadExternal')).toHaveLength(1);
   });
@@ -203,13 +203,13 @@ describe('resolve and the postmortem draft', () => {
   it('keeps the incident resolved and the draft stored when publishing fails, and says how to get it', async () => {
     h = await Harness.start();
     await h.run('declare sev2 Search slow');
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     h.slack.failNext('conversations.canvases.create', { kind: 'error', error: 'restricted_action' }, 1);
     h.slack.failNext('files.getUploadURLExternal', { kind: 'error', error: 'not_allowed_token_type' }, 1);
     await h.run('resolve', { channelId: channel });
-    expect(h.bot.store.incidents.get(1)!.status).toBe('resolved');
-    expect(h.bot.store.postmortems.get(1)!.markdown).toContain('# Postmortem: Search slow');
-    const last = h.incidentChannel(1).messages.at(-1)!.text;
+    expect((await h.bot.store.incidents.get(1))!.status).toBe('resolved');
+    expect((await h.bot.store.postmortems.get(1))!.markdown).toContain('# Postmortem: Search slow');
+    const last = (await h.incidentChannel(1)).messages.at(-1)!.text;
     expect(last).toContain('Could not publish the postmortem draft for INC-1');
     expect(last).toContain('npm run postmortem -- 1');
   });
@@ -217,7 +217,7 @@ describe('resolve and the postmortem draft', () => {
   it('resolves from the header button, and a second resolve is refused and changes nothing', async () => {
     h = await Harness.start();
     await h.run('declare sev3 Flaky builds');
-    const channel = h.incidentChannel(1);
+    const channel = await h.incidentChannel(1);
     const header = channel.messages[0]!;
     const button = JSON.stringify(header.blocks).includes('incident_resolve');
     expect(button).toBe(true);
@@ -226,41 +226,41 @@ describe('resolve and the postmortem draft', () => {
     );
     expect(res.status).toBe(200);
     await h.settle();
-    expect(h.bot.store.incidents.get(1)!.status).toBe('resolved');
-    const before = h.bot.store.timeline.list(1).length;
+    expect((await h.bot.store.incidents.get(1))!.status).toBe('resolved');
+    const before = (await h.bot.store.timeline.list(1)).length;
     const { replies } = await h.run('resolve again', { channelId: channel.id });
     expect(replies[0]).toContain('INC-1 is already resolved');
-    expect(h.bot.store.timeline.list(1)).toHaveLength(before);
+    expect(await h.bot.store.timeline.list(1)).toHaveLength(before);
   });
 
   it('reopens a resolved incident back to investigating, keeping the draft', async () => {
     h = await Harness.start();
     await h.run('declare sev2 Queue backlog');
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     await h.run('resolve Drained', { channelId: channel });
     await h.run('reopen', { channelId: channel });
-    const incident = h.bot.store.incidents.get(1)!;
+    const incident = (await h.bot.store.incidents.get(1))!;
     expect(incident).toMatchObject({ status: 'investigating', resolvedAt: null });
-    expect(h.bot.store.postmortems.get(1)!.markdown).toContain('**Status**: Draft');
-    expect(h.bot.store.timeline.list(1).map((e) => e.kind)).toContain('reopened');
-    expect(h.incidentChannel(1).messages.at(-1)!.text).toContain('*Reopened*');
-    expect(JSON.stringify(h.incidentChannel(1).messages[0]!.blocks)).toContain('Investigating');
+    expect((await h.bot.store.postmortems.get(1))!.markdown).toContain('**Status**: Draft');
+    expect((await h.bot.store.timeline.list(1)).map((e) => e.kind)).toContain('reopened');
+    expect((await h.incidentChannel(1)).messages.at(-1)!.text).toContain('*Reopened*');
+    expect(JSON.stringify((await h.incidentChannel(1)).messages[0]!.blocks)).toContain('Investigating');
     const { replies } = await h.run('reopen', { channelId: channel });
     expect(replies[0]).toContain('INC-1 is not resolved');
     await h.run('status identified Consumer stuck', { channelId: channel });
-    expect(h.bot.store.incidents.get(1)!.status).toBe('identified');
+    expect((await h.bot.store.incidents.get(1))!.status).toBe('identified');
   });
 
   it('prints the stored draft with npm run postmortem', async () => {
     h = await Harness.start();
     await h.run('declare sev2 Queue backlog');
-    await h.run('action Check the consumer lag alert <@U0DAN>', { channelId: h.incidentChannel(1).id });
-    await h.run('resolve Drained', { channelId: h.incidentChannel(1).id });
+    await h.run('action Check the consumer lag alert <@U0DAN>', { channelId: (await h.incidentChannel(1)).id });
+    await h.run('resolve Drained', { channelId: (await h.incidentChannel(1)).id });
     const root = join(__dirname, '../..');
     const result = spawnSync('npm', ['run', '--silent', 'postmortem', '--', '1'], { cwd: root, env: { ...process.env, DATABASE_URL: h.databaseFile }, encoding: 'utf8' });
     expect(result.status).toBe(0);
     // Outside Slack, people by the names Slack showed with their commands; someone never seen by their id.
-    const stored = h.bot.store.postmortems.get(1)!.markdown;
+    const stored = (await h.bot.store.postmortems.get(1))!.markdown;
     expect(stored).toContain('![](@U0ALICE)');
     expect(result.stdout).toBe(stored.replaceAll('![](@U0ALICE)', 'alice').replaceAll('![](@U0DAN)', 'U0DAN'));
     expect(result.stdout).toContain('| Incident Commander | alice |');

@@ -27,7 +27,7 @@ async function declarePrivate(h: Harness): Promise<string> {
   const res = await h.interact(interactivityBody(viewSubmissionPayload('U0ALICE', CALLBACK_IDS.declareModal, values, '{"originChannelId":"C0GENERAL"}')));
   expect(res.status).toBe(200);
   await h.settle();
-  return h.incidentChannel(1).id;
+  return (await h.incidentChannel(1)).id;
 }
 
 function expectNoSecret(text: string): void {
@@ -58,7 +58,7 @@ describe('a private incident', () => {
     expect(text).not.toContain('Fixed the ACL');
     expect(h.slack.channels.get('C0ANNOUNCE')!.messages).toHaveLength(1);
     // Inside its channel, everything is said as usual.
-    expect(h.incidentChannel(1).messages.map((m) => m.text).join('\n')).toContain(STATUS);
+    expect((await h.incidentChannel(1)).messages.map((m) => m.text).join('\n')).toContain(STATUS);
   });
 
   it('is counted, not named, in /incident list for a non-member, and listed for a member', async () => {
@@ -75,7 +75,7 @@ describe('a private incident', () => {
   it('shows its follow-ups to members and to their owner, in actions and digests, never to anyone else', async () => {
     await h.run(`action ${ITEM} <@U0CAROL> due 2026-11-01`, { channelId: channel, userId: 'U0ALICE' });
     await h.run('declare sev3 Search slow', { userId: 'U0BOB' });
-    await h.run('action Reindex nightly <@U0BOB> due 2026-11-01', { channelId: h.incidentChannel(2).id, userId: 'U0BOB' });
+    await h.run('action Reindex nightly <@U0BOB> due 2026-11-01', { channelId: (await h.incidentChannel(2)).id, userId: 'U0BOB' });
 
     const bobActions = await h.run('actions', { channelId: 'C0GENERAL', userId: 'U0BOB' });
     expectNoSecret(bobActions.replies.join('\n'));
@@ -122,41 +122,41 @@ describe('a private incident', () => {
     expect((await press('U0BOB', BUTTON_IDS.actionSnooze, 'C0GENERAL')).status).toBe(200);
     expect((await press('U0BOB', BUTTON_IDS.actionDone, 'C0GENERAL')).status).toBe(200);
     await h.settle();
-    expect(h.bot.store.actions.get(1, 1)).toMatchObject({ status: 'open', dueDate: '2026-11-01' });
+    expect(await h.bot.store.actions.get(1, 1)).toMatchObject({ status: 'open', dueDate: '2026-11-01' });
     expect(answer('U0BOB', BUTTON_IDS.actionDone, 'C0GENERAL')).toContain('only members of its channel and the item\'s owner');
     expectNoSecret(answer('U0BOB', BUTTON_IDS.actionDone, 'C0GENERAL'));
 
     // The owner, from the DM the digest reached her in.
     await press('U0CAROL', BUTTON_IDS.actionSnooze, 'D0CAROL');
     await h.settle();
-    expect(h.bot.store.actions.get(1, 1)!.dueDate).toBe('2026-11-09');
+    expect((await h.bot.store.actions.get(1, 1))!.dueDate).toBe('2026-11-09');
     // A member, in the incident's channel.
     await press('U0ALICE', BUTTON_IDS.actionDone, channel);
     await h.settle();
-    expect(h.bot.store.actions.get(1, 1)!.status).toBe('done');
+    expect((await h.bot.store.actions.get(1, 1))!.status).toBe('done');
   });
 
   it('is resolved by its header button only from its own channel', async () => {
     const value = JSON.stringify({ incidentId: 1 });
-    const header = h.incidentChannel(1).messages[0]!;
+    const header = (await h.incidentChannel(1)).messages[0]!;
     const forged = await h.interact(buttonPressBody({ userId: 'U0BOB', actionId: BUTTON_IDS.resolve, value, channelId: 'C0GENERAL', responseUrl: h.slack.responseUrl('forged') }));
     expect(forged.status).toBe(200);
     await h.settle();
-    expect(h.bot.store.incidents.get(1)!.status).toBe('investigating');
+    expect((await h.bot.store.incidents.get(1))!.status).toBe('investigating');
     expect(h.slack.responsesFor('forged').map((r) => String(r.text)).join()).toContain("does not belong to INC-1's channel");
 
     // A button whose value does not match the message it was on changes nothing either.
     await h.run('declare sev3 Other incident', { userId: 'U0ALICE' });
-    const other = h.incidentChannel(2);
+    const other = await h.incidentChannel(2);
     const mismatched = buttonPressBody({ userId: 'U0ALICE', actionId: BUTTON_IDS.resolve, value, channelId: other.id, messageTs: other.messages[0]!.ts, blocks: other.messages[0]!.blocks, responseUrl: h.slack.responseUrl('mismatch') });
     await h.interact(mismatched);
     await h.settle();
-    expect(h.bot.store.incidents.get(1)!.status).toBe('investigating');
-    expect(h.bot.store.incidents.get(2)!.status).toBe('investigating');
+    expect((await h.bot.store.incidents.get(1))!.status).toBe('investigating');
+    expect((await h.bot.store.incidents.get(2))!.status).toBe('investigating');
     expect(h.slack.responsesFor('mismatch').map((r) => String(r.text)).join()).toContain('does not match the message');
 
     await h.interact(buttonPressBody({ userId: 'U0ALICE', actionId: BUTTON_IDS.resolve, value, channelId: channel, messageTs: header.ts, blocks: header.blocks, responseUrl: h.slack.responseUrl('real') }));
     await h.settle();
-    expect(h.bot.store.incidents.get(1)!.status).toBe('resolved');
+    expect((await h.bot.store.incidents.get(1))!.status).toBe('resolved');
   });
 });

@@ -114,7 +114,7 @@ describe('/readyz, each cause of unreadiness', () => {
     expect(h.slack.callsTo('conversations.create').length).toBeGreaterThan(1);
     h.slack.clearFaults();
     expect((await readyzUntil(h.url, 200)).body).toEqual(READY);
-    expect(h.incidentChannel(1).name).toBe('inc-1-stuck-behind-slack');
+    expect((await h.incidentChannel(1)).name).toBe('inc-1-stuck-behind-slack');
   });
 });
 

@@ -7,15 +7,15 @@ import { markupProblems, messageProblems } from '../support/slack-limits.js';
 describe('running an incident from its channel', () => {
   let h: Harness;
   let channel: string;
-  const headerOf = () => {
-    const c = h.incidentChannel(1);
+  const headerOf = async () => {
+    const c = await h.incidentChannel(1);
     return JSON.stringify(c.messages.find((m) => c.pins.has(m.ts))!.blocks);
   };
 
   beforeEach(async () => {
     h = await Harness.start();
     await h.run('declare sev2 Search latency high', { userId: 'U0ALICE' });
-    channel = h.incidentChannel(1).id;
+    channel = (await h.incidentChannel(1)).id;
   });
   afterEach(async () => h.stop());
 
@@ -25,10 +25,10 @@ describe('running an incident from its channel', () => {
     await h.run('role communications <@U0DAN|dan>', { channelId: channel });
     await h.run('role scribe <@U0BOB|bob>', { channelId: channel });
 
-    const c = h.incidentChannel(1);
+    const c = await h.incidentChannel(1);
     expect([...c.members]).toEqual(expect.arrayContaining(['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAN']));
     expect(c.topic).toBe('SEV2 | Investigating | IC: <@U0CAROL>');
-    const header = headerOf();
+    const header = await headerOf();
     expect(header).toContain('*Incident Commander*\\n<@U0CAROL>');
     expect(header).toContain('*Tech Lead*\\n<@U0BOB>');
     expect(header).toContain('*Comms Lead*\\n<@U0DAN>');
@@ -47,9 +47,9 @@ describe('running an incident from its channel', () => {
 
   it('raises and lowers severity, announcing each change', async () => {
     await h.run('severity sev1', { channelId: channel });
-    expect(h.bot.store.incidents.get(1)!.severity).toBe('sev1');
-    expect(h.incidentChannel(1).topic).toMatch(/^SEV1 \|/);
-    expect(headerOf()).toContain('SEV1: complete outage or data loss');
+    expect((await h.bot.store.incidents.get(1))!.severity).toBe('sev1');
+    expect((await h.incidentChannel(1)).topic).toMatch(/^SEV1 \|/);
+    expect(await headerOf()).toContain('SEV1: complete outage or data loss');
     const announce = h.slack.channels.get('C0ANNOUNCE')!.messages.map((m) => m.text);
     expect(announce.at(-1)).toContain('Severity raised from SEV2 to');
 
@@ -61,17 +61,17 @@ describe('running an incident from its channel', () => {
 
   it('posts status updates in the channel and the announcement channel, and moves the header', async () => {
     await h.run('status identified Bad index on the orders table', { channelId: channel, userId: 'U0BOB' });
-    expect(h.bot.store.incidents.get(1)!.status).toBe('identified');
-    const posted = h.incidentChannel(1).messages.at(-1)!.text;
+    expect((await h.bot.store.incidents.get(1))!.status).toBe('identified');
+    const posted = (await h.incidentChannel(1)).messages.at(-1)!.text;
     expect(posted).toContain('*Identified*: Bad index on the orders table');
     expect(posted).toContain('<@U0BOB>');
     expect(h.slack.channels.get('C0ANNOUNCE')!.messages.at(-1)!.text).toContain('Bad index on the orders table');
-    expect(headerOf()).toContain('Identified');
-    expect(h.incidentChannel(1).topic).toBe('SEV2 | Identified | IC: <@U0ALICE>');
+    expect(await headerOf()).toContain('Identified');
+    expect((await h.incidentChannel(1)).topic).toBe('SEV2 | Identified | IC: <@U0ALICE>');
 
     await h.run('status monitoring', { channelId: channel });
     await h.run('status investigating It came back', { channelId: channel });
-    expect(h.bot.store.incidents.get(1)!.status).toBe('investigating');
+    expect((await h.bot.store.incidents.get(1))!.status).toBe('investigating');
   });
 
   it('adds notes and shows the whole timeline in order', async () => {
@@ -101,33 +101,33 @@ describe('running an incident from its channel', () => {
 
   it('shows the resolved state in the pinned header: when, how long, the postmortem, and reopen', async () => {
     await h.run('resolve Rolled back the index change', { channelId: channel });
-    const resolved = h.bot.store.incidents.get(1)!;
-    const header = headerOf();
+    const resolved = (await h.bot.store.incidents.get(1))!;
+    const header = await headerOf();
     expect(header).toContain(`*Resolved*\\n<!date^${Math.floor(resolved.resolvedAt!.getTime() / 1000)}^`);
     expect(header).toMatch(/\*Lasted\*\\n\d+ minutes?/);
     expect(header).toContain('*Resolution*\\nRolled back the index change');
     // Published as the channel's canvas, and the header was brought up to date after it.
-    expect(h.incidentChannel(1).canvasId).toBeDefined();
+    expect((await h.incidentChannel(1)).canvasId).toBeDefined();
     expect(header).toContain("the draft is in this channel's canvas");
     expect(header).toContain('`/incident reopen`');
     expect(header).not.toContain('Next: `/incident status');
     expect(header).not.toContain('"action_id":"incident_resolve"');
 
     await h.run('reopen', { channelId: channel });
-    expect(headerOf()).toContain('Next: `/incident status');
-    expect(headerOf()).not.toContain('*Lasted*');
+    expect(await headerOf()).toContain('Next: `/incident status');
+    expect(await headerOf()).not.toContain('*Lasted*');
   });
 
   it('says in the resolved header that the postmortem is a file where the workspace has no canvases', async () => {
     h.slack.canvasesEnabled = false;
     await h.run('resolve', { channelId: channel });
-    expect(headerOf()).toContain('the draft is posted in this channel as a Markdown file');
+    expect(await headerOf()).toContain('the draft is posted in this channel as a Markdown file');
   });
 
   it('answers the timeline of a long incident within one message: the newest entries, and how to see all', async () => {
-    const start = h.bot.store.incidents.get(1)!.declaredAt.getTime();
+    const start = (await h.bot.store.incidents.get(1))!.declaredAt.getTime();
     for (let i = 0; i < 600; i++) {
-      h.bot.store.timeline.add({
+      await h.bot.store.timeline.add({
         incidentId: 1,
         kind: 'note',
         text: `Entry ${i}: ${'<&> checked the dashboards again '.repeat(5)}`,
@@ -145,7 +145,7 @@ describe('running an incident from its channel', () => {
     expect(omitted).not.toBeNull();
     // Every entry is either shown or counted: 600 notes, the declaration, and the not-paged SEV2 has none.
     const shown = reply.split('\n').filter((l) => l.startsWith('• ')).length;
-    expect(shown + Number(omitted![1])).toBe(h.bot.store.timeline.list(1).length);
+    expect(shown + Number(omitted![1])).toBe((await h.bot.store.timeline.list(1)).length);
   });
 
   it('escapes usage placeholders in help, refusals and the header, so Slack shows them instead of reading links', async () => {
@@ -158,8 +158,8 @@ describe('running an incident from its channel', () => {
     // A mention in a refusal stays a mention.
     const already = (await h.run('role ic <@U0ALICE>', { channelId: channel })).replies[0]!;
     expect(already).toContain('<@U0ALICE> is already Incident Commander');
-    expect(headerOf()).toContain('&lt;ic|tech|comms|scribe&gt;');
-    expect(headerOf()).not.toMatch(/<(investigating|ic|sev1|text)\|?/);
+    expect(await headerOf()).toContain('&lt;ic|tech|comms|scribe&gt;');
+    expect(await headerOf()).not.toMatch(/<(investigating|ic|sev1|text)\|?/);
   });
 });
 
@@ -178,8 +178,8 @@ describe('the longest impact the form accepts', () => {
     const res = await h.interact(interactivityBody(viewSubmissionPayload('U0CAROL', CALLBACK_IDS.declareModal, values, '{"originChannelId":null}')));
     expect(res.status).toBe(200);
     await h.settle();
-    expect(h.bot.store.incidents.get(1)!.description).toBe(impact);
-    const c = h.incidentChannel(1);
+    expect((await h.bot.store.incidents.get(1))!.description).toBe(impact);
+    const c = await h.incidentChannel(1);
     const pinned = c.messages.find((m) => c.pins.has(m.ts));
     expect(pinned).toBeDefined();
     for (const m of c.messages) expect(messageProblems(m)).toEqual([]);

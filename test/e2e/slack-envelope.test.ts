@@ -39,7 +39,7 @@ describe('Slack requests, signed, but not as Slack sends them', () => {
     const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
     h = await Harness.start({ bot: { logger } });
     await h.run('declare sev2 Search latency high');
-    channel = h.incidentChannel(1).id;
+    channel = (await h.incidentChannel(1)).id;
   });
   afterAll(async () => h.stop());
 
@@ -111,7 +111,7 @@ describe('Slack requests, signed, but not as Slack sends them', () => {
     const { ack } = await h.command('declare sev3 After the bad ones');
     expect(ack.status).toBe(200);
     await h.settle();
-    expect(h.bot.store.incidents.get(2)?.title).toBe('After the bad ones');
+    expect((await h.bot.store.incidents.get(2))?.title).toBe('After the bad ones');
   });
 
   it('answers at once, with no 500, a well-shaped request that makes Bolt itself throw', async () => {
@@ -146,7 +146,7 @@ describe("Slack's five-minute timestamp window, both ways", () => {
     const { ack } = await h.command('declare sev1 Replayed from elsewhere in time', { sign: { timestamp: now() + offset } });
     expect(ack.status).toBe(401);
     await h.settle();
-    expect(h.bot.store.incidents.listOpen()).toHaveLength(0);
+    expect(await h.bot.store.incidents.listOpen()).toHaveLength(0);
     expect(h.slack.callsTo('conversations.create')).toHaveLength(0);
   });
 

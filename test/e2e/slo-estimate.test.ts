@@ -18,8 +18,8 @@ describe('SLO figures without Prometheus', () => {
   let h: Harness;
   let dir: string;
   const clock = new FixedClock(new Date('2026-11-30T12:00:00Z'));
-  const pinned = () => {
-    const c = h.incidentChannel(1);
+  const pinned = async () => {
+    const c = await h.incidentChannel(1);
     return c.messages.find((m) => c.pins.has(m.ts))!;
   };
   const thresholdPosts = (channel: string) => h.slack.channels.get(channel)!.messages.filter((m) => m.text.includes('Error budget:'));
@@ -37,17 +37,18 @@ describe('SLO figures without Prometheus', () => {
 
   it('shows an estimate in the header, posts the crossed threshold once, and states final figures at resolve', async () => {
     await h.run('declare sev2 Checkout failing', { userId: 'U0ALICE' });
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     await h.run('service checkout-api', { channelId: channel });
     await h.run('impact started 60m ago', { channelId: channel });
 
     // SEV2 counts as 50 % of requests failing: 60 min × 0.5 = 30 min of a 43.2-minute budget = 69.4 %, 30.6 % left.
-    const header = JSON.stringify(pinned().blocks);
+    const header = JSON.stringify((await pinned()).blocks);
     expect(header).toContain(':bar_chart: *SLOs of checkout-api*');
     expect(header).toContain(
       '*checkout_availability* (99.9 % / 30d) _estimate_: burned ~30.0 min (69.4 % of budget) in this incident (estimate: SEV2 counted as 50.0 % of requests failing) · ~30.6 % left (estimate from 1 incident) · burn rate not measured',
     );
-    expect(messageProblems({ blocks: pinned().blocks as never[], text: pinned().text })).toEqual([]);
+    const pinnedHeader = await pinned();
+    expect(messageProblems({ blocks: pinnedHeader.blocks as never[], text: pinnedHeader.text })).toEqual([]);
 
     // 30.6 % left is past the 50 % threshold: posted in the incident channel and the announcement channel, once.
     expect(thresholdPosts(channel)).toHaveLength(1);
@@ -56,15 +57,15 @@ describe('SLO figures without Prometheus', () => {
     );
     expect(thresholdPosts('C0ANNOUNCE')).toHaveLength(1);
     expect(thresholdPosts('C0ANNOUNCE')[0]!.text).toMatch(/^\*INC-1\* <#C\w+> :chart_with_downwards_trend: \*Error budget:/);
-    expect(h.bot.store.timeline.list(1).filter((e) => e.kind === 'slo_threshold').map((e) => e.text)).toEqual([
+    expect((await h.bot.store.timeline.list(1)).filter((e) => e.kind === 'slo_threshold').map((e) => e.text)).toEqual([
       'Error budget of checkout-api checkout_availability down to 30.6 % left (estimate), past the 50.0 % threshold: notify',
     ]);
 
     // Ten minutes on, the periodic refresh: 70 min × 0.5 = 35 min, 19.0 % left: past 25 % now, and 50 % is not posted again.
     clock.advance(10 * 60_000);
-    expect(h.bot.slo.scheduler.tick()).toEqual([1]);
+    expect(await h.bot.slo.scheduler.tick()).toEqual([1]);
     await h.settle();
-    expect(JSON.stringify(pinned().blocks)).toContain('burned ~35.0 min (81.0 % of budget)');
+    expect(JSON.stringify((await pinned()).blocks)).toContain('burned ~35.0 min (81.0 % of budget)');
     expect(thresholdPosts(channel).map((m) => /past the policy's ([\d.]+ %)/.exec(m.text)?.[1])).toEqual(['50.0 %', '25.0 %']);
     expect(thresholdPosts(channel)[1]!.text).toContain('~19.0 % left');
     expect(thresholdPosts(channel)[1]!.text).toContain('The policy says: freeze non-critical deployments.');
@@ -73,19 +74,19 @@ describe('SLO figures without Prometheus', () => {
     // A status change refreshes the figures too, and the status update is posted as ever.
     clock.advance(2 * 60_000);
     await h.run('status identified Bad deploy', { channelId: channel });
-    expect(h.incidentChannel(1).messages.some((m) => m.text.includes('*Identified*: Bad deploy'))).toBe(true);
-    expect(JSON.stringify(pinned().blocks)).toContain('burned ~36.0 min (83.3 % of budget)');
+    expect((await h.incidentChannel(1)).messages.some((m) => m.text.includes('*Identified*: Bad deploy'))).toBe(true);
+    expect(JSON.stringify((await pinned()).blocks)).toContain('burned ~36.0 min (83.3 % of budget)');
     expect(thresholdPosts(channel)).toHaveLength(2);
 
     // At resolve the figures are final and the postmortem draft is written again to state them.
     clock.advance(3 * 60_000);
     await h.run('resolve Rolled back', { channelId: channel });
-    const stored = h.bot.store.sloFigures.forIncident(1);
+    const stored = await h.bot.store.sloFigures.forIncident(1);
     expect(stored.map((s) => [s.figures.sloId, s.final])).toEqual([['checkout-api/checkout_availability', true]]);
     expect(stored[0]!.figures.incident).toMatchObject({ kind: 'estimate', impactMs: 75 * 60_000 });
-    expect(h.bot.store.postmortems.get(1)!.version).toBe(2);
+    expect((await h.bot.store.postmortems.get(1))!.version).toBe(2);
     // Resolved: no more periodic refresh of its figures (they are complete).
-    expect(h.bot.slo.scheduler.tick()).toEqual([]);
+    expect(await h.bot.slo.scheduler.tick()).toEqual([]);
   });
 
   it('announces a private incident\'s crossing by service and figures only, and /incident slo names it only to its members', async () => {
@@ -96,7 +97,7 @@ describe('SLO figures without Prometheus', () => {
     };
     await h.interact(interactivityBody(viewSubmissionPayload('U0ALICE', CALLBACK_IDS.declareModal, values, '{"originChannelId":"C0GENERAL"}')));
     await h.settle();
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     await h.run('service checkout-api', { channelId: channel, userId: 'U0ALICE' });
     // SEV1 counts as a full outage: 30 min of 43.2 = 69.4 % spent, 30.6 % left.
     await h.run('impact started 30m ago', { channelId: channel, userId: 'U0ALICE' });
@@ -137,7 +138,7 @@ describe('SLO figures without Prometheus', () => {
 
   it('shows nothing of SLOs for an incident linked to no service', async () => {
     await h.run('declare sev1 Unlinked', { userId: 'U0ALICE' });
-    expect(JSON.stringify(pinned().blocks)).not.toContain('SLOs of');
-    expect(h.bot.slo.scheduler.tick()).toEqual([]);
+    expect(JSON.stringify((await pinned()).blocks)).not.toContain('SLOs of');
+    expect(await h.bot.slo.scheduler.tick()).toEqual([]);
   });
 });

@@ -94,12 +94,12 @@ describe.skipIf(!requirePrometheus())('SLO figures from a real Prometheus while 
       await b.settle();
     }
   };
-  const pinned = (id: number) => {
-    const c = a.incidentChannel(id);
+  const pinned = async (id: number) => {
+    const c = await a.incidentChannel(id);
     return c.messages.find((m) => c.pins.has(m.ts))!;
   };
-  const headerText = (id: number) => JSON.stringify(pinned(id).blocks);
-  const figuresOf = (id: number, name: string): SloFigures => a.bot.store.sloFigures.forIncident(id).find((s) => s.figures.name === name)!.figures;
+  const headerText = async (id: number) => JSON.stringify((await pinned(id)).blocks);
+  const figuresOf = async (id: number, name: string): Promise<SloFigures> => (await a.bot.store.sloFigures.forIncident(id)).find((s) => s.figures.name === name)!.figures;
   const thresholdPosts = (channel: string) => world.slack.channels.get(channel)!.messages.filter((m) => m.text.includes('Error budget:'));
   const sloAnswer = async (text: string) => {
     const { responseId } = await a.run(text, { userId: 'U0CAROL' });
@@ -114,8 +114,8 @@ describe.skipIf(!requirePrometheus())('SLO figures from a real Prometheus while 
 
     await a.run('declare sev2 Checkout failing', { userId: 'U0ALICE' });
     await b.run('declare sev3 Checkout slow for some', { userId: 'U0BOB' });
-    const first = a.incidentChannel(1).id;
-    const second = a.incidentChannel(2).id;
+    const first = (await a.incidentChannel(1)).id;
+    const second = (await a.incidentChannel(2)).id;
     // Both linked at once, one on each instance: both compute 30.8 % left for the first time.
     await Promise.all([a.command('service checkout-api', { channelId: first }), b.command('service checkout-api', { channelId: second })]);
     await settle();
@@ -123,7 +123,7 @@ describe.skipIf(!requirePrometheus())('SLO figures from a real Prometheus while 
     await a.run('impact ended 2026-11-29 22:30', { channelId: first });
     await settle();
 
-    const figures = figuresOf(1, 'checkout_availability');
+    const figures = await figuresOf(1, 'checkout_availability');
     expect(figures.incident).toMatchObject({ kind: 'measured', impactMs: 30 * MINUTE });
     expect(figures.incident.kind === 'measured' && figures.incident.errorRatio).toBeCloseTo(0.1, 12);
     expect(figures.incident.kind === 'measured' && figures.incident.badTimeMs / MINUTE).toBeCloseTo(3, 9);
@@ -138,19 +138,20 @@ describe.skipIf(!requirePrometheus())('SLO figures from a real Prometheus while 
       `instant query (sum(rate(http_requests_total{job="checkout-api",status=~"5.."}[30m]))) / (sum(rate(http_requests_total{job="checkout-api"}[30m]))) at 2026-11-29T22:30:00Z on ${prometheus.url}`,
     );
 
-    const header = headerText(1);
+    const header = await headerText(1);
     expect(header).toContain('*checkout_availability* (99.9 % / 30d): burned 3.0 min (6.9 % of budget) in this incident · 30.8 % left · burn rate 0.5× (1h)');
     // An SLI described in words is estimated even with Prometheus there, and says so: 30 min × 0.5 of 403.2 min.
     expect(header).toContain('*receipt_emails* (99 % / 28d) _estimate_: burned ~15.0 min (3.7 % of budget) in this incident');
-    expect(messageProblems({ blocks: pinned(1).blocks as never[], text: pinned(1).text })).toEqual([]);
+    const pinnedHeader = await pinned(1);
+    expect(messageProblems({ blocks: pinnedHeader.blocks as never[], text: pinnedHeader.text })).toEqual([]);
 
     // Two incidents, two instances, one crossing: posted once in the announcement channel.
     expect(thresholdPosts('C0ANNOUNCE')).toHaveLength(1);
     expect(thresholdPosts('C0ANNOUNCE')[0]!.text).toContain('is down to 30.8 % left* (99.9 % over 30d), past the policy\'s 50.0 % threshold. The policy says: notify. Burn rate 0.5× over the last hour.');
     expect(thresholdPosts(first).length + thresholdPosts(second).length).toBe(1);
     // Another tick on each instance finds nothing new to post.
-    a.bot.slo.scheduler.tick();
-    b.bot.slo.scheduler.tick();
+    await a.bot.slo.scheduler.tick();
+    await b.bot.slo.scheduler.tick();
     await settle();
     expect(thresholdPosts('C0ANNOUNCE')).toHaveLength(1);
 
@@ -169,18 +170,18 @@ describe.skipIf(!requirePrometheus())('SLO figures from a real Prometheus while 
   }, 30_000);
 
   it('keeps the incident working while Prometheus is stopped, says why the figure is missing, and shows it once Prometheus is back', async () => {
-    const channel = a.incidentChannel(1).id;
+    const channel = (await a.incidentChannel(1)).id;
     await prometheus.stop();
     const began = Date.now();
     await a.run('status identified Bad deploy of the payment client', { channelId: channel });
     expect(Date.now() - began).toBeLessThan(3_000);
-    expect(a.incidentChannel(1).messages.some((m) => m.text.includes('*Identified*: Bad deploy of the payment client'))).toBe(true);
-    expect(headerText(1)).toContain('Identified');
-    expect(headerText(1)).toContain(
+    expect((await a.incidentChannel(1)).messages.some((m) => m.text.includes('*Identified*: Bad deploy of the payment client'))).toBe(true);
+    expect(await headerText(1)).toContain('Identified');
+    expect(await headerText(1)).toContain(
       `*checkout_availability* (99.9 % / 30d): figures missing: Prometheus at ${prometheus.url} could not be reached (ECONNREFUSED); computed again at the next refresh`,
     );
     // The estimate needs no Prometheus and is still there.
-    expect(headerText(1)).toContain('*receipt_emails* (99 % / 28d) _estimate_');
+    expect(await headerText(1)).toContain('*receipt_emails* (99 % / 28d) _estimate_');
     // `/incident slo` says why it has no live figure and shows the last one stored (INC-2's, at NOW).
     const answer = await sloAnswer('slo checkout-api');
     expect(answer).toContain(
@@ -189,39 +190,39 @@ describe.skipIf(!requirePrometheus())('SLO figures from a real Prometheus while 
 
     await prometheus.restart();
     clock.advance(5 * MINUTE);
-    a.bot.slo.scheduler.tick();
+    await a.bot.slo.scheduler.tick();
     await settle();
     // Five minutes on: the window has lost its first five minutes of background, the last hour is still background.
     const later = new Date(NOW.getTime() + 5 * MINUTE);
-    const figures = figuresOf(1, 'checkout_availability');
+    const figures = await figuresOf(1, 'checkout_availability');
     if (figures.status.kind !== 'measured') throw new Error(`still ${figures.status.kind}`);
     expect(figures.status.windowErrorRatio).toBeCloseTo(expectedWindowRatio(TRAFFIC, later, 30 * 86_400), 12);
     expect(figures.status.burnRate).toBeCloseTo(expectedWindowRatio(TRAFFIC, later, 3_600) / 0.001, 9);
-    expect(headerText(1)).toContain('*checkout_availability* (99.9 % / 30d): burned 3.0 min (6.9 % of budget) in this incident · 30.8 % left · burn rate 0.5× (1h)');
+    expect(await headerText(1)).toContain('*checkout_availability* (99.9 % / 30d): burned 3.0 min (6.9 % of budget) in this incident · 30.8 % left · burn rate 0.5× (1h)');
     // Back after a gap is not a new crossing: the 50 % post stays the only one.
     expect(thresholdPosts('C0ANNOUNCE')).toHaveLength(1);
   }, 30_000);
 
   it('completes final figures missing at the resolve once Prometheus is back, and rewrites the postmortem draft', async () => {
-    const channel = a.incidentChannel(1).id;
+    const channel = (await a.incidentChannel(1)).id;
     await prometheus.stop();
     await a.run('resolve Rolled back the payment client', { channelId: channel });
     await settle();
-    const missing = a.bot.store.sloFigures.forIncident(1).find((s) => s.figures.name === 'checkout_availability')!;
+    const missing = (await a.bot.store.sloFigures.forIncident(1)).find((s) => s.figures.name === 'checkout_availability')!;
     expect(missing.final).toBe(true);
     expect(missing.figures.incident.kind).toBe('missing');
-    const drafted = a.bot.store.postmortems.get(1)!.version;
+    const drafted = (await a.bot.store.postmortems.get(1))!.version;
 
     await prometheus.restart();
     clock.advance(5 * MINUTE);
     // The refresh of a resolved incident is for its missing final figures only.
-    expect(a.bot.slo.scheduler.tick()).toEqual([2, 1]);
+    expect(await a.bot.slo.scheduler.tick()).toEqual([2, 1]);
     await settle();
-    const complete = a.bot.store.sloFigures.forIncident(1).find((s) => s.figures.name === 'checkout_availability')!;
+    const complete = (await a.bot.store.sloFigures.forIncident(1)).find((s) => s.figures.name === 'checkout_availability')!;
     expect(complete.final).toBe(true);
     expect(complete.figures.incident.kind === 'measured' && complete.figures.incident.badTimeMs / MINUTE).toBeCloseTo(3, 9);
-    expect(a.bot.store.postmortems.get(1)!.version).toBe(drafted + 1);
+    expect((await a.bot.store.postmortems.get(1))!.version).toBe(drafted + 1);
     // Complete now: the next tick leaves it alone.
-    expect(a.bot.slo.scheduler.tick()).toEqual([2]);
+    expect(await a.bot.slo.scheduler.tick()).toEqual([2]);
   }, 30_000);
 });

@@ -36,7 +36,7 @@ describe('the postmortem with SLO figures, estimated (no Prometheus)', () => {
     const clock = new FixedClock(new Date('2026-11-16T09:00:00Z'));
     h = await Harness.start({ bot: { clock }, env: { SLO_FILES: 'examples/slo/checkout-api.yaml' } });
     await h.run('declare sev1 Checkout down', { userId: 'U0ALICE' });
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     await h.run('service checkout-api', { channelId: channel, userId: 'U0ALICE' });
     await h.run('impact started 15m ago', { channelId: channel, userId: 'U0ALICE' });
     clock.advance(15 * MINUTE);
@@ -46,7 +46,7 @@ describe('the postmortem with SLO figures, estimated (no Prometheus)', () => {
     expect([pct(30 / LATENCY_BUDGET), pct(30 / RECEIPTS_BUDGET)]).toEqual(['59.5 %', '7.4 %']);
 
     // The first draft, written in the resolve's transaction, is replaced by the one the SLO job writes with the final figures.
-    const draft = h.bot.store.postmortems.get(1)!;
+    const draft = (await h.bot.store.postmortems.get(1))!;
     expect(draft.version).toBe(2);
     const markdown = draft.markdown;
     expect(markdown).not.toContain('Being computed');
@@ -82,12 +82,12 @@ describe('the postmortem with SLO figures, estimated (no Prometheus)', () => {
       '| **P0, proposed**: Reliability work for checkout_latency: this incident used 59.5 % (estimate) of its 7-day budget | **[to fill]** | **[to fill]** | Proposed, not recorded: `/incident action <text>` records it |',
     ]);
     // A proposal is not an action item until someone records it.
-    expect(h.bot.store.actions.listForIncident(1)).toEqual([]);
+    expect(await h.bot.store.actions.listForIncident(1)).toEqual([]);
 
     // Publishing again later states the same figures: they were recorded at the resolve.
     clock.advance(60 * MINUTE);
     await h.run('postmortem', { channelId: channel });
-    const republished = h.bot.store.postmortems.get(1)!;
+    const republished = (await h.bot.store.postmortems.get(1))!;
     expect(republished.version).toBe(3);
     expect(section(republished.markdown, 'SLO impact')).toBe(slo);
     expect(republished.markdown).toContain('Computed at 09:15 UTC, after the resolve');
@@ -95,7 +95,7 @@ describe('the postmortem with SLO figures, estimated (no Prometheus)', () => {
     // Recording the impact again after the resolve recomputes them: 08:45 to 09:05 = 20 minutes, 20 / 43.2 = 46.3 %.
     await h.run('impact ended 09:05', { channelId: channel });
     expect([pct(20 / AVAILABILITY_BUDGET), pct(1 - 20 / AVAILABILITY_BUDGET), pct(20 / LATENCY_BUDGET)]).toEqual(['46.3 %', '53.7 %', '39.7 %']);
-    const recomputed = h.bot.store.postmortems.get(1)!;
+    const recomputed = (await h.bot.store.postmortems.get(1))!;
     expect(recomputed.version).toBe(4);
     const again = section(recomputed.markdown, 'SLO impact');
     expect(again).toContain('impact window, 08:45 UTC to 09:05 UTC (20 minutes)._');

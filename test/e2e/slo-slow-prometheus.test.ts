@@ -48,7 +48,7 @@ describe('a Prometheus that never answers', () => {
 
   it('posts the status update while the refresh still waits, then says Prometheus did not answer', async () => {
     await h.run('declare sev2 Checkout failing', { userId: 'U0ALICE' });
-    const channel = h.incidentChannel(1);
+    const channel = await h.incidentChannel(1);
     await h.run('impact started 30m ago', { channelId: channel.id });
     await h.command('service checkout-api', { channelId: channel.id });
     await h.command('status identified Bad deploy', { channelId: channel.id });
@@ -70,7 +70,7 @@ describe('a Prometheus that never answers', () => {
 
   it('publishes the first postmortem as the canvas once the final figures are in, not "being computed"', async () => {
     await h.run('declare sev2 Checkout failing', { userId: 'U0ALICE' });
-    const channel = h.incidentChannel(1);
+    const channel = await h.incidentChannel(1);
     await h.run('service checkout-api', { channelId: channel.id });
     await h.command('resolve Rolled back', { channelId: channel.id });
     await h.settle();

@@ -33,19 +33,19 @@ describe('Socket Mode', () => {
     })) as { envelope_id: string };
     expect(ack.envelope_id).toMatch(/^env-/);
     await h.settle();
-    expect(h.incidentChannel(1).name).toBe('inc-1-socket-declared');
+    expect((await h.incidentChannel(1)).name).toBe('inc-1-socket-declared');
     expect(h.slack.responsesFor('socket-1').map((r) => r.text).join()).toContain('INC-1 is ready');
   });
 
   it('acknowledges an event envelope and records the reaction', async () => {
-    const channel = h.incidentChannel(1).id;
+    const channel = (await h.incidentChannel(1)).id;
     const message = h.slack.userPosts(channel, 'U0BOB', 'Found it: bad config push');
     h.slack.react(channel, message.ts, 'U0ALICE', 'pushpin');
     const { body } = eventCallbackBody({ type: 'reaction_added', user: 'U0ALICE', reaction: 'pushpin', item: { type: 'message', channel, ts: message.ts }, item_user: 'U0BOB', event_ts: message.ts });
     const ack = (await h.slack.deliverOverSocket('events_api', JSON.parse(body))) as { envelope_id: string };
     expect(ack.envelope_id).toMatch(/^env-/);
     await h.settle();
-    expect(h.bot.store.timeline.list(1).some((e) => e.text === 'Found it: bad config push')).toBe(true);
+    expect((await h.bot.store.timeline.list(1)).some((e) => e.text === 'Found it: bad config push')).toBe(true);
   });
 
   it('still serves /healthz over HTTP, and has no Slack HTTP endpoint', async () => {

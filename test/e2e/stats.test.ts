@@ -39,7 +39,7 @@ describe('/incident stats', () => {
 
   async function resolveAfter(id: number, minutes: number): Promise<void> {
     clock.advance(minutes * 60_000);
-    await h.run('resolve', { channelId: h.incidentChannel(id).id, userId: 'U0ALICE' });
+    await h.run('resolve', { channelId: (await h.incidentChannel(id)).id, userId: 'U0ALICE' });
   }
 
   beforeAll(async () => {
@@ -49,14 +49,14 @@ describe('/incident stats', () => {
 
     // The 30 days before: INC-1, SEV2 on checkout-api for 65 minutes.
     await h.run('declare sev2 Checkout slow', { userId: 'U0ALICE' });
-    await h.run('service checkout-api', { channelId: h.incidentChannel(1).id, userId: 'U0ALICE' });
+    await h.run('service checkout-api', { channelId: (await h.incidentChannel(1)).id, userId: 'U0ALICE' });
     await resolveAfter(1, 65);
 
     // The last 30 days: INC-2, SEV1 on checkout-api for 42 minutes, with a follow-up left overdue.
     clock.set('2026-11-02T09:00:00Z');
     await h.run('declare sev1 Checkout errors', { userId: 'U0ALICE' });
-    await h.run('service checkout-api', { channelId: h.incidentChannel(2).id, userId: 'U0ALICE' });
-    await h.run('action Add a retry budget <@U0BOB> due 2026-11-10', { channelId: h.incidentChannel(2).id, userId: 'U0ALICE' });
+    await h.run('service checkout-api', { channelId: (await h.incidentChannel(2)).id, userId: 'U0ALICE' });
+    await h.run('action Add a retry budget <@U0BOB> due 2026-11-10', { channelId: (await h.incidentChannel(2)).id, userId: 'U0ALICE' });
     await resolveAfter(2, 42);
 
     // INC-3, private, from the form, SEV3 on checkout-api for 30 minutes: Alice is in its channel, Bob is not.
@@ -135,7 +135,7 @@ describe('/incident stats', () => {
     expect(all).toContain('1 more repeat involving a private incident, not named here');
 
     // Posted in the private incident's own channel, its members are the readers.
-    const inside = await stats('stats here', 'U0ALICE', h.incidentChannel(3).id);
+    const inside = await stats('stats here', 'U0ALICE', (await h.incidentChannel(3)).id);
     expect(inside.all).toContain(`INC-3 ${SECRET}`);
   });
 

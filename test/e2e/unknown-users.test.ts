@@ -12,28 +12,28 @@ describe('people Slack does not know', () => {
   beforeAll(async () => {
     h = await Harness.start();
     await h.run('declare sev2 Checkout errors', { userId: 'U0ALICE' });
-    channel = h.incidentChannel(1).id;
+    channel = (await h.incidentChannel(1)).id;
   });
   afterAll(async () => h?.stop());
 
   it.each(['<@U0NOBODY>', '<@W0OTHERORG>'])('refuses a role for %s and records nothing', async (mention) => {
     const { replies } = await h.run(`role tech ${mention}`, { channelId: channel });
     expect(replies.join('\n')).toMatch(/Slack knows no user W?U?0(NOBODY|OTHERORG) in this workspace/);
-    expect(h.bot.store.roles.current(1).map((r) => r.role)).toEqual(['ic']);
-    expect(h.bot.store.timeline.list(1).some((e) => e.kind === 'role_assigned')).toBe(false);
+    expect((await h.bot.store.roles.current(1)).map((r) => r.role)).toEqual(['ic']);
+    expect((await h.bot.store.timeline.list(1)).some((e) => e.kind === 'role_assigned')).toBe(false);
   });
 
   it('refuses a follow-up owned by an unknown user and records nothing', async () => {
     const { replies } = await h.run('action Add a canary <@U0NOBODY> due tomorrow', { channelId: channel });
     expect(replies.join('\n')).toContain('Slack knows no user U0NOBODY');
-    expect(h.bot.store.actions.listForIncident(1)).toHaveLength(0);
+    expect(await h.bot.store.actions.listForIncident(1)).toHaveLength(0);
   });
 
   it('refuses a deactivated account', async () => {
     h.slack.deactivated.add('U0DAN');
     const { replies } = await h.run('role comms <@U0DAN>', { channelId: channel });
     expect(replies.join('\n')).toContain('deactivated');
-    expect(h.bot.store.roles.current(1).map((r) => r.role)).toEqual(['ic']);
+    expect((await h.bot.store.roles.current(1)).map((r) => r.role)).toEqual(['ic']);
   });
 
   it('refuses, recording nothing, when Slack cannot confirm the user in time', async () => {
@@ -42,7 +42,7 @@ describe('people Slack does not know', () => {
     expect(ack.status).toBe(200);
     await h.settle();
     expect(h.slack.responsesFor(responseId).map((r) => String(r.text)).join()).toContain('did not answer in time');
-    expect(h.bot.store.roles.current(1).map((r) => r.role)).toEqual(['ic']);
+    expect((await h.bot.store.roles.current(1)).map((r) => r.role)).toEqual(['ic']);
   });
 
   it('still assigns known people, and yourself without asking Slack', async () => {
@@ -50,6 +50,6 @@ describe('people Slack does not know', () => {
     await h.run('role tech <@U0ALICE>', { channelId: channel, userId: 'U0ALICE' });
     expect(h.slack.callsTo('users.info')).toHaveLength(before);
     await h.run('role comms <@U0BOB>', { channelId: channel });
-    expect(h.bot.store.roles.current(1).map((r) => `${r.role}:${r.userId}`).sort()).toEqual(['comms:U0BOB', 'ic:U0ALICE', 'tech:U0ALICE']);
+    expect((await h.bot.store.roles.current(1)).map((r) => `${r.role}:${r.userId}`).sort()).toEqual(['comms:U0BOB', 'ic:U0ALICE', 'tech:U0ALICE']);
   });
 });

@@ -33,7 +33,7 @@ describe('WAL checkpoints', () => {
     // And the bot still works end to end.
     await h.command('declare sev3 Checkpoint check', { userId: 'U0ALICE' });
     await h.settle();
-    expect(h.incidentChannel(1).pins.size).toBe(1);
+    expect((await h.incidentChannel(1)).pins.size).toBe(1);
   });
 
   it('fall back to the listeners’ connection when the outbox thread is gone', async () => {

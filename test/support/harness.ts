@@ -115,8 +115,8 @@ export class Harness {
   }
 
   /** The channel of incident `id`, once set up. */
-  incidentChannel(id: number): StandInChannel {
-    const incident = this.bot.store.incidents.get(id);
+  async incidentChannel(id: number): Promise<StandInChannel> {
+    const incident = await this.bot.store.incidents.get(id);
     const channel = incident?.channelId ? this.slack.channels.get(incident.channelId) : undefined;
     if (!channel) throw new Error(`INC-${id} has no channel yet`);
     return channel;
