@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { openDatabase } from '../src/db/client.js';
-import { digestRepo } from '../src/db/digest.repo.js';
+import { createRepositories } from '../src/db/repositories.js';
 import { addCalendarDays } from '../src/domain/due-date.js';
 import { chunkDigest, UPCOMING_DAYS } from '../src/domain/digest.js';
 import { DigestRunner } from '../src/jobs/digest-runner.js';
@@ -50,9 +50,10 @@ function liveHeapMb(): number {
   return process.memoryUsage().heapUsed / 1024 / 1024;
 }
 
-function measure(file: string, runs: number) {
+async function measure(file: string, runs: number) {
   const db = openDatabase(file);
-  const repo = digestRepo(db);
+  // Read through the store, as the bot reads: the plan lifted to a promise, the stream batch by batch.
+  const repo = createRepositories(db).digest;
   const runner = new DigestRunner(repo, {} as SlackGateway, { channel: 'C0', dmOwners: false, timeZone: 'UTC' }, new FixedClock(new Date(`${DAY}T09:00:00Z`)), pino({ level: 'silent' }));
   const until = addCalendarDays(DAY, UPCOMING_DAYS);
   const bare = db.$client.prepare(
@@ -73,9 +74,9 @@ function measure(file: string, runs: number) {
     bareTimes.push(performance.now() - t);
 
     t = performance.now();
-    const plan = runner.plan(DAY);
+    const plan = await runner.plan(DAY);
     messages = 0;
-    for (const chunk of chunkDigest(repo.streamIds(plan.itemIds), DAY)) {
+    for await (const chunk of chunkDigest(repo.streamIds(plan.itemIds), DAY)) {
       digestChunkBlocks(chunk, DAY, { showOwners: true });
       messages++;
     }
@@ -83,9 +84,9 @@ function measure(file: string, runs: number) {
   }
   // Memory, in a separate untimed pass: live heap sampled (after a collection) every 100 messages.
   const before = liveHeapMb();
-  const plan = runner.plan(DAY);
+  const plan = await runner.plan(DAY);
   let seen = 0;
-  for (const chunk of chunkDigest(repo.streamIds(plan.itemIds), DAY)) {
+  for await (const chunk of chunkDigest(repo.streamIds(plan.itemIds), DAY)) {
     digestChunkBlocks(chunk, DAY, { showOwners: true });
     if (++seen % 100 === 0) peak = Math.max(peak, liveHeapMb() - before);
   }
@@ -93,7 +94,7 @@ function measure(file: string, runs: number) {
   return { rows, messages, bare: median(bareTimes), digest: median(digestTimes), peakHeapMb: peak };
 }
 
-export function digestScaleBenchmark(out: (line?: string) => void): void {
+export async function digestScaleBenchmark(out: (line?: string) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'incident-digest-bench-'));
   try {
     out('## Digest at scale');
@@ -105,7 +106,7 @@ export function digestScaleBenchmark(out: (line?: string) => void): void {
     for (const [items, incidents, overdue] of [[10_000, 1_000, 2_000], [100_000, 10_000, 20_000]] as const) {
       const file = join(dir, `digest-${items}.db`);
       seed(file, incidents, items, overdue);
-      const m = measure(file, 5);
+      const m = await measure(file, 5);
       out(
         `| ${items.toLocaleString('en')} | ${incidents.toLocaleString('en')} | ${overdue.toLocaleString('en')} | ${m.rows.toLocaleString('en')} | ${m.messages} | ${m.bare.toFixed(1)} ms | ${m.digest.toFixed(1)} ms | ${(m.digest / m.bare).toFixed(2)}× | ${m.peakHeapMb.toFixed(1)} MB | ${items === 100_000 ? '< 500 ms' : ''} |`,
       );

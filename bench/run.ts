@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   if (!only || only === 'ack') await ackBenchmarks();
   if (!only || only === 'digest') {
     out();
-    digestScaleBenchmark(out);
+    await digestScaleBenchmark(out);
   }
   if (!only || only === 'slo') {
     out();

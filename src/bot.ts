@@ -22,7 +22,6 @@ import { createLogger } from './logger.js';
 import { createBotMetrics } from './metrics/bot-metrics.js';
 import { meterIncidentRecords } from './metrics/incident-records.js';
 import { MeteredWebClient } from './metrics/web-api.js';
-import { digestRepo } from './db/digest.repo.js';
 import { DigestRunner } from './jobs/digest-runner.js';
 import { DigestScheduler } from './jobs/digest-scheduler.js';
 import { SloRefreshScheduler } from './jobs/slo-refresh-scheduler.js';
@@ -128,7 +127,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   const pagerduty = new PagerDutyClient(config.pagerduty, options.pagerduty);
   const onCall = { configured: pagerduty.onCallConfigured, now: () => pagerduty.onCallNow() };
   const digestRunner = new DigestRunner(
-    digestRepo(db),
+    store.digest,
     slack,
     { channel: config.digest.channel, dmOwners: config.digest.dmOwners, timeZone: config.timeZone, leaseMs: options.digestLeaseMs },
     clock,

@@ -20,8 +20,12 @@ const toItem = (r: Row): DigestItem => ({
 export type ClaimOutcome = 'claimed' | 'taken-over' | 'done' | 'busy';
 
 /**
- * The digest's reads (streamed: rows come one at a time from SQLite, so a
- * digest over a hundred thousand items keeps memory flat) and its claims.
+ * The digest's reads and its claims. The two streams are async generators
+ * that read one batch of BATCH rows per step, each with a single statement
+ * run to its end: a digest over a hundred thousand items keeps memory flat,
+ * and no statement stays open across a yield, so while the consumer awaits
+ * Slack the connection is free for every other statement and transaction.
+ * The other methods are synchronous, lifted to promises by the store.
  */
 export function digestRepo(db: Db) {
   const select = `SELECT a.id, a.incident_id, a.number, a.text, a.owner_id, a.due_date, i.title, i.channel_id, i.is_private
@@ -31,11 +35,16 @@ export function digestRepo(db: Db) {
     `SELECT a.id, a.owner_id, a.due_date FROM action_items a WHERE a.status = 'open' AND a.due_date <= @until
      ORDER BY a.due_date >= @day, CASE WHEN a.due_date < @day THEN a.owner_id END, a.due_date, a.incident_id, a.number`,
   );
-  const itemsForOwner = db.$client.prepare<{ day: string; until: string; owner: string }, Row>(
-    `${select} WHERE a.status = 'open' AND a.owner_id = @owner AND a.due_date <= @until ORDER BY a.due_date, a.incident_id, a.number`,
+  // Rows per statement of the streams, as on PostgreSQL.
+  const BATCH = 500;
+  // One owner's items by keyset on (due_date, incident_id, number), unique per item: each batch starts after the last row of the one before.
+  const ownerOrder = `ORDER BY a.due_date, a.incident_id, a.number LIMIT ${BATCH}`;
+  const ownerWhere = `${select} WHERE a.status = 'open' AND a.owner_id = @owner AND a.due_date <= @until`;
+  const firstForOwner = db.$client.prepare<{ owner: string; until: string }, Row>(`${ownerWhere} ${ownerOrder}`);
+  const nextForOwner = db.$client.prepare<{ owner: string; until: string; due: string; incident: number; number: number }, Row>(
+    `${ownerWhere} AND (a.due_date, a.incident_id, a.number) > (@due, @incident, @number) ${ownerOrder}`,
   );
   // A batch of planned items, whatever their status now: a resumed run must cut the same messages.
-  const BATCH = 500;
   const byIds = db.$client.prepare<[string], Row>(`${select} WHERE a.id IN (SELECT value FROM json_each(?))`);
   // Planned items of private incidents other than the one whose channel the digest goes to.
   const privateOutside = db.$client.prepare<[string, string, string | null], { n: number }>(
@@ -65,11 +74,18 @@ export function digestRepo(db: Db) {
       }
       return { itemIds, owners: [...owners], totals: { day, overdue, owners: owners.size, upcoming: itemIds.length - overdue } };
     },
-    *streamForOwner(owner: string, day: string, until: string): Generator<DigestItem> {
-      for (const row of itemsForOwner.iterate({ day, until, owner })) yield toItem(row);
+    /** One owner's open items due by `until`, by due date, incident and number, read in batches. */
+    async *streamForOwner(owner: string, _day: string, until: string): AsyncGenerator<DigestItem> {
+      let rows = firstForOwner.all({ owner, until });
+      for (;;) {
+        for (const row of rows) yield toItem(row);
+        const last = rows.at(-1);
+        if (rows.length < BATCH || !last) return;
+        rows = nextForOwner.all({ owner, until, due: last.due_date, incident: last.incident_id, number: last.number });
+      }
     },
     /** The planned items, in plan order, read in batches. */
-    *streamIds(ids: readonly number[]): Generator<DigestItem> {
+    async *streamIds(ids: readonly number[]): AsyncGenerator<DigestItem> {
       for (let i = 0; i < ids.length; i += BATCH) {
         const batch = ids.slice(i, i + BATCH);
         const rows = new Map(byIds.all(JSON.stringify(batch)).map((r) => [r.id, r]));

@@ -1,6 +1,7 @@
 import type { Db } from './client.js';
 import { actionsRepo } from './actions.repo.js';
 import { alertsRepo } from './alerts.repo.js';
+import { digestRepo } from './digest.repo.js';
 import { eventLog } from './events.repo.js';
 import { namesRepo } from './names.repo.js';
 import { pagesRepo } from './pages.repo.js';
@@ -32,6 +33,7 @@ export function sqliteRepositories(db: Db) {
     thresholdPosts: thresholdPostsRepo(db),
     outbox: outboxRepo(db),
     events: eventLog(db),
+    digest: digestRepo(db),
   };
 }
 

@@ -47,18 +47,63 @@ export interface DigestChunk {
 /**
  * Cuts an ordered stream of items (overdue first, grouped by owner; then
  * upcoming) into message-sized chunks, without holding more than one chunk.
+ * A stream read from the store is async and so are its chunks; items already
+ * in hand (an array) are cut synchronously.
  */
-export function* chunkDigest(items: Iterable<DigestItem>, day: CalendarDay, perPart = ITEMS_PER_PART): Generator<DigestChunk> {
-  let current: (DigestItem & { section: DigestSection })[] = [];
-  let index = 0;
-  for (const item of items) {
-    current.push({ ...item, section: item.dueDate < day ? 'overdue' : 'upcoming' });
-    if (current.length === perPart) {
-      yield { index: index++, items: current };
-      current = [];
-    }
+export function chunkDigest(items: AsyncIterable<DigestItem>, day: CalendarDay, perPart?: number): AsyncGenerator<DigestChunk>;
+export function chunkDigest(items: Iterable<DigestItem>, day: CalendarDay, perPart?: number): Generator<DigestChunk>;
+export function chunkDigest(
+  items: AsyncIterable<DigestItem> | Iterable<DigestItem>,
+  day: CalendarDay,
+  perPart = ITEMS_PER_PART,
+): AsyncGenerator<DigestChunk> | Generator<DigestChunk> {
+  return Symbol.asyncIterator in items ? chunkStream(items, new Chunker(day, perPart)) : chunkInHand(items, new Chunker(day, perPart));
+}
+
+/** The cut itself, one item at a time, shared by the two ways of iterating. */
+class Chunker {
+  private current: (DigestItem & { section: DigestSection })[] = [];
+  private index = 0;
+
+  constructor(
+    private readonly day: CalendarDay,
+    private readonly perPart: number,
+  ) {}
+
+  /** Adds an item; answers the chunk it fills, if it fills one. */
+  add(item: DigestItem): DigestChunk | undefined {
+    this.current.push({ ...item, section: item.dueDate < this.day ? 'overdue' : 'upcoming' });
+    return this.current.length === this.perPart ? this.take() : undefined;
   }
-  if (current.length > 0) yield { index, items: current };
+
+  /** The last, partly filled chunk, if any. */
+  rest(): DigestChunk | undefined {
+    return this.current.length > 0 ? this.take() : undefined;
+  }
+
+  private take(): DigestChunk {
+    const chunk = { index: this.index++, items: this.current };
+    this.current = [];
+    return chunk;
+  }
+}
+
+async function* chunkStream(items: AsyncIterable<DigestItem>, chunker: Chunker): AsyncGenerator<DigestChunk> {
+  for await (const item of items) {
+    const full = chunker.add(item);
+    if (full) yield full;
+  }
+  const rest = chunker.rest();
+  if (rest) yield rest;
+}
+
+function* chunkInHand(items: Iterable<DigestItem>, chunker: Chunker): Generator<DigestChunk> {
+  for (const item of items) {
+    const full = chunker.add(item);
+    if (full) yield full;
+  }
+  const rest = chunker.rest();
+  if (rest) yield rest;
 }
 
 /** The week the digest's reliability section covers, against the week before. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { DigestRepo } from '../db/digest.repo.js';
+import type { Store } from '../db/store.js';
 import { chunkDigest, digestReliability, RELIABILITY_DAYS, UPCOMING_DAYS, type DigestItem, type DigestPlan, type DigestReliability } from '../domain/digest.js';
 import { addCalendarDays, todayIn } from '../domain/due-date.js';
 import { maySeeItem, type Audience } from '../domain/access.js';
@@ -41,7 +41,7 @@ export class DigestRunner {
   readonly owner = randomUUID();
 
   constructor(
-    private readonly repo: DigestRepo,
+    private readonly repo: Store['digest'],
     private readonly slack: SlackGateway,
     private readonly settings: DigestSettings,
     private readonly clock: Clock,
@@ -59,8 +59,8 @@ export class DigestRunner {
     return todayIn(tick, this.settings.timeZone);
   }
 
-  /** Computes the plan: streamed from the database, only ids and totals kept. */
-  plan(day: string): DigestPlan {
+  /** Computes the plan: read from the database, only ids and totals kept. */
+  plan(day: string): Promise<DigestPlan> {
     return this.repo.plan(day, addCalendarDays(day, UPCOMING_DAYS));
   }
 
@@ -78,21 +78,21 @@ export class DigestRunner {
     const channel = this.settings.channel;
     if (!channel) return 'no-channel';
     const day = this.dayOf(tick);
-    const claim = this.repo.claim(period, this.owner, day, this.clock.now(), this.leaseMs);
+    const claim = await this.repo.claim(period, this.owner, day, this.clock.now(), this.leaseMs);
     if (claim === 'done') return 'already-done';
     if (claim === 'busy') return 'busy';
     const log = this.logger.child({ period, claim });
     try {
-      let plan = this.repo.run(period)?.plan ?? null;
+      let plan = (await this.repo.run(period))?.plan ?? null;
       if (!plan) {
         // Fixed with the items: a resumed run posts the week as it was first computed, up to the tick.
-        plan = { ...this.plan(day), reliability: await this.reliability(tick, { type: 'channel', channelId: channel }) };
-        this.repo.setPlan(period, plan);
+        plan = { ...(await this.plan(day)), reliability: await this.reliability(tick, { type: 'channel', channelId: channel }) };
+        await this.repo.setPlan(period, plan);
       }
       // A member can read the channel back, which a resumed run needs.
       await this.slack.join(channel);
       if (plan.totals.overdue === 0) {
-        this.repo.finish(period, this.owner, this.clock.now());
+        await this.repo.finish(period, this.owner, this.clock.now());
         log.info('digest: nothing overdue, nothing posted');
         return 'nothing-overdue';
       }
@@ -100,12 +100,12 @@ export class DigestRunner {
       if (this.settings.dmOwners) {
         for (const owner of plan.owners) await this.postParts(period, this.dmParts(owner, plan, day), claim === 'taken-over');
       }
-      this.repo.finish(period, this.owner, this.clock.now());
+      await this.repo.finish(period, this.owner, this.clock.now());
       log.info({ overdue: plan.totals.overdue }, 'digest posted');
       return 'posted';
     } catch (error) {
       // Give the period back at once: the next tick (here or in another instance) resumes it.
-      this.repo.renew(period, this.owner, this.clock.now(), -1);
+      await this.repo.renew(period, this.owner, this.clock.now(), -1);
       throw error;
     }
   }
@@ -114,10 +114,10 @@ export class DigestRunner {
    * The digest as of now, for `/incident digest`: the same messages as the
    * scheduled one, without a claim (asking is not the weekly post).
    */
-  async preview(channel: string, audience: Audience): Promise<{ plan: DigestPlan; parts: Generator<Part> }> {
+  async preview(channel: string, audience: Audience): Promise<{ plan: DigestPlan; parts: AsyncGenerator<Part> }> {
     const now = this.clock.now();
     const day = this.dayOf(now);
-    const plan = { ...this.plan(day), reliability: await this.reliability(now, audience) };
+    const plan = { ...(await this.plan(day)), reliability: await this.reliability(now, audience) };
     return { plan, parts: this.channelParts(channel, plan, day, audience) };
   }
 
@@ -126,13 +126,13 @@ export class DigestRunner {
    * to whom they belong (their owner, their own channel); for everyone else
    * they are counted in the totals and said to be left out.
    */
-  private *channelParts(channel: string, plan: DigestPlan, day: string, audience: Audience = { type: 'channel', channelId: channel }): Generator<Part> {
-    const visible = (function* (items: Iterable<DigestItem>) {
-      for (const item of items) if (maySeeItem(item, audience)) yield item;
+  private async *channelParts(channel: string, plan: DigestPlan, day: string, audience: Audience = { type: 'channel', channelId: channel }): AsyncGenerator<Part> {
+    const visible = (async function* (items: AsyncIterable<DigestItem>) {
+      for await (const item of items) if (maySeeItem(item, audience)) yield item;
     })(this.repo.streamIds(plan.itemIds));
-    const hidden = this.repo.privateCount(plan.itemIds, channel, audience.type === 'person' ? audience.userId : null);
+    const hidden = await this.repo.privateCount(plan.itemIds, channel, audience.type === 'person' ? audience.userId : null);
     let any = false;
-    for (const chunk of chunkDigest(visible, day)) {
+    for await (const chunk of chunkDigest(visible, day)) {
       any = true;
       const head = chunk.index === 0 ? digestHeaderBlocks(plan.totals, undefined, hidden, plan.reliability) : [];
       yield {
@@ -149,10 +149,10 @@ export class DigestRunner {
     }
   }
 
-  private *dmParts(owner: string, plan: DigestPlan, day: string): Generator<Part> {
+  private async *dmParts(owner: string, plan: DigestPlan, day: string): AsyncGenerator<Part> {
     const until = addCalendarDays(day, UPCOMING_DAYS);
-    const mine: Iterable<DigestItem> = this.repo.streamForOwner(owner, day, until);
-    for (const chunk of chunkDigest(mine, day)) {
+    const mine: AsyncIterable<DigestItem> = this.repo.streamForOwner(owner, day, until);
+    for await (const chunk of chunkDigest(mine, day)) {
       const overdue = chunk.items.filter((i) => i.section === 'overdue').length;
       const head = chunk.index === 0 ? digestHeaderBlocks({ ...plan.totals, overdue: overdue, owners: 1, upcoming: chunk.items.length - overdue }, owner) : [];
       yield {
@@ -165,10 +165,10 @@ export class DigestRunner {
     }
   }
 
-  private async postParts(period: string, parts: Iterable<Part>, checkSlackFirst: boolean): Promise<void> {
-    const posted = this.repo.postedParts(period);
+  private async postParts(period: string, parts: AsyncIterable<Part>, checkSlackFirst: boolean): Promise<void> {
+    const posted = await this.repo.postedParts(period);
     let root: { channel: string; ts: string } | undefined;
-    for (const part of parts) {
+    for await (const part of parts) {
       const done = posted.get(part.key);
       if (done) {
         if (part.thread === 'root') root = { channel: part.channel, ts: done };
@@ -184,8 +184,8 @@ export class DigestRunner {
       } else if (part.thread === 'root') {
         root = { channel: part.channel, ts };
       }
-      this.repo.recordPart(period, part.key, ts);
-      if (!this.repo.renew(period, this.owner, this.clock.now(), this.leaseMs)) {
+      await this.repo.recordPart(period, part.key, ts);
+      if (!(await this.repo.renew(period, this.owner, this.clock.now(), this.leaseMs))) {
         throw new Error(`digest ${period} was taken over by another instance`);
       }
     }

@@ -14,7 +14,7 @@ export interface SlackServices {
   /** Confirms with Slack that a person named in a command exists, before it is recorded. */
   readonly people: KnownUsers;
   /** Builds the digest as of now (the scheduled one has its own runner and claims). */
-  readonly digest: { preview(channel: string, audience: Audience): Promise<{ plan: { totals: { overdue: number; upcoming: number } }; parts: Iterable<{ text: string; blocks: unknown[]; thread: 'root' | 'reply' }> }> };
+  readonly digest: { preview(channel: string, audience: Audience): Promise<{ plan: { totals: { overdue: number; upcoming: number } }; parts: AsyncIterable<{ text: string; blocks: unknown[]; thread: 'root' | 'reply' }> }> };
   /** Who PagerDuty has on call (read-only, answered at once). */
   readonly onCall: { readonly configured: boolean; now(): Promise<{ name: string; email: string | null }[]> };
   /** Where `/incident slo` asks for the budget live (PROMETHEUS_URL); undefined: stored figures only. */

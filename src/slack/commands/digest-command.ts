@@ -21,7 +21,7 @@ export async function handleDigest(services: SlackServices, command: SlashComman
   }
   if (here) {
     let rootTs: string | undefined;
-    for (const part of parts) {
+    for await (const part of parts) {
       const sent = await services.slack.postIn(command.channel_id, part.text, { blocks: part.blocks, threadTs: part.thread === 'reply' ? rootTs : undefined });
       rootTs ??= sent.ts;
     }
@@ -29,7 +29,7 @@ export async function handleDigest(services: SlackServices, command: SlashComman
   }
   let sent = 0;
   let left = 0;
-  for (const part of parts) {
+  for await (const part of parts) {
     if (sent < EPHEMERAL_PARTS) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: part.text, blocks: part.blocks as never });
       sent += 1;
