@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   out('Incident bot demo: the real app over signed HTTP, against a local Slack stand-in.');
   showBot();
   await say('U0ALICE', 'declare sev1 Checkout errors spiking');
-  const channel = h.incidentChannel(1).id;
+  const channel = (await h.incidentChannel(1)).id;
   await say('U0ALICE', 'role tech <@U0BOB|bob>', channel);
   await say('U0ALICE', 'role comms <@U0CAROL|carol>', channel);
   await pin(channel, 'U0ALICE', 'U0BOB', '5xx on /checkout jumped from 0.1% to 38% at 09:02, right after deploy 4812');
