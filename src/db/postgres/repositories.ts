@@ -1,6 +1,7 @@
 import type { Repos } from '../store.js';
 import { actionsRepo } from './actions.repo.js';
 import { alertsRepo } from './alerts.repo.js';
+import { digestRepo } from './digest.repo.js';
 import { eventLog } from './events.repo.js';
 import type { PgExecutor } from './executor.js';
 import { incidentsRepo } from './incidents.repo.js';
@@ -33,5 +34,6 @@ export function postgresRepositories(db: PgExecutor): Repos {
     thresholdPosts: thresholdPostsRepo(db),
     outbox: outboxRepo(db),
     events: eventLog(db),
+    digest: digestRepo(db),
   };
 }
