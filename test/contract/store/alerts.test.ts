@@ -124,4 +124,15 @@ describe.each(stores)('$name store: alerts', (factory) => {
     await store().alerts.createGroup(group('g4', { runbookUrl: 'https://runbooks.example/unlinked' }), later(3));
     expect(await store().alerts.runbookFor(id)).toBe('https://runbooks.example/second');
   });
+
+  it('lets one of several links of a group made at once win, and one of several groups under one key', async () => {
+    const incidents = await Promise.all([declare(store()), declare(store()), declare(store())]);
+    const g = await store().alerts.createGroup(group('g1'), later(0));
+    const links = await Promise.all(incidents.map((i) => store().transaction(async (tx) => tx.alerts.linkGroup(g.id, null, i.id, later(1)))));
+    expect(links.filter(Boolean)).toHaveLength(1);
+    expect((await store().alerts.group('g1'))?.incidentId).toBe(incidents[links.indexOf(true)]!.id);
+
+    const created = await Promise.allSettled(Array.from({ length: 4 }, () => store().transaction(async (tx) => tx.alerts.createGroup(group('g2'), later(2)))));
+    expect(created.filter((c) => c.status === 'fulfilled')).toHaveLength(1);
+  });
 });

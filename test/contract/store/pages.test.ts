@@ -45,4 +45,13 @@ describe.each(stores)('$name store: pages', (factory) => {
     await store().pages.resolved(key, later(90_000));
     expect((await store().pages.byDedupKey(key))?.resolvedAt).toEqual(later(60_000));
   });
+
+  it('keeps one record of a page asked for from several places at once', async () => {
+    const { id } = await declare(store());
+    const records = await Promise.all(
+      ['U0ALICE', 'U0BOB', 'U0CAROL'].map((by, i) => store().transaction(async (tx) => tx.pages.requested(id, 'default', `inc-${id}-default`, by, later(i)))),
+    );
+    expect(records.map((r) => r.dedupKey)).toEqual(Array(3).fill(`inc-${id}-default`));
+    expect(await store().pages.forIncident(id)).toHaveLength(1);
+  });
 });

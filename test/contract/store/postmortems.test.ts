@@ -27,4 +27,11 @@ describe.each(stores)('$name store: postmortem drafts', (factory) => {
     await store().postmortems.recordFile(id, 'F0FILE', 2);
     expect(await store().postmortems.get(id)).toMatchObject({ canvasId: 'F0CANVAS', canvasVersion: 2, fileId: 'F0FILE' });
   });
+
+  it('gives each of several drafts saved at once a version of its own', async () => {
+    const { id } = await declare(store());
+    const versions = await Promise.all(Array.from({ length: 5 }, (_, i) => store().transaction(async (tx) => tx.postmortems.saveDraft(id, `draft ${i}`, later(i)))));
+    expect(versions.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+    expect((await store().postmortems.get(id))?.version).toBe(5);
+  });
 });

@@ -67,4 +67,13 @@ describe.each(stores)('$name store: timeline', (factory) => {
     expect((await store().timeline.list(id)).map((e) => e.text)).toEqual(['stays']);
     expect(await store().timeline.add(pinned(id, '1764000000.000100', 'pinned again'))).toMatchObject({ text: 'pinned again' });
   });
+
+  it('puts a message on the timeline once when it is pinned from several places at once', async () => {
+    const { id } = await declare(store());
+    const added = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => store().transaction(async (tx) => tx.timeline.add(pinned(id, '1764000000.000100', `try ${i}`)))),
+    );
+    expect(added.filter((e) => e !== undefined)).toHaveLength(1);
+    expect(await store().timeline.list(id)).toHaveLength(1);
+  });
 });
