@@ -5,16 +5,6 @@ import type { AsyncRepo } from '../store.js';
 import type { PgExecutor } from './executor.js';
 import { actionItems, digestParts, digestRuns, incidents } from './schema.js';
 
-type Streams = 'streamForOwner' | 'streamIds';
-
-/**
- * The digest repository with promises, and its two streams as async
- * generators: what src/db/digest.repo.ts answers, on PostgreSQL.
- */
-export type AsyncDigestRepo = AsyncRepo<Omit<DigestRepo, Streams>> & {
-  readonly [K in Streams]: (...args: Parameters<DigestRepo[K]>) => AsyncGenerator<DigestItem>;
-};
-
 /** Rows read per query by the streams: a digest of any size holds no more than this many at once. */
 const BATCH = 500;
 
@@ -170,5 +160,5 @@ export function digestRepo(db: PgExecutor) {
         .set({ status: 'done', finishedAt: now })
         .where(and(eq(digestRuns.period, period), eq(digestRuns.owner, owner)));
     },
-  } satisfies AsyncDigestRepo;
+  } satisfies AsyncRepo<DigestRepo>;
 }
