@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { openDatabase, type Db } from './db/client.js';
-import { createRepositories, type Store } from './db/repositories.js';
+import type { Db } from './db/client.js';
+import { openStore, type OpenedDatabase } from './db/open-store.js';
+import type { Store } from './db/repositories.js';
 import type { StoreDecorator } from './db/store.js';
 import type { Clock, Deps } from './domain/ports.js';
 import { systemClock } from './domain/ports.js';
@@ -61,6 +62,9 @@ export interface BotOptions {
 
 export interface Bot {
   readonly config: Config;
+  /** The database the store is on, SQLite or PostgreSQL. */
+  readonly database: OpenedDatabase;
+  /** SQLite's connection; throws on PostgreSQL (tests that read SQLite directly). */
   readonly db: Db;
   readonly store: Store;
   readonly health: HealthState;
@@ -90,8 +94,6 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   const slackTimeoutMs = options.slackTimeoutMs ?? 10_000;
   const health: HealthState = { databaseReady: false, slackReady: false, startedAt: new Date() };
 
-  const db = openDatabase(config.database.url);
-  health.databaseReady = true;
   let runner: OutboxRunner | undefined;
   // Work queued by a verb starts as soon as its transaction has committed:
   // every view of the store kicks the runner, a transaction's too.
@@ -103,7 +105,13 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     };
   };
   // Declarations, acknowledgements and resolves are counted as they are written (the outbox thread's too).
-  const store = createRepositories(db, [meterIncidentRecords, kickOnEnqueue]);
+  const database = openStore(config.database.url, [meterIncidentRecords, kickOnEnqueue], {
+    poolSize: config.database.poolSize,
+    onIdleError: (error) => logger.warn({ err: error }, 'a PostgreSQL connection failed while idle; the pool opens another'),
+  });
+  const { store } = database;
+  // SQLite is migrated as it opens; PostgreSQL at start, before anything is served.
+  if (database.dialect === 'sqlite') health.databaseReady = true;
   const clientOptions = webClientOptions(config, logger, slackTimeoutMs);
   const slack = createGateway(config, logger, slackTimeoutMs);
   // Start-up waits out a Slack outage (healthz says 503 meanwhile) but not a
@@ -148,8 +156,8 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   );
 
   // Each route's body limit is checked before its signature: see src/http/limits.ts.
-  const readiness = createReadiness({ health, sqlite: db.$client, clock, maxOutboxAgeMs: config.readiness.maxOutboxAgeMs, slack, socket: slackApp.socket, logger });
-  const metrics = createBotMetrics({ db, store, clock, slos: config.slo.catalog.slos });
+  const readiness = createReadiness({ health, sqlite: database.sqlite!.$client, clock, maxOutboxAgeMs: config.readiness.maxOutboxAgeMs, slack, socket: slackApp.socket, logger });
+  const metrics = createBotMetrics({ db: database.sqlite!, store, clock, slos: config.slo.catalog.slos });
   const routes: Route[] = [{ method: 'GET', path: '/healthz', maxBodyBytes: BODY_LIMITS.none, handler: healthHandler(health) }, readiness.route, metrics.route];
   // Without a secret nothing could be verified: the endpoint does not exist (404).
   if (config.pagerduty.webhookSecret) {
@@ -195,7 +203,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
         checkpointEveryMs: options.checkpointEveryMs ?? 30_000,
         metricsChannel: metrics.threadChannel(),
       },
-      db,
+      database.sqlite,
       store.outbox,
       clock,
       logger,
@@ -204,7 +212,11 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
 
   return {
     config,
-    db,
+    database,
+    get db(): Db {
+      if (!database.sqlite) throw new Error('bot.db is SQLite\'s connection; this bot runs on PostgreSQL');
+      return database.sqlite;
+    },
     store,
     health,
     logger,
@@ -220,6 +232,8 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       return typeof address === 'object' && address ? address.port : 0;
     },
     async start() {
+      await database.ready();
+      health.databaseReady = true;
       const port = await listen(server, config.http.port, options.host);
       // A refused token stops the start with the variable to fix; an outage is waited out (above).
       identity = await identityClient.authTest().catch((error: unknown) => {
@@ -263,9 +277,9 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
         sloScheduler.stop();
         // The outbox ends its current job; pending ones stay in the database for the next start.
         await runner?.stop();
-        const pendingJobs = unfinishedOutboxJobs(db);
+        const pendingJobs = database.sqlite ? unfinishedOutboxJobs(database.sqlite) : undefined;
         metrics.close();
-        db.$client.close();
+        await database.close();
         logger.info({ stopMs: Math.round(performance.now() - stopStarted), pendingJobs }, 'incident bot stopped');
       })();
       return stopping;

@@ -64,6 +64,15 @@ const EnvSchema = z.object({
   ),
   SLACK_API_URL: z.preprocess(emptyToUndefined, z.url({ error: 'must be a URL like https://slack.com/api/' }).default('https://slack.com/api/')),
   DATABASE_URL: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_DATABASE_URL)),
+  DATABASE_POOL_SIZE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,3}$/, 'must be a whole number of connections, 1 to 100')
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 100, 'must be a whole number of connections, 1 to 100')
+      .default(10),
+  ),
   INCIDENT_ANNOUNCE_CHANNEL: z.preprocess(emptyToUndefined, z.string().regex(CHANNEL_ID, 'must be a channel id like C0123ABCD (not a #name)').optional()),
   TIMELINE_EMOJI: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().replace(/^:|:$/g, '') : v),
@@ -152,7 +161,8 @@ export interface Config {
     readonly socketMode: boolean;
   };
   readonly http: { readonly port: number };
-  readonly database: { readonly url: string };
+  /** `poolSize`: PostgreSQL's connections per process (the listeners and the outbox thread each keep a pool). */
+  readonly database: { readonly url: string; readonly poolSize: number };
   readonly incidents: { readonly announceChannel: string | undefined; readonly timelineEmoji: string };
   readonly pagerduty: {
     /** Routing keys by service name; `default` is PAGERDUTY_ROUTING_KEY. Empty = paging off. */
@@ -212,7 +222,7 @@ export interface ConfigChecks {
  * nothing else (`npm run backup`), where a missing Slack token is no problem.
  */
 export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): Config['database'] {
-  return Object.freeze({ url: EnvSchema.shape.DATABASE_URL.parse(env.DATABASE_URL) });
+  return Object.freeze({ url: EnvSchema.shape.DATABASE_URL.parse(env.DATABASE_URL), poolSize: EnvSchema.shape.DATABASE_POOL_SIZE.parse(env.DATABASE_POOL_SIZE) });
 }
 
 /**
@@ -253,7 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, checks: ConfigC
       socketMode: Boolean(e.SLACK_APP_TOKEN),
     }),
     http: Object.freeze({ port: e.PORT }),
-    database: Object.freeze({ url: e.DATABASE_URL }),
+    database: Object.freeze({ url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }),
     incidents: Object.freeze({ announceChannel: e.INCIDENT_ANNOUNCE_CHANNEL, timelineEmoji: e.TIMELINE_EMOJI }),
     pagerduty: Object.freeze({
       services: Object.freeze({

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { databaseProblem } from './db/client.js';
+import { databaseProblem } from './db/open-store.js';
 import { loadDotEnv } from './env-file.js';
 
 /** Requests get STOP_GRACE_MS (10 s) and the outbox's current job up to 15 s; past this the process exits anyway. */

@@ -47,9 +47,9 @@ async function waitUntilIdle(store: Pick<OutboxQueue, 'activity'>, clock: Clock,
 /**
  * The runner used by `npm start`: the outbox worker on a thread of its own.
  * While that thread runs, it also checkpoints the WAL for `listenerDb`, the
- * listeners' connection (see setAutoCheckpoint).
+ * listeners' connection on SQLite (see setAutoCheckpoint).
  */
-export function threadedOutbox(data: OutboxThreadData, listenerDb: Db, store: Pick<OutboxQueue, 'activity'>, clock: Clock, logger: Logger): OutboxRunner {
+export function threadedOutbox(data: OutboxThreadData, listenerDb: Db | undefined, store: Pick<OutboxQueue, 'activity'>, clock: Clock, logger: Logger): OutboxRunner {
   let thread: Worker | undefined;
   let kickPending = false;
   return {
@@ -68,11 +68,14 @@ export function threadedOutbox(data: OutboxThreadData, listenerDb: Db, store: Pi
         t.once('error', reject);
       });
       t.unref();
-      setAutoCheckpoint(listenerDb, false);
-      // Without the thread, nobody else would checkpoint: the listeners' connection does again.
-      t.once('exit', () => {
-        if (listenerDb.$client.open) setAutoCheckpoint(listenerDb, true);
-      });
+      // SQLite only: PostgreSQL has no WAL of ours to checkpoint.
+      if (listenerDb) {
+        setAutoCheckpoint(listenerDb, false);
+        // Without the thread, nobody else would checkpoint: the listeners' connection does again.
+        t.once('exit', () => {
+          if (listenerDb.$client.open) setAutoCheckpoint(listenerDb, true);
+        });
+      }
     },
     kick() {
       if (!thread || kickPending) return;

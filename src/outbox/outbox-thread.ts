@@ -8,8 +8,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../config.js';
-import { checkpointPassive, openDatabase } from '../db/client.js';
-import { createRepositories } from '../db/repositories.js';
+import { checkpointPassive } from '../db/client.js';
+import { openStore } from '../db/open-store.js';
 import { systemClock } from '../domain/ports.js';
 import { pino } from 'pino';
 import { createLogger } from '../logger.js';
@@ -39,9 +39,12 @@ const data = workerData as OutboxThreadData;
 const logger = createLogger(data.config.log.level, pino.destination({ fd: 1, sync: true })).child({ thread: 'outbox' });
 // Below the listeners, so a burst's acknowledgements win the CPU (thread-priority.ts).
 if (!lowerThisThreadPriority(BACKGROUND_NICENESS)) logger.debug("outbox thread runs at the listeners' priority (no per-thread priority here)");
-const db = openDatabase(data.config.database.url);
 // Alerts declare and resolve here: counted like the listeners' declarations.
-const store = createRepositories(db, [meterIncidentRecords]);
+const database = openStore(data.config.database.url, [meterIncidentRecords], {
+  poolSize: data.config.database.poolSize,
+  onIdleError: (error) => logger.warn({ err: error }, 'a PostgreSQL connection failed while idle; the pool opens another'),
+});
+const { store } = database;
 if (data.metricsChannel) answerMetricsRequests(data.metricsChannel);
 const worker = createOutboxWorker({
   config: data.config,
@@ -57,8 +60,9 @@ worker.start();
 // Our own commits checkpoint as SQLite's default has it; this catches the WAL
 // that only the listeners wrote to while we had nothing to do.
 const checkpoints = setInterval(() => {
+  if (!database.sqlite) return;
   try {
-    checkpointPassive(db);
+    checkpointPassive(database.sqlite);
   } catch (error) {
     logger.warn({ err: error }, 'WAL checkpoint failed; the next one will try again');
   }
@@ -73,10 +77,8 @@ parentPort!.on('message', (message: 'kick' | 'stop') => {
     // Answered by a message, not awaited: the listeners' thread waits for 'stopped' (or the thread's exit).
     void worker
       .stop()
-      .then(() => {
-        db.$client.close();
-        parentPort!.postMessage('stopped');
-      })
+      .then(() => database.close())
+      .then(() => parentPort!.postMessage('stopped'))
       .catch((error: unknown) => logger.error({ err: error }, 'outbox thread could not stop cleanly'));
   }
 });
