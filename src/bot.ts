@@ -12,9 +12,10 @@ import { pagerDutyWebhookHandler } from './pagerduty/webhook.js';
 import { alertmanagerWebhookHandler } from './alertmanager/webhook.js';
 import { createOutboxWorker } from './effects/outbox-setup.js';
 import { inlineOutbox, threadedOutbox, type OutboxRunner } from './outbox/outbox-runner.js';
-import { unfinishedOutboxJobs } from './outbox/unfinished-jobs.js';
 import type { OutboxWorkerOptions } from './effects/outbox-worker.js';
 import { healthHandler, type HealthState } from './http/health.js';
+import { databaseWriteCheck } from './http/readiness-checks.js';
+import { postgresWriteCheck } from './http/readiness-postgres.js';
 import { createReadiness, TOKEN_CHECK_EVERY_MS } from './http/readiness-route.js';
 import { BODY_LIMITS, STOP_GRACE_MS } from './http/limits.js';
 import { createHttpServer, listen, type Route } from './http/server.js';
@@ -156,8 +157,9 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   );
 
   // Each route's body limit is checked before its signature: see src/http/limits.ts.
-  const readiness = createReadiness({ health, sqlite: database.sqlite!.$client, clock, maxOutboxAgeMs: config.readiness.maxOutboxAgeMs, slack, socket: slackApp.socket, logger });
-  const metrics = createBotMetrics({ db: database.sqlite!, store, clock, slos: config.slo.catalog.slos });
+  const databaseCheck = database.sqlite ? databaseWriteCheck(database.sqlite.$client) : postgresWriteCheck(database.pool!);
+  const readiness = createReadiness({ health, databaseCheck, store, clock, maxOutboxAgeMs: config.readiness.maxOutboxAgeMs, slack, socket: slackApp.socket, logger });
+  const metrics = createBotMetrics({ store, clock, slos: config.slo.catalog.slos });
   const routes: Route[] = [{ method: 'GET', path: '/healthz', maxBodyBytes: BODY_LIMITS.none, handler: healthHandler(health) }, readiness.route, metrics.route];
   // Without a secret nothing could be verified: the endpoint does not exist (404).
   if (config.pagerduty.webhookSecret) {
@@ -277,7 +279,8 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
         sloScheduler.stop();
         // The outbox ends its current job; pending ones stay in the database for the next start.
         await runner?.stop();
-        const pendingJobs = database.sqlite ? unfinishedOutboxJobs(database.sqlite) : undefined;
+        // Unknown (left out of the line) when the database cannot answer: the stop goes on.
+        const pendingJobs = await store.health.unfinishedJobs().catch(() => undefined);
         metrics.close();
         await database.close();
         logger.info({ stopMs: Math.round(performance.now() - stopStarted), pendingJobs }, 'incident bot stopped');

@@ -3,6 +3,7 @@ import { actionsRepo } from './actions.repo.js';
 import { alertsRepo } from './alerts.repo.js';
 import { digestRepo } from './digest.repo.js';
 import { eventLog } from './events.repo.js';
+import { healthRepo } from './health.repo.js';
 import { namesRepo } from './names.repo.js';
 import { pagesRepo } from './pages.repo.js';
 import { postmortemsRepo } from './postmortems.repo.js';
@@ -34,6 +35,7 @@ export function sqliteRepositories(db: Db) {
     outbox: outboxRepo(db),
     events: eventLog(db),
     digest: digestRepo(db),
+    health: healthRepo(db),
   };
 }
 

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { formatDuration, intervalToDuration } from 'date-fns';
+import type { HealthRepo } from '../db/health.repo.js';
 import type { Clock } from '../domain/ports.js';
 import { failing, passing, type ReadinessCheck } from './readiness.js';
 
@@ -54,17 +55,14 @@ function databaseProblem(error: unknown, waitMs: number): string {
  * running under a lease) must be younger than `maxAgeMs`. Its kind is said,
  * never its incident: the route is unauthenticated and incidents may be private.
  */
-export function outboxAgeCheck(sqlite: Database.Database, clock: Clock, maxAgeMs: number): ReadinessCheck {
-  const oldest = sqlite.prepare<[], { kind: string; created_at: number }>(
-    `SELECT kind, created_at FROM outbox WHERE status IN ('pending', 'running') ORDER BY created_at, id LIMIT 1`,
-  );
-  return () => {
-    const row = oldest.get();
-    if (!row) return passing;
-    const age = clock.now().getTime() - row.created_at;
+export function outboxAgeCheck(health: Pick<HealthRepo, 'oldestUnfinishedJob'>, clock: Clock, maxAgeMs: number): ReadinessCheck {
+  return async () => {
+    const job = await health.oldestUnfinishedJob();
+    if (!job) return passing;
+    const age = clock.now().getTime() - job.createdAt.getTime();
     if (age <= maxAgeMs) return passing;
     return failing(
-      `The oldest undelivered outbox job (${row.kind}) has waited ${spokenDuration(age)}, longer than READY_MAX_OUTBOX_AGE (${spokenDuration(maxAgeMs)}): Slack or PagerDuty is not taking the bot's work.`,
+      `The oldest undelivered outbox job (${job.kind}) has waited ${spokenDuration(age)}, longer than READY_MAX_OUTBOX_AGE (${spokenDuration(maxAgeMs)}): Slack or PagerDuty is not taking the bot's work.`,
     );
   };
 }

@@ -1,10 +1,10 @@
-import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
+import type { Store } from '../db/store.js';
 import type { Clock } from '../domain/ports.js';
 import type { HealthState } from './health.js';
 import { BODY_LIMITS } from './limits.js';
-import { notApplicable, readinessHandler } from './readiness.js';
-import { databaseWriteCheck, outboxAgeCheck } from './readiness-checks.js';
+import { notApplicable, readinessHandler, type ReadinessCheck } from './readiness.js';
+import { outboxAgeCheck } from './readiness-checks.js';
 import { SocketWatch, TokenWatch, type SocketEvents } from './readiness-slack.js';
 import type { Route } from './server.js';
 
@@ -13,8 +13,14 @@ export const TOKEN_CHECK_EVERY_MS = 60_000;
 
 export interface ReadinessInput {
   readonly health: HealthState;
-  /** The listeners' connection: the one commands are recorded through. */
-  readonly sqlite: Database.Database;
+  /**
+   * Whether commands can be recorded now, on the connection they are
+   * recorded through: databaseWriteCheck on SQLite, postgresWriteCheck
+   * (./readiness-postgres.ts) on PostgreSQL.
+   */
+  readonly databaseCheck: ReadinessCheck;
+  /** The store the outbox check reads its oldest undelivered job from. */
+  readonly store: Pick<Store, 'health'>;
   /** The clock outbox jobs are stamped with. */
   readonly clock: Clock;
   readonly maxOutboxAgeMs: number;
@@ -44,10 +50,10 @@ export function createReadiness(input: ReadinessInput): Readiness {
     health: input.health,
     stopping: () => stopping,
     checks: {
-      database: databaseWriteCheck(input.sqlite),
+      database: input.databaseCheck,
       slackToken: token.result,
       socketMode: socket?.result ?? (() => notApplicable),
-      outbox: outboxAgeCheck(input.sqlite, input.clock, input.maxOutboxAgeMs),
+      outbox: outboxAgeCheck(input.store.health, input.clock, input.maxOutboxAgeMs),
     },
   });
   return {

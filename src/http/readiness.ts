@@ -15,8 +15,16 @@ export interface CheckResult {
   readonly reason?: string;
 }
 
-/** Called on every request: each must be cheap (a probe may come every few seconds) and never call Slack. */
-export type ReadinessCheck = () => CheckResult;
+/**
+ * Called on every request: each must be cheap (a probe may come every few
+ * seconds) and never call Slack. It may answer a promise (a database across
+ * the network); one that takes longer than the bound fails (see
+ * readinessHandler).
+ */
+export type ReadinessCheck = () => CheckResult | Promise<CheckResult>;
+
+/** How long /readyz waits for a check before counting it as failing: a probe's own timeout is often 1 s. */
+export const CHECK_ANSWER_WITHIN_MS = 1_000;
 
 export const passing: CheckResult = Object.freeze({ status: 'ok' });
 export const notApplicable: CheckResult = Object.freeze({ status: 'off' });
@@ -62,19 +70,37 @@ function startingReason(health: HealthState): string {
   return 'The bot is still starting: Slack has not accepted the bot token yet (an outage is waited out).';
 }
 
-/** Runs one check; a check that throws is itself a reason, never a 500 from the route. */
-function run(name: ReadinessCheckName, check: ReadinessCheck): CheckResult {
+/**
+ * Runs one check, bounded by `withinMs`: a check that throws, rejects or
+ * does not answer in time is itself a reason, never a 500 from the route nor
+ * a probe left hanging. A late answer is dropped.
+ */
+async function run(name: ReadinessCheckName, check: ReadinessCheck, withinMs: number): Promise<CheckResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<CheckResult>((resolve) => {
+    timer = setTimeout(() => resolve(failing(`The ${name} check did not answer within ${spokenBound(withinMs)}.`)), withinMs);
+  });
   try {
-    return check();
+    return await Promise.race([Promise.resolve().then(check), late]);
   } catch (error) {
     return failing(`The ${name} check could not run: ${error instanceof Error ? error.message : String(error)}.`);
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+/** `1 second`, `1.5 seconds`, `250 ms`. */
+function spokenBound(ms: number): string {
+  if (ms < 1_000) return `${ms} ms`;
+  return ms === 1_000 ? '1 second' : `${ms / 1_000} seconds`;
 }
 
 export interface ReadinessSources {
   readonly health: HealthState;
   readonly stopping: () => boolean;
   readonly checks: Readonly<Record<ReadinessCheckName, ReadinessCheck>>;
+  /** How long each check may take; CHECK_ANSWER_WITHIN_MS unless told. */
+  readonly answerWithinMs?: number;
 }
 
 /**
@@ -84,8 +110,11 @@ export interface ReadinessSources {
  * taken out of service, not restarted in a loop.
  */
 export function readinessHandler(sources: ReadinessSources) {
-  return (_req: IncomingMessage, res: ServerResponse): void => {
-    const results = Object.fromEntries(READINESS_CHECKS.map((name) => [name, run(name, sources.checks[name])])) as Record<ReadinessCheckName, CheckResult>;
+  const withinMs = sources.answerWithinMs ?? CHECK_ANSWER_WITHIN_MS;
+  return async (_req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Side by side: a slow database does not hold up the other answers, and the probe waits at most one bound.
+    const answers = await Promise.all(READINESS_CHECKS.map((name) => run(name, sources.checks[name], withinMs)));
+    const results = Object.fromEntries(READINESS_CHECKS.map((name, i) => [name, answers[i]!])) as Record<ReadinessCheckName, CheckResult>;
     const body = readinessReport(readinessPhase(sources.health, sources.stopping()), results, sources.health);
     res.writeHead(body.status === 'ready' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(body));

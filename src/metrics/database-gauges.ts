@@ -1,7 +1,7 @@
 import { Gauge, Registry } from 'prom-client';
-import type { Db } from '../db/client.js';
 import type { Store } from '../db/repositories.js';
-import { ACTIVE_STATUSES, SEVERITIES } from '../domain/model.js';
+import type { OutboxBacklog } from '../db/health.repo.js';
+import { SEVERITIES } from '../domain/model.js';
 import type { Clock } from '../domain/ports.js';
 import { impactWindow } from '../slo/measure.js';
 import type { SloDefinition } from '../slo/model.js';
@@ -9,7 +9,6 @@ import { READ_AT_SCRAPE } from './names.js';
 import { OUTBOX_KINDS } from './registry.js';
 
 export interface GaugeSources {
-  readonly db: Db;
   readonly store: Store;
   readonly clock: Clock;
   /** The SLO catalog's SLOs: one budget gauge each. */
@@ -17,57 +16,53 @@ export interface GaugeSources {
 }
 
 /**
- * The gauges read from the database at each scrape, in a registry of their
- * own for one bot (the counters' registry is the thread's, see registry.ts).
- * Two small indexed reads and the SLO figures: a scrape does not hold up an
- * acknowledgement. The queries are the scrape's own, so they live here
- * rather than in a repository.
+ * The gauges read from the database at each scrape (store.health), in a
+ * registry of their own for one bot (the counters' registry is the
+ * thread's, see registry.ts). Two small indexed reads and the SLO figures:
+ * a scrape does not hold up an acknowledgement. prom-client awaits a
+ * collect that answers a promise before it reads the gauge.
  */
 export function databaseGauges(sources: GaugeSources): Registry {
   const registry = new Registry();
-  const { db, store, clock } = sources;
-  const active = ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ');
-  const pending = db.$client.prepare<[], { kind: string; n: number; oldest: number }>(
-    `SELECT kind, count(*) AS n, min(created_at) AS oldest FROM outbox WHERE status IN ('pending', 'running') GROUP BY kind`,
-  );
-  const open = db.$client.prepare<[], { severity: string; n: number }>(`SELECT severity, count(*) AS n FROM incidents WHERE status IN (${active}) GROUP BY severity`);
+  const { store, clock } = sources;
 
   /** Every known kind at 0, so a kind's series does not vanish when its queue empties. */
-  const byKind = (value: (row: { n: number; oldest: number }) => number) => {
+  const byKind = async (value: (row: OutboxBacklog) => number) => {
     const values = new Map<string, number>(OUTBOX_KINDS.map((k) => [k, 0]));
-    for (const row of pending.all()) values.set(row.kind, value(row));
+    for (const row of await store.health.outboxBacklog()) values.set(row.kind, value(row));
     return values;
   };
 
   new Gauge({
     ...READ_AT_SCRAPE.outboxPending,
     registers: [registry],
-    collect() {
+    async collect() {
+      const values = await byKind((row) => row.n);
       this.reset();
-      for (const [kind, n] of byKind((row) => row.n)) this.set({ kind }, n);
+      for (const [kind, n] of values) this.set({ kind }, n);
     },
   });
   new Gauge({
     ...READ_AT_SCRAPE.outboxOldestPendingAge,
     registers: [registry],
-    collect() {
+    async collect() {
       const now = clock.now().getTime();
+      const values = await byKind((row) => Math.max(0, (now - row.oldest.getTime()) / 1000));
       this.reset();
-      for (const [kind, age] of byKind((row) => Math.max(0, (now - row.oldest) / 1000))) this.set({ kind }, age);
+      for (const [kind, age] of values) this.set({ kind }, age);
     },
   });
   new Gauge({
     ...READ_AT_SCRAPE.incidentsOpen,
     registers: [registry],
-    collect() {
-      const counts = new Map(open.all().map((row) => [row.severity, row.n]));
+    async collect() {
+      const counts = new Map((await store.health.openIncidentsBySeverity()).map((row) => [row.severity, row.n]));
       for (const severity of SEVERITIES) this.set({ severity }, counts.get(severity) ?? 0);
     },
   });
   new Gauge({
     ...READ_AT_SCRAPE.sloBudgetConsumed,
     registers: [registry],
-    // prom-client awaits a collect that answers a promise before it reads the gauge.
     async collect() {
       const now = clock.now();
       for (const slo of sources.slos) this.set({ service: slo.service, slo: slo.name }, await consumedInWindow(store, slo, now));

@@ -4,6 +4,7 @@ import { alertsRepo } from './alerts.repo.js';
 import { digestRepo } from './digest.repo.js';
 import { eventLog } from './events.repo.js';
 import type { PgExecutor } from './executor.js';
+import { healthRepo } from './health.repo.js';
 import { incidentsRepo } from './incidents.repo.js';
 import { namesRepo } from './names.repo.js';
 import { outboxRepo } from './outbox.repo.js';
@@ -35,5 +36,6 @@ export function postgresRepositories(db: PgExecutor): Repos {
     outbox: outboxRepo(db),
     events: eventLog(db),
     digest: digestRepo(db),
+    health: healthRepo(db),
   };
 }

@@ -62,19 +62,19 @@ describe('the outbox check', () => {
     const db = openDatabase(':memory:');
     const store = createRepositories(db);
     const clock = new FixedClock();
-    const check = outboxAgeCheck(db.$client, clock, 60_000);
-    expect(check()).toEqual({ status: 'ok' });
+    const check = outboxAgeCheck(store.health, clock, 60_000);
+    expect(await check()).toEqual({ status: 'ok' });
     await store.outbox.enqueue({ kind: 'incident.sync', incidentId: 7, payload: {} }, clock.now());
     clock.advance(60_000);
-    expect(check()).toEqual({ status: 'ok' });
+    expect(await check()).toEqual({ status: 'ok' });
     clock.advance(5_000);
     const [job] = await store.outbox.claim(clock.now(), 60_000, 1);
-    expect(check()).toEqual({
+    expect(await check()).toEqual({
       status: 'failing',
       reason: "The oldest undelivered outbox job (incident.sync) has waited 1 minute 5 seconds, longer than READY_MAX_OUTBOX_AGE (1 minute): Slack or PagerDuty is not taking the bot's work.",
     });
     await store.outbox.complete(job!.id, clock.now());
-    expect(check()).toEqual({ status: 'ok' });
+    expect(await check()).toEqual({ status: 'ok' });
     db.$client.close();
   });
 });
