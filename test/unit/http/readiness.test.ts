@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { WebAPIPlatformError } from '@slack/web-api';
-import { failing, passing, readinessPhase, readinessReport, type CheckResult } from '../../../src/http/readiness.js';
+import { failing, passing, readinessHandler, readinessPhase, readinessReport, type CheckResult, type ReadinessSources } from '../../../src/http/readiness.js';
 import { SocketWatch, TokenWatch } from '../../../src/http/readiness-slack.js';
 
 const started = { databaseReady: true, slackReady: true, startedAt: new Date() };
@@ -42,6 +44,65 @@ describe('readinessReport', () => {
     expect(readinessReport('stopping', { ...allOk, outbox: failing('Outbox behind.') }, started)).toMatchObject({
       status: 'stopping',
       reasons: ['The bot is stopping.', 'Outbox behind.'],
+    });
+  });
+});
+
+/** /readyz served by readinessHandler on a real server; resolves with its status and body. */
+async function probe(sources: ReadinessSources): Promise<{ status: number; body: unknown }> {
+  const handler = readinessHandler(sources);
+  const server: Server = createServer((req, res) => void handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`);
+    return { status: res.status, body: await res.json() };
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+describe('readinessHandler', () => {
+  it('runs the checks side by side: one waiting on another does not hold up the answer', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const answer = await probe({
+      health: started,
+      stopping: () => false,
+      checks: {
+        // Asked first: run one after another, it would wait for the outbox check forever.
+        database: () => gate.then(() => passing),
+        slackToken: () => passing,
+        socketMode: () => ({ status: 'off' }),
+        outbox: () => {
+          open();
+          return Promise.resolve(passing);
+        },
+      },
+    });
+    expect(answer).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', slackToken: 'ok', socketMode: 'off', outbox: 'ok' } } });
+  });
+
+  it('fails a check that does not answer within the bound, or throws, or rejects, each with its sentence', async () => {
+    const answer = await probe({
+      health: started,
+      stopping: () => false,
+      answerWithinMs: 20,
+      checks: {
+        database: () => new Promise<CheckResult>(() => undefined),
+        slackToken: () => {
+          throw new Error('no token watch');
+        },
+        socketMode: () => Promise.reject(new Error('no socket')),
+        outbox: () => Promise.resolve(failing('Outbox behind.')),
+      },
+    });
+    expect(answer).toEqual({
+      status: 503,
+      body: {
+        status: 'unready',
+        reasons: ['The database check did not answer within 20 ms.', 'The slackToken check could not run: no token watch.', 'The socketMode check could not run: no socket.', 'Outbox behind.'],
+        checks: { database: 'failing', slackToken: 'failing', socketMode: 'failing', outbox: 'failing' },
+      },
     });
   });
 });
