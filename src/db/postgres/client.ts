@@ -37,6 +37,9 @@ const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../mi
  */
 export const MIGRATION_LOCK_KEY = '29676245803495284';
 
+/** How long a new connection may take before its query fails. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
 /** Whether DATABASE_URL names PostgreSQL (`postgres://` or `postgresql://`) rather than a SQLite file. */
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
@@ -49,7 +52,9 @@ export function isPostgresUrl(url: string): boolean {
  * reads them, so the URL is the one place to set them.
  */
 export function openPostgres(url: string, options: PostgresOptions = {}): PostgresStore {
-  const pool = new pg.Pool({ connectionString: url, ...(options.poolSize === undefined ? {} : { max: options.poolSize }) });
+  // A server that does not answer fails a query within seconds rather than whenever TCP gives
+  // up: a command meanwhile gets its apology, the outbox its retry, /readyz its 503.
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...(options.poolSize === undefined ? {} : { max: options.poolSize }) });
   pool.on('error', options.onIdleError ?? (() => {}));
   const db = drizzle(pool, { schema });
   return { db, pool, close: () => pool.end() };
