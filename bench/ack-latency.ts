@@ -18,14 +18,34 @@ export interface Target {
   readonly child: ChildProcess;
 }
 
-/** `env` is added to the driver's environment for this process (the SLO section's settings). */
-export async function startTarget(mode: 'bot' | 'bare' | 'floor-client' | 'floor-http', slackApiUrl: string, env: Record<string, string> = {}): Promise<Target> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'bench/target.ts'), mode, slackApiUrl], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+/** What target.ts runs: see there. */
+export type TargetMode = 'bot' | 'bot-postgres' | 'bare' | 'floor-client' | 'floor-http';
+
+/**
+ * `env` is added to the driver's environment for this process (the SLO
+ * section's settings); `databaseUrl` is the PostgreSQL database of a
+ * `bot-postgres`, one of its own.
+ */
+export async function startTarget(mode: TargetMode, slackApiUrl: string, env: Record<string, string> = {}, databaseUrl?: string): Promise<Target> {
+  const args = [join(ROOT, 'bench/target.ts'), mode, slackApiUrl, ...(databaseUrl ? [databaseUrl] : [])];
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`${mode} exited with ${code}`)));
   });
   return { url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/slack/events`, child };
+}
+
+/** Ends each target and waits until it has exited (before the PostgreSQL it uses stops, say). */
+export async function stopTargets(targets: readonly Target[]): Promise<void> {
+  await Promise.all(
+    targets.map(({ child }) => {
+      if (child.exitCode !== null || child.signalCode !== null) return undefined;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill();
+      return exited;
+    }),
+  );
 }
 
 /** One declaration sent: its title's tag (to find its channel) and when it was sent. */

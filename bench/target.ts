@@ -1,6 +1,8 @@
 /**
- * A process under benchmark: `bot` is the real incident bot (createBot), `bare`
- * is a Bolt app that only acknowledges /incident, as Bolt ships, and
+ * A process under benchmark: `bot` is the real incident bot (createBot) on
+ * SQLite in a temporary folder, `bot-postgres` the same bot on the PostgreSQL
+ * database whose URL the driver passes after the Slack API URL, `bare` is a
+ * Bolt app that only acknowledges /incident, as Bolt ships, and
  * `floor-client` / `floor-http` are the set-up floor (floor-app.ts). Each prints
  * its port as a JSON line on stdout and serves until killed.
  */
@@ -15,7 +17,7 @@ import { loadConfig } from '../src/config.js';
 import { BOT_TOKEN } from '../test/support/slack-stand-in.js';
 import { SIGNING_SECRET } from '../test/support/signed-requests.js';
 
-const [mode, slackApiUrl] = process.argv.slice(2);
+const [mode, slackApiUrl, postgresUrl] = process.argv.slice(2);
 /**
  * Settings the driver gives one bot as BENCH_<NAME> (the SLO section's): prefixed,
  * so a PROMETHEUS_URL exported in the shell does not leak into the other sections' bots.
@@ -39,13 +41,13 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'incident-bench-'));
-  tempDir = dir;
+  if (mode === 'bot-postgres' && !postgresUrl) throw new Error('bot-postgres needs a postgres:// URL after the Slack API URL');
+  const databaseUrl = mode === 'bot-postgres' ? postgresUrl! : sqliteFile();
   const config = loadConfig({
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slackApiUrl,
-    DATABASE_URL: join(dir, 'incidents.db'),
+    DATABASE_URL: databaseUrl,
     INCIDENT_ANNOUNCE_CHANNEL: 'C0ANNOUNCE',
     PORT: '0',
     // The outbox thread's logger reads the config; the listeners' is set below: both alike.
@@ -55,6 +57,12 @@ async function main(): Promise<void> {
   const bot = createBot(config, { logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }, pino.destination(2)), host: '127.0.0.1' });
   const port = await bot.start();
   process.stdout.write(`${JSON.stringify({ port })}\n`);
+}
+
+/** A SQLite file in a fresh temporary folder, removed on exit. */
+function sqliteFile(): string {
+  tempDir = mkdtempSync(join(tmpdir(), 'incident-bench-'));
+  return join(tempDir, 'incidents.db');
 }
 
 process.on('exit', () => {
