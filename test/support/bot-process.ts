@@ -25,8 +25,16 @@ export async function freePort(): Promise<number> {
 
 export interface BotProcessOptions {
   readonly slackApiUrl: string;
-  readonly databaseFile: string;
+  /** The SQLite file it keeps its database in; or databaseUrl. */
+  readonly databaseFile?: string;
+  /** DATABASE_URL as it is (postgres://…); wins over databaseFile. */
+  readonly databaseUrl?: string;
   readonly env?: Record<string, string>;
+  /**
+   * BotOptions `npm start` has no variable for (leases, poll intervals): given,
+   * the child runs test/support/bot-entry.ts, src/index.ts with these options.
+   */
+  readonly botOptions?: Record<string, unknown>;
   /** How long to wait for /healthz to say 200. */
   readonly readyTimeoutMs?: number;
 }
@@ -45,6 +53,7 @@ export class BotProcess {
   }
 
   static async start(options: BotProcessOptions): Promise<BotProcess> {
+    if (!options.databaseUrl && !options.databaseFile) throw new Error('BotProcess needs a databaseFile or a databaseUrl');
     const port = await freePort();
     // Only what the bot needs: nothing from a developer's .env or shell (a .env never overrides what is set).
     const env: Record<string, string> = {
@@ -54,13 +63,15 @@ export class BotProcess {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_APP_TOKEN: '',
       SLACK_API_URL: options.slackApiUrl,
-      DATABASE_URL: options.databaseFile,
+      DATABASE_URL: options.databaseUrl ?? options.databaseFile ?? '',
       PORT: String(port),
       INCIDENT_ANNOUNCE_CHANNEL: 'C0ANNOUNCE',
       LOG_LEVEL: 'info',
+      ...(options.botOptions ? { INCIDENT_BOT_TEST_OPTIONS: JSON.stringify(options.botOptions) } : {}),
       ...options.env,
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const entry = options.botOptions ? 'test/support/bot-entry.ts' : 'src/index.ts';
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const bot = new BotProcess(child, port);
     const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
     let gone = false;

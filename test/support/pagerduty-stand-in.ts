@@ -31,6 +31,9 @@ export class PagerDutyStandIn {
   onCall: OnCallEntry[] = [{ level: 1, name: 'Dan Oncall', email: 'dan@example.com' }, { level: 2, name: 'Erin Backup', email: 'erin@example.com' }];
   private server: Server | undefined;
   private hanging = new Set<ServerResponse>();
+  private holding: Promise<void> | undefined;
+  /** Events waiting on a hold now, each with the port it came from (which process sent it). */
+  readonly held: { readonly body: string; readonly remotePort: number }[] = [];
   host = '';
 
   async start(): Promise<string> {
@@ -52,6 +55,20 @@ export class PagerDutyStandIn {
     return this.events.filter((e) => e.status === 202 && e.body.event_action === 'trigger' && (!dedupKey || e.body.dedup_key === dedupKey));
   }
 
+  /**
+   * Holds every event until the returned release is called. Released, each
+   * is then recorded and answered as usual, even one whose sender has gone:
+   * PagerDuty acts on an event it has read.
+   */
+  hold(): () => void {
+    let release!: () => void;
+    this.holding = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.holding = undefined;
+      release();
+    };
+  }
+
   async stop(): Promise<void> {
     for (const res of this.hanging) res.destroy();
     this.server?.closeAllConnections();
@@ -67,7 +84,15 @@ export class PagerDutyStandIn {
       this.hanging.add(res);
       return; // never answers
     }
-    if (req.method === 'POST' && url.pathname === '/v2/enqueue') return this.enqueue(raw, res);
+    if (req.method === 'POST' && url.pathname === '/v2/enqueue') {
+      if (this.holding) {
+        const held = { body: raw, remotePort: req.socket.remotePort ?? 0 };
+        this.held.push(held);
+        await this.holding;
+        this.held.splice(this.held.indexOf(held), 1);
+      }
+      return this.enqueue(raw, res);
+    }
     if (req.method === 'GET') return this.restGet(url, req, res);
     json(res, 404, { error: { message: 'Not Found', code: 2100 } });
   }

@@ -58,6 +58,13 @@ export interface RecordedCall {
   readonly at: number;
 }
 
+/** A call waiting on a hold: what was asked, and the port it came from. */
+export interface HeldCall {
+  readonly method: string;
+  readonly params: Record<string, unknown>;
+  readonly remotePort: number;
+}
+
 export interface RecordedResponse {
   readonly id: string;
   readonly body: Record<string, unknown>;
@@ -105,7 +112,9 @@ export class SlackStandIn {
   canvasesEnabled = true;
   private readonly faults = new Map<string, { fault: Fault; times: number }>();
   private readonly delays = new Map<string, number>();
-  private readonly holds = new Map<string, Promise<void>>();
+  private readonly holds = new Map<string, { readonly until: Promise<void>; readonly when?: (params: Params) => boolean }>();
+  /** Calls waiting on a hold now, with the caller's port (which process sent it: see test/support/socket-owner.ts). */
+  readonly held: HeldCall[] = [];
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
   private sockets = new Set<WebSocket>();
@@ -159,10 +168,15 @@ export class SlackStandIn {
     else this.delays.delete(method);
   }
 
-  /** Holds every call of `method` until the returned release is called, as a stalled Slack does. */
-  hold(method: string): () => void {
+  /**
+   * Holds every call of `method` (or those `when` picks) until the returned
+   * release is called, as a stalled Slack does. Released, each held call is
+   * then answered as usual, even one whose caller has gone: Slack acts on a
+   * request it has read, whoever is left to hear the answer.
+   */
+  hold(method: string, when?: (params: Params) => boolean): () => void {
     let release!: () => void;
-    this.holds.set(method, new Promise<void>((resolve) => (release = resolve)));
+    this.holds.set(method, { until: new Promise<void>((resolve) => (release = resolve)), ...(when ? { when } : {}) });
     return () => {
       this.holds.delete(method);
       release();
@@ -293,7 +307,13 @@ export class SlackStandIn {
     const method = path.slice('/api/'.length);
     const params = parseParams(raw, req.headers['content-type'] ?? '');
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || String(params.token ?? '');
-    await this.holds.get(method);
+    const hold = this.holds.get(method);
+    if (hold && (!hold.when || hold.when(params))) {
+      const call: HeldCall = { method, params, remotePort: req.socket.remotePort ?? 0 };
+      this.held.push(call);
+      await hold.until;
+      this.held.splice(this.held.indexOf(call), 1);
+    }
     const delay = this.delays.get(method);
     if (delay) await new Promise((r) => setTimeout(r, delay));
     const at = Date.now();
