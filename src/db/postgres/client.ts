@@ -55,9 +55,53 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
   // A server that does not answer fails a query within seconds rather than whenever TCP gives
   // up: a command meanwhile gets its apology, the outbox its retry, /readyz its 503.
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...(options.poolSize === undefined ? {} : { max: options.poolSize }) });
-  pool.on('error', options.onIdleError ?? (() => {}));
+  const onError = options.onIdleError ?? (() => {});
+  pool.on('error', onError);
+  // A checked-out connection whose server goes away emits 'error' too; unheard, pg throws it
+  // out of the process (every replica would die with one PostgreSQL restart).
+  pool.on('connect', (client) => client.on('error', onError));
   const db = drizzle(pool, { schema });
+  db.transaction = (fn, config) => transactionOnOwnConnection(pool, fn, config);
   return { db, pool, close: () => pool.end() };
+}
+
+const onConnection = new WeakMap<pg.PoolClient, NodePgDatabase<typeof schema>>();
+
+/** SQLSTATE classes of a connection that is gone or going: 08 (connection), 57P (shutdown, crash). */
+const BROKEN = /^(08|57P)/;
+
+/**
+ * A transaction on a connection this module checks out and always gives back.
+ * drizzle's own (0.45) sends BEGIN before its try/finally: a BEGIN that fails,
+ * as it does while PostgreSQL restarts, never returns its connection, and a
+ * pool loses a slot for good at each restart. A connection that broke is
+ * destroyed rather than handed to the next caller.
+ */
+async function transactionOnOwnConnection<T>(
+  pool: pg.Pool,
+  fn: Parameters<PgDb['transaction']>[0] & ((tx: never) => Promise<T>),
+  config: Parameters<PgDb['transaction']>[1],
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const heard = (error: Error) => (broken = error);
+  client.on('error', heard);
+  try {
+    let db = onConnection.get(client);
+    if (!db) {
+      db = drizzle(client, { schema });
+      onConnection.set(client, db);
+    }
+    return (await db.transaction(fn as never, config)) as T;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && BROKEN.test(code)) broken ??= error as Error;
+    if (!(error instanceof Error) || /Connection terminated|not queryable/i.test(error.message)) broken ??= error as Error;
+    throw error;
+  } finally {
+    client.off('error', heard);
+    client.release(broken);
+  }
 }
 
 /**
