@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { createBot, type Bot, type BotOptions } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
+import { harnessDatabase, harnessStore, type HarnessDatabase, type HarnessStore } from './harness-postgres.js';
 import { BOT_TOKEN, SlackStandIn, type StandInChannel } from './slack-stand-in.js';
 import {
   eventCallbackBody,
@@ -25,8 +26,10 @@ export interface HarnessOptions {
   readonly bot?: BotOptions;
   /** Reuse a stand-in (and its channels) across a restart. */
   readonly slack?: SlackStandIn;
-  /** Reuse a database file across a restart. */
+  /** Reuse a database file across a restart (on PostgreSQL, the database that file names). */
   readonly databaseFile?: string;
+  /** The bot's store: STORE in the environment unless told, SQLite unless either says `postgres` (see harness-postgres.ts). */
+  readonly store?: HarnessStore;
 }
 
 export interface CommandResult {
@@ -44,6 +47,7 @@ export class Harness {
     readonly databaseFile: string,
     private readonly ownsSlack: boolean,
     private readonly tmp: string | undefined,
+    private readonly database: HarnessDatabase | undefined,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
@@ -51,11 +55,13 @@ export class Harness {
     if (!options.slack) await slack.start();
     const tmp = options.databaseFile ? undefined : mkdtempSync(join(tmpdir(), 'incident-bot-'));
     const databaseFile = options.databaseFile ?? join(tmp!, 'incidents.db');
+    // On PostgreSQL the file is never written: its path names the database a restart finds again.
+    const database = harnessStore(options.store) === 'postgres' ? await harnessDatabase(options.databaseFile) : undefined;
     const config = loadConfig({
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,
-      DATABASE_URL: databaseFile,
+      DATABASE_URL: database?.url ?? databaseFile,
       PORT: '0',
       INCIDENT_ANNOUNCE_CHANNEL: 'C0ANNOUNCE',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -72,7 +78,7 @@ export class Harness {
       ...options.bot,
     });
     const port = await bot.start();
-    return new Harness(options.bot?.clock ? 0 : 1_000, slack, bot, `http://127.0.0.1:${port}`, databaseFile, !options.slack, tmp);
+    return new Harness(options.bot?.clock ? 0 : 1_000, slack, bot, `http://127.0.0.1:${port}`, databaseFile, !options.slack, tmp, database);
   }
 
   /** Sends `/incident <text>` as `userId` from `channelId`; resolves with the HTTP ack. */
@@ -124,6 +130,7 @@ export class Harness {
 
   async stop(): Promise<void> {
     await this.bot.stop();
+    await this.database?.release();
     if (this.ownsSlack) await this.slack.stop();
     if (this.tmp) rmSync(this.tmp, { recursive: true, force: true });
   }
