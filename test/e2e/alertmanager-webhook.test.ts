@@ -4,6 +4,7 @@ import { BUTTON_IDS } from '../../src/slack/ids.js';
 import { Harness } from '../support/harness.js';
 import { sharedWorld } from '../support/shared-world.js';
 import { buttonPressBody } from '../support/signed-requests.js';
+import { count } from '../support/store-sql.js';
 
 /**
  * Alertmanager's webhook into the running bot over HTTP, with the payload
@@ -33,8 +34,6 @@ function alert(n: number, status: 'firing' | 'resolved' = 'firing'): Record<stri
 }
 
 
-const count = (h: Harness, sql: string): number => (h.bot.db.$client.prepare(sql).get() as { n: number }).n;
-
 function press(h: Harness, userId: string, channelId: string, message: { ts: string; blocks?: unknown[] }, actionId: string) {
   const el = (message.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === actionId);
   if (!el) throw new Error(`no ${actionId} button on the message`);
@@ -51,7 +50,7 @@ describe('POST /alertmanager/webhook', () => {
   it('does not exist without ALERTMANAGER_WEBHOOK_TOKEN', async () => {
     h = await Harness.start();
     expect((await send(h, FIRING)).status).toBe(404);
-    expect(count(h, 'select count(*) as n from incidents')).toBe(0);
+    expect(await count(h, 'select count(*) as n from incidents')).toBe(0);
   });
 
   it('refuses a missing or wrong token (401) and a malformed body (400, with the reason), changing nothing', async () => {
@@ -68,8 +67,8 @@ describe('POST /alertmanager/webhook', () => {
     const noFingerprint = await send(h, { ...FIRING, alerts: [{ ...FIRING.alerts[0], fingerprint: undefined }] });
     expect(String(noFingerprint.json.error)).toMatch(/alerts\.0\.fingerprint/);
     await h.settle();
-    expect(count(h, 'select count(*) as n from incidents')).toBe(0);
-    expect(count(h, 'select count(*) as n from alert_groups')).toBe(0);
+    expect(await count(h, 'select count(*) as n from incidents')).toBe(0);
+    expect(await count(h, 'select count(*) as n from alert_groups')).toBe(0);
   });
 
   it('declares one SEV from a firing group, IC unassigned with a Take IC button that works; a repeat changes nothing; a new alert joins; all resolved offers Resolve', async () => {
@@ -100,16 +99,16 @@ describe('POST /alertmanager/webhook', () => {
 
     // Alertmanager's repeat (or its retry of an answer lost in transit): recorded, and applying it changes nothing.
     const effects = "select count(*) as n from outbox where kind <> 'alert.receive'";
-    const before = { timeline: (await h.bot.store.timeline.list(1)).length, messages: channel.messages.length, jobs: count(h, effects) };
+    const before = { timeline: (await h.bot.store.timeline.list(1)).length, messages: channel.messages.length, jobs: await count(h, effects) };
     expect((await send(h, FIRING)).status).toBe(200);
     await h.settle();
-    expect(count(h, "select count(*) as n from outbox where kind = 'alert.receive' and status = 'done'")).toBe(2);
-    expect({ timeline: (await h.bot.store.timeline.list(1)).length, messages: channel.messages.length, jobs: count(h, effects) }).toEqual(before);
+    expect(await count(h, "select count(*) as n from outbox where kind = 'alert.receive' and status = 'done'")).toBe(2);
+    expect({ timeline: (await h.bot.store.timeline.list(1)).length, messages: channel.messages.length, jobs: await count(h, effects) }).toEqual(before);
 
     // A new alert joins the same incident.
     await send(h, { ...FIRING, alerts: [FIRING.alerts[0], alert(2)] });
     await h.settle();
-    expect(count(h, 'select count(*) as n from incidents')).toBe(1);
+    expect(await count(h, 'select count(*) as n from incidents')).toBe(1);
     expect((await h.bot.store.timeline.list(1)).filter((e) => e.kind === 'alert_fired')).toHaveLength(2);
 
     // Every alert resolved: a message with a Resolve button, which resolves.
@@ -125,7 +124,7 @@ describe('POST /alertmanager/webhook', () => {
     // Flapping: fires again within reopen_within → back to INC-1 with a Reopen button, no new incident.
     await send(h, { ...FIRING, alerts: [{ ...FIRING.alerts[0], startsAt: new Date().toISOString() }] });
     await h.settle();
-    expect(count(h, 'select count(*) as n from incidents')).toBe(1);
+    expect(await count(h, 'select count(*) as n from incidents')).toBe(1);
     const reopen = channel.messages.find((m) => m.text.includes('is firing again'))!;
     expect(reopen).toBeDefined();
     await press(h, 'U0ALICE', channel.id, reopen, BUTTON_IDS.alertReopen);
@@ -138,7 +137,7 @@ describe('POST /alertmanager/webhook', () => {
     const warning = { ...FIRING, groupKey: '{}:{alertname="SlowCheckout"}', commonLabels: {}, alerts: [{ ...FIRING.alerts[0], labels: { alertname: 'SlowCheckout', severity: 'warning' } }] };
     expect((await send(h, warning)).status).toBe(200);
     await h.settle();
-    expect(count(h, 'select count(*) as n from incidents')).toBe(0);
+    expect(await count(h, 'select count(*) as n from incidents')).toBe(0);
     const announce = h.slack.channels.get('C0ANNOUNCE')!;
     const notice = announce.messages.find((m) => m.text.includes('SlowCheckout'))!;
     expect(notice).toBeDefined();
@@ -154,7 +153,7 @@ describe('POST /alertmanager/webhook', () => {
     await h.settle();
     await send(h, { ...FIRING, groupKey: '{}/{team="b"}:{alertname="CheckoutAvailabilityFastBurn"}', alerts: [alert(7)] });
     await h.settle();
-    expect(count(h, 'select count(*) as n from incidents')).toBe(1);
+    expect(await count(h, 'select count(*) as n from incidents')).toBe(1);
     expect(await h.bot.store.alerts.alertsOfIncident(1)).toHaveLength(1);
     const channel = await h.incidentChannel(1);
     const offer = channel.messages.find((m) => m.text.includes('Another alert group'))!;
@@ -176,10 +175,10 @@ describe('POST /alertmanager/webhook', () => {
     const separate = (second.blocks as { elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === BUTTON_IDS.alertDeclareSeparately)!.value;
     await h.interact(buttonPressBody({ userId: 'U0MALLORY', actionId: BUTTON_IDS.alertDeclareSeparately, value: separate, channelId: 'C0GENERAL', responseUrl: h.slack.responseUrl('forged-separate') }));
     await h.settle();
-    expect(count(h, 'select count(*) as n from incidents')).toBe(1);
+    expect(await count(h, 'select count(*) as n from incidents')).toBe(1);
     await press(h, 'U0BOB', channel.id, second, BUTTON_IDS.alertDeclareSeparately);
     await h.settle();
-    expect(count(h, 'select count(*) as n from incidents')).toBe(2);
+    expect(await count(h, 'select count(*) as n from incidents')).toBe(2);
     expect((await h.bot.store.incidents.get(2))!.severity).toBe((await h.bot.store.incidents.get(1))!.severity);
     expect((await h.bot.store.alerts.alertsOfIncident(2)).map((a) => a.fingerprint)).toEqual([alert(8).fingerprint]);
     expect((await h.bot.store.roles.current(2)).map((r) => [r.role, r.userId])).toEqual([['ic', 'U0BOB']]);
@@ -208,8 +207,8 @@ describe('POST /alertmanager/webhook', () => {
     ]);
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(Math.max(...answers.map((a) => a.ms)), `answer times ${answers.map((a) => a.ms).join(' ')}`).toBeLessThan(1000);
-    expect(count(h, 'select count(*) as n from incidents')).toBe(50);
-    expect(count(h, 'select count(*) as n from alerts where incident_id is not null')).toBe(1000);
+    expect(await count(h, 'select count(*) as n from incidents')).toBe(50);
+    expect(await count(h, 'select count(*) as n from alerts where incident_id is not null')).toBe(1000);
   }, 30_000);
 
   it('still opens the incident after a restart when the bot stopped right after its 200', async () => {
@@ -226,7 +225,7 @@ describe('POST /alertmanager/webhook', () => {
       world.slack.clearFaults();
       h = await Harness.start({ env: ENV, slack: world.slack, databaseFile: world.databaseFile });
       await h.settle();
-      expect(count(h, 'select count(*) as n from incidents')).toBe(1);
+      expect(await count(h, 'select count(*) as n from incidents')).toBe(1);
       expect((await h.incidentChannel(1)).messages[0]!.text).toContain('INC-1');
     } finally {
       await h?.stop();

@@ -4,6 +4,7 @@ import { buttonPressBody } from '../support/signed-requests.js';
 import { Harness } from '../support/harness.js';
 import type { SlackStandIn, StandInMessage } from '../support/slack-stand-in.js';
 import { sharedWorld } from '../support/shared-world.js';
+import { query, storedTime } from '../support/store-sql.js';
 
 const MONDAY_0900 = new Date('2026-11-23T09:00:00Z');
 
@@ -179,7 +180,7 @@ describe('exactly once', () => {
       slack.onCall = original;
       slack.clearFaults();
       // A gave its claim back when it failed; simulate the harder case, a crash that could not:
-      a.bot.db.$client.prepare("update digest_runs set lease_until = ?, owner = 'dead-process' where period = ?").run(clock.now().getTime() + 60_000, '2026-11-30T09:00:00.000Z');
+      await query(a, "update digest_runs set lease_until = ?, owner = 'dead-process' where period = ?", [storedTime(a, new Date(clock.now().getTime() + 60_000)), '2026-11-30T09:00:00.000Z']);
       expect(await b.bot.digest.scheduler.check()).toBe('busy');
       clock.advance(61_000);
       expect(await b.bot.digest.scheduler.check()).toBe('posted');

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
 import { sharedWorld } from '../support/shared-world.js';
+import { count } from '../support/store-sql.js';
 
 /** What a finished declaration left in Slack: one channel, one header, pinned, one announcement. */
 async function expectOneCompleteSetup(h: Harness, id: number) {
@@ -78,8 +79,8 @@ describe('a restart', () => {
       slack.failNext('conversations.setTopic', { kind: 'http', status: 502 }, 1000);
       const first = await Harness.start({ slack, databaseFile });
       await first.command('declare sev1 Checkout errors spiking');
-      await new Promise((r) => setTimeout(r, 300));
-      expect((await first.bot.store.incidents.get(1))!.channelId).toBeTruthy();
+      // Until the channel is made and recorded (however slow the store), then the stop with the rest undone.
+      await expect.poll(async () => (await first.bot.store.incidents.get(1))?.channelId, { timeout: 10_000 }).toBeTruthy();
       await first.stop();
 
       slack.clearFaults();
@@ -103,13 +104,13 @@ describe('a restart', () => {
       // Until the set-up hangs at pins.add (however loaded the machine), then a crash mid-job.
       await expect.poll(() => slack.calls.some((c) => c.method === 'pins.add' && c.status === 0), { timeout: 10_000 }).toBe(true);
       // Simulate a crash: the job stays 'running' with a lease, nobody finishes it.
-      const running = first.bot.db.$client.prepare("select count(*) n from outbox where status = 'running'").get() as { n: number };
-      expect(running.n).toBe(1);
+      expect(await count(first, "select count(*) n from outbox where status = 'running'")).toBe(1);
       await first.bot.worker.terminate();
-      first.bot.db.$client.close();
+      await first.bot.database.close();
 
       const second = await Harness.start({ slack, databaseFile, bot: { outbox: { leaseMs: 200, pollMs: 20 } } });
-      await new Promise((r) => setTimeout(r, 300));
+      // Until the second process has taken the job over (its lease ran out) and got past pins.add.
+      await expect.poll(() => slack.callsTo('pins.add').some((c) => c.status === 200), { timeout: 10_000 }).toBe(true);
       await second.settle();
       await expectOneCompleteSetup(second, 1);
       await second.stop();
