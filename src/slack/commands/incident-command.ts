@@ -16,6 +16,7 @@ import { decideClosing } from './resolve-commands.js';
 import { answerSlo } from './slo-command.js';
 import { decideSloLink } from './slo-link-commands.js';
 import { handleStats } from './stats-command.js';
+import { AlreadyApplied, oncePerDelivery } from './once-per-delivery.js';
 
 type Change = Extract<
   IncidentCommand,
@@ -46,9 +47,14 @@ export function registerIncidentCommand(app: App, services: SlackServices): void
     let reply: Reply | undefined;
     try {
       parsed = parseIncidentCommand(fromSlackText(command.text));
-      if (isChange(parsed)) reply = await decide(services, actor, command, parsed);
+      if (isChange(parsed)) {
+        const once = oncePerDelivery(services, `slash:${command.trigger_id}`, services.deps.clock.now());
+        reply = await decide(once, actor, command, parsed);
+      }
     } catch (error) {
       await ack();
+      // Applied already, by the first delivery (here or on another replica): that one answered.
+      if (error instanceof AlreadyApplied) return;
       throw error;
     }
     // A declaration is answered in the acknowledgement itself; its channel follows from the outbox.
