@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertmanagerServer, requireAlertmanager, type AlertmanagerAlert } from '../support/alertmanager-server.js';
 import { Harness } from '../support/harness.js';
 import { PrometheusServer, requirePrometheus } from '../support/prometheus-server.js';
+import { count } from '../support/store-sql.js';
 
 /**
  * The whole chain on real time: metrics this test serves, a real Prometheus
@@ -101,7 +102,6 @@ describe.skipIf(!realBinaries)('metrics -> real Prometheus burn-rate rule -> rea
   });
 
   it('declares one SEV1 linked to checkout-api from the burning endpoint, and offers Resolve once it turns healthy', async () => {
-    const incidentCount = () => (h.bot.db.$client.prepare('select count(*) as n from incidents').get() as { n: number }).n;
 
     // Failing: the rule fires within a few scrapes and the bot declares. The row is
     // written before its Slack channel is made, so wait for the channel too.
@@ -134,7 +134,7 @@ describe.skipIf(!realBinaries)('metrics -> real Prometheus burn-rate rule -> rea
     await h.settle();
     expect((await h.bot.store.timeline.list(1)).filter((e) => e.kind === 'alert_resolved').length).toBeGreaterThanOrEqual(1);
     // Every re-send along the way went to the same incident; resolving stays a person's decision.
-    expect(incidentCount()).toBe(1);
+    expect(await count(h, 'select count(*) as n from incidents')).toBe(1);
     expect((await h.bot.store.incidents.get(1))!.status).not.toBe('resolved');
   }, 55_000);
 });

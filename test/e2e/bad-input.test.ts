@@ -1,15 +1,16 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
+import { count, query } from '../support/store-sql.js';
 import { sign } from '../support/signed-requests.js';
 
 /** A snapshot of everything the bot could have changed. */
-function stateOf(h: Harness) {
+async function stateOf(h: Harness) {
   return JSON.stringify({
-    incidents: h.bot.db.$client.prepare('select * from incidents').all(),
-    roles: h.bot.db.$client.prepare('select * from role_assignments').all(),
-    timeline: h.bot.db.$client.prepare('select * from timeline_entries').all(),
-    outbox: h.bot.db.$client.prepare('select count(*) n from outbox').get(),
+    incidents: await query(h, 'select * from incidents order by id'),
+    roles: await query(h, 'select * from role_assignments order by id'),
+    timeline: await query(h, 'select * from timeline_entries order by id'),
+    outbox: await count(h, 'select count(*) n from outbox'),
     writes: h.slack.calls.filter((c) => !['conversations.history', 'auth.test'].includes(c.method)).length,
   });
 }
@@ -52,14 +53,14 @@ describe('bad input gets a clear ephemeral answer and changes nothing', () => {
   ];
 
   it.each(cases)('%s', async (_name, text, where, expected) => {
-    const before = stateOf(h);
+    const before = await stateOf(h);
     const { replies, responseId } = await h.run(text, { channelId: where === 'incident' ? channel : 'C0GENERAL' });
     expect(replies).toHaveLength(1);
     expect(replies[0]).toContain(expected);
     expect(h.slack.responsesFor(responseId)[0]!.response_type).toBe('ephemeral');
     // Every refusal also shows how to write it.
     if (!text.startsWith('explode')) expect(replies[0]).toMatch(/Usage: `\/incident|`\/incident (resolve|list|reopen)`|INC-1 is already/);
-    expect(stateOf(h)).toBe(before);
+    expect(await stateOf(h)).toBe(before);
   });
 
   it('never lets typed text ping @channel or carry a link', async () => {
@@ -85,7 +86,7 @@ describe('bad input gets a clear ephemeral answer and changes nothing', () => {
     ['a right-to-left override alone', 'declare sev3 \u202e'],
     ['isolates, a word joiner and a BOM', 'declare sev1 \u2066\u2069\u2060\ufeff'],
   ])('refuses a title of %s and creates nothing', async (_name, text) => {
-    const before = stateOf(h);
+    const before = await stateOf(h);
     const channels = h.slack.channels.size;
     const { replies, responseId } = await h.run(text);
     expect(replies).toHaveLength(1);
@@ -94,7 +95,7 @@ describe('bad input gets a clear ephemeral answer and changes nothing', () => {
     expect(h.slack.responsesFor(responseId)[0]!.response_type).toBe('ephemeral');
     expect(h.slack.channels.size).toBe(channels);
     expect(h.slack.callsTo('conversations.create')).toHaveLength(JSON.parse(before).incidents.length);
-    expect(stateOf(h)).toBe(before);
+    expect(await stateOf(h)).toBe(before);
   });
 
   // The raw text Slack sends: `&lt;!here&gt;` is `<!here>` typed as text, `<!here>` a real mention.
@@ -108,14 +109,14 @@ describe('bad input gets a clear ephemeral answer and changes nothing', () => {
     ['a typed <!here> as a due date', 'action fix it due next &lt;!here&gt;', 'incident', '"next &lt;!here&gt;" is not a date'],
     ['a typed <!here> as an item number', 'done &lt;!here&gt;', 'incident', '"&lt;!here&gt;" is not an item number'],
   ])('escapes %s in the refusal', async (_name, text, where, expected) => {
-    const before = stateOf(h);
+    const before = await stateOf(h);
     const { replies } = await h.run(text, { channelId: where === 'incident' ? channel : 'C0GENERAL' });
     expect(replies).toHaveLength(1);
     expect(replies[0]).toContain(expected);
     expect(replies[0]).not.toMatch(/<!(channel|here|everyone)/);
     expect(replies[0]).not.toMatch(/<https?:/);
     expect(replies[0]).not.toMatch(/@(channel|here|everyone)\b/);
-    expect(stateOf(h)).toBe(before);
+    expect(await stateOf(h)).toBe(before);
   });
 });
 
@@ -149,11 +150,11 @@ describe('events of the wrong shape are logged and ignored', () => {
       { type: 'reaction_added', user: 'U0ALICE', reaction: 'pushpin', item: { type: 'message', channel, ts: '' } },
       { type: 'message', subtype: 'message_changed', channel, message: { text: 'edited, but which message?' } },
     ];
-    const before = stateOf(h);
+    const before = await stateOf(h);
     const warningsBefore = logs.filter((l) => l.level === 40).length;
     for (const event of malformed) expect((await h.event(event)).status).toBe(200);
     await h.settle();
-    expect(stateOf(h)).toBe(before);
+    expect(await stateOf(h)).toBe(before);
     // No fault logged; one warning for each, from whichever layer refused it.
     expect(logs.filter((l) => l.level >= 50)).toEqual([]);
     expect(logs.filter((l) => l.level === 40)).toHaveLength(warningsBefore + malformed.length);

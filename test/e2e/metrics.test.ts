@@ -20,6 +20,7 @@ import { PagerDutyStandIn } from '../support/pagerduty-stand-in.js';
 import { interactivityBody, viewSubmissionPayload } from '../support/signed-requests.js';
 import { APP_TOKEN, TEAM_ID } from '../support/slack-stand-in.js';
 import { CHECKOUT_AVAILABILITY_SLO_FILE } from '../support/slo-fixtures.js';
+import { count, query } from '../support/store-sql.js';
 
 interface Sample {
   readonly name: string;
@@ -83,11 +84,12 @@ function declareByForm(h: Harness, title: string) {
 }
 
 /** What the database says the outbox finished, by kind and status, for jobs after `afterId`. */
-function finishedJobs(h: Harness, afterId: number, status: 'done' | 'failed'): Map<string, number> {
-  const rows = h.bot.db.$client.prepare(`SELECT kind, count(*) AS n FROM outbox WHERE id > ? AND status = ? GROUP BY kind`).all(afterId, status) as { kind: string; n: number }[];
-  return new Map(rows.map((r) => [r.kind, r.n]));
+async function finishedJobs(h: Harness, afterId: number, status: 'done' | 'failed'): Promise<Map<string, number>> {
+  const rows = await query<{ kind: string; n: number | string }>(h, `SELECT kind, count(*) AS n FROM outbox WHERE id > ? AND status = ? GROUP BY kind`, [afterId, status]);
+  // PostgreSQL answers count(*) as a bigint: a string from pg.
+  return new Map(rows.map((r) => [r.kind, Number(r.n)]));
 }
-const lastJobId = (h: Harness) => (h.bot.db.$client.prepare('SELECT coalesce(max(id), 0) AS id FROM outbox').get() as { id: number }).id;
+const lastJobId = (h: Harness) => count(h, 'SELECT coalesce(max(id), 0) AS id FROM outbox');
 
 /** The Web API calls the stand-in answered since `from`, by method and the outcome the bot should have counted. */
 function answeredCalls(h: Harness, from: number): Map<string, number> {
@@ -114,7 +116,7 @@ describe('GET /metrics over HTTP, the outbox on its own thread', () => {
     await pd.start();
     h = await Harness.start({ env: { ...pagerDutyEnv(pd), ALERTMANAGER_WEBHOOK_TOKEN: AM_TOKEN, SLO_FILES: 'examples/slo/checkout-api.yaml' }, bot: { pagerduty: { retryTimeoutMs: 5, requestTimeoutMs: 2_000 } } });
     const before = await scrape(h);
-    const [fromCall, fromJob] = [h.slack.calls.length, lastJobId(h)];
+    const [fromCall, fromJob] = [h.slack.calls.length, await lastJobId(h)];
 
     h.slack.failNext('conversations.setPurpose', { kind: 'ratelimited', retryAfter: 0 });
     await h.run('declare sev1 Checkout errors spiking', { userId: 'U0ALICE' });
@@ -175,7 +177,7 @@ describe('GET /metrics over HTTP, the outbox on its own thread', () => {
     }
 
     // The outbox: each job done observed once by kind, nothing given up, nothing left pending.
-    const done = finishedJobs(h, fromJob, 'done');
+    const done = await finishedJobs(h, fromJob, 'done');
     expect(done.get('incident.setup')).toBe(3);
     for (const kind of OUTBOX_KINDS) {
       expect(added(`${COUNTED.outboxDelivery.name}_count`, { kind }), kind).toBe(done.get(kind) ?? 0);
@@ -214,7 +216,7 @@ describe('GET /metrics over HTTP, the outbox on its own thread', () => {
     h = await Harness.start();
     await h.run('declare sev3 Search slow');
     const before = await scrape(h);
-    const fromJob = lastJobId(h);
+    const fromJob = await lastJobId(h);
     // The form cannot open (Slack refuses the trigger): the person gets an apology, the request counts as an error.
     h.slack.failNext('views.open', { kind: 'error', error: 'expired_trigger_id' });
     await h.run('declare');
@@ -227,7 +229,7 @@ describe('GET /metrics over HTTP, the outbox on its own thread', () => {
     expect(added(COUNTED.slackRequests.name, { kind: 'command', outcome: 'error' })).toBe(1);
     expect(added(COUNTED.slackRequests.name, { kind: 'command', outcome: 'ok' })).toBe(1);
     expect(added(COUNTED.slackApiCalls.name, { method: 'views.open', outcome: 'error' })).toBe(1);
-    const failed = finishedJobs(h, fromJob, 'failed');
+    const failed = await finishedJobs(h, fromJob, 'failed');
     expect([...failed.values()].reduce((a, b) => a + b, 0)).toBe(1);
     for (const kind of OUTBOX_KINDS) expect(added(COUNTED.outboxGivenUp.name, { kind }), kind).toBe(failed.get(kind) ?? 0);
   });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
+import { count } from '../support/store-sql.js';
 
 const NOT_PAGED = 'Not paged: PagerDuty is not configured';
 
@@ -19,7 +20,7 @@ describe('a paging severity while paging is off says that nobody was paged', () 
     expect(await headerOf(1)).toContain(NOT_PAGED);
     expect(await noticesIn(1)).toHaveLength(1);
     // Nothing was queued for PagerDuty.
-    expect(h.bot.db.$client.prepare("select count(*) n from outbox where kind like 'pagerduty.%'").get()).toEqual({ n: 0 });
+    expect(await count(h, "select count(*) n from outbox where kind like 'pagerduty.%'")).toBe(0);
 
     await h.run('declare sev2 Search slow');
     expect(await headerOf(2)).not.toContain(NOT_PAGED);

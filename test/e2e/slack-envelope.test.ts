@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../../src/slack/ids.js';
 import { Harness } from '../support/harness.js';
+import { count, query } from '../support/store-sql.js';
 import { buttonPressBody, eventCallbackBody, interactivityBody, postSigned, slashCommandBody, viewSubmissionPayload } from '../support/signed-requests.js';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -15,12 +16,12 @@ interface LogLine {
 }
 
 /** Everything the bot could have changed. */
-function stateOf(h: Harness) {
+async function stateOf(h: Harness) {
   return JSON.stringify({
-    incidents: h.bot.db.$client.prepare('select * from incidents').all(),
-    roles: h.bot.db.$client.prepare('select * from role_assignments').all(),
-    timeline: h.bot.db.$client.prepare('select * from timeline_entries').all(),
-    outbox: h.bot.db.$client.prepare('select count(*) n from outbox').get(),
+    incidents: await query(h, 'select * from incidents order by id'),
+    roles: await query(h, 'select * from role_assignments order by id'),
+    timeline: await query(h, 'select * from timeline_entries order by id'),
+    outbox: await count(h, 'select count(*) n from outbox'),
     writes: h.slack.calls.filter((c) => !['conversations.history', 'auth.test', 'users.info'].includes(c.method)).length,
   });
 }
@@ -88,12 +89,12 @@ describe('Slack requests, signed, but not as Slack sends them', () => {
   ];
 
   it.each(cases)('answers %s with %i, logs what was wrong and changes nothing', async (_name, body, contentType, status) => {
-    const before = stateOf(h);
+    const before = await stateOf(h);
     const warnings = logs.length;
     const res = await postSigned(url(), body(), contentType);
     expect(res.status).toBe(status);
     await h.settle();
-    expect(stateOf(h)).toBe(before);
+    expect(await stateOf(h)).toBe(before);
     const logged = logs.slice(warnings).filter((l) => l.level === 40);
     expect(logged.map((l) => l.msg)).toEqual([expect.stringMatching(/^refused a signed request (of the wrong shape|whose body is not JSON or a form)$/)]);
     // No fault: bad input is not the bot's error.
@@ -116,14 +117,14 @@ describe('Slack requests, signed, but not as Slack sends them', () => {
 
   it('answers at once, with no 500, a well-shaped request that makes Bolt itself throw', async () => {
     // `response_urls: null` passes the envelope check, but Bolt reads `.length` of it before any listener runs.
-    const before = stateOf(h);
+    const before = await stateOf(h);
     const faults = logs.length;
     const payload = { ...viewSubmissionPayload('U0ALICE', CALLBACK_IDS.declareModal, declareValues, '{}'), response_urls: null };
     const res = await h.interact(interactivityBody(payload));
     // Bolt would have answered 500; with no answer at all it would be 404 after 3 s.
     expect(res.status).toBe(200);
     await h.settle();
-    expect(stateOf(h)).toBe(before);
+    expect(await stateOf(h)).toBe(before);
     expect(logs.slice(faults).map((l) => l.msg)).toContain('Bolt could not process a request');
   });
 });
