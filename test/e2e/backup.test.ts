@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
 import { sharedWorld } from '../support/shared-world.js';
 
+// SQLite-only, whatever STORE says: npm run backup copies a SQLite file (PostgreSQL has pg_dump).
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 interface Run {
@@ -49,7 +50,7 @@ describe('npm run backup', () => {
   it('copies the live database while the bot keeps declaring, and the copy restores', async () => {
     const world = await sharedWorld();
     cleanups.push(() => world.dispose());
-    const h = await Harness.start({ slack: world.slack, databaseFile: world.databaseFile });
+    const h = await Harness.start({ store: 'sqlite', slack: world.slack, databaseFile: world.databaseFile });
     cleanups.push(() => h.stop());
     // A reader left open (a report, another tool) keeps checkpoints from moving later commits into
     // the .db file: here it makes sure the incidents are committed in the WAL alone when the copies are taken.
@@ -101,7 +102,7 @@ describe('npm run backup', () => {
     copyFileSync(target, world.databaseFile);
     rmSync(`${world.databaseFile}-wal`, { force: true });
     rmSync(`${world.databaseFile}-shm`, { force: true });
-    const restored = await Harness.start({ slack: world.slack, databaseFile: world.databaseFile });
+    const restored = await Harness.start({ store: 'sqlite', slack: world.slack, databaseFile: world.databaseFile });
     cleanups.push(() => restored.stop());
     expect((await restored.bot.store.incidents.get(backedUp.length))?.title).toBe(backedUp.at(-1));
     expect(await restored.bot.store.incidents.get(backedUp.length + 1)).toBeUndefined();
@@ -113,7 +114,7 @@ describe('npm run backup', () => {
   it('replaces an existing file only with --force', async () => {
     const world = await sharedWorld();
     cleanups.push(() => world.dispose());
-    const h = await Harness.start({ slack: world.slack, databaseFile: world.databaseFile });
+    const h = await Harness.start({ store: 'sqlite', slack: world.slack, databaseFile: world.databaseFile });
     cleanups.push(() => h.stop());
     await h.run('declare sev2 Payments slow');
     const target = join(dirname(world.databaseFile), 'backup.db');

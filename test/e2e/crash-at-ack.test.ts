@@ -16,7 +16,7 @@ import { SlackStandIn } from '../support/slack-stand-in.js';
  * arrives has lost nothing it acknowledged. The real bot (`npm start`'s
  * src/index.ts) runs in a child process on a database file; each round sends
  * signed commands, kills it as the first acknowledgement arrives, and reads
- * the file it left behind.
+ * the file it left behind: SQLite-only, whatever STORE says.
  */
 
 interface Sent {

@@ -252,7 +252,8 @@ describe('resolve and the postmortem draft', () => {
   });
 
   it('prints the stored draft with npm run postmortem', async () => {
-    h = await Harness.start();
+    // SQLite, whatever STORE says: scripts/postmortem.ts opens SQLite files only.
+    h = await Harness.start({ store: 'sqlite' });
     await h.run('declare sev2 Queue backlog');
     await h.run('action Check the consumer lag alert <@U0DAN>', { channelId: (await h.incidentChannel(1)).id });
     await h.run('resolve Drained', { channelId: (await h.incidentChannel(1)).id });

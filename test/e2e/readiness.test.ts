@@ -31,6 +31,8 @@ describe('/readyz, each cause of unreadiness', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await Harness.start({
+      // SQLite, whatever STORE says: the write-lock cause is SQLite's lock, held from a second connection on its file.
+      store: 'sqlite',
       env: { SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '', READY_MAX_OUTBOX_AGE: '1s' },
       bot: { tokenCheckEveryMs: 100 },
     });

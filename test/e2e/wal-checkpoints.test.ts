@@ -2,6 +2,8 @@ import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
 
+// SQLite-only, whatever STORE says: WAL checkpoints are SQLite's (PostgreSQL has none to skip or run).
+
 const autoCheckpointPages = (h: Harness) => h.bot.db.$client.pragma('wal_autocheckpoint', { simple: true });
 
 /** Writes about `mb` megabytes through the listeners' connection, in one commit. */
@@ -20,7 +22,7 @@ describe('WAL checkpoints', () => {
   afterEach(async () => h?.stop());
 
   it('are the outbox thread’s work, never a listener’s commit, and happen even when only the listeners write', async () => {
-    h = await Harness.start({ bot: { checkpointEveryMs: 100 } });
+    h = await Harness.start({ store: 'sqlite', bot: { checkpointEveryMs: 100 } });
     // The listeners' connection never checkpoints after its own commits: no acknowledgement waits on a disk sync.
     expect(autoCheckpointPages(h)).toBe(0);
 
@@ -37,7 +39,7 @@ describe('WAL checkpoints', () => {
   });
 
   it('fall back to the listeners’ connection when the outbox thread is gone', async () => {
-    h = await Harness.start({ bot: { checkpointEveryMs: 60_000 } });
+    h = await Harness.start({ store: 'sqlite', bot: { checkpointEveryMs: 60_000 } });
     expect(autoCheckpointPages(h)).toBe(0);
     await h.bot.worker.terminate();
     await expect.poll(() => autoCheckpointPages(h!), { timeout: 5_000 }).toBe(1000);
