@@ -207,6 +207,8 @@ describe('POST /alertmanager/webhook', () => {
     ]);
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(Math.max(...answers.map((a) => a.ms)), `answer times ${answers.map((a) => a.ms).join(' ')}`).toBeLessThan(1000);
+    // The 200 means recorded; the outbox opens the incidents after it.
+    await h.settle();
     expect(await count(h, 'select count(*) as n from incidents')).toBe(50);
     expect(await count(h, 'select count(*) as n from alerts where incident_id is not null')).toBe(1000);
   }, 30_000);
