@@ -3,11 +3,13 @@ import { postgresAvailable } from './test/support/postgres-server.js';
 
 /**
  * The end-to-end files that also run on PostgreSQL (the e2e-postgres project):
- * those that cover what the product promises. The others stay SQLite-only:
- * about SQLite itself (wal-checkpoints, backup, crash-at-ack's file,
- * readiness's lock), about the transport or a real binary other than the
- * store (http-limits, body-flood, socket-mode, prometheus-client, alertmanager-real,
- * metrics-prometheus …), or with a child process that reads SQLite.
+ * those that cover what the product promises, within the issue's budget of a
+ * minute more for the whole suite. Measured on 2 cores: these 12 take 50 s
+ * alone (30 s on SQLite) and the whole suite 200 s against 150 s without
+ * them; every e2e file would be well over. The rest run on PostgreSQL with
+ * STORE=postgres, but those about SQLite itself (wal-checkpoints, backup,
+ * crash-at-ack's file, readiness's lock, the scripts that read SQLite) stay
+ * SQLite whatever STORE says.
  */
 const E2E_ON_POSTGRES = [
   'declare',
