@@ -6,7 +6,7 @@ import { postgresAvailable } from './test/support/postgres-server.js';
  * those that cover what the product promises, within the issue's budget of a
  * minute more for the whole suite. Measured on 2 cores: these 12 take 50 s
  * alone (30 s on SQLite) and the whole suite 200 s against 150 s without
- * them; every e2e file would be well over. The rest run on PostgreSQL with
+ * them, with 9 s of the minute left. The rest run on PostgreSQL with
  * STORE=postgres, but those about SQLite itself (wal-checkpoints, backup,
  * crash-at-ack's file, readiness's lock, the scripts that read SQLite) stay
  * SQLite whatever STORE says.
