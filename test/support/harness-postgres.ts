@@ -7,7 +7,7 @@
  *
  * Measured here (2 cores, loaded): a copy of the migrated template costs
  * 70-280 ms, an empty database the bot then migrates 100-170 ms, emptying a
- * used one (stores.ts's way) a few. So a database is copied only when every
+ * used one (stores.ts's way) 7-20 ms. So a database is copied only when every
  * one this process has is in use, and a harness's stop empties its database
  * for the next harness; the emptied database is one a fresh copy would be
  * (no row, every identity restarted).
