@@ -53,7 +53,7 @@ export async function startTemplateServer(): Promise<PostgresServer> {
 /** A database for one harness: its URL, and how to let it go. */
 export interface HarnessDatabase {
   readonly url: string;
-  /** Drops it, unless it is the one a database file names (kept for the next start: a restart). */
+  /** Empties it for the next harness, unless a database file names it (kept as it is for the next start: a restart). */
   release(): Promise<void>;
 }
 
