@@ -182,7 +182,8 @@ export class OutboxWorker {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const { due } = await this.store.activity(new Date(this.clock.now().getTime() + horizonMs));
-      if (this.inFlight.size === 0 && due === 0) return;
+      // A claim under way has taken its jobs out of `due` but not yet put them in inFlight.
+      if (this.inFlight.size === 0 && !this.claiming && due === 0) return;
       if (Date.now() > deadline) throw new Error(`outbox still busy after ${timeoutMs} ms (${due} due, ${this.inFlight.size} running)`);
       this.kick();
       await new Promise((r) => setTimeout(r, 5));
