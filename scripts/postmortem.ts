@@ -1,14 +1,15 @@
 /**
  * `npm run postmortem -- <number>`: prints the stored postmortem draft of an
  * incident (INC-<number>) to standard output. Reads only the database
- * (DATABASE_URL, default ./data/incidents.db), so it works with Slack down.
+ * (DATABASE_URL: a SQLite file, default ./data/incidents.db, or PostgreSQL), so it works with Slack down.
  * People are printed by the names the bot recorded from Slack (or their user
  * id), since canvas mentions (`![](@U0BOB)`) read as noise in a terminal.
  */
 import { existsSync } from 'node:fs';
-import { databasePath, openDatabase } from '../src/db/client.js';
+import { databasePath } from '../src/db/client.js';
+import { openStore } from '../src/db/open-store.js';
+import { isPostgresUrl } from '../src/db/postgres/client.js';
 import { loadDotEnv } from '../src/env-file.js';
-import { createRepositories } from '../src/db/repositories.js';
 import { loadPostmortemData } from '../src/postmortem/data.js';
 import { mentionedUserIds, withPeopleNames } from '../src/postmortem/markdown.js';
 import { renderPostmortem } from '../src/postmortem/render.js';
@@ -31,13 +32,14 @@ async function main(): Promise<number> {
     return 2;
   }
   const url = process.env.DATABASE_URL || './data/incidents.db';
-  if (!existsSync(databasePath(url))) {
+  if (!isPostgresUrl(url) && !existsSync(databasePath(url))) {
     process.stderr.write(`No database at ${databasePath(url)} (set DATABASE_URL).\n`);
     return 1;
   }
-  const db = openDatabase(url);
+  const database = openStore(url);
   try {
-    const repos = createRepositories(db);
+    await database.ready();
+    const repos = database.store;
     const incident = await repos.incidents.get(id);
     if (!incident) {
       process.stderr.write(`There is no incident INC-${id}.\n`);
@@ -49,7 +51,7 @@ async function main(): Promise<number> {
     process.stdout.write(withPeopleNames(markdown, await repos.names.namesOf(mentionedUserIds(markdown))));
     return 0;
   } finally {
-    db.$client.close();
+    await database.close();
   }
 }
 

@@ -252,21 +252,22 @@ describe('resolve and the postmortem draft', () => {
   });
 
   it('prints the stored draft with npm run postmortem', async () => {
-    // SQLite, whatever STORE says: scripts/postmortem.ts opens SQLite files only.
-    h = await Harness.start({ store: 'sqlite' });
+    // On whichever store STORE says: the script opens DATABASE_URL as the bot does.
+    h = await Harness.start();
+    const url = h.bot.config.database.url;
     await h.run('declare sev2 Queue backlog');
     await h.run('action Check the consumer lag alert <@U0DAN>', { channelId: (await h.incidentChannel(1)).id });
     await h.run('resolve Drained', { channelId: (await h.incidentChannel(1)).id });
     const root = join(__dirname, '../..');
-    const result = spawnSync('npm', ['run', '--silent', 'postmortem', '--', '1'], { cwd: root, env: { ...process.env, DATABASE_URL: h.databaseFile }, encoding: 'utf8' });
-    expect(result.status).toBe(0);
+    const result = spawnSync('npm', ['run', '--silent', 'postmortem', '--', '1'], { cwd: root, env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
     // Outside Slack, people by the names Slack showed with their commands; someone never seen by their id.
     const stored = (await h.bot.store.postmortems.get(1))!.markdown;
     expect(stored).toContain('![](@U0ALICE)');
     expect(result.stdout).toBe(stored.replaceAll('![](@U0ALICE)', 'alice').replaceAll('![](@U0DAN)', 'U0DAN'));
     expect(result.stdout).toContain('| Incident Commander | alice |');
     expect(result.stdout).toContain('| INC-1 #1 Check the consumer lag alert | U0DAN |');
-    const missing = spawnSync('npm', ['run', '--silent', 'postmortem', '--', '99'], { cwd: root, env: { ...process.env, DATABASE_URL: h.databaseFile }, encoding: 'utf8' });
+    const missing = spawnSync('npm', ['run', '--silent', 'postmortem', '--', '99'], { cwd: root, env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('There is no incident INC-99');
   });
