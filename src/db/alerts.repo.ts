@@ -1,41 +1,11 @@
 import { and, asc, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
-import type { AlertGroupRecord, AlertRecord, AlertRepo, NewAlertGroup } from '../domain/ports.js';
+import type { AlertRepo, NewAlertGroup } from '../domain/ports.js';
 import type { Db } from './client.js';
 import type { SyncRepo } from './store.js';
 import { alertGroups, alerts, incidents } from './schema.js';
+import { toAlert, toGroup } from './rows.js';
 
-type GroupRow = typeof alertGroups.$inferSelect;
-type AlertRow = typeof alerts.$inferSelect;
 
-function toGroup(row: GroupRow): AlertGroupRecord {
-  return {
-    id: row.id,
-    groupKey: row.groupKey,
-    incidentId: row.incidentId,
-    action: row.action,
-    offeredIncidentId: row.offeredIncidentId,
-    alertname: row.alertname,
-    service: row.service,
-    firstStartsAt: row.firstStartsAt,
-    runbookUrl: row.runbookUrl,
-    noticeChannel: row.noticeChannel,
-    noticeTs: row.noticeTs,
-  };
-}
-
-function toAlert(row: AlertRow): AlertRecord {
-  return {
-    groupKey: row.groupKey,
-    fingerprint: row.fingerprint,
-    incidentId: row.incidentId,
-    status: row.status,
-    startsAt: row.startsAt,
-    endsAt: row.endsAt,
-    labels: row.labels,
-    annotations: row.annotations,
-    generatorUrl: row.generatorUrl,
-  };
-}
 
 /** Alert groups and their alerts: what makes a repeated webhook change nothing. */
 export function alertsRepo(db: Db): SyncRepo<AlertRepo> {

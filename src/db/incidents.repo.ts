@@ -4,31 +4,8 @@ import type { IncidentRepo, NewIncident } from '../domain/ports.js';
 import type { Db } from './client.js';
 import type { SyncRepo } from './store.js';
 import { incidents } from './schema.js';
+import { toIncident } from './rows.js';
 
-type Row = typeof incidents.$inferSelect;
-
-function toIncident(row: Row): Incident {
-  return {
-    id: row.id,
-    title: row.title,
-    description: row.description,
-    severity: row.severity,
-    status: row.status,
-    isPrivate: row.isPrivate,
-    declaredBy: row.declaredBy,
-    declaredAt: row.declaredAt,
-    resolvedAt: row.resolvedAt,
-    acknowledgedAt: row.acknowledgedAt,
-    resolveSummary: row.resolveSummary,
-    oncallUserId: row.oncallUserId,
-    channelId: row.channelId,
-    channelName: row.channelName,
-    headerTs: row.headerTs,
-    service: row.service,
-    impactStartedAt: row.impactStartedAt,
-    impactEndedAt: row.impactEndedAt,
-  };
-}
 
 /** How far the Slack set-up of an incident has got (see effects/setup-incident). */
 export interface SetupProgress {

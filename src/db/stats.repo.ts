@@ -1,27 +1,13 @@
 import { and, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { SloFigures } from '../domain/slo-figures.js';
 import type { StatsPeriod } from '../domain/stats-period.js';
-import type { StatsBurn, StatsIncident, StatsRecords, StatsRepo } from '../domain/stats.js';
+import type { StatsIncident, StatsRecords, StatsRepo } from '../domain/stats.js';
 import type { Db } from './client.js';
 import type { SyncRepo } from './store.js';
 import { actionItems, alertGroups, alerts, incidents, sloFigures } from './schema.js';
+import { groupBy, toBurn } from './rows.js';
 
-function group<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
-  const out = new Map<number, T[]>();
-  for (const row of rows) out.set(key(row), [...(out.get(key(row)) ?? []), row]);
-  return out;
-}
 
-function toBurn(figures: SloFigures): StatsBurn {
-  const use = figures.incident;
-  return {
-    sloId: figures.sloId,
-    service: figures.service,
-    name: figures.name,
-    consumed: use.kind === 'missing' ? null : use.consumed,
-    estimate: use.kind === 'estimate',
-  };
-}
 
 /**
  * The records reliability figures are computed from: the incidents declared
@@ -36,7 +22,7 @@ export function statsRepo(db: Db): SyncRepo<StatsRepo> {
       const declared = and(gte(incidents.declaredAt, period.from), lt(incidents.declaredAt, period.to));
       const ids = db.select({ id: incidents.id }).from(incidents).where(declared);
       const rows = db.select().from(incidents).where(declared).all();
-      const names = group(
+      const names = groupBy(
         db.selectDistinct({ incidentId: alertGroups.incidentId, alertname: alertGroups.alertname }).from(alertGroups).where(inArray(alertGroups.incidentId, ids)).all(),
         (r) => r.incidentId!,
       );
@@ -50,7 +36,7 @@ export function statsRepo(db: Db): SyncRepo<StatsRepo> {
           .all()
           .map((r) => [r.incidentId!, new Date(r.at)]),
       );
-      const burns = group(db.select().from(sloFigures).where(inArray(sloFigures.incidentId, ids)).all(), (r) => r.incidentId);
+      const burns = groupBy(db.select().from(sloFigures).where(inArray(sloFigures.incidentId, ids)).all(), (r) => r.incidentId);
       const list: StatsIncident[] = rows.map((row) => ({
         id: row.id,
         title: row.title,

@@ -1,42 +1,12 @@
 import { and, asc, eq, isNotNull, isNull, min, ne } from 'drizzle-orm';
-import type { AlertGroupRecord, AlertRecord, NewAlertGroup } from '../../domain/ports.js';
+import type { AlertRecord, NewAlertGroup } from '../../domain/ports.js';
 import type { alertsRepo as sqliteAlertsRepo } from '../alerts.repo.js';
 import type { AsyncRepo } from '../store.js';
 import type { PgExecutor } from './executor.js';
 import { alertGroups, alerts, incidents } from './schema.js';
+import { toAlert, toGroup } from '../rows.js';
 
-type GroupRow = typeof alertGroups.$inferSelect;
-type AlertRow = typeof alerts.$inferSelect;
 
-function toGroup(row: GroupRow): AlertGroupRecord {
-  return {
-    id: row.id,
-    groupKey: row.groupKey,
-    incidentId: row.incidentId,
-    action: row.action,
-    offeredIncidentId: row.offeredIncidentId,
-    alertname: row.alertname,
-    service: row.service,
-    firstStartsAt: row.firstStartsAt,
-    runbookUrl: row.runbookUrl,
-    noticeChannel: row.noticeChannel,
-    noticeTs: row.noticeTs,
-  };
-}
-
-function toAlert(row: AlertRow): AlertRecord {
-  return {
-    groupKey: row.groupKey,
-    fingerprint: row.fingerprint,
-    incidentId: row.incidentId,
-    status: row.status,
-    startsAt: row.startsAt,
-    endsAt: row.endsAt,
-    labels: row.labels,
-    annotations: row.annotations,
-    generatorUrl: row.generatorUrl,
-  };
-}
 
 /** Alert groups and their alerts on PostgreSQL: the same answers as ../alerts.repo.ts. */
 export function alertsRepo(db: PgExecutor) {

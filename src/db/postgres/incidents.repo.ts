@@ -5,31 +5,8 @@ import type { incidentsRepo as sqliteIncidentsRepo, SetupProgress } from '../inc
 import type { AsyncRepo } from '../store.js';
 import { inTransaction, type PgExecutor } from './executor.js';
 import { incidents } from './schema.js';
+import { toIncident } from '../rows.js';
 
-type Row = typeof incidents.$inferSelect;
-
-function toIncident(row: Row): Incident {
-  return {
-    id: row.id,
-    title: row.title,
-    description: row.description,
-    severity: row.severity,
-    status: row.status,
-    isPrivate: row.isPrivate,
-    declaredBy: row.declaredBy,
-    declaredAt: row.declaredAt,
-    resolvedAt: row.resolvedAt,
-    acknowledgedAt: row.acknowledgedAt,
-    resolveSummary: row.resolveSummary,
-    oncallUserId: row.oncallUserId,
-    channelId: row.channelId,
-    channelName: row.channelName,
-    headerTs: row.headerTs,
-    service: row.service,
-    impactStartedAt: row.impactStartedAt,
-    impactEndedAt: row.impactEndedAt,
-  };
-}
 
 /**
  * The transaction-level advisory lock a declaration holds from its number to

@@ -1,30 +1,12 @@
 import { and, asc, gte, inArray, isNull, lt, min, or } from 'drizzle-orm';
 import type { SloFigures } from '../../domain/slo-figures.js';
 import type { StatsPeriod } from '../../domain/stats-period.js';
-import type { StatsBurn, StatsIncident, StatsRecords, StatsRepo } from '../../domain/stats.js';
+import type { StatsIncident, StatsRecords, StatsRepo } from '../../domain/stats.js';
 import type { PgExecutor } from './executor.js';
 import { actionItems, alertGroups, alerts, incidents, sloFigures } from './schema.js';
+import { groupBy, toBurn } from '../rows.js';
 
-function group<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
-  const out = new Map<number, T[]>();
-  for (const row of rows) {
-    const list = out.get(key(row));
-    if (list) list.push(row);
-    else out.set(key(row), [row]);
-  }
-  return out;
-}
 
-function toBurn(figures: SloFigures): StatsBurn {
-  const use = figures.incident;
-  return {
-    sloId: figures.sloId,
-    service: figures.service,
-    name: figures.name,
-    consumed: use.kind === 'missing' ? null : use.consumed,
-    estimate: use.kind === 'estimate',
-  };
-}
 
 /**
  * The stats records on PostgreSQL: the same five reads as the SQLite
@@ -57,9 +39,9 @@ export function statsRepo(db: PgExecutor): StatsRepo {
           .where(and(lt(actionItems.createdAt, period.to), or(isNull(actionItems.closedAt), gte(actionItems.closedAt, period.from))))
           .orderBy(asc(actionItems.id)),
       ]);
-      const namesOf = group(names, (r) => r.incidentId!);
+      const namesOf = groupBy(names, (r) => r.incidentId!);
       const firstAlert = new Map(firstAlerts.map((r) => [r.incidentId!, r.at]));
-      const burns = group(figures, (r) => r.incidentId);
+      const burns = groupBy(figures, (r) => r.incidentId);
       const list: StatsIncident[] = rows.map((row) => ({
         id: row.id,
         title: row.title,

@@ -1,0 +1,89 @@
+/**
+ * Rows of the store's tables turned into the domain's records: the same for
+ * SQLite and PostgreSQL, whose schemas give the same row types
+ * (test/unit/db/postgres-migrations.test.ts checks they do).
+ */
+import type { AlertGroupRecord, AlertRecord } from '../domain/ports.js';
+import type { Incident } from '../domain/model.js';
+import type { SloFigures } from '../domain/slo-figures.js';
+import type { StatsBurn } from '../domain/stats.js';
+import type { alertGroups, alerts, incidents } from './schema.js';
+
+type IncidentRow = typeof incidents.$inferSelect;
+type GroupRow = typeof alertGroups.$inferSelect;
+type AlertRow = typeof alerts.$inferSelect;
+
+/** Rows by a numeric key, each key's rows in the order given. */
+export function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const row of rows) {
+    const list = out.get(key(row));
+    if (list) list.push(row);
+    else out.set(key(row), [row]);
+  }
+  return out;
+}
+
+export function toIncident(row: IncidentRow): Incident {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    severity: row.severity,
+    status: row.status,
+    isPrivate: row.isPrivate,
+    declaredBy: row.declaredBy,
+    declaredAt: row.declaredAt,
+    resolvedAt: row.resolvedAt,
+    acknowledgedAt: row.acknowledgedAt,
+    resolveSummary: row.resolveSummary,
+    oncallUserId: row.oncallUserId,
+    channelId: row.channelId,
+    channelName: row.channelName,
+    headerTs: row.headerTs,
+    service: row.service,
+    impactStartedAt: row.impactStartedAt,
+    impactEndedAt: row.impactEndedAt,
+  };
+}
+
+export function toGroup(row: GroupRow): AlertGroupRecord {
+  return {
+    id: row.id,
+    groupKey: row.groupKey,
+    incidentId: row.incidentId,
+    action: row.action,
+    offeredIncidentId: row.offeredIncidentId,
+    alertname: row.alertname,
+    service: row.service,
+    firstStartsAt: row.firstStartsAt,
+    runbookUrl: row.runbookUrl,
+    noticeChannel: row.noticeChannel,
+    noticeTs: row.noticeTs,
+  };
+}
+
+export function toAlert(row: AlertRow): AlertRecord {
+  return {
+    groupKey: row.groupKey,
+    fingerprint: row.fingerprint,
+    incidentId: row.incidentId,
+    status: row.status,
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
+    labels: row.labels,
+    annotations: row.annotations,
+    generatorUrl: row.generatorUrl,
+  };
+}
+
+export function toBurn(figures: SloFigures): StatsBurn {
+  const use = figures.incident;
+  return {
+    sloId: figures.sloId,
+    service: figures.service,
+    name: figures.name,
+    consumed: use.kind === 'missing' ? null : use.consumed,
+    estimate: use.kind === 'estimate',
+  };
+}
