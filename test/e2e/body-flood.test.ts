@@ -95,7 +95,10 @@ describe('a flood of oversized unsigned bodies', () => {
     for (const r of results) expect(r.sentBytes).toBeLessThan(BODY_LIMITS.slackEvents + 16 * MiB);
     // Each read up to its 1 MiB limit and refused, garbage left for V8, which waits for 64 MiB of it:
     // that was 21 MiB for twenty. Collected every MiB (garbage-pacer.ts), it is 1 to 2 MiB, 4 on a busy machine.
-    expect(grewMiB).toBeLessThan(5);
+    // Since the store became asynchronous the process's high-water mark (the outbox thread's
+    // included) steps 2 to 6 MiB here, with the body path unchanged and the other floods unmoved:
+    // still far from the 20 MiB of reading every body to its limit.
+    expect(grewMiB).toBeLessThan(8);
     expect(ratio).toBeLessThan(25);
   }, 20_000);
 
