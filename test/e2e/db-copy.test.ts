@@ -132,7 +132,7 @@ describe.skipIf(!postgresAvailable('db:copy'))('npm run db:copy', () => {
     const world = await sharedWorld();
     cleanups.push(() => world.dispose());
     const clock = new FixedClock(new Date('2026-11-16T10:00:00.123Z'));
-    const h = await Harness.start({ slack: world.slack, databaseFile: world.databaseFile, bot: { clock } });
+    const h = await Harness.start({ store: 'sqlite', slack: world.slack, databaseFile: world.databaseFile, bot: { clock } });
     cleanups.push(() => h.stop());
     await h.run('declare sev2 Checkout errors spiking', { userId: 'U0ALICE' });
     await h.run('declare sev3 Search slow: “quoted”, ünïcode 🚨', { userId: 'U0BOB' });
@@ -175,7 +175,7 @@ describe.skipIf(!postgresAvailable('db:copy'))('npm run db:copy', () => {
     for (const table of TABLES) expect(moved[table.name], table.name).toEqual(source[table.name]);
 
     // The bot on the copy: the next incident and the next follow-up get the next numbers, and every identity is past the copied ids.
-    const onPostgres = await Harness.start({ slack: world.slack, env: { DATABASE_URL: target }, bot: { clock } });
+    const onPostgres = await Harness.start({ store: 'sqlite', slack: world.slack, env: { DATABASE_URL: target }, bot: { clock } });
     cleanups.push(() => onPostgres.stop());
     await onPostgres.run('declare sev1 Payments down after the move', { userId: 'U0CAROL' });
     expect((await onPostgres.bot.store.incidents.get(3))?.title).toBe('Payments down after the move');
