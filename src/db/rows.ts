@@ -6,7 +6,7 @@
 import type { AlertGroupRecord, AlertRecord } from '../domain/ports.js';
 import type { Incident } from '../domain/model.js';
 import type { SloFigures } from '../domain/slo-figures.js';
-import type { StatsBurn } from '../domain/stats.js';
+import type { StatsBurn, StatsIncident } from '../domain/stats.js';
 import type { alertGroups, alerts, incidents } from './schema.js';
 
 type IncidentRow = typeof incidents.$inferSelect;
@@ -86,4 +86,36 @@ export function toBurn(figures: SloFigures): StatsBurn {
     consumed: use.kind === 'missing' ? null : use.consumed,
     estimate: use.kind === 'estimate',
   };
+}
+
+/**
+ * The incidents of a stats period as the figures read them: each row with the
+ * alert names and first receive time of its alerts and its SLO burns, read
+ * by one query each (not one per incident).
+ */
+export function statsIncidents(
+  rows: readonly IncidentRow[],
+  names: readonly { incidentId: number | null; alertname: string }[],
+  firstAlert: ReadonlyMap<number, Date | null>,
+  figures: readonly { incidentId: number; figures: unknown }[],
+): StatsIncident[] {
+  const namesOf = groupBy(names, (r) => r.incidentId!);
+  const burns = groupBy(figures, (r) => r.incidentId);
+  return rows.map((row) => ({
+    id: row.id,
+    title: row.title,
+    isPrivate: row.isPrivate,
+    channelId: row.channelId,
+    severity: row.severity,
+    declaredVia: row.declaredVia,
+    declaredAt: row.declaredAt,
+    acknowledgedAt: row.acknowledgedAt,
+    resolvedAt: row.resolvedAt,
+    impactStartedAt: row.impactStartedAt,
+    impactEndedAt: row.impactEndedAt,
+    service: row.service,
+    firstAlertAt: firstAlert.get(row.id) ?? null,
+    alertNames: (namesOf.get(row.id) ?? []).map((n) => n.alertname),
+    burns: (burns.get(row.id) ?? []).map((b) => toBurn(b.figures as SloFigures)),
+  }));
 }

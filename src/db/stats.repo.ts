@@ -1,11 +1,10 @@
 import { and, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import type { SloFigures } from '../domain/slo-figures.js';
 import type { StatsPeriod } from '../domain/stats-period.js';
-import type { StatsIncident, StatsRecords, StatsRepo } from '../domain/stats.js';
+import type { StatsRecords, StatsRepo } from '../domain/stats.js';
 import type { Db } from './client.js';
 import type { SyncRepo } from './store.js';
 import { actionItems, alertGroups, alerts, incidents, sloFigures } from './schema.js';
-import { groupBy, toBurn } from './rows.js';
+import { statsIncidents } from './rows.js';
 
 
 
@@ -22,10 +21,7 @@ export function statsRepo(db: Db): SyncRepo<StatsRepo> {
       const declared = and(gte(incidents.declaredAt, period.from), lt(incidents.declaredAt, period.to));
       const ids = db.select({ id: incidents.id }).from(incidents).where(declared);
       const rows = db.select().from(incidents).where(declared).all();
-      const names = groupBy(
-        db.selectDistinct({ incidentId: alertGroups.incidentId, alertname: alertGroups.alertname }).from(alertGroups).where(inArray(alertGroups.incidentId, ids)).all(),
-        (r) => r.incidentId!,
-      );
+      const names = db.selectDistinct({ incidentId: alertGroups.incidentId, alertname: alertGroups.alertname }).from(alertGroups).where(inArray(alertGroups.incidentId, ids)).all();
       // received_at is set when an alert is first seen and kept by its repeats (the postmortem's "detected").
       const firstAlert = new Map(
         db
@@ -36,24 +32,8 @@ export function statsRepo(db: Db): SyncRepo<StatsRepo> {
           .all()
           .map((r) => [r.incidentId!, new Date(r.at)]),
       );
-      const burns = groupBy(db.select().from(sloFigures).where(inArray(sloFigures.incidentId, ids)).all(), (r) => r.incidentId);
-      const list: StatsIncident[] = rows.map((row) => ({
-        id: row.id,
-        title: row.title,
-        isPrivate: row.isPrivate,
-        channelId: row.channelId,
-        severity: row.severity,
-        declaredVia: row.declaredVia,
-        declaredAt: row.declaredAt,
-        acknowledgedAt: row.acknowledgedAt,
-        resolvedAt: row.resolvedAt,
-        impactStartedAt: row.impactStartedAt,
-        impactEndedAt: row.impactEndedAt,
-        service: row.service,
-        firstAlertAt: firstAlert.get(row.id) ?? null,
-        alertNames: (names.get(row.id) ?? []).map((n) => n.alertname),
-        burns: (burns.get(row.id) ?? []).map((b) => toBurn(b.figures as SloFigures)),
-      }));
+      const figures = db.select().from(sloFigures).where(inArray(sloFigures.incidentId, ids)).all();
+      const list = statsIncidents(rows, names, firstAlert, figures);
       const followUps = db
         .select({ createdAt: actionItems.createdAt, dueDate: actionItems.dueDate, status: actionItems.status, closedAt: actionItems.closedAt })
         .from(actionItems)

@@ -1,10 +1,9 @@
 import { and, asc, gte, inArray, isNull, lt, min, or } from 'drizzle-orm';
-import type { SloFigures } from '../../domain/slo-figures.js';
 import type { StatsPeriod } from '../../domain/stats-period.js';
-import type { StatsIncident, StatsRecords, StatsRepo } from '../../domain/stats.js';
+import type { StatsRecords, StatsRepo } from '../../domain/stats.js';
 import type { PgExecutor } from './executor.js';
 import { actionItems, alertGroups, alerts, incidents, sloFigures } from './schema.js';
-import { groupBy, toBurn } from '../rows.js';
+import { statsIncidents } from '../rows.js';
 
 
 
@@ -39,26 +38,8 @@ export function statsRepo(db: PgExecutor): StatsRepo {
           .where(and(lt(actionItems.createdAt, period.to), or(isNull(actionItems.closedAt), gte(actionItems.closedAt, period.from))))
           .orderBy(asc(actionItems.id)),
       ]);
-      const namesOf = groupBy(names, (r) => r.incidentId!);
       const firstAlert = new Map(firstAlerts.map((r) => [r.incidentId!, r.at]));
-      const burns = groupBy(figures, (r) => r.incidentId);
-      const list: StatsIncident[] = rows.map((row) => ({
-        id: row.id,
-        title: row.title,
-        isPrivate: row.isPrivate,
-        channelId: row.channelId,
-        severity: row.severity,
-        declaredVia: row.declaredVia,
-        declaredAt: row.declaredAt,
-        acknowledgedAt: row.acknowledgedAt,
-        resolvedAt: row.resolvedAt,
-        impactStartedAt: row.impactStartedAt,
-        impactEndedAt: row.impactEndedAt,
-        service: row.service,
-        firstAlertAt: firstAlert.get(row.id) ?? null,
-        alertNames: (namesOf.get(row.id) ?? []).map((n) => n.alertname),
-        burns: (burns.get(row.id) ?? []).map((b) => toBurn(b.figures as SloFigures)),
-      }));
+      const list = statsIncidents(rows, names, firstAlert, figures);
       return { incidents: list, followUps };
     },
   };
