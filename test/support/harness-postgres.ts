@@ -16,6 +16,7 @@ import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { migratePostgres, openPostgres } from '../../src/db/postgres/client.js';
 import { POSTGRES_MISSING, postgresAvailable, startPostgres, type PostgresServer } from './postgres-server.js';
+import { emptyingSql } from './postgres-emptying.js';
 
 /** Where the run's server is: the URL of its migrated template database. */
 export const HARNESS_POSTGRES_URL = 'HARNESS_POSTGRES_URL';
@@ -102,28 +103,6 @@ function urlOf(templateUrl: string, name: string): string {
   return url.href;
 }
 
-/**
- * The SQL that empties a harness database: every table of the schema (drizzle's
- * journal has a schema of its own and stays), every identity restarted. Read
- * through `client`, on a copy: another process may be copying the template,
- * which PostgreSQL refuses while anyone is connected to it.
- */
-async function readEmptyingSql(client: pg.Client): Promise<string> {
-  const { rows } = await client.query<{ tablename: string; sequence: string | null }>(`
-    SELECT t.tablename, pg_get_serial_sequence(quote_ident(t.tablename), c.column_name) AS sequence
-    FROM pg_tables t LEFT JOIN information_schema.columns c
-      ON c.table_schema = t.schemaname AND c.table_name = t.tablename AND c.is_identity = 'YES'
-    WHERE t.schemaname = 'public'`);
-  return [
-    'BEGIN',
-    // Every table goes, so the order foreign keys would impose does not matter.
-    'SET LOCAL session_replication_role = replica',
-    ...rows.map((r) => `DELETE FROM ${client.escapeIdentifier(r.tablename)}`),
-    ...rows.flatMap((r) => (r.sequence ? [`SELECT setval(${client.escapeLiteral(r.sequence)}, 1, false)`] : [])),
-    'COMMIT',
-  ].join(';\n');
-}
-
 async function take(): Promise<string> {
   const reused = free.pop();
   if (reused) return reused;
@@ -142,7 +121,9 @@ async function giveBack(name: string): Promise<void> {
   const client = new pg.Client({ connectionString: urlOf(templateUrl, name) });
   await client.connect();
   try {
-    await client.query(await (emptying ??= readEmptyingSql(client)));
+    // Read through this database, not the template: another process may be copying the
+    // template, which PostgreSQL refuses while anyone is connected to it.
+    await client.query(await (emptying ??= emptyingSql(client)));
   } finally {
     await client.end();
   }

@@ -12,6 +12,7 @@ import { postgresStore } from '../../../src/db/postgres/store.js';
 import { createRepositories } from '../../../src/db/repositories.js';
 import type { Store, StoreDecorator } from '../../../src/db/store.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../../support/postgres-server.js';
+import { emptyingSql } from '../../support/postgres-emptying.js';
 
 /** One store for one test, and how to let it go. */
 export interface OpenedStore {
@@ -38,31 +39,6 @@ const sqlite: StoreFactory = {
   },
   release: () => Promise.resolve(),
 };
-
-/**
- * The SQL that empties the file's database between tests: every table of the
- * schema (drizzle's migration journal lives in its own schema and stays), and
- * every identity restarted, so each test finds a store as a fresh one is.
- * Creating a database from a template costs 0.3-1 s here against a few
- * milliseconds for this, for no difference a repository can see.
- */
-async function emptyingSql(pool: pg.Pool): Promise<string> {
-  const { rows } = await pool.query<{ tablename: string; sequence: string | null }>(`
-    SELECT t.tablename, pg_get_serial_sequence(quote_ident(t.tablename), c.column_name) AS sequence
-    FROM pg_tables t LEFT JOIN information_schema.columns c
-      ON c.table_schema = t.schemaname AND c.table_name = t.tablename AND c.is_identity = 'YES'
-    WHERE t.schemaname = 'public'`);
-  if (rows.length === 0) throw new Error('the migrated database has no tables');
-  const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
-  return [
-    'BEGIN',
-    // Every table goes, so the order foreign keys would impose does not matter.
-    'SET LOCAL session_replication_role = replica',
-    ...rows.map((r) => `DELETE FROM ${ident(r.tablename)}`),
-    ...rows.flatMap((r) => (r.sequence ? [`SELECT setval('${r.sequence.replace(/'/g, "''")}', 1, false)`] : [])),
-    'COMMIT',
-  ].join(';\n');
-}
 
 /** One server per test file, one database on it, migrated once and emptied before each test. */
 function postgresFactory(): StoreFactory {
