@@ -21,10 +21,6 @@ class ConnectionLock {
   private held = false;
   private readonly waiting: (() => void)[] = [];
 
-  get busy(): boolean {
-    return this.held;
-  }
-
   acquire(): Promise<void> | undefined {
     if (!this.held) {
       this.held = true;
@@ -74,22 +70,17 @@ export function sqliteStore(db: Db, repos: SyncRepos, decorators: readonly Store
       return Promise.reject(error);
     }
   };
+  const held = <T>(call: () => T): Promise<T> => {
+    try {
+      return now(call);
+    } finally {
+      lock.release();
+    }
+  };
+  // Free (nearly always): at once, as a direct call would. Held: after the transaction.
   const outside = <T>(call: () => T): Promise<T> => {
     const wait = lock.acquire();
-    if (!wait) {
-      try {
-        return now(call);
-      } finally {
-        lock.release();
-      }
-    }
-    return wait.then(() => {
-      try {
-        return call();
-      } finally {
-        lock.release();
-      }
-    });
+    return wait ? wait.then(() => held(call)) : held(call);
   };
 
   const runAfterCommit: AfterCommit = (fn) => {
