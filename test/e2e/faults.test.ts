@@ -61,7 +61,8 @@ describe('Slack failing part-way through a declaration', () => {
   });
 
   it('survives a Slack call that never answers', async () => {
-    h = await Harness.start({ bot: { slackTimeoutMs: 200 } });
+    // Long enough for a loaded machine's answers, short enough to give up on the hung call soon.
+    h = await Harness.start({ bot: { slackTimeoutMs: 1_000 } });
     h.slack.failNext('conversations.setPurpose', { kind: 'hang' }, 1);
     await h.command('declare sev3 Slow dashboards');
     await new Promise((r) => setTimeout(r, 300));
