@@ -116,6 +116,13 @@ export class OutboxWorker {
     // Claimed as a stop began: run them all the same (stop waits for this claim, then for them),
     // rather than leave them leased and untouched until their leases run out.
     for (const job of jobs) {
+      const here = this.running.get(job.id);
+      if (here) {
+        // Its lease ran out while it ran here (renewals late behind a busy event loop) and this
+        // claim took it back: one run of it is enough. Renew under the attempt just claimed.
+        here.attempts = job.attempts;
+        continue;
+      }
       this.running.set(job.id, { id: job.id, attempts: job.attempts });
       const run = this.run(job).finally(() => {
         this.running.delete(job.id);

@@ -56,3 +56,17 @@ it('hands the job of a process that died to another once its lease has run out',
   expect(runs).toEqual(['a:1', 'b:1']);
   await b.stop();
 });
+
+it('runs a job once when its own late renewals let the lease run out and it claims the job back', async () => {
+  db = openDatabase(':memory:');
+  const { outbox } = createRepositories(db);
+  // Renewals that never land, as on a machine too busy to run the renewal timer in time.
+  const late: Store['outbox'] = { ...outbox, renewLeases: async () => undefined };
+  const runs: string[] = [];
+  const a = worker(late, 'a', runs, LEASE_MS * 4);
+  await outbox.enqueue({ kind: 'incident.sync', incidentId: 1, payload: {} }, new Date());
+  a.start();
+  await expect.poll(async () => (await outbox.list()).map((j) => j.status), { timeout: 5_000 }).toEqual(['done']);
+  expect(runs).toEqual(['a:1']);
+  await a.stop();
+});
