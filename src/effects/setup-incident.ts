@@ -89,11 +89,12 @@ async function createChannel(ctx: EffectContext, incidentId: number, title: stri
       return created.id;
     }
     const existing = await slack.findChannelByName(name);
-    const ours =
-      existing &&
-      existing.creator === ctx.botUserId() &&
-      existing.createdAt.getTime() >= declaredAt.getTime() - ADOPT_CLOCK_SKEW_MS &&
-      !(await store.incidents.getByChannel(existing.id));
+    if (!existing || existing.creator !== ctx.botUserId()) continue;
+    const holder = await store.incidents.getByChannel(existing.id);
+    // Another run of this set-up made it and recorded it after we read the progress (its lease
+    // ran out while it was still at work): it is this incident's channel, not a name to step past.
+    if (holder?.id === incidentId) return existing.id;
+    const ours = !holder && existing.createdAt.getTime() >= declaredAt.getTime() - ADOPT_CLOCK_SKEW_MS;
     if (ours) {
       await store.incidents.recordChannel(incidentId, existing.id, name);
       return existing.id;

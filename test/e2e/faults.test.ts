@@ -2,6 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
 import { sharedWorld } from '../support/shared-world.js';
 import { count } from '../support/store-sql.js';
+import { BOT_TOKEN, BOT_USER_ID } from '../support/slack-stand-in.js';
+import { WebClient } from '@slack/web-api';
+import type { Store } from '../../src/db/repositories.js';
+import type { EffectContext } from '../../src/effects/context.js';
+import { setupIncident } from '../../src/effects/setup-incident.js';
+import { SlackGateway } from '../../src/slack/gateway.js';
 
 /** What a finished declaration left in Slack: one channel, one header, pinned, one announcement. */
 async function expectOneCompleteSetup(h: Harness, id: number) {
@@ -31,6 +37,23 @@ describe('Slack failing part-way through a declaration', () => {
     await expectOneCompleteSetup(h, 1);
     expect(h.slack.callsTo('conversations.create').map((c) => c.status)).toEqual([429, 200]);
     expect(h.slack.callsTo('pins.add').map((c) => c.status)).toEqual([503, 503, 503, 503, 200]);
+  });
+
+  it('keeps one channel when a second run of the set-up read its progress before the first recorded the channel', async () => {
+    h = await Harness.start();
+    await h.run('declare sev2 Queue backlog');
+    await expectOneCompleteSetup(h, 1);
+    // A run whose lease ran out while it was still at work, and the run that claimed the job
+    // back: the second read the progress before the first recorded its channel.
+    const store = h.bot.store;
+    const stale: Store = {
+      ...store,
+      incidents: { ...store.incidents, setupProgress: async (id) => ({ ...(await store.incidents.setupProgress(id))!, channelId: null, channelAttempt: 0 }) },
+    };
+    const ctx = { store: stale, slack: new SlackGateway(new WebClient(BOT_TOKEN, { slackApiUrl: h.slack.apiUrl })), botUserId: () => BOT_USER_ID } as unknown as EffectContext;
+    const job = (await store.outbox.list()).find((j) => j.kind === 'incident.setup')!;
+    await setupIncident(ctx, { ...job, attempts: 2 } as never);
+    await expectOneCompleteSetup(h, 1);
   });
 
   it('never makes a second channel when the create response is lost', async () => {
