@@ -1,5 +1,5 @@
 /**
- * The stores the repository contract runs against: SQLite in memory always,
+ * The stores the repository contract runs against: SQLite in memory,
  * and PostgreSQL when its server binaries are here (with CI=true and none,
  * postgresAvailable throws). Each test gets a store of its own, empty and
  * migrated: on PostgreSQL the database of the file's one server, emptied.
@@ -74,8 +74,13 @@ function postgresFactory(): StoreFactory {
   };
 }
 
+/** STORE_CONTRACT=sqlite or postgres: that store only (each suite runs its own, see vitest.config.ts); unset, both. */
 function availableStores(): StoreFactory[] {
-  return postgresAvailable('PostgreSQL store contract') ? [sqlite, postgresFactory()] : [sqlite];
+  const only = process.env.STORE_CONTRACT;
+  if (only === 'sqlite') return [sqlite];
+  if (only !== undefined && only !== 'postgres') throw new Error(`STORE_CONTRACT=${only}: the store contract knows sqlite and postgres`);
+  const withPostgres = postgresAvailable('PostgreSQL store contract') ? [postgresFactory()] : [];
+  return only === 'postgres' ? withPostgres : [sqlite, ...withPostgres];
 }
 
 /** For `describe.each(stores)`: each factory is named, so `'$name'` names the describe. */
