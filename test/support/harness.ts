@@ -109,14 +109,14 @@ export class Harness {
     return postSigned(`${this.url}/slack/events`, body, 'application/x-www-form-urlencoded', sign);
   }
 
-  /** Waits for listeners that run after the ack and for the outbox to drain. */
-  async settle(): Promise<void> {
+  /** Waits for listeners that run after the ack and for the outbox to drain, each within `timeoutMs`. */
+  async settle(timeoutMs = 10_000): Promise<void> {
     // Listeners continue after the HTTP ack; give them a moment, then wait for the outbox.
     for (let i = 0; i < 3; i++) {
       await new Promise((r) => setTimeout(r, 15));
       // Replies and reads run after the ack, outside the outbox (a live Prometheus query, a Slack lookup).
-      await this.bot.listeners.settled(10_000);
-      await this.bot.worker.idle(10_000, this.horizonMs);
+      await this.bot.listeners.settled(timeoutMs);
+      await this.bot.worker.idle(timeoutMs, this.horizonMs);
     }
   }
 
