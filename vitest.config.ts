@@ -50,10 +50,11 @@ const shared = {
 };
 /**
  * The files of these suites share their test processes and the modules already loaded: each
- * file loading the bot's module graph afresh cost 0.6 s (63 s of the sqlite suite's 94 s on two
- * cores were imports). Every file starts and stops what it uses; those that read the process
- * itself run apart (OWN_PROCESS). The real-server suites, whose files count metrics, keep
- * vitest's default of a process per file.
+ * file loading the bot's module graph afresh cost 0.6 s (on two cores the sqlite suite took
+ * 94 s, with 64 s of imports over its three test processes; shared, 63 s with 12 s of imports).
+ * Every file starts and stops what it uses; those that read the process itself run apart
+ * (OWN_PROCESS). The Prometheus and Alertmanager suites, whose files read the bot's metrics,
+ * keep vitest's default of a process per file.
  */
 const sharedProcesses = { ...shared, isolate: false };
 
