@@ -1,14 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
-import { postSigned, slashCommandBody } from '../support/signed-requests.js';
+import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../../src/slack/ids.js';
+import { interactivityBody, postSigned, slashCommandBody, viewSubmissionPayload } from '../support/signed-requests.js';
 
 /**
  * Slack itself does not retry a slash command, but a proxy or load balancer in
  * front of the replicas may send the same request again (to this replica or
  * another): the command's trigger_id is recorded in the transaction of its
- * change, so the second delivery changes nothing.
+ * change, so the second delivery changes nothing. The same for a submission of
+ * the declare form.
  */
-describe('a slash command delivered twice', () => {
+describe('a slash command or a form submission delivered twice', () => {
   let h: Harness;
   afterEach(async () => h?.stop());
 
@@ -35,5 +37,25 @@ describe('a slash command delivered twice', () => {
     await postSigned(`${h.url}/slack/events`, refused, 'application/x-www-form-urlencoded');
     await h.settle();
     expect(h.slack.responsesFor('r3').map((r) => String(r.text))).toEqual([expect.stringContaining("incident's channel"), expect.stringContaining("incident's channel")]);
+  });
+
+  it('declares once from a declare form whose submission arrives twice; a new submission declares again', async () => {
+    h = await Harness.start();
+    const values = {
+      [BLOCK_IDS.title]: { [ACTION_IDS.title]: { type: 'plain_text_input', value: 'Payroll export leaking' } },
+      [BLOCK_IDS.severity]: { [ACTION_IDS.severity]: { type: 'static_select', selected_option: { value: 'sev2', text: { type: 'plain_text', text: 'SEV2' } } } },
+    };
+    const submission = (triggerId: string) =>
+      interactivityBody({ ...viewSubmissionPayload('U0CAROL', CALLBACK_IDS.declareModal, values, '{"originChannelId":null}'), trigger_id: triggerId });
+    const first = await h.interact(submission('trigger-form-1'));
+    const again = await h.interact(submission('trigger-form-1'));
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect([first.body, again.body]).toEqual(['', '']);
+    await h.settle();
+    expect((await h.bot.store.incidents.listOpen()).map((i) => i.title)).toEqual(['Payroll export leaking']);
+
+    await h.interact(submission('trigger-form-2'));
+    await h.settle();
+    expect((await h.bot.store.incidents.listOpen()).map((i) => i.id).sort()).toEqual([1, 2]);
   });
 });

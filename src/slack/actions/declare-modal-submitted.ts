@@ -6,13 +6,14 @@ import { SEVERITIES, type Severity } from '../../domain/model.js';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../ids.js';
 import { parseDeclareModalMetadata } from '../metadata.js';
 import type { SlackServices } from '../services.js';
+import { AlreadyApplied, oncePerDelivery } from '../commands/once-per-delivery.js';
 
 type Values = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_options?: { value: string }[] }>>;
 
 /**
  * The declare form was submitted. Field problems are answered in the form
  * itself (response_action: errors) before it closes; a valid form closes at
- * once the incident is recorded.
+ * once the incident is recorded, once however often the submission arrives.
  */
 export function registerDeclareModal(app: App, services: SlackServices): void {
   app.view(CALLBACK_IDS.declareModal, async ({ ack, view, body }) => {
@@ -37,15 +38,21 @@ export function registerDeclareModal(app: App, services: SlackServices): void {
       return;
     }
     const metadata = parseDeclareModalMetadata(view.private_metadata);
+    // One submission sent twice (a proxy's retry, to this replica or another) declares once: its
+    // trigger_id is recorded with the declaration. A form resubmitted after errors has a new one.
+    const triggerId = body.type === 'view_submission' ? body.trigger_id : view.id;
+    const once = oncePerDelivery(services, `view:${triggerId}`, services.deps.clock.now());
     try {
       // Recorded before the form closes: a crash after the ack loses no declaration.
       await declareIncident(
-        services.deps,
+        once.deps,
         { type: 'slack', userId: body.user.id, teamId: body.user.team_id ?? body.team?.id ?? '' },
         { severity: severity as Severity, title, description, isPrivate, originChannelId: metadata.originChannelId, service, declaredVia: 'form' },
       );
     } catch (error) {
       await ack();
+      // Declared already, by the first delivery: that one closed the form.
+      if (error instanceof AlreadyApplied) return;
       throw error;
     }
     await ack();

@@ -10,7 +10,7 @@ export class AlreadyApplied extends Error {
 
 /**
  * The services with a store whose first transaction records `deliveryId`
- * (a slash command's trigger_id) before anything else it writes: the same
+ * (a slash command's or a form submission's trigger_id) before anything else it writes: the same
  * command delivered twice, to two replicas behind a load balancer that
  * retried, changes things once. Recorded in the verb's own transaction, so a
  * refusal (rolled back) is refused again on the second delivery, and a crash
