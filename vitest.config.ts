@@ -2,10 +2,11 @@ import { defineConfig } from 'vitest/config';
 import { postgresAvailable } from './test/support/postgres-server.js';
 
 /**
- * Four suites, one vitest project each, so that each can be run and timed on its own
- * (`npx vitest run --project <name>`): `sqlite`, everything that needs no server of its
- * own; `prometheus`, `alertmanager` and `postgres`, the files that start those real
- * servers (or their promtool and amtool). `npm test` runs them all.
+ * Five suites, each run and timed on its own (`npx vitest run --project <name>`): `sqlite`
+ * (with `sqlite-own-process`, see OWN_PROCESS), everything that needs no server of its own;
+ * `prometheus`, `alertmanager` and `postgres`, the files that start those real servers (or
+ * their promtool and amtool); `e2e-postgres`, end-to-end files again on PostgreSQL.
+ * `npm test` runs them all.
  */
 const on = (names: readonly string[]) => names.map((name) => `test/${name}.test.ts`);
 
@@ -20,11 +21,20 @@ const ALERTMANAGER = on(['e2e/alertmanager-harness', 'e2e/alertmanager-real', 'e
  * (wal-checkpoints, backup, crash-at-ack's file, readiness's lock, the scripts
  * that read SQLite) stay SQLite whatever STORE says.
  */
-const E2E_ON_POSTGRES = on(
-  ['declare', 'running-an-incident', 'action-items', 'pagerduty', 'alertmanager-webhook', 'digest', 'private-incidents', 'faults', 'outbox-fairness', 'outbox-priority', 'stats', 'app-home'].map(
-    (name) => `e2e/${name}`,
-  ),
-);
+const E2E_ON_POSTGRES = [
+  'declare',
+  'running-an-incident',
+  'action-items',
+  'pagerduty',
+  'alertmanager-webhook',
+  'digest',
+  'private-incidents',
+  'faults',
+  'outbox-fairness',
+  'outbox-priority',
+  'stats',
+  'app-home',
+].map((name) => `test/e2e/${name}.test.ts`);
 const POSTGRES_ONLY = [
   'test/unit/db/postgres-*.test.ts',
   'test/unit/http/readiness-postgres.test.ts',

@@ -40,6 +40,7 @@ export function registerDeclareModal(app: App, services: SlackServices): void {
     const metadata = parseDeclareModalMetadata(view.private_metadata);
     // One submission sent twice (a proxy's retry, to this replica or another) declares once: its
     // trigger_id is recorded with the declaration. A form resubmitted after errors has a new one.
+    // Bolt hands this listener submissions only; a view_closed body (no trigger_id) is in its type alone.
     const triggerId = body.type === 'view_submission' ? body.trigger_id : view.id;
     const once = oncePerDelivery(services, `view:${triggerId}`, services.deps.clock.now());
     try {
