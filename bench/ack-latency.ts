@@ -24,11 +24,16 @@ export type TargetMode = 'bot' | 'bot-postgres' | 'bare' | 'floor-client' | 'flo
 /**
  * `env` is added to the driver's environment for this process (the SLO
  * section's settings); `databaseUrl` is the PostgreSQL database of a
- * `bot-postgres`, one of its own.
+ * `bot-postgres`, one of its own; `cpuProfileDir`, where V8 writes the
+ * process's CPU profiles when it exits (ack-profile.ts).
  */
-export async function startTarget(mode: TargetMode, slackApiUrl: string, env: Record<string, string> = {}, databaseUrl?: string): Promise<Target> {
+export async function startTarget(mode: TargetMode, slackApiUrl: string, env: Record<string, string> = {}, databaseUrl?: string, cpuProfileDir?: string): Promise<Target> {
   const args = [join(ROOT, 'bench/target.ts'), mode, slackApiUrl, ...(databaseUrl ? [databaseUrl] : [])];
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  // Profiled, node itself runs the target (--cpu-prof is refused in NODE_OPTIONS): one profile per thread, written at exit.
+  const [command, argv] = cpuProfileDir
+    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, '--import', 'tsx', ...args]]
+    : [join(ROOT, 'node_modules/.bin/tsx'), args];
+  const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`${mode} exited with ${code}`)));

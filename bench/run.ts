@@ -4,6 +4,7 @@
  */
 import { findPostgresBinaries, POSTGRES_MISSING, startPostgres } from '../test/support/postgres-server.js';
 import { ackBenchmarks } from './ack-benchmark.js';
+import { ackProfileBenchmark } from './ack-profile.js';
 import { alertStormBenchmark } from './alert-storm.js';
 import { digestScaleBenchmark } from './digest-scale.js';
 import { sloBenchmarks } from './slo-budget.js';
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   const postgres = NEEDS_POSTGRES.has(only) && findPostgresBinaries() ? await startPostgres() : undefined;
   try {
     if (only === 'ack') await ackBenchmarks(out);
+    // Not in the full run: it explains the ack ratios rather than measuring a target.
+    if (only === 'ack-profile') await ackProfileBenchmark(out);
     if (!only || only === 'ack-postgres') {
       // The full run measures the SQLite bot beside the PostgreSQL one when it can, alone when it cannot.
       if (postgres) await ackBenchmarks(out, await postgres.createDatabase('bench_ack'));
