@@ -7,6 +7,16 @@ import { BACKGROUND_KIND, outbox } from './schema.js';
 export type ClaimedJob = OutboxJob & { readonly id: number; readonly attempts: number; readonly createdAt: Date };
 
 /**
+ * One claim of a job: its id and the attempt the claim made. A job whose
+ * lease ran out while its process was still at it may have been claimed again
+ * (another replica, or this one): the later attempt holds it, and the earlier
+ * one's outcome (done, retry later, given up) is not recorded. Were it, a
+ * retry would put the job back in the queue while the later attempt still
+ * ran, and a third run would start beside it.
+ */
+export type Claim = Pick<ClaimedJob, 'id' | 'attempts'>;
+
+/**
  * What a responder is waiting for: the channel and its pinned header, and the
  * page, and the alert notification that may declare one. Under a burst of
  * declarations these take the CPU first; announcements, topics and the rest
@@ -147,10 +157,12 @@ export function outboxRepo(db: Db) {
         SELECT 1 FROM outbox e WHERE e.queue = o.queue AND e.status IN ('pending', 'running') AND e.id < o.id)), 0) AS due,
       coalesce(sum(o.status = 'running' AND o.lease_until >= @now), 0) AS running
     FROM outbox o WHERE o.status IN ('pending', 'running')`);
+  // An outcome is recorded only for the attempt that holds the job (see Claim).
+  const heldBy = and(eq(outbox.id, p('id')), eq(outbox.status, 'running'), eq(outbox.attempts, p('attempts')));
   const finish = db
     .update(outbox)
     .set({ status: sql`${p('status')}`, finishedAt: sql`${p('now')}`, leaseUntil: null, lastError: sql`${p('error')}` })
-    .where(eq(outbox.id, p('id')))
+    .where(heldBy)
     .prepare();
   const renew = db.$client.prepare<{ id: number; attempts: number; lease: number }>(
     `UPDATE outbox SET lease_until = @lease WHERE id = @id AND status = 'running' AND attempts = @attempts`,
@@ -161,7 +173,7 @@ export function outboxRepo(db: Db) {
   const reschedule = db
     .update(outbox)
     .set({ status: 'pending', nextRunAt: sql`${p('at')}`, leaseUntil: null, lastError: sql`${p('error')}` })
-    .where(eq(outbox.id, p('id')))
+    .where(heldBy)
     .prepare();
 
   return {
@@ -213,16 +225,17 @@ export function outboxRepo(db: Db) {
       return (unfinishedRefresh.get(queueOf({ kind: 'slo.refresh', incidentId, payload: { final: false } }))?.n ?? 0) > 0;
     },
 
-    complete(id: number, now: Date): void {
-      finish.run({ id, status: 'done', now: now.getTime(), error: null });
+    /** Each of these three returns false, and changes nothing, when `claim` no longer holds the job. */
+    complete(claim: Claim, now: Date): boolean {
+      return finish.run({ id: claim.id, attempts: claim.attempts, status: 'done', now: now.getTime(), error: null }).changes > 0;
     },
 
-    retryAt(id: number, at: Date, error: string): void {
-      reschedule.run({ id, at: at.getTime(), error });
+    retryAt(claim: Claim, at: Date, error: string): boolean {
+      return reschedule.run({ id: claim.id, attempts: claim.attempts, at: at.getTime(), error }).changes > 0;
     },
 
-    giveUp(id: number, now: Date, error: string): void {
-      finish.run({ id, status: 'failed', now: now.getTime(), error });
+    giveUp(claim: Claim, now: Date, error: string): boolean {
+      return finish.run({ id: claim.id, attempts: claim.attempts, status: 'failed', now: now.getTime(), error }).changes > 0;
     },
 
     /**

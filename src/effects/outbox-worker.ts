@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/ports.js';
-import type { ClaimedJob } from '../db/outbox.repo.js';
+import type { Claim, ClaimedJob } from '../db/outbox.repo.js';
 import type { Store } from '../db/store.js';
 import { countJobGivenUp, observeJobDone } from '../metrics/outbox.js';
 import { describeFailure, isTransient, retryAfterMs, RetrySoon } from './failures.js';
 
 export type JobHandler = (job: ClaimedJob) => Promise<void>;
+
+/** Logged when an attempt ends after its lease ran out and another claim took the job over (see Claim). */
+const SUPERSEDED = 'outbox job ended after another claim took it over; its outcome is left to that attempt';
 
 /** What the worker (and the runner waiting for it) asks of the outbox table. */
 export type OutboxQueue = Pick<Store['outbox'], 'claim' | 'complete' | 'retryAt' | 'giveUp' | 'renewLeases' | 'activity'>;
@@ -149,13 +152,16 @@ export class OutboxWorker {
     } catch (error) {
       failure = { error };
     }
+    // This process's current claim of the job: a claim that took it back while it ran here renewed it (drain).
+    const claim = this.running.get(job.id) ?? job;
     try {
-      if (failure) await this.recordFailure(job, failure.error, log);
+      if (failure) await this.recordFailure(job, claim, failure.error, log);
       else {
         const done = this.clock.now();
-        await this.store.complete(job.id, done);
-        observeJobDone(job, done);
-        log.debug('outbox job done');
+        if (await this.store.complete(claim, done)) {
+          observeJobDone(job, done);
+          log.debug('outbox job done');
+        } else log.info(SUPERSEDED);
       }
     } catch (error) {
       // The database refused the bookkeeping (locked, full): the job stays claimed, its lease runs
@@ -164,18 +170,24 @@ export class OutboxWorker {
     }
   }
 
-  private async recordFailure(job: ClaimedJob, error: unknown, log: Logger): Promise<void> {
+  private async recordFailure(job: ClaimedJob, claim: Claim, error: unknown, log: Logger): Promise<void> {
     const now = this.clock.now();
     const expired = now.getTime() - job.createdAt.getTime() >= this.options.giveUpAfterMs;
     if (isTransient(error) && !expired) {
       const backoff = Math.min(this.options.baseBackoffMs * 2 ** (job.attempts - 1), this.options.maxBackoffMs);
       const delay = error instanceof RetrySoon ? error.delayMs : Math.max(backoff, retryAfterMs(error) ?? 0);
-      await this.store.retryAt(job.id, new Date(now.getTime() + delay), describeFailure(error));
+      if (!(await this.store.retryAt(claim, new Date(now.getTime() + delay), describeFailure(error)))) {
+        log.info({ err: error }, SUPERSEDED);
+        return;
+      }
       if (error instanceof RetrySoon) log.debug({ retryInMs: delay, reason: error.message }, 'outbox job waits');
       else log.warn({ err: error, retryInMs: delay }, 'outbox job failed; will retry');
       return;
     }
-    await this.store.giveUp(job.id, now, describeFailure(error));
+    if (!(await this.store.giveUp(claim, now, describeFailure(error)))) {
+      log.info({ err: error }, SUPERSEDED);
+      return;
+    }
     countJobGivenUp(job);
     log.error({ err: error }, 'outbox job given up');
     await this.onGiveUp(job, error).catch((e: unknown) => log.error({ err: e }, 'could not report a failed job'));

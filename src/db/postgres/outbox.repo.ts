@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { OutboxJob, OutboxRepo } from '../../domain/ports.js';
-import { COALESCING_KINDS, covers, queueOf, URGENT_KINDS, type ClaimedJob, type OutboxStore } from '../outbox.repo.js';
+import { COALESCING_KINDS, covers, queueOf, URGENT_KINDS, type Claim, type ClaimedJob, type OutboxStore } from '../outbox.repo.js';
 import type { AsyncRepo } from '../store.js';
 import { claimStatement } from './outbox-claim.js';
 import type { PgExecutor } from './executor.js';
@@ -9,6 +9,10 @@ import { outbox } from './schema.js';
 
 const UNFINISHED = ['pending', 'running'] as const;
 const e = alias(outbox, 'e');
+
+/** The job, while `claim` still holds it: running, under the attempt that claim made. */
+const heldBy = (claim: Claim) => and(eq(outbox.id, claim.id), eq(outbox.status, 'running'), eq(outbox.attempts, claim.attempts));
+const recorded = (rows: readonly unknown[]) => rows.length > 0;
 
 /**
  * The outbox on PostgreSQL, where several replicas enqueue and claim at once:
@@ -62,16 +66,17 @@ export function outboxRepo(db: PgExecutor) {
       return rows.length > 0;
     },
 
-    async complete(id: number, now: Date): Promise<void> {
-      await db.update(outbox).set({ status: 'done', finishedAt: now, leaseUntil: null, lastError: null }).where(eq(outbox.id, id));
+    /** As on SQLite: each returns false, and changes nothing, when `claim` no longer holds the job (see Claim). */
+    async complete(claim: Claim, now: Date): Promise<boolean> {
+      return recorded(await db.update(outbox).set({ status: 'done', finishedAt: now, leaseUntil: null, lastError: null }).where(heldBy(claim)).returning({ id: outbox.id }));
     },
 
-    async retryAt(id: number, at: Date, error: string): Promise<void> {
-      await db.update(outbox).set({ status: 'pending', nextRunAt: at, leaseUntil: null, lastError: error }).where(eq(outbox.id, id));
+    async retryAt(claim: Claim, at: Date, error: string): Promise<boolean> {
+      return recorded(await db.update(outbox).set({ status: 'pending', nextRunAt: at, leaseUntil: null, lastError: error }).where(heldBy(claim)).returning({ id: outbox.id }));
     },
 
-    async giveUp(id: number, now: Date, error: string): Promise<void> {
-      await db.update(outbox).set({ status: 'failed', finishedAt: now, leaseUntil: null, lastError: error }).where(eq(outbox.id, id));
+    async giveUp(claim: Claim, now: Date, error: string): Promise<boolean> {
+      return recorded(await db.update(outbox).set({ status: 'failed', finishedAt: now, leaseUntil: null, lastError: error }).where(heldBy(claim)).returning({ id: outbox.id }));
     },
 
     /** Jobs that could be claimed now (due, and first in their queue) and jobs under a live lease. */

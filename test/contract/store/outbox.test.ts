@@ -30,7 +30,7 @@ describe.each(stores)('$name store: outbox', (factory) => {
   const claim = async (limit = 10, now = AT, slots = limit) =>
     (await outbox().claim(now, LEASE, limit, slots)).sort((a, b) => a.id - b.id).map((j) => `${j.kind} ${j.incidentId}`);
   const rows = async () => (await outbox().list()).sort((a, b) => a.id - b.id);
-  const idOf = async (kind: string) => (await rows()).find((r) => r.kind === kind && r.status !== 'done')!.id;
+  const claimOf = async (kind: string) => (await rows()).find((r) => r.kind === kind && r.status !== 'done')!;
 
   it('hands a claimed job back as it was queued, leased, on its first attempt', async () => {
     await enqueue(post(7));
@@ -73,10 +73,10 @@ describe.each(stores)('$name store: outbox', (factory) => {
     // Incident 2's set-up is urgent: nothing else starts while it is due or running.
     expect(await claim()).toEqual(['incident.setup 2']);
     expect(await claim()).toEqual([]);
-    await outbox().complete(await idOf('incident.setup'), later(1));
+    await outbox().complete(await claimOf('incident.setup'), later(1));
     expect(await claim(10, later(2))).toEqual(['slack.post 1', 'slack.post 2']);
     expect(await claim(10, later(3))).toEqual([]);
-    await outbox().complete((await rows())[0]!.id, later(4));
+    await outbox().complete((await rows())[0]!, later(4));
     expect(await claim(10, later(5))).toEqual(['incident.sync 1']);
   });
 
@@ -84,8 +84,8 @@ describe.each(stores)('$name store: outbox', (factory) => {
     await enqueue(setup(1), post(1), page(1));
     expect(await claim(1)).toEqual(['incident.setup 1']);
     expect(await claim(1)).toEqual(['pagerduty.event 1']);
-    await outbox().complete(await idOf('incident.setup'), AT);
-    await outbox().complete(await idOf('pagerduty.event'), AT);
+    await outbox().complete(await claimOf('incident.setup'), AT);
+    await outbox().complete(await claimOf('pagerduty.event'), AT);
     for (let i = 1; i <= 12; i++) await outbox().enqueue(capture(`${i}.000100`), later(i));
     // A worker of 64 slots keeps 8 for the foreground: a claim of 8 takes no capture, one of 10 two.
     expect(await claim(8, later(100), 64)).toEqual(['slack.post 1']);
@@ -105,9 +105,28 @@ describe.each(stores)('$name store: outbox', (factory) => {
     await outbox().renewLeases([{ id: taken!.id, attempts: 1 }], later(LEASE + 2), 10 * LEASE);
     const [again, ...others] = await outbox().claim(later(2 * LEASE + 2), LEASE, 10);
     expect([again, others]).toEqual([expect.objectContaining({ incidentId: 2, attempts: 3 }), []]);
-    await outbox().complete(again!.id, later(2 * LEASE + 3));
+    await outbox().complete(again!, later(2 * LEASE + 3));
     expect(await claim(10, later(4 * LEASE - 2))).toEqual([]);
     expect(await claim(10, later(4 * LEASE))).toEqual(['slack.post 1']);
+  });
+
+  it('records an outcome only for the attempt that holds the job: an earlier one, taken over, finishes and requeues nothing', async () => {
+    await enqueue(post(1));
+    const [first] = await outbox().claim(AT, LEASE, 10);
+    // Its lease runs out while its process is still at it: another claim takes the job.
+    const [second] = await outbox().claim(later(LEASE + 1), LEASE, 10);
+    expect(second).toMatchObject({ id: first!.id, attempts: 2 });
+    expect(await outbox().retryAt(first!, later(LEASE + 2), 'ratelimited')).toBe(false);
+    expect(await outbox().complete(first!, later(LEASE + 2))).toBe(false);
+    expect(await outbox().giveUp(first!, later(LEASE + 2), 'channel_not_found')).toBe(false);
+    expect((await rows()).map((r) => [r.status, r.attempts, r.lastError])).toEqual([['running', 2, null]]);
+    // Requeued, it would be claimed beside the attempt still running.
+    expect(await claim(10, later(LEASE + 3))).toEqual([]);
+    expect(await outbox().complete(second!, later(LEASE + 4))).toBe(true);
+    expect((await rows())[0]).toMatchObject({ status: 'done', finishedAt: later(LEASE + 4) });
+    // Done is done: a late outcome of either attempt changes nothing.
+    expect(await outbox().retryAt(second!, later(LEASE + 5), 'late')).toBe(false);
+    expect((await rows())[0]).toMatchObject({ status: 'done', lastError: null });
   });
 
   it('never hands one job to two claims made at once', async () => {
@@ -124,8 +143,8 @@ describe.each(stores)('$name store: outbox', (factory) => {
     await enqueue(post(1), sync(1), post(2), sync(2));
     await claim();
     const [first, , second] = await rows();
-    await outbox().retryAt(first!.id, later(30_000), 'ratelimited');
-    await outbox().giveUp(second!.id, later(1), 'channel_not_found');
+    await outbox().retryAt(first!, later(30_000), 'ratelimited');
+    await outbox().giveUp(second!, later(1), 'channel_not_found');
     expect((await rows()).map((r) => [r.kind, r.incidentId, r.status, r.lastError])).toEqual([
       ['slack.post', 1, 'pending', 'ratelimited'],
       ['incident.sync', 1, 'pending', null],
@@ -136,7 +155,7 @@ describe.each(stores)('$name store: outbox', (factory) => {
     expect(await claim(10, later(29_999))).toEqual(['incident.sync 2']);
     const [retried] = await outbox().claim(later(30_000), LEASE, 10);
     expect(retried).toMatchObject({ kind: 'slack.post', incidentId: 1, attempts: 2 });
-    await outbox().complete(retried!.id, later(30_001));
+    await outbox().complete(retried!, later(30_001));
     expect((await rows())[0]).toMatchObject({ status: 'done', lastError: null, leaseUntil: null, finishedAt: later(30_001) });
     expect(await claim(10, later(30_002))).toEqual(['incident.sync 1']);
   });

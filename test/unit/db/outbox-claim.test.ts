@@ -61,7 +61,7 @@ describe('the outbox claim', () => {
     outbox.enqueue(capture('1.000100'), at);
     expect(taken(10)).toEqual([]);
     const first = rows().find((j) => j.kind === 'timeline.reconcile' && j.status === 'running')!;
-    outbox.complete(first.id, at);
+    outbox.complete(first, at);
     expect(taken(10)).toEqual(['capture 1.000100']);
   });
 
@@ -97,7 +97,7 @@ describe('the outbox claim', () => {
     outbox.enqueue(page(1), at);
     expect(taken(10)).toEqual(['pagerduty.event']);
     expect(taken(10)).toEqual([]);
-    outbox.complete(rows().find((j) => j.kind === 'pagerduty.event')!.id, at);
+    outbox.complete(rows().find((j) => j.kind === 'pagerduty.event')!, at);
     expect(taken(10)).toEqual(['capture 1.000100']);
   });
 
@@ -105,7 +105,7 @@ describe('the outbox claim', () => {
     outbox.enqueue(capture('1.000100'), at);
     outbox.enqueue(capture('2.000100'), at);
     const [first] = outbox.claim(at, LEASE, 1);
-    outbox.retryAt(first!.id, later(5_000), 'ratelimited');
+    outbox.retryAt(first!, later(5_000), 'ratelimited');
     outbox.enqueue(capture('3.000100'), later(1_000));
 
     expect(taken(10, 10, later(2_000))).toEqual(['capture 2.000100', 'capture 3.000100']);

@@ -82,7 +82,7 @@ describe.skipIf(!postgresAvailable('PostgreSQL outbox'))('the outbox on PostgreS
       await enqueue(capture('1.000100'));
       expect(await taken(10)).toEqual([]);
       const first = (await rows()).find((j) => j.kind === 'timeline.reconcile' && j.status === 'running')!;
-      await outbox.complete(first.id, at);
+      await outbox.complete(first, at);
       expect(await taken(10)).toEqual(['capture 1.000100']);
     });
 
@@ -111,14 +111,14 @@ describe.skipIf(!postgresAvailable('PostgreSQL outbox'))('the outbox on PostgreS
       await enqueue(capture('1.000100'), post(2), page(1));
       expect(await taken(10)).toEqual(['pagerduty.event']);
       expect(await taken(10)).toEqual([]);
-      await outbox.complete((await rows()).find((j) => j.kind === 'pagerduty.event')!.id, at);
+      await outbox.complete((await rows()).find((j) => j.kind === 'pagerduty.event')!, at);
       expect(await taken(10)).toEqual(['capture 1.000100', 'slack.post']);
     });
 
     it('takes captures in the order they fell due, and one whose retry is not due yet not at all', async () => {
       await enqueue(capture('1.000100'), capture('2.000100'));
       const [first] = await outbox.claim(at, LEASE, 1);
-      await outbox.retryAt(first!.id, later(5_000), 'ratelimited');
+      await outbox.retryAt(first!, later(5_000), 'ratelimited');
       await outbox.enqueue(capture('3.000100'), later(1_000));
 
       expect(await taken(10, 10, later(2_000))).toEqual(['capture 2.000100', 'capture 3.000100']);
@@ -140,10 +140,10 @@ describe.skipIf(!postgresAvailable('PostgreSQL outbox'))('the outbox on PostgreS
       expect(await outbox.sloRefreshUnfinished(1)).toBe(true);
       // The final one waits for the running one of its incident.
       expect(await taken(10)).toEqual([]);
-      for (const job of (await rows()).filter((j) => j.status === 'running')) await outbox.complete(job.id, at);
+      for (const job of (await rows()).filter((j) => j.status === 'running')) await outbox.complete(job, at);
       expect(await taken(10)).toEqual(['slo.refresh']);
       expect((await rows()).find((j) => j.status === 'running')?.payload).toEqual({ final: true });
-      for (const job of (await rows()).filter((j) => j.status === 'running')) await outbox.giveUp(job.id, at, 'prometheus down');
+      for (const job of (await rows()).filter((j) => j.status === 'running')) await outbox.giveUp(job, at, 'prometheus down');
       expect(await outbox.sloRefreshUnfinished(1)).toBe(false);
     });
 
@@ -171,7 +171,7 @@ describe.skipIf(!postgresAvailable('PostgreSQL outbox'))('the outbox on PostgreS
         claimed.push(...got.map((j) => j.id));
         for (const job of got) {
           expect(job.attempts).toBe(1);
-          await replica.outbox.complete(job.id, at);
+          await replica.outbox.complete(job, at);
         }
         if (got.length === 0) await new Promise((resolve) => setImmediate(resolve));
       }
@@ -198,7 +198,7 @@ describe.skipIf(!postgresAvailable('PostgreSQL outbox'))('the outbox on PostgreS
         // Off the books before the job is done in the database: the next of its queue can only follow that.
         for (const job of got) {
           running.delete(job.incidentId!);
-          await replica.outbox.complete(job.id, at);
+          await replica.outbox.complete(job, at);
         }
         if (got.length === 0) await new Promise((resolve) => setImmediate(resolve));
       }

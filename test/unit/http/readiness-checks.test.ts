@@ -73,7 +73,7 @@ describe('the outbox check', () => {
       status: 'failing',
       reason: "The oldest undelivered outbox job (incident.sync) has waited 1 minute 5 seconds, longer than READY_MAX_OUTBOX_AGE (1 minute): Slack or PagerDuty is not taking the bot's work.",
     });
-    await store.outbox.complete(job!.id, clock.now());
+    await store.outbox.complete(job!, clock.now());
     expect(await check()).toEqual({ status: 'ok' });
     db.$client.close();
   });

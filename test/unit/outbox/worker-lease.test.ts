@@ -8,7 +8,8 @@ import { afterEach, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/db/client.js';
 import type { ClaimedJob } from '../../../src/db/outbox.repo.js';
 import { createRepositories, type Store } from '../../../src/db/repositories.js';
-import { DEFAULT_OUTBOX_OPTIONS, OutboxWorker } from '../../../src/effects/outbox-worker.js';
+import { RetrySoon } from '../../../src/effects/failures.js';
+import { DEFAULT_OUTBOX_OPTIONS, OutboxWorker, type JobHandler } from '../../../src/effects/outbox-worker.js';
 
 const LEASE_MS = 150;
 let db: Db | undefined;
@@ -19,6 +20,10 @@ function worker(outbox: Store['outbox'], name: string, runs: string[], takesMs: 
     runs.push(`${name}:${job.id}`);
     await new Promise((r) => setTimeout(r, takesMs));
   };
+  return workerWith(outbox, handler);
+}
+
+function workerWith(outbox: Store['outbox'], handler: JobHandler): OutboxWorker {
   return new OutboxWorker(outbox, { 'incident.sync': handler }, async () => undefined, { now: () => new Date() }, pino({ level: 'silent' }), {
     ...DEFAULT_OUTBOX_OPTIONS,
     pollMs: 10,
@@ -69,4 +74,31 @@ it('runs a job once when its own late renewals let the lease run out and it clai
   await expect.poll(async () => (await outbox.list()).map((j) => j.status), { timeout: 5_000 }).toEqual(['done']);
   expect(runs).toEqual(['a:1']);
   await a.stop();
+});
+
+it('leaves the outcome to the attempt that took a job over: the first attempt failing late queues no third run beside it', async () => {
+  db = openDatabase(':memory:');
+  const { outbox } = createRepositories(db);
+  const runs: string[] = [];
+  // a's renewals never land: its run outlasts the lease, b takes the job over, and then a's run fails.
+  const late: Store['outbox'] = { ...outbox, renewLeases: async () => undefined };
+  const a = workerWith(late, async (job) => {
+    runs.push(`a:${job.attempts}`);
+    await new Promise((r) => setTimeout(r, LEASE_MS * 4));
+    throw new RetrySoon('Slack answered too slowly', 1);
+  });
+  const b = workerWith(outbox, async (job) => {
+    runs.push(`b:${job.attempts}`);
+    await new Promise((r) => setTimeout(r, LEASE_MS * 6));
+  });
+  await outbox.enqueue({ kind: 'incident.sync', incidentId: 1, payload: {} }, new Date());
+  a.start();
+  await expect.poll(() => runs).toEqual(['a:1']);
+  b.start();
+  await expect.poll(() => runs).toEqual(['a:1', 'b:2']);
+  await expect.poll(async () => (await outbox.list()).map((j) => [j.status, j.attempts]), { timeout: 5_000 }).toEqual([['done', 2]]);
+  // Requeued by a's retry, the job would have been claimed a third time while b still ran it.
+  await new Promise((r) => setTimeout(r, LEASE_MS * 2));
+  expect(runs).toEqual(['a:1', 'b:2']);
+  await Promise.all([a.stop(), b.stop()]);
 });
