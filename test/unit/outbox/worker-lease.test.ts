@@ -81,6 +81,7 @@ it('leaves the outcome to the attempt that took a job over: the first attempt fa
   const { outbox } = createRepositories(db);
   const runs: string[] = [];
   // a's renewals never land: its run outlasts the lease, b takes the job over, and then a's run fails.
+  // (Renewals late behind a busy event loop, or a stop whose last job outlives its lease.)
   const late: Store['outbox'] = { ...outbox, renewLeases: async () => undefined };
   const a = workerWith(late, async (job) => {
     runs.push(`a:${job.attempts}`);
@@ -94,11 +95,13 @@ it('leaves the outcome to the attempt that took a job over: the first attempt fa
   await outbox.enqueue({ kind: 'incident.sync', incidentId: 1, payload: {} }, new Date());
   a.start();
   await expect.poll(() => runs).toEqual(['a:1']);
+  // a stops taking work (a SIGTERM, say) and finishes what it runs: b is the only one left to claim.
+  const aStopped = a.stop();
   b.start();
   await expect.poll(() => runs).toEqual(['a:1', 'b:2']);
   await expect.poll(async () => (await outbox.list()).map((j) => [j.status, j.attempts]), { timeout: 5_000 }).toEqual([['done', 2]]);
   // Requeued by a's retry, the job would have been claimed a third time while b still ran it.
   await new Promise((r) => setTimeout(r, LEASE_MS * 2));
   expect(runs).toEqual(['a:1', 'b:2']);
-  await Promise.all([a.stop(), b.stop()]);
+  await Promise.all([aStopped, b.stop()]);
 });
