@@ -157,17 +157,15 @@ export function outboxRepo(db: Db) {
         SELECT 1 FROM outbox e WHERE e.queue = o.queue AND e.status IN ('pending', 'running') AND e.id < o.id)), 0) AS due,
       coalesce(sum(o.status = 'running' AND o.lease_until >= @now), 0) AS running
     FROM outbox o WHERE o.status IN ('pending', 'running')`);
-  // An outcome is recorded only for the attempt that holds the job (see Claim).
+  // A lease is renewed, and an outcome recorded, only for the attempt that holds the job (see Claim).
   const heldBy = and(eq(outbox.id, p('id')), eq(outbox.status, 'running'), eq(outbox.attempts, p('attempts')));
   const finish = db
     .update(outbox)
     .set({ status: sql`${p('status')}`, finishedAt: sql`${p('now')}`, leaseUntil: null, lastError: sql`${p('error')}` })
     .where(heldBy)
     .prepare();
-  const renew = db.$client.prepare<{ id: number; attempts: number; lease: number }>(
-    `UPDATE outbox SET lease_until = @lease WHERE id = @id AND status = 'running' AND attempts = @attempts`,
-  );
-  const renewAll = db.$client.transaction((jobs: readonly { id: number; attempts: number }[], lease: number) => {
+  const renew = db.update(outbox).set({ leaseUntil: sql`${p('lease')}` }).where(heldBy).prepare();
+  const renewAll = db.$client.transaction((jobs: readonly Claim[], lease: number) => {
     for (const job of jobs) renew.run({ id: job.id, attempts: job.attempts, lease });
   });
   const reschedule = db
@@ -216,7 +214,7 @@ export function outboxRepo(db: Db) {
      * restart). Only the attempt that was claimed: a job another process took
      * over after a lease ran out is left to it.
      */
-    renewLeases(jobs: readonly { id: number; attempts: number }[], now: Date, leaseMs: number): void {
+    renewLeases(jobs: readonly Claim[], now: Date, leaseMs: number): void {
       if (jobs.length > 0) renewAll(jobs, now.getTime() + leaseMs);
     },
 

@@ -48,12 +48,12 @@ export function outboxRepo(db: PgExecutor) {
     },
 
     /** Only the attempt that was claimed: a job another replica took over after its lease ran out is left to it. */
-    async renewLeases(jobs: readonly { id: number; attempts: number }[], now: Date, leaseMs: number): Promise<void> {
+    async renewLeases(jobs: readonly Claim[], now: Date, leaseMs: number): Promise<void> {
       if (jobs.length === 0) return;
       await db
         .update(outbox)
         .set({ leaseUntil: new Date(now.getTime() + leaseMs) })
-        .where(and(eq(outbox.status, 'running'), or(...jobs.map((job) => and(eq(outbox.id, job.id), eq(outbox.attempts, job.attempts))))));
+        .where(or(...jobs.map(heldBy)));
     },
 
     async sloRefreshUnfinished(incidentId: number): Promise<boolean> {
