@@ -33,11 +33,14 @@ export function requireActedInIncidentChannel(incident: Incident, place: Place):
 /**
  * Follow-ups of a private incident may be changed by members of its channel
  * (acting from it) and by the item's own owner (from their digest DM or
- * their own listing); nobody else, and the refusal names nothing.
+ * their own listing); nobody else, and the refusal names nothing. `ownerId`
+ * is null when no such item exists: a non-member then gets this same
+ * refusal, so probing numbers tells nothing of which items a private
+ * incident has.
  */
-export function requireMayChangeItem(incident: Incident, actor: Actor, ownerId: string, place: Place): void {
+export function requireMayChangeItem(incident: Incident, actor: Actor, ownerId: string | null, place: Place): void {
   if (!incident.isPrivate || isInIncidentChannel(incident, place)) return;
-  if (actor.type === 'slack' && actor.userId === ownerId) return;
+  if (actor.type === 'slack' && ownerId !== null && actor.userId === ownerId) return;
   throw new DomainError(
     'NOT_ALLOWED',
     'That follow-up belongs to a private incident: only members of its channel and the item\'s owner can change it. Nothing was changed.',

@@ -45,16 +45,28 @@ function parseItemNumber(word: string | undefined, usage: string): number {
   return n;
 }
 
+/** The not-found answer, pointing at the numbers that do exist. */
+async function noSuchItem(deps: Deps, incident: Incident, number: number): Promise<never> {
+  const count = (await deps.repos.actions.listForIncident(incident.id)).length;
+  throw new DomainError(
+    'NOT_FOUND',
+    `${incidentRef(incident.id)} has no action item #${number}${count ? ` (it has #1 to #${count}; see \`/incident actions\`)` : ' (it has none yet)'}.`,
+  );
+}
+
 async function requireItem(deps: Deps, incident: Incident, number: number): Promise<ActionItem> {
+  return (await deps.repos.actions.get(incident.id, number)) ?? (await noSuchItem(deps, incident, number));
+}
+
+/**
+ * The item, once the person may change it. Who may is decided before
+ * anything says whether the item exists: the not-found answer counts the
+ * incident's items, which a private incident's non-member must not learn.
+ */
+async function requireChangeableItem(deps: Deps, actor: Actor, incident: Incident, number: number, place: Place): Promise<ActionItem> {
   const item = await deps.repos.actions.get(incident.id, number);
-  if (!item) {
-    const count = (await deps.repos.actions.listForIncident(incident.id)).length;
-    throw new DomainError(
-      'NOT_FOUND',
-      `${incidentRef(incident.id)} has no action item #${number}${count ? ` (it has #1 to #${count}; see \`/incident actions\`)` : ' (it has none yet)'}.`,
-    );
-  }
-  return item;
+  requireMayChangeItem(incident, actor, item?.ownerId ?? null, place);
+  return item ?? (await noSuchItem(deps, incident, number));
 }
 
 /** Closes one item as done or dropped; a second click finds it closed and says so. */
@@ -90,7 +102,7 @@ export async function completeActionItem(deps: Deps, actor: Actor, channelId: st
  */
 export async function completeActionItemById(deps: Deps, actor: Actor, incidentId: number, number: number, pressedIn: Place): Promise<ActionItem> {
   const incident = await requireIncident(deps.repos.incidents, incidentId);
-  requireMayChangeItem(incident, actor, (await requireItem(deps, incident, number)).ownerId, pressedIn);
+  await requireChangeableItem(deps, actor, incident, number, pressedIn);
   return await closeItem(deps, actor, incident, number, 'done', null);
 }
 
@@ -116,8 +128,7 @@ export async function snoozeActionItem(deps: Deps, actor: Actor, incidentId: num
   const today = todayIn(now, deps.timeZone);
   return repos.transaction(async (repos) => {
     const incident = await requireIncident(repos.incidents, incidentId);
-    const item = await requireItem({ ...deps, repos }, incident, number);
-    requireMayChangeItem(incident, actor, item.ownerId, pressedIn);
+    const item = await requireChangeableItem({ ...deps, repos }, actor, incident, number, pressedIn);
     if (item.status !== 'open') throw new DomainError('INVALID_TRANSITION', `${actionRef(item)} is already ${item.status}.`);
     const due = addCalendarDays(item.dueDate > today ? item.dueDate : today, 7);
     if (!(await repos.actions.reschedule(incidentId, number, item.dueDate, due))) {

@@ -33,11 +33,13 @@ const HOME: Place = { channelId: null };
 /**
  * A Home tab lists only its viewer's own follow-ups, so a Home button naming
  * someone else's is not one the bot published to this person: refused,
- * naming nothing. An unknown item is left to the verb's own NOT_FOUND.
+ * naming nothing. An unknown item gets the same refusal, not the verb's
+ * NOT_FOUND: only a forged view names one, and "no such item, it has #1 to
+ * #3" would tell a stranger which follow-ups a private incident has.
  */
 async function requireOwnItem(deps: Deps, actor: Actor, incidentId: number, number: number): Promise<void> {
   const item = await deps.repos.actions.get(incidentId, number);
-  if (item && item.ownerId !== actorId(actor)) {
+  if (item?.ownerId !== actorId(actor)) {
     throw new DomainError('NOT_ALLOWED', 'That follow-up is not yours, so nothing was changed. Your Home tab lists only your own; open it again for a fresh one.');
   }
 }

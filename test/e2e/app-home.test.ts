@@ -181,4 +181,22 @@ describe('the App Home tab', () => {
     expect(refusals().slice(-5).join('\n')).not.toMatch(/canary|credentials/);
     expect(published('U0BOB').length).toBe(before.published);
   });
+
+  it('refuses a forged Home button alike for a private follow-up that exists and one that does not', async () => {
+    const carol = await openHome('U0CAROL');
+    const forge = (value: string) => ({ ...carol, blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: BUTTON_IDS.homeActionDone, text: { type: 'plain_text', text: 'Done' }, value }] }] });
+    const refusal = async (value: string) => {
+      const before = dm('U0CAROL').length;
+      await press(homePress('U0CAROL', forge(value), BUTTON_IDS.homeActionDone, value));
+      await expect.poll(() => dm('U0CAROL').length).toBe(before + 1);
+      return dm('U0CAROL').at(-1)!;
+    };
+    // INC-2 is private and Carol is not in it: Bob's #1 exists, #99 does not. Told apart, the answers would say which numbers exist.
+    const existing = await refusal('{"incidentId":2,"number":1}');
+    const missing = await refusal('{"incidentId":2,"number":99}');
+    expect(existing).toContain('nothing was changed');
+    expect(missing).toBe(existing);
+    expect(missing).not.toMatch(/#1 to|no action item/);
+    expect(await h.bot.store.actions.get(2, 1)).toMatchObject({ status: 'open', closedBy: null });
+  });
 });

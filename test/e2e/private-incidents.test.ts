@@ -136,6 +136,26 @@ describe('a private incident', () => {
     expect((await h.bot.store.actions.get(1, 1))!.status).toBe('done');
   });
 
+  it('refuses a non-member the same way for a follow-up that exists and one that does not, counting none', async () => {
+    for (const text of ['First', 'Second', 'Third']) await h.run(`action ${text} <@U0CAROL> due 2026-11-20`, { channelId: channel, userId: 'U0ALICE' });
+    const refusal = async (actionId: string, number: number) => {
+      const id = `probe-${actionId}-${number}`;
+      const value = JSON.stringify({ incidentId: 1, number });
+      expect((await h.interact(buttonPressBody({ userId: 'U0BOB', actionId, value, channelId: 'C0GENERAL', responseUrl: h.slack.responseUrl(id) }))).status).toBe(200);
+      await h.settle();
+      return h.slack.responsesFor(id).map((r) => String(r.text)).join('\n');
+    };
+    for (const actionId of [BUTTON_IDS.actionDone, BUTTON_IDS.actionSnooze]) {
+      const existing = await refusal(actionId, 2);
+      const missing = await refusal(actionId, 99);
+      expect(existing).toContain("only members of its channel and the item's owner");
+      // Told apart, the two answers would say which numbers exist; "#1 to #3" would say how many.
+      expect(missing).toBe(existing);
+      expect(missing).not.toMatch(/#3|#99|no action item/);
+    }
+    expect((await h.bot.store.actions.listForIncident(1)).map((i) => [i.status, i.dueDate])).toEqual(Array(3).fill(['open', '2026-11-20']));
+  });
+
   it('is resolved by its header button only from its own channel', async () => {
     const value = JSON.stringify({ incidentId: 1 });
     const header = (await h.incidentChannel(1)).messages[0]!;
