@@ -37,9 +37,17 @@ export async function addActionItem(deps: Deps, actor: Actor, channelId: string,
   });
 }
 
+/**
+ * The largest item number a store can hold: `action_items.number` is a 32-bit
+ * integer on PostgreSQL, which fails on a larger one instead of finding no row.
+ */
+const MAX_ITEM_NUMBER = 2_147_483_647;
+
 function parseItemNumber(word: string | undefined, usage: string): number {
-  const n = Number((word ?? '').replace(/^#/, ''));
-  if (!word || !Number.isInteger(n) || n < 1) {
+  const digits = (word ?? '').replace(/^#/, '');
+  const n = Number(digits);
+  // Digits only: Number() also reads `1e3` and `0x10`, which nobody means as an item.
+  if (!word || !/^\d+$/.test(digits) || n < 1 || n > MAX_ITEM_NUMBER) {
     throw new DomainError('INVALID_INPUT', `${word ? `${quoted(word)} is not an item number.` : 'Say which item.'}\nUsage: ${usage}`);
   }
   return n;

@@ -78,6 +78,10 @@ describe('action items', () => {
   it.each([
     ['done 42', 'has no action item #42'],
     ['done two', '"two" is not an item number'],
+    // Past PostgreSQL's int4, where action_items.number lives: refused before any query, not a failed one.
+    ['done 3000000000', '"3000000000" is not an item number.\nUsage: `/incident done &lt;item number&gt;`'],
+    ['drop 3000000000 no longer needed', '"3000000000" is not an item number.\nUsage: `/incident drop &lt;item number&gt; &lt;reason&gt;`'],
+    ['done 99999999999999999999', '"99999999999999999999" is not an item number'],
     ['done', 'Say which item'],
     ['drop 4', 'Say why it is dropped'],
     ['action Fix it due 2026-02-30', '"2026-02-30" is not a date I can read'],
