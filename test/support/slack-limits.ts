@@ -8,15 +8,25 @@
 
 type Json = Record<string, unknown>;
 
-/** What Slack parses in our mrkdwn: mentions, channel links, date tokens, links to Slack permalinks. */
-const OUR_TOKEN = /^<(?:@[UW][A-Z0-9]+|#C[A-Z0-9]+|!date\^\d+\^[^|<>]+\|[^<>]+|https:\/\/[^|<>\s]+\|[^<>]+)>/;
+/**
+ * What Slack parses in our mrkdwn: mentions, channel links, date tokens, and
+ * labelled web links (Slack permalinks, Prometheus and runbook links, which may
+ * be http:// and thousands of characters long). Sticky, so it is matched where
+ * a `<` is without copying the rest of the text.
+ */
+const OUR_TOKEN = /<(?:@[UW][A-Z0-9]+|#C[A-Z0-9]+|!date\^\d+\^[^|<>]+\|[^<>]+|https?:\/\/[^|<>\s]+\|[^<>]+)>/y;
+
+function ourTokenAt(text: string, index: number): boolean {
+  OUR_TOKEN.lastIndex = index;
+  return OUR_TOKEN.test(text);
+}
 
 /** Problems of a mrkdwn string's markup: a stray `&` (a cut `&amp;`) or a `<` that is no token of ours. */
 export function markupProblems(text: string, path: string): string[] {
   const problems: string[] = [];
   for (let i = 0; i < text.length; i++) {
     if (text[i] === '&' && !/^&(?:amp|lt|gt);/.test(text.slice(i, i + 5))) problems.push(`${path}: a bare "&" at ${i}: ${JSON.stringify(text.slice(i, i + 12))}`);
-    if (text[i] === '<' && !OUR_TOKEN.test(text.slice(i, i + 1200))) problems.push(`${path}: "<" that Slack would parse, at ${i}: ${JSON.stringify(text.slice(i, i + 30))}`);
+    if (text[i] === '<' && !ourTokenAt(text, i)) problems.push(`${path}: "<" that Slack would parse, at ${i}: ${JSON.stringify(text.slice(i, i + 30))}`);
     if (text[i] === '>' && text.lastIndexOf('<', i) <= text.lastIndexOf('>', i - 1)) problems.push(`${path}: a bare ">" at ${i}`);
   }
   return problems;

@@ -4,13 +4,16 @@ import type { AlertNotice } from '../../domain/ports.js';
 import { BUTTON_IDS } from '../ids.js';
 import { safe } from '../text.js';
 import { fitText, SLACK_LIMITS } from './limits.js';
+import { isWebUrl, slackLink } from './slack-link.js';
 
 type KnownBlock = types.KnownBlock;
 
-/** A link Slack renders as `label`; the URL escaped so it cannot end the link early or add markup. */
-export function slackLink(url: string, label: string): string {
-  const target = url.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '%7C');
-  return `<${target}|${label}>`;
+/** The alert's links that are web URLs; another value (`!channel`, a bare host) is left out, the notice still says the rest. */
+function alertLinks(links: readonly (readonly [url: string | null, label: string])[]): string {
+  return links
+    .filter((link): link is readonly [string, string] => link[0] !== null && isWebUrl(link[0]))
+    .map(([url, label]) => slackLink(url, label))
+    .join(' · ');
 }
 
 function button(actionId: string, text: string, value: unknown, style?: 'primary' | 'danger'): types.Button {
@@ -28,7 +31,10 @@ export function alertNoticeMessage(notice: AlertNotice, incident: Incident | und
   let actions: types.Button[];
   switch (notice.type) {
     case 'alert_notify': {
-      const links = [notice.generatorUrl ? slackLink(notice.generatorUrl, 'Prometheus') : '', notice.runbookUrl ? slackLink(notice.runbookUrl, 'Runbook') : ''].filter(Boolean).join(' · ');
+      const links = alertLinks([
+        [notice.generatorUrl, 'Prometheus'],
+        [notice.runbookUrl, 'Runbook'],
+      ]);
       text =
         `:warning: *Alert ${safe(notice.alertname)}*${notice.service ? ` on \`${safe(notice.service)}\`` : ''}: ${safe(notice.title)}\n` +
         `${plural(notice.firing, 'alert')} firing. No incident was declared${links ? ` · ${links}` : ''}.`;

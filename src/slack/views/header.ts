@@ -12,7 +12,7 @@ import type { SloFigures } from '../../domain/slo-figures.js';
 import { fitLines, fitText, SLACK_LIMITS } from './limits.js';
 import { headerSloLine } from './slo-lines.js';
 import { escapeStrayMarkup } from './stray-markup.js';
-import { slackLink } from './alert-notices.js';
+import { isWebUrl, slackLink } from './slack-link.js';
 
 /** What the header shows beside the incident itself. */
 export interface HeaderFacts {
@@ -157,7 +157,7 @@ export function incidentHeaderBlocks(incident: Incident, holders: readonly RoleH
   const notPaged = notPagedBlock(incident, facts.paging);
   if (notPaged) blocks.push(notPaged);
   if (incident.description) blocks.push(section(`*Impact*\n${safe(incident.description)}`));
-  if (facts.runbookUrl) blocks.push(section(`:book: *Runbook*: ${slackLink(facts.runbookUrl, 'open the runbook')}`));
+  if (facts.runbookUrl && isWebUrl(facts.runbookUrl)) blocks.push(section(`:book: *Runbook*: ${slackLink(facts.runbookUrl, 'open the runbook')}`));
   if (facts.slo) blocks.push(sloBlock(facts.slo));
   if (incident.status === 'resolved') blocks.push(...resolvedBlocks(incident, facts));
   else blocks.push(headerButtons(incident, holders));

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Harness } from '../support/harness.js';
+import { messageProblems } from '../support/slack-limits.js';
+
+/**
+ * What an Alertmanager notification can make the bot write in Slack, over the
+ * wire: its texts and URLs are Prometheus's and whoever wrote the rules, and
+ * none of them may become a ping or a link the bot did not mean.
+ */
+const TOKEN = 'am-token-1234567890';
+const FIRING = JSON.parse(readFileSync('test/fixtures/alertmanager/firing.json', 'utf8')) as Payload;
+type Payload = Record<string, unknown> & { groupKey: string; alerts: Record<string, unknown>[] };
+const ENV = { ALERTMANAGER_WEBHOOK_TOKEN: TOKEN, SLO_FILES: 'examples/slo/checkout-api.yaml' };
+
+/** A ping in mrkdwn: a special mention, a user group, or the user the alert names. */
+const PING = /<!(?:channel|here|everyone|subteam)|<@U0BOB>/;
+
+async function send(h: Harness, body: unknown): Promise<number> {
+  const res = await fetch(`${h.url}/alertmanager/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(body),
+  });
+  await res.text();
+  return res.status;
+}
+
+/** Everything the bot sent to Slack: Web API calls and response_url answers. */
+function allSent(h: Harness): string {
+  return JSON.stringify([h.slack.calls.map((c) => c.params), h.slack.responses.map((r) => r.body)]);
+}
+
+const warning = (alert: Record<string, unknown>, labels: Record<string, string> = {}): Payload => ({
+  ...FIRING,
+  groupKey: '{}:{alertname="SlowCheckout"}',
+  commonLabels: {},
+  alerts: [{ ...FIRING.alerts[0], ...alert, labels: { alertname: 'SlowCheckout', severity: 'warning', ...labels } }],
+});
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+describe('an alert cannot make the bot ping', () => {
+  it('posts the notice of an alert whose generatorURL or runbook is !channel or a user group, unlinked', async () => {
+    h = await Harness.start({ env: ENV });
+    const urls = ['!channel', '!subteam^S0X', 'javascript:alert(1)'];
+    for (const [i, url] of urls.entries()) {
+      const body = warning({ generatorURL: url, fingerprint: `fp-${i}`, annotations: { summary: `slow ${i}`, runbook_url: url } });
+      expect(await send(h, { ...body, groupKey: `{}:{alertname="SlowCheckout${i}"}` })).toBe(200);
+    }
+    await h.settle();
+    const notices = h.slack.channels.get('C0ANNOUNCE')!.messages.filter((m) => m.text.includes('SlowCheckout'));
+    expect(notices).toHaveLength(urls.length);
+    for (const notice of notices) {
+      expect(messageProblems(notice)).toEqual([]);
+      expect(JSON.stringify(notice.blocks)).toContain('Declare incident');
+    }
+    expect(allSent(h)).not.toMatch(PING);
+  });
+});
