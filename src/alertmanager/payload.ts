@@ -70,6 +70,7 @@ export function parseWebhookPayload(raw: Buffer | string): { ok: true; notificat
     truncated: p.truncatedAlerts,
     notification: {
       groupKey: p.groupKey,
+      status: p.status,
       commonLabels: p.commonLabels,
       alerts: p.alerts.map((a) => ({
         status: a.status,

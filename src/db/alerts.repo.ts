@@ -4,6 +4,7 @@ import type { Db } from './client.js';
 import type { SyncRepo } from './store.js';
 import { alertGroups, alerts, incidents } from './schema.js';
 import { toAlert, toGroup } from './rows.js';
+import { isSupersededGroupKey, supersededGroupKey } from '../domain/superseded-group.js';
 
 
 
@@ -21,17 +22,21 @@ export function alertsRepo(db: Db): SyncRepo<AlertRepo> {
     createGroup(group: NewAlertGroup, now) {
       return toGroup(db.insert(alertGroups).values({ ...group, createdAt: now, updatedAt: now }).returning().get());
     },
-    linkGroup(id, from, to, now) {
-      const linked = from === null ? isNull(alertGroups.incidentId) : eq(alertGroups.incidentId, from);
-      const done = db.update(alertGroups).set({ incidentId: to, updatedAt: now }).where(and(eq(alertGroups.id, id), linked)).run().changes === 1;
+    linkGroup(id, to, now) {
+      const done = db.update(alertGroups).set({ incidentId: to, updatedAt: now }).where(and(eq(alertGroups.id, id), isNull(alertGroups.incidentId))).run().changes === 1;
       if (done) {
         const key = db.select({ k: alertGroups.groupKey }).from(alertGroups).where(eq(alertGroups.id, id)).get()!.k;
-        // From a notice or a merge offer (from null) the alerts keep their receive time: that is when the problem was
-        // detected. From another incident (firing long after its resolve) they are a new problem, detected now.
-        const received = from === null ? {} : { receivedAt: now };
-        db.update(alerts).set({ incidentId: to, updatedAt: now, ...received }).where(eq(alerts.groupKey, key)).run();
+        // The alerts keep their receive time: that is when the problem was detected, not when someone linked it.
+        db.update(alerts).set({ incidentId: to, updatedAt: now }).where(eq(alerts.groupKey, key)).run();
       }
       return done;
+    },
+    supersedeGroup(id, now) {
+      const row = db.select({ k: alertGroups.groupKey }).from(alertGroups).where(eq(alertGroups.id, id)).get();
+      if (!row || isSupersededGroupKey(row.k)) return;
+      const key = supersededGroupKey(id, row.k);
+      db.update(alertGroups).set({ groupKey: key, updatedAt: now }).where(eq(alertGroups.id, id)).run();
+      db.update(alerts).set({ groupKey: key, updatedAt: now }).where(eq(alerts.groupKey, row.k)).run();
     },
     openIncidentOfSameProblem(alertname, service, exceptGroupKey) {
       const row = db
@@ -53,6 +58,9 @@ export function alertsRepo(db: Db): SyncRepo<AlertRepo> {
     },
     recordNotice(groupId, channel, ts) {
       db.update(alertGroups).set({ noticeChannel: channel, noticeTs: ts }).where(eq(alertGroups.id, groupId)).run();
+    },
+    recordGroupStatus(groupId, status, now) {
+      db.update(alertGroups).set({ status, updatedAt: now }).where(eq(alertGroups.id, groupId)).run();
     },
     alert(groupKey, fingerprint) {
       const row = db.select().from(alerts).where(and(eq(alerts.groupKey, groupKey), eq(alerts.fingerprint, fingerprint))).get();

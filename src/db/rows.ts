@@ -58,6 +58,7 @@ export function toGroup(row: GroupRow): AlertGroupRecord {
     service: row.service,
     firstStartsAt: row.firstStartsAt,
     runbookUrl: row.runbookUrl,
+    status: row.status,
     noticeChannel: row.noticeChannel,
     noticeTs: row.noticeTs,
   };

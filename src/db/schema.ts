@@ -301,6 +301,8 @@ export const alertGroups = sqliteTable(
     service: text('service'),
     firstStartsAt: ms('first_starts_at').notNull(),
     runbookUrl: text('runbook_url'),
+    /** The group's status in its last notification: `resolved` only when none of its alerts fires, sent or not (max_alerts). */
+    status: text('status', { enum: ALERT_STATUSES }).notNull().default('firing'),
     noticeChannel: text('notice_channel'),
     noticeTs: text('notice_ts'),
     createdAt: ms('created_at').notNull(),

@@ -5,27 +5,33 @@
  */
 import { requireActedInIncidentChannel, type Place } from './access.js';
 import { alertActionFor, type AlertRules } from './alert-rules.js';
-import { alertLine, alertTitle } from './alerts.js';
+import { alertLine, alertTitle, startImpactEarlier } from './alerts.js';
 import { declareIncident } from './declare.js';
 import { DomainError } from './errors.js';
 import { requireIncident } from './incident-lookup.js';
 import { actorId, incidentRef, type Actor, type Incident } from './model.js';
 import type { AlertGroupRecord, Deps } from './ports.js';
 import { reopenIncident } from './resolve.js';
+import { isSupersededGroupKey } from './superseded-group.js';
 import { assignRole, type RoleChange } from './roles.js';
 
 async function requireGroup(deps: Deps, groupId: number): Promise<AlertGroupRecord> {
   const group = await deps.repos.alerts.groupById(groupId);
   if (!group) throw new DomainError('NOT_FOUND', 'That alert group is no longer known, so nothing was changed.');
+  // Its alerts resolved and fired again since: the newer notice or offer is the one to act on.
+  if (isSupersededGroupKey(group.groupKey)) throw new DomainError('CONFLICT', `Those alerts have fired again since this message, and a newer one is about them (or ${group.incidentId === null ? 'no incident' : incidentRef(group.incidentId)}), so nothing was changed.`);
   return group;
 }
 
 /** Links a group to an incident and puts its alerts on the timeline; false when someone linked it first. */
 async function linkGroup(deps: Deps, group: AlertGroupRecord, incident: Incident, by: string, how: string): Promise<boolean> {
   const now = deps.clock.now();
-  if (!await deps.repos.alerts.linkGroup(group.id, null, incident.id, now)) return false;
+  if (!await deps.repos.alerts.linkGroup(group.id, incident.id, now)) return false;
   await deps.repos.timeline.add({ incidentId: incident.id, kind: 'alert_group_linked', text: `Alert group ${group.alertname} ${how} by <@${by}>: its alerts land on this incident`, actorId: by, occurredAt: now });
-  for (const alert of await deps.repos.alerts.alertsOfGroup(group.groupKey)) {
+  const alerts = await deps.repos.alerts.alertsOfGroup(group.groupKey);
+  // A merged group may have started before the incident's alerts did.
+  await startImpactEarlier(deps, (await deps.repos.incidents.get(incident.id))!, alerts.filter((a) => a.status === 'firing'), now);
+  for (const alert of alerts) {
     await deps.repos.timeline.add({ incidentId: incident.id, kind: alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', text: alertLine(alert, false), actorId: 'system:alertmanager', occurredAt: alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now) });
   }
   return true;

@@ -30,6 +30,12 @@ export interface ReceivedAlert {
 /** One webhook notification: one group, as Alertmanager sees it now. */
 export interface AlertNotification {
   readonly groupKey: string;
+  /**
+   * The group's status as Alertmanager computed it over all its alerts, before
+   * `max_alerts` truncated the list: `resolved` only when none still fires,
+   * even one the bot was not sent.
+   */
+  readonly status: AlertStatus;
   readonly commonLabels: Readonly<Record<string, string>>;
   readonly alerts: readonly ReceivedAlert[];
 }
@@ -124,7 +130,7 @@ async function firstNotification(deps: Deps, rules: AlertRules, notification: Al
   const alertname = labels.alertname ?? 'alert';
   const service = alertService(deps, rules, labels);
   const action = alertActionFor(rules, labels);
-  const base = { groupKey: notification.groupKey, alertname, service, firstStartsAt: first.startsAt, runbookUrl: runbookOf(first), offeredIncidentId: null, noticeChannel: null };
+  const base = { groupKey: notification.groupKey, alertname, service, firstStartsAt: first.startsAt, runbookUrl: runbookOf(first), status: notification.status, offeredIncidentId: null, noticeChannel: null };
 
   if ('declare' in action) {
     // The same problem under another group key (a route changed, a label differs): offered, never merged silently.
@@ -162,6 +168,24 @@ async function firstNotification(deps: Deps, rules: AlertRules, notification: Al
   return { kind: 'notified', incidentId: null };
 }
 
+/**
+ * The impact window starts at the earliest start of the incident's alerts: an
+ * alert joining later that started earlier moves it back, on the timeline.
+ */
+export async function startImpactEarlier(deps: Deps, incident: Incident, firing: readonly { readonly startsAt: Date; readonly labels: Readonly<Record<string, string>> }[], now: Date): Promise<void> {
+  const earliest = [...firing].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())[0];
+  const current = incident.impactStartedAt ?? incident.declaredAt;
+  if (!earliest || earliest.startsAt.getTime() >= current.getTime()) return;
+  await deps.repos.incidents.setImpact(incident.id, 'started', earliest.startsAt, now);
+  await deps.repos.timeline.add({
+    incidentId: incident.id,
+    kind: 'impact_changed',
+    text: `Impact started at ${earliest.startsAt.toISOString()}: when alert ${earliest.labels.alertname ?? 'alert'} started firing`,
+    actorId: 'system:alertmanager',
+    occurredAt: now,
+  });
+}
+
 /** Every alert of the incident resolved: ask a person, or resolve as the system when the rules say so. */
 async function allResolved(deps: Deps, rules: AlertRules, incident: Incident, count: number): Promise<void> {
   if (rules.resolveWithAlerts && incident.channelId) {
@@ -177,20 +201,16 @@ async function laterNotification(deps: Deps, rules: AlertRules, notification: Al
   if (incident.status === 'resolved' && firing.length > 0) {
     const withinReopen = incident.resolvedAt !== null && now.getTime() - incident.resolvedAt.getTime() <= rules.reopenWithinMs;
     if (!withinReopen) {
-      // Long after the resolve: a new problem, a new incident; the group follows it.
-      const action = alertActionFor(rules, { ...notification.commonLabels, ...firing[0]!.labels });
-      const severity = 'declare' in action ? action.declare : incident.severity;
-      const fresh = await declareFromAlerts(deps, rules, notification, severity, firing);
-      await deps.repos.alerts.linkGroup(group.id, incident.id, fresh.id, now);
-      for (const alert of changed) {
-        await record(deps, group.groupKey, alert, fresh.id, now);
-        await timeline(deps, fresh.id, alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', alertLine(alert, false), alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now));
-      }
-      return { kind: 'declared', incidentId: fresh.id };
+      // Long after the resolve: a new problem, handled as a group seen for the first time (declared,
+      // offered for a merge or noticed, as the rules say now). The resolved incident keeps its alerts.
+      await deps.repos.alerts.supersedeGroup(group.id, now);
+      return await firstNotification(deps, rules, notification, now);
     }
   }
+  if (incident.status !== 'resolved') await startImpactEarlier(deps, incident, firing, now);
   for (const alert of changed) {
-    const again = await deps.repos.alerts.alert(group.groupKey, alert.fingerprint) !== undefined;
+    // "Again" only after it had resolved: a firing alert whose start moved (Alertmanager merged an earlier one) never stopped.
+    const again = (await deps.repos.alerts.alert(group.groupKey, alert.fingerprint))?.status === 'resolved';
     await record(deps, group.groupKey, alert, incident.id, now);
     await timeline(deps, incident.id, alert.status === 'firing' ? 'alert_fired' : 'alert_resolved', alertLine(alert, again && alert.status === 'firing'), alert.status === 'firing' ? alert.startsAt : (alert.endsAt ?? now));
   }
@@ -201,8 +221,12 @@ async function laterNotification(deps: Deps, rules: AlertRules, notification: Al
     }
     return { kind: 'updated', incidentId: incident.id };
   }
+  // The group's own status decides: with max_alerts, alerts the bot was never sent may still fire, and
+  // the one that resolves last may be one it never saw (the alerts it was sent then look unchanged).
+  const resolvedNow = changed.some((a) => a.status === 'resolved') || group.status !== 'resolved';
+  if (notification.status !== 'resolved' || !resolvedNow) return { kind: 'updated', incidentId: incident.id };
   const all = await deps.repos.alerts.alertsOfIncident(incident.id);
-  if (changed.some((a) => a.status === 'resolved') && all.every((a) => a.status === 'resolved')) await allResolved(deps, rules, incident, all.length);
+  if (all.every((a) => a.status === 'resolved')) await allResolved(deps, rules, incident, all.length);
   return { kind: 'updated', incidentId: incident.id };
 }
 
@@ -223,10 +247,18 @@ export async function receiveAlerts(deps: Deps, rules: AlertRules, notification:
     if (!group) return await firstNotification(tx, rules, notification, now);
     const changed: (typeof notification.alerts)[number][] = [];
     for (const a of notification.alerts) if (!sameState(await repos.alerts.alert(group.groupKey, a.fingerprint), a)) changed.push(a);
-    if (changed.length === 0) return { kind: 'unchanged', incidentId: group.incidentId };
+    if (changed.length === 0 && group.status === notification.status) return { kind: 'unchanged', incidentId: group.incidentId };
+    if (group.status !== notification.status) await repos.alerts.recordGroupStatus(group.id, notification.status, now);
     const incident = group.incidentId === null ? undefined : await repos.incidents.get(group.incidentId);
-    // A notice or a merge offer not taken up yet: the alerts are kept, the offer is not repeated.
     if (!incident) {
+      // A notice or a merge offer nobody took up, whose alerts had all resolved, firing again: a new
+      // episode, noticed or declared afresh. Silence here would drop a critical alert for good.
+      const before = await repos.alerts.alertsOfGroup(group.groupKey);
+      if (changed.some((a) => a.status === 'firing') && before.every((a) => a.status === 'resolved')) {
+        await repos.alerts.supersedeGroup(group.id, now);
+        return await firstNotification(tx, rules, notification, now);
+      }
+      // Still the same episode: the alerts are kept, the offer is not repeated.
       for (const alert of changed) await record(tx, group.groupKey, alert, null, now);
       return { kind: 'recorded', incidentId: null };
     }

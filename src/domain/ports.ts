@@ -331,6 +331,8 @@ export interface AlertGroupRecord {
   readonly service: string | null;
   readonly firstStartsAt: Date;
   readonly runbookUrl: string | null;
+  /** As in its last notification (Alertmanager's group status, over alerts max_alerts left out too). */
+  readonly status: AlertStatus;
   readonly noticeChannel: string | null;
   readonly noticeTs: string | null;
 }
@@ -354,11 +356,14 @@ export interface AlertRepo {
   group(groupKey: string): Promise<AlertGroupRecord | undefined>;
   groupById(id: number): Promise<AlertGroupRecord | undefined>;
   createGroup(group: NewAlertGroup, now: Date): Promise<AlertGroupRecord>;
-  /** Links the group (and its alerts) to an incident, conditional on it still being linked to `from`. */
-  linkGroup(id: number, from: number | null, to: number, now: Date): Promise<boolean>;
+  /** Links a group no incident has yet (a notice, a merge offer) and its alerts to an incident; false when someone linked it first. */
+  linkGroup(id: number, to: number, now: Date): Promise<boolean>;
+  /** Moves the group and its alerts to their superseded key (see superseded-group.ts), keeping their incident. */
+  supersedeGroup(id: number, now: Date): Promise<void>;
   /** Another group of this alert name and service linked to an open incident: the incident a new group is offered to merge into. */
   openIncidentOfSameProblem(alertname: string, service: string | null, exceptGroupKey: string): Promise<number | undefined>;
   recordNotice(groupId: number, channel: string, ts: string): Promise<void>;
+  recordGroupStatus(groupId: number, status: AlertStatus, now: Date): Promise<void>;
   alert(groupKey: string, fingerprint: string): Promise<AlertRecord | undefined>;
   /** Inserts or replaces the alert's last received state. */
   saveAlert(alert: AlertRecord, now: Date): Promise<void>;

@@ -92,7 +92,7 @@ async function recordTheRest(store: Store, at: Date): Promise<void> {
   const groupKey = '{}/{severity="page"}:{alertname="CheckoutErrors"}';
   const firstStartsAt = new Date('2026-11-16T09:58:00.987Z');
   await store.alerts.createGroup(
-    { groupKey, incidentId: 1, action: 'declared', offeredIncidentId: null, alertname: 'CheckoutErrors', service: 'checkout', firstStartsAt, runbookUrl: 'https://runbooks.example/checkout', noticeChannel: null },
+    { groupKey, incidentId: 1, action: 'declared', offeredIncidentId: null, alertname: 'CheckoutErrors', service: 'checkout', firstStartsAt, runbookUrl: 'https://runbooks.example/checkout', status: 'firing', noticeChannel: null },
     at,
   );
   await store.alerts.saveAlert(

@@ -1,10 +1,12 @@
 import { and, asc, eq, isNotNull, isNull, min, ne } from 'drizzle-orm';
+import type { AlertStatus } from '../../domain/model.js';
 import type { AlertRecord, NewAlertGroup } from '../../domain/ports.js';
 import type { alertsRepo as sqliteAlertsRepo } from '../alerts.repo.js';
 import type { AsyncRepo } from '../store.js';
 import type { PgExecutor } from './executor.js';
 import { alertGroups, alerts, incidents } from './schema.js';
 import { toAlert, toGroup } from '../rows.js';
+import { isSupersededGroupKey, supersededGroupKey } from '../../domain/superseded-group.js';
 
 
 
@@ -24,18 +26,22 @@ export function alertsRepo(db: PgExecutor) {
       const row = await first(db.insert(alertGroups).values({ ...group, createdAt: now, updatedAt: now }).returning());
       return toGroup(row!);
     },
-    async linkGroup(id: number, from: number | null, to: number, now: Date) {
-      const linked = from === null ? isNull(alertGroups.incidentId) : eq(alertGroups.incidentId, from);
+    async linkGroup(id: number, to: number, now: Date) {
       // One conditional UPDATE, which also names the group key its alerts are found by.
       const done = await first(
-        db.update(alertGroups).set({ incidentId: to, updatedAt: now }).where(and(eq(alertGroups.id, id), linked)).returning({ key: alertGroups.groupKey }),
+        db.update(alertGroups).set({ incidentId: to, updatedAt: now }).where(and(eq(alertGroups.id, id), isNull(alertGroups.incidentId))).returning({ key: alertGroups.groupKey }),
       );
       if (!done) return false;
-      // From a notice or a merge offer (from null) the alerts keep their receive time: that is when the problem was
-      // detected. From another incident (firing long after its resolve) they are a new problem, detected now.
-      const received = from === null ? {} : { receivedAt: now };
-      await db.update(alerts).set({ incidentId: to, updatedAt: now, ...received }).where(eq(alerts.groupKey, done.key));
+      // The alerts keep their receive time: that is when the problem was detected, not when someone linked it.
+      await db.update(alerts).set({ incidentId: to, updatedAt: now }).where(eq(alerts.groupKey, done.key));
       return true;
+    },
+    async supersedeGroup(id: number, now: Date) {
+      const row = await first(db.select({ k: alertGroups.groupKey }).from(alertGroups).where(eq(alertGroups.id, id)).limit(1));
+      if (!row || isSupersededGroupKey(row.k)) return;
+      const key = supersededGroupKey(id, row.k);
+      await db.update(alertGroups).set({ groupKey: key, updatedAt: now }).where(eq(alertGroups.id, id));
+      await db.update(alerts).set({ groupKey: key, updatedAt: now }).where(eq(alerts.groupKey, row.k));
     },
     async openIncidentOfSameProblem(alertname: string, service: string | null, exceptGroupKey: string) {
       const row = await first(
@@ -56,6 +62,9 @@ export function alertsRepo(db: PgExecutor) {
           .limit(1),
       );
       return row?.incidentId ?? undefined;
+    },
+    async recordGroupStatus(groupId: number, status: AlertStatus, now: Date) {
+      await db.update(alertGroups).set({ status, updatedAt: now }).where(eq(alertGroups.id, groupId));
     },
     async recordNotice(groupId: number, channel: string, ts: string) {
       await db.update(alertGroups).set({ noticeChannel: channel, noticeTs: ts }).where(eq(alertGroups.id, groupId));

@@ -259,6 +259,8 @@ export const alertGroups = pgTable(
     service: text('service'),
     firstStartsAt: ms('first_starts_at').notNull(),
     runbookUrl: text('runbook_url'),
+    /** The group's status in its last notification: `resolved` only when none of its alerts fires, sent or not (max_alerts). */
+    status: text('status', { enum: ALERT_STATUSES }).notNull().default('firing'),
     /** Where the notice of a notify-only group was posted: the only place its Declare button is trusted. */
     noticeChannel: text('notice_channel'),
     noticeTs: text('notice_ts'),

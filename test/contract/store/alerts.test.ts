@@ -15,6 +15,7 @@ describe.each(stores)('$name store: alerts', (factory) => {
     service: 'checkout-api',
     firstStartsAt: new Date('2026-11-22T09:58:00.000Z'),
     runbookUrl: null,
+    status: 'firing',
     noticeChannel: null,
     ...overrides,
   });
@@ -44,7 +45,7 @@ describe.each(stores)('$name store: alerts', (factory) => {
     expect(await store().alerts.groupById(created.id)).toMatchObject({ noticeChannel: 'C0ALERTS', noticeTs: '1764000000.000200' });
   });
 
-  it('links a group only from the incident it is linked to, taking its alerts along', async () => {
+  it('links a group no incident has yet, once, taking its alerts along', async () => {
     const a = await declare(store());
     const b = await declare(store());
     const g = await store().alerts.createGroup(group('g1'), later(0));
@@ -52,17 +53,41 @@ describe.each(stores)('$name store: alerts', (factory) => {
     await store().alerts.saveAlert(alert('g1', 'f2'), later(0));
     await store().alerts.saveAlert(alert('g2', 'f3'), later(0));
 
-    expect(await store().alerts.linkGroup(g.id, a.id, b.id, later(1))).toBe(false);
-    expect(await store().alerts.linkGroup(g.id, null, a.id, later(1))).toBe(true);
+    expect(await store().alerts.linkGroup(g.id, a.id, later(1))).toBe(true);
     // A second press of the same button: someone already linked it.
-    expect(await store().alerts.linkGroup(g.id, null, b.id, later(2))).toBe(false);
+    expect(await store().alerts.linkGroup(g.id, b.id, later(2))).toBe(false);
     expect((await store().alerts.group('g1'))?.incidentId).toBe(a.id);
     expect((await store().alerts.alertsOfIncident(a.id)).map((x) => x.fingerprint)).toEqual(['f1', 'f2']);
+    expect(await store().alerts.alertsOfIncident(b.id)).toEqual([]);
+    expect(await store().alerts.linkGroup(g.id + 1, a.id, later(4))).toBe(false);
+  });
 
-    expect(await store().alerts.linkGroup(g.id, a.id, b.id, later(3))).toBe(true);
-    expect(await store().alerts.alertsOfIncident(a.id)).toEqual([]);
-    expect((await store().alerts.alertsOfIncident(b.id)).map((x) => [x.fingerprint, x.incidentId])).toEqual([['f1', b.id], ['f2', b.id]]);
-    expect(await store().alerts.linkGroup(g.id + 1, null, a.id, later(4))).toBe(false);
+  it('supersedes a group: its key and alerts free for a new episode, its incident keeping what it had', async () => {
+    const a = await declare(store());
+    const b = await declare(store());
+    const g = await store().alerts.createGroup(group('g1', { incidentId: a.id, runbookUrl: 'https://runbooks.example/errors' }), later(0));
+    await store().alerts.saveAlert(alert('g1', 'f1', { incidentId: a.id }), later(5_000));
+    await store().alerts.saveAlert(alert('g2', 'f1'), later(6_000));
+
+    await store().alerts.supersedeGroup(g.id, later(3_600_000));
+    expect(await store().alerts.group('g1')).toBeUndefined();
+    expect(await store().alerts.alert('g1', 'f1')).toBeUndefined();
+    expect((await store().alerts.groupById(g.id))).toMatchObject({ groupKey: `superseded:${g.id}:g1`, incidentId: a.id });
+    expect((await store().alerts.alertsOfIncident(a.id)).map((x) => [x.groupKey, x.fingerprint])).toEqual([[`superseded:${g.id}:g1`, 'f1']]);
+    expect(await store().alerts.firstReceivedAt(a.id)).toEqual(later(5_000));
+    expect(await store().alerts.runbookFor(a.id)).toBe('https://runbooks.example/errors');
+    // Another group's alert of the same fingerprint is not its.
+    expect(await store().alerts.alert('g2', 'f1')).toBeDefined();
+
+    // The new episode under the real key, detected when it arrives.
+    const next = await store().alerts.createGroup(group('g1', { incidentId: b.id }), later(3_600_000));
+    await store().alerts.saveAlert(alert('g1', 'f1', { incidentId: b.id }), later(3_600_000));
+    expect(next.id).not.toBe(g.id);
+    expect(await store().alerts.firstReceivedAt(b.id)).toEqual(later(3_600_000));
+    expect(await store().alerts.firstReceivedAt(a.id)).toEqual(later(5_000));
+    // A second supersede of the old one changes nothing.
+    await store().alerts.supersedeGroup(g.id, later(3_700_000));
+    expect((await store().alerts.groupById(g.id))?.groupKey).toBe(`superseded:${g.id}:g1`);
   });
 
   it('replaces an alert’s state on each receipt, keeping when it was first received', async () => {
@@ -78,24 +103,19 @@ describe.each(stores)('$name store: alerts', (factory) => {
     expect((await store().alerts.alertsOfGroup('g1')).map((x) => x.status)).toEqual(['resolved']);
     expect(await store().alerts.alert('g1', 'f2')).toBeUndefined();
 
-    await store().alerts.linkGroup(g.id, null, id, later(30_000));
+    await store().alerts.linkGroup(g.id, id, later(30_000));
     // Linked from no incident: detected when the alert first arrived, not when it was linked or last received.
     expect(await store().alerts.firstReceivedAt(id)).toEqual(later(10_000));
   });
 
-  it('counts detection from the link when a group moves from another incident', async () => {
+  it('counts detection from the first receipt when a notice’s group is linked later', async () => {
     const a = await declare(store());
-    const b = await declare(store());
     expect(await store().alerts.firstReceivedAt(a.id)).toBeNull();
     const g = await store().alerts.createGroup(group('g1'), later(0));
     await store().alerts.saveAlert(alert('g1', 'f1'), later(5_000));
     await store().alerts.saveAlert(alert('g1', 'f2'), later(7_000));
-    await store().alerts.linkGroup(g.id, null, a.id, later(8_000));
+    await store().alerts.linkGroup(g.id, a.id, later(8_000));
     expect(await store().alerts.firstReceivedAt(a.id)).toEqual(later(5_000));
-
-    await store().alerts.linkGroup(g.id, a.id, b.id, later(3_600_000));
-    expect(await store().alerts.firstReceivedAt(b.id)).toEqual(later(3_600_000));
-    expect(await store().alerts.firstReceivedAt(a.id)).toBeNull();
   });
 
   it('finds the open incident of the same alert name and service, from another group only', async () => {
@@ -128,7 +148,7 @@ describe.each(stores)('$name store: alerts', (factory) => {
   it('lets one of several links of a group made at once win, and one of several groups under one key', async () => {
     const incidents = await Promise.all([declare(store()), declare(store()), declare(store())]);
     const g = await store().alerts.createGroup(group('g1'), later(0));
-    const links = await Promise.all(incidents.map((i) => store().transaction(async (tx) => tx.alerts.linkGroup(g.id, null, i.id, later(1)))));
+    const links = await Promise.all(incidents.map((i) => store().transaction(async (tx) => tx.alerts.linkGroup(g.id, i.id, later(1)))));
     expect(links.filter(Boolean)).toHaveLength(1);
     expect((await store().alerts.group('g1'))?.incidentId).toBe(incidents[links.indexOf(true)]!.id);
 

@@ -123,6 +123,84 @@ describe('receiveAlerts', () => {
     expect(later.kind).toBe('declared');
     expect(later.incidentId).not.toBe(incidentId);
     expect((await store.alerts.group(FIRING.groupKey as string))!.incidentId).toBe(later.incidentId);
+    // The first incident keeps its alerts, its detection and its runbook; the new one is detected now.
+    expect((await store.alerts.alertsOfIncident(incidentId!)).map((a) => a.fingerprint)).toEqual([FIRING.alerts[0]!.fingerprint]);
+    expect(await store.alerts.firstReceivedAt(incidentId!)).toEqual(new Date('2026-12-03T15:00:00Z'));
+    expect(await store.alerts.runbookFor(incidentId!)).toBe('https://runbooks.example.com/slo/checkout-api/checkout_availability');
+    expect(await store.alerts.firstReceivedAt(later.incidentId!)).toEqual(clock.now());
+    expect((await store.alerts.alertsOfIncident(later.incidentId!)).map((a) => a.status)).toEqual(['firing']);
+    const stats = (await store.stats.records({ from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-31T00:00:00Z') })).incidents;
+    expect(stats.map((i) => [i.id, i.alertNames, i.firstAlertAt])).toEqual([
+      [incidentId, ['CheckoutAvailabilityFastBurn'], new Date('2026-12-03T15:00:00Z')],
+      [later.incidentId, ['CheckoutAvailabilityFastBurn'], clock.now()],
+    ]);
+  });
+
+  it('notices a notify-only group afresh when it fires again after all its alerts resolved; the old notice’s button is out of date', async () => {
+    const { deps, rules, jobs, clock } = world();
+    const alert = { ...FIRING.alerts[0]!, labels: { alertname: 'SlowCheckout', severity: 'warning', service: 'checkout-api' } };
+    const warning = withAlerts(FIRING, [alert], { groupKey: '{}:{alertname="SlowCheckout"}', commonLabels: {} });
+    expect((await receiveAlerts(deps, rules, notification(warning))).kind).toBe('notified');
+    const oldGroupId = (jobs[0]!.payload as { notice: { groupId: number } }).notice.groupId;
+    // Still the same episode: recorded, the notice not repeated.
+    expect((await receiveAlerts(deps, rules, notification(withAlerts(warning, [alert, { ...extraAlert(2), labels: { ...alert.labels, instance: 'i-2' } }])))).kind).toBe('recorded');
+    await receiveAlerts(deps, rules, notification(withAlerts(warning, [{ ...alert, status: 'resolved', endsAt: '2026-12-03T15:10:00.000Z' }, { ...extraAlert(2, 'resolved'), labels: { ...alert.labels, instance: 'i-2' } }], { status: 'resolved' })));
+    expect(jobs.filter((j) => j.kind === 'alert.post')).toHaveLength(1);
+
+    clock.advance(7 * 24 * 3_600_000);
+    const again = await receiveAlerts(deps, rules, notification(withAlerts(warning, [{ ...alert, startsAt: '2026-12-10T14:00:00.000Z' }])));
+    expect(again.kind).toBe('notified');
+    const notices = jobs.filter((j) => j.kind === 'alert.post');
+    expect(notices).toHaveLength(2);
+    const newGroupId = (notices[1]!.payload as { notice: { groupId: number } }).notice.groupId;
+    expect(newGroupId).not.toBe(oldGroupId);
+    await expect(declareFromAlertNotice(deps, slackActor('U1'), oldGroupId, { channelId: 'C0ANNOUNCE' })).rejects.toThrow(/fired again since/);
+    const incident = await declareFromAlertNotice(deps, slackActor('U1'), newGroupId, { channelId: 'C0ANNOUNCE' });
+    // Impact from this episode's start, not last week's.
+    expect(incident.impactStartedAt).toEqual(new Date('2026-12-10T14:00:00.000Z'));
+  });
+
+  it('declares a group whose merge offer nobody took once it fires again after resolving', async () => {
+    const { deps, store, rules, jobs, clock } = world();
+    const first = await receiveAlerts(deps, rules, notification(FIRING));
+    const secondKey = '{}/{team="b"}:{alertname="CheckoutAvailabilityFastBurn"}';
+    expect((await receiveAlerts(deps, rules, notification(withAlerts(FIRING, [extraAlert(9)], { groupKey: secondKey })))).kind).toBe('merge_offered');
+    await receiveAlerts(deps, rules, notification(withAlerts(RESOLVED, [extraAlert(9, 'resolved')], { groupKey: secondKey })));
+    await store.incidents.markResolved(first.incidentId!, clock.now(), null);
+    clock.advance(3 * 24 * 3_600_000);
+    const again = await receiveAlerts(deps, rules, notification(withAlerts(FIRING, [extraAlert(9, 'firing', '2026-12-06T15:00:00.000Z')], { groupKey: secondKey })));
+    expect(again.kind).toBe('declared');
+    expect((await store.incidents.listOpen()).map((i) => i.id)).toEqual([again.incidentId]);
+    expect(jobs.filter((j) => j.kind === 'alert.post')).toHaveLength(1);
+  });
+
+  it('asks for no Resolve while the group still fires alerts max_alerts left out of the webhook', async () => {
+    const { deps, store, rules, jobs } = world({ resolveWithAlerts: true });
+    // Two alerts fire; with max_alerts: 1 the bot is sent only the first.
+    const { incidentId } = await receiveAlerts(deps, rules, notification(withAlerts(FIRING, [FIRING.alerts[0]!], { truncatedAlerts: 1 })));
+    await store.incidents.recordChannel(incidentId!, 'C0INC1', 'inc-1');
+    await receiveAlerts(deps, rules, notification(withAlerts(FIRING, [RESOLVED.alerts[0]!], { status: 'firing', truncatedAlerts: 1 })));
+    expect((await store.timeline.list(incidentId!)).filter((e) => e.kind === 'alert_resolved')).toHaveLength(1);
+    expect((await store.incidents.get(incidentId!))!.status).not.toBe('resolved');
+    expect(jobs.filter((j) => j.kind === 'alert.post')).toHaveLength(0);
+    // The second resolves too: the group is resolved, and so is the incident.
+    await receiveAlerts(deps, rules, notification(withAlerts(RESOLVED, [RESOLVED.alerts[0]!], { status: 'resolved', truncatedAlerts: 0 })));
+    expect((await store.incidents.get(incidentId!))!.status).toBe('resolved');
+  });
+
+  it('moves the impact start back when an alert joining the incident started earlier, on the timeline', async () => {
+    const { deps, store, rules } = world();
+    const { incidentId } = await receiveAlerts(deps, rules, notification(FIRING));
+    expect((await store.incidents.get(incidentId!))!.impactStartedAt).toEqual(new Date('2026-12-03T14:54:45.572Z'));
+    await receiveAlerts(deps, rules, notification(withAlerts(FIRING, [FIRING.alerts[0]!, extraAlert(2, 'firing', '2026-12-03T14:40:00.000Z')])));
+    expect((await store.incidents.get(incidentId!))!.impactStartedAt).toEqual(new Date('2026-12-03T14:40:00.000Z'));
+    expect((await store.timeline.list(incidentId!)).filter((e) => e.kind === 'impact_changed').map((e) => [e.text, e.actorId])).toEqual([
+      ['Impact started at 2026-12-03T14:40:00.000Z: when alert CheckoutAvailabilityFastBurn started firing', 'system:alertmanager'],
+    ]);
+    // One that started later moves nothing; a firing alert whose start moved has not "fired again".
+    await receiveAlerts(deps, rules, notification(withAlerts(FIRING, [{ ...FIRING.alerts[0]!, startsAt: '2026-12-03T14:30:00.000Z' }, extraAlert(2, 'firing', '2026-12-03T14:40:00.000Z'), extraAlert(3)])));
+    expect((await store.incidents.get(incidentId!))!.impactStartedAt).toEqual(new Date('2026-12-03T14:30:00.000Z'));
+    expect((await store.timeline.list(incidentId!)).some((e) => e.text.includes('fired again'))).toBe(false);
   });
 
   it('posts a notice for a notify-only group; its Declare button declares (presser is IC) only from that channel, and links the group', async () => {
