@@ -7,6 +7,7 @@
  * done in silence.
  */
 import { alertActionFor, type AlertRules } from './alert-rules.js';
+import { cleanLine } from './clean-text.js';
 import { declareIncident } from './declare.js';
 import { MAX_TITLE_LENGTH } from './command-parser.js';
 import type { Actor, AlertStatus, Incident } from './model.js';
@@ -56,8 +57,11 @@ export function alertService(deps: Deps, rules: AlertRules, labels: Readonly<Rec
 }
 
 export function alertTitle(alert: ReceivedAlert, alertname: string, service: string | null): string {
-  const summary = alert.annotations.summary?.replace(/\s+/g, ' ').trim();
-  const title = summary || `${alertname}${service ? ` on ${service}` : ''}`;
+  // Cleaned as a typed title is (declare refuses one with nothing visible): a summary of only
+  // zero-width or combining characters falls back to the name, so the incident is still declared.
+  const summary = cleanLine(alert.annotations.summary ?? '');
+  const name = cleanLine(alertname) || 'Alert from Alertmanager';
+  const title = summary || `${name}${service ? ` on ${service}` : ''}`;
   return title.length > MAX_TITLE_LENGTH ? `${title.slice(0, MAX_TITLE_LENGTH - 1)}…` : title;
 }
 

@@ -60,6 +60,18 @@ describe('receiveAlerts', () => {
     expect(await store.alerts.runbookFor(incident.id)).toBe('https://runbooks.example.com/slo/checkout-api/checkout_availability');
   });
 
+  it('declares from a critical alert whose summary has nothing visible, titled by its name and service', async () => {
+    const { deps, store, rules } = world();
+    for (const summary of ['\u200b', '\u0301\u0301', '   ']) {
+      const alert = { ...FIRING.alerts[0]!, annotations: { ...(FIRING.alerts[0]!.annotations as object), summary } };
+      const outcome = await receiveAlerts(deps, rules, notification(withAlerts(FIRING, [alert], { groupKey: `{}:{summary=${JSON.stringify(summary)}}` })));
+      expect(outcome.kind).toBe('declared');
+      expect((await store.incidents.get(outcome.incidentId!))!.title).toBe('CheckoutAvailabilityFastBurn on checkout-api');
+      // Resolved, so that the next group is not offered to merge into it.
+      await store.incidents.markResolved(outcome.incidentId!, deps.clock.now(), null);
+    }
+  });
+
   it('changes nothing on a repeat of the same group: no timeline entry, no job', async () => {
     const { deps, store, rules, jobs } = world();
     const { incidentId } = await receiveAlerts(deps, rules, notification(FIRING));
