@@ -144,6 +144,29 @@ describe('the weekly digest', () => {
     const { replies } = await h.run('digest now', { channelId: channel.id });
     expect(replies[0]).toContain('`digest` takes only `here`');
   });
+
+  it('tells how to get /incident digest here where the bot may not post, and posts nothing', async () => {
+    const clock = new FixedClock();
+    h = await Harness.start({ bot: { clock } });
+    await seed(h, clock);
+    clock.set('2026-11-23T15:00:00Z');
+    // A private channel without the bot, and a DM between two people: Slack answers channel_not_found to both.
+    h.slack.addChannel('G0SECRET', 'secret', true, 'U0DAN', ['U0DAN']);
+    const posts = h.slack.callsTo('chat.postMessage').length;
+    for (const channelId of ['G0SECRET', 'D0DANCAROL']) {
+      const { replies } = await h.run('digest here', { channelId, userId: 'U0DAN' });
+      expect(replies.join('\n'), channelId).toContain("I can't post in this conversation because I'm not in it, so the digest was not posted.");
+      expect(replies.join('\n'), channelId).toContain('run `/incident digest` without `here`');
+    }
+    // A public channel the bot has not joined, where Slack refuses bots without chat:write.public.
+    h.slack.failNext('chat.postMessage', { kind: 'error', error: 'not_in_channel' });
+    const { replies } = await h.run('digest here', { channelId: 'C0GENERAL', userId: 'U0DAN' });
+    expect(replies.join('\n')).toContain('invite me first');
+    expect(h.slack.channels.get('G0SECRET')!.messages).toHaveLength(0);
+    // One refused try each, none retried, none that got through.
+    const tries = h.slack.callsTo('chat.postMessage').slice(posts).filter((c) => ['G0SECRET', 'D0DANCAROL', 'C0GENERAL'].includes(String(c.params.channel)));
+    expect(tries.map((c) => [c.params.channel, c.response.error])).toEqual([['G0SECRET', 'channel_not_found'], ['D0DANCAROL', 'channel_not_found'], ['C0GENERAL', 'not_in_channel']]);
+  });
 });
 
 describe('exactly once', () => {

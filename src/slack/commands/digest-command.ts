@@ -1,5 +1,7 @@
 import type { RespondFn, SlashCommand } from '@slack/bolt';
 import type { Audience } from '../../domain/access.js';
+import { DomainError } from '../../domain/errors.js';
+import { slackErrorCode } from '../gateway.js';
 import type { SlackServices } from '../services.js';
 
 /** response_url takes five answers: four parts and a closing word. */
@@ -22,7 +24,11 @@ export async function handleDigest(services: SlackServices, command: SlashComman
   if (here) {
     let rootTs: string | undefined;
     for await (const part of parts) {
-      const sent = await services.slack.postIn(command.channel_id, part.text, { blocks: part.blocks, threadTs: part.thread === 'reply' ? rootTs : undefined });
+      const sent = await services.slack
+        .postIn(command.channel_id, part.text, { blocks: part.blocks, threadTs: part.thread === 'reply' ? rootTs : undefined })
+        .catch((error: unknown) => {
+          throw rootTs === undefined ? notPostedHere(error) : error;
+        });
       rootTs ??= sent.ts;
     }
     return;
@@ -41,4 +47,20 @@ export async function handleDigest(services: SlackServices, command: SlashComman
   if (left > 0) {
     await respond({ response_type: 'ephemeral', replace_original: false, text: `…and ${left} more message${left === 1 ? '' : 's'} of items. \`/incident digest here\` posts the whole digest in a thread.` });
   }
+}
+
+/**
+ * Slash commands work in every conversation, but the bot posts only where it
+ * is a member: a private channel or a DM without it answers
+ * `channel_not_found`, a public one it has not joined `not_in_channel`. The
+ * first part tells, while nothing is posted yet; the asker is told what to do
+ * instead of getting an apology for a fault.
+ */
+function notPostedHere(error: unknown): unknown {
+  const code = slackErrorCode(error);
+  if (code !== 'channel_not_found' && code !== 'not_in_channel') return error;
+  return new DomainError(
+    'NOT_ALLOWED',
+    "I can't post in this conversation because I'm not in it, so the digest was not posted. In a channel, invite me first (`/invite @` and my name), then run `/incident digest here` again; or run `/incident digest` without `here` to see it yourself.",
+  );
 }
