@@ -44,6 +44,10 @@ afterEach(async () => {
   h = undefined;
 });
 
+/** A generatorURL as Prometheus builds it from a long expression, and a runbook link longer than a section. */
+const LONG_GENERATOR = `http://prometheus.example:9090/graph?g0.expr=${'sum%28rate%28http_requests_total%7Bcode%3D~%225..%22%7D%5B5m%5D%29%29'.repeat(100)}`.slice(0, 4254);
+const LONG_RUNBOOK = `https://runbooks.example.com/slo/checkout-api?${'section=availability&'.repeat(150)}`;
+
 describe('an alert cannot make the bot ping', () => {
   it('posts the notice of an alert whose generatorURL or runbook is !channel or a user group, unlinked', async () => {
     h = await Harness.start({ env: ENV });
@@ -60,5 +64,20 @@ describe('an alert cannot make the bot ping', () => {
       expect(JSON.stringify(notice.blocks)).toContain('Declare incident');
     }
     expect(allSent(h)).not.toMatch(PING);
+  });
+
+  it('posts a notice and a header Slack takes from links thousands of characters long: each whole or only its label', async () => {
+    h = await Harness.start({ env: ENV });
+    const annotations = { ...(FIRING.alerts[0]!.annotations as object), runbook_url: LONG_RUNBOOK };
+    expect(await send(h, warning({ generatorURL: LONG_GENERATOR, annotations }))).toBe(200);
+    expect(await send(h, { ...FIRING, alerts: [{ ...FIRING.alerts[0], generatorURL: LONG_GENERATOR, annotations }] })).toBe(200);
+    await h.settle();
+    const notice = h.slack.channels.get('C0ANNOUNCE')!.messages.find((m) => m.text.includes('SlowCheckout'))!;
+    expect(messageProblems(notice)).toEqual([]);
+    expect(notice.text).toContain('declared · Prometheus · ');
+    expect(JSON.stringify(notice.blocks)).toContain('declared · Prometheus · Runbook.');
+    const header = (await h.incidentChannel(1)).messages[0]!;
+    expect(messageProblems(header)).toEqual([]);
+    expect(JSON.stringify(header.blocks)).toContain(':book: *Runbook*: open the runbook');
   });
 });

@@ -58,5 +58,6 @@ export function alertNoticeMessage(notice: AlertNotice, incident: Incident | und
       break;
   }
   const body = fitText(text, SLACK_LIMITS.sectionText, '…');
-  return { text: fitText(text, SLACK_LIMITS.messageText, '…'), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: body } }, { type: 'actions', elements: actions }] };
+  // Beside blocks, `text` is the notification and the fallback: Slack's 4,000, not a lone message's 40,000.
+  return { text: fitText(text, SLACK_LIMITS.fallbackText, '…'), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: body } }, { type: 'actions', elements: actions }] };
 }

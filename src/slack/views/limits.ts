@@ -50,26 +50,42 @@ export const MAX_TEXT = SLACK_LIMITS.sectionText;
  * What must not be cut in two: an escape entity (`&amp;`), a Slack token in
  * angle brackets (`<@U123>`, `<#C1>`, `<!date^…|…>`, `<https://…|message>`),
  * a surrogate pair (an emoji). In escaped text every `<` left is one of ours.
+ * A token has no length bound: Prometheus writes generatorURLs of thousands of
+ * characters, and a bound made such a link cuttable, leaving `<http://…` open.
  */
-const ATOMIC = /&(?:amp|lt|gt);|<[^<>\n]{1,1000}>|[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+const ATOMIC = /&(?:amp|lt|gt);|<[^<>\n]+>|[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+
+/** A web link of ours (slack-link.ts); its label is escaped mrkdwn already. */
+const WEB_LINK = /^<https?:\/\/[^|<>]*\|([^<>]*)>$/i;
+
+/** The entity or token that `cut` would split, if any. */
+function tokenAcross(text: string, cut: number): RegExpExecArray | undefined {
+  for (const match of text.matchAll(ATOMIC)) {
+    if (match.index >= cut) return undefined;
+    if (match.index + match[0].length > cut) return match;
+  }
+  return undefined;
+}
 
 /**
  * `text` if it fits in `max` characters; otherwise its longest start that ends
  * between two whole entities or tokens, followed by `pointer` (which says where
- * the rest can be read). Call it on text already escaped.
+ * the rest can be read). A web link that does not fit gives way to its label
+ * first, so the words stay where the link cannot. Call it on text already escaped.
  */
 export function fitText(text: string, max: number, pointer: string): string {
-  if (text.length <= max) return text;
-  if (pointer.length >= max) return pointer.slice(0, max);
-  let cut = max - pointer.length;
-  for (const match of text.matchAll(ATOMIC)) {
-    if (match.index >= cut) break;
-    if (match.index + match[0].length > cut) {
-      cut = match.index;
-      break;
-    }
+  if (pointer.length >= max && text.length > max) return pointer.slice(0, max);
+  let fitting = text;
+  // Each turn replaces one link by its shorter label, so this ends; the cut is then inside no link.
+  for (;;) {
+    if (fitting.length <= max) return fitting;
+    const cut = max - pointer.length;
+    const crossing = tokenAcross(fitting, cut);
+    if (!crossing) return fitting.slice(0, cut).trimEnd() + pointer;
+    const label = WEB_LINK.exec(crossing[0])?.[1];
+    if (label === undefined) return fitting.slice(0, crossing.index).trimEnd() + pointer;
+    fitting = fitting.slice(0, crossing.index) + label + fitting.slice(crossing.index + crossing[0].length);
   }
-  return text.slice(0, cut).trimEnd() + pointer;
 }
 
 /**

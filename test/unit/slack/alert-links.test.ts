@@ -48,6 +48,10 @@ const notice = (generatorUrl: string | null, runbookUrl: string | null = null): 
 const PING = /<!(?!date\^)|<@/;
 const NOT_WEB = ['!channel', '!here', '!subteam^S0X', '@U0BOB', 'javascript:alert(1)', 'mailto:a@example.com', 'prometheus.example:9090/graph', 'https://', 'https://a b'];
 
+/** A generatorURL as Prometheus builds it from a long expression (4,254 characters). */
+const LONG_GENERATOR = `http://prometheus.example:9090/graph?g0.expr=${'sum%28rate%28http_requests_total%7Bcode%3D~%225..%22%7D%5B5m%5D%29%29'.repeat(100)}`.slice(0, 4254);
+const LONG_RUNBOOK = `https://runbooks.example.com/slo/checkout-api?${'section=availability&'.repeat(150)}`;
+
 describe('slackLink', () => {
   it('links http and https URLs, escaped so they cannot end the link early', () => {
     expect(slackLink('https://runbooks.example.com/a?b=1&c=<2>|3', 'Runbook')).toBe('<https://runbooks.example.com/a?b=1&amp;c=&lt;2&gt;%7C3|Runbook>');
@@ -73,5 +77,27 @@ describe('the links of an alert notice and of the header', () => {
       expect(JSON.stringify(header.blocks), url).not.toContain('*Runbook*');
       expect(messageProblems(header), url).toEqual([]);
     }
+  });
+
+  it('keep a long link whole or give its label only, and the notice text fits beside its blocks', () => {
+    const message = alertNoticeMessage(notice(LONG_GENERATOR, 'https://runbooks.example.com/short'), undefined);
+    expect(messageProblems(message)).toEqual([]);
+    expect(message.text.length).toBeLessThanOrEqual(4000);
+    for (const text of [message.text, (message.blocks[0] as { text: { text: string } }).text.text]) {
+      // Too long for the message: the Prometheus link gives way to its label; the short runbook link stays.
+      expect(text).toContain(' · Prometheus · <https://runbooks.example.com/short|Runbook>');
+      expect(text).not.toContain('<http://prometheus');
+    }
+    const header = { text: 'x', blocks: incidentHeaderBlocks(incident, [], facts(LONG_RUNBOOK)) };
+    expect(LONG_RUNBOOK.length).toBeGreaterThan(3000);
+    expect(messageProblems(header)).toEqual([]);
+    expect(JSON.stringify(header.blocks)).toContain(':book: *Runbook*: open the runbook');
+  });
+
+  it('keep a link whole when it fits, however long', () => {
+    const url = `https://runbooks.example.com/${'a'.repeat(2500)}`;
+    const header = { text: 'x', blocks: incidentHeaderBlocks(incident, [], facts(url)) };
+    expect(messageProblems(header)).toEqual([]);
+    expect(JSON.stringify(header.blocks)).toContain(`<${url}|open the runbook>`);
   });
 });

@@ -73,6 +73,24 @@ describe('fitText', () => {
     expect(fitText('short', 10, '…')).toBe('short');
   });
 
+  it('keeps a link whole or gives its label only, however long the link', () => {
+    const link = `<https://prometheus.example/graph?g0.expr=${'x'.repeat(1500)}|Prometheus>`;
+    const text = `Alert firing · ${link} · <https://runbooks.example.com/r|Runbook> and more`;
+    for (const max of [40, 100, 1000, 1200, 1600]) {
+      const cut = fitText(text, max, '…');
+      expect(cut.length).toBeLessThanOrEqual(max);
+      expect(markupProblems(cut, 'cut')).toEqual([]);
+      // Where the long link does not fit, its label stands in its place.
+      if (max < link.length) expect(cut.startsWith('Alert firing · Prometheus')).toBe(true);
+    }
+    // Room for the long link but not the short one after it: the short one gives way, the long one stays.
+    const short = text.indexOf('<https://runbooks');
+    expect(fitText(text, short + 'Runbook and more'.length, '…')).toBe(`Alert firing · ${link} · Runbook and more`);
+    expect(fitText(text, 3000, '…')).toBe(text);
+    // A link that is only label once it gives way: the rest then fits as it is.
+    expect(fitText(`see ${link}`, 50, '…')).toBe('see Prometheus');
+  });
+
   it('does not split an emoji in two', () => {
     const cut = fitText('a' + '🔥'.repeat(10), 6, '…');
     expect(cut).toBe('a🔥🔥…');
