@@ -3,6 +3,7 @@ import type { ClaimedJob } from '../db/outbox.repo.js';
 import type { EffectContext } from './context.js';
 import { describeFailure } from './failures.js';
 import { tellDeclarer } from './setup-incident.js';
+import { escapeStrayMarkup } from '../slack/views/stray-markup.js';
 
 const WHAT: Record<string, string> = {
   'incident.setup': 'set up the Slack channel',
@@ -22,6 +23,10 @@ const WHAT: Record<string, string> = {
  * what could not be done, to the channel when there is one, else the declarer.
  */
 export async function reportFailure(ctx: EffectContext, job: ClaimedJob, error: unknown): Promise<void> {
+  if (job.kind === 'alert.receive') {
+    await reportAlertFailure(ctx, job, error);
+    return;
+  }
   if (job.incidentId === null) return;
   const incident = await ctx.store.incidents.get(job.incidentId);
   if (!incident) return;
@@ -37,4 +42,23 @@ export async function reportFailure(ctx: EffectContext, job: ClaimedJob, error: 
   const progress = await ctx.store.incidents.setupProgress(incident.id);
   const responseUrl = job.kind === 'incident.setup' ? (job.payload as { responseUrl: string | null }).responseUrl : null;
   await tellDeclarer(ctx, responseUrl, incident.declaredBy, progress?.originChannelId ?? null, text);
+}
+
+/**
+ * An Alertmanager notification that could not be applied: whatever it should
+ * have declared or noticed did not happen, so the announce channel hears of
+ * it. The alert's own text stays out (its group key is in the bot's log); the
+ * reason is escaped, as a database error can quote what it was given.
+ */
+async function reportAlertFailure(ctx: EffectContext, job: ClaimedJob & { kind: 'alert.receive' }, error: unknown): Promise<void> {
+  const channel = ctx.config.alertmanager.rules.announceChannel;
+  if (!channel) return;
+  const { notification, receivedAt } = job.payload;
+  const firing = notification.alerts.filter((a) => a.status === 'firing').length;
+  const reason = escapeStrayMarkup(describeFailure(error)).slice(0, 500);
+  await ctx.slack.post(
+    channel,
+    `:warning: Could not apply a notification from Alertmanager received at ${receivedAt} (${notification.alerts.length} alerts, ${firing} firing): ${reason}. ` +
+      'Nothing was declared or noticed from it; the bot\'s log names its group key.',
+  );
 }
