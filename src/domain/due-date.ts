@@ -47,6 +47,8 @@ export function daysBetween(from: CalendarDay, to: CalendarDay): number {
 export function parseDueDate(expression: string, today: CalendarDay): CalendarDay | undefined {
   const e = expression.trim().toLowerCase().replace(/\s+/g, ' ');
   if (/^\d{4}-\d{2}-\d{2}$/.test(e)) {
+    // date-fns keeps a year 0050 as 50 (no 1900s rule), but a follow-up due then is a typo, not "very overdue".
+    if (Number(e.slice(0, 4)) < EARLIEST_DUE_YEAR) return undefined;
     const date = parse(`${e} 12`, 'yyyy-MM-dd HH', new Date(0));
     return isValid(date) && asDay(date) === e ? e : undefined;
   }
@@ -63,6 +65,9 @@ export function parseDueDate(expression: string, today: CalendarDay): CalendarDa
   // `today` is the caller's; should it ever be no date, that is no due date rather than a RangeError from format.
   return isValid(next) ? asDay(next) : undefined;
 }
+
+/** Before the Unix epoch no follow-up of this bot's could have been due. */
+const EARLIEST_DUE_YEAR = 1970;
 
 /** Whether text after `due` was meant as a date (and so deserves an error when it is not one). */
 export function looksLikeDate(expression: string): boolean {

@@ -4,10 +4,20 @@ const AGO = /^(?:(\d{1,3})\s*h)?\s*(?:(\d{1,4})\s*m(?:in)?)?\s+ago$/;
 const CLOCK = /^(\d{1,2}):(\d{2})$/;
 const DATE_AND_CLOCK = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})$/;
 
+/**
+ * No impact this bot records began before the Unix epoch: `0050-03-01` is a
+ * typo (of 2050? of 2005?), not a date to store. The future is refused by the
+ * verb, with its own answer.
+ */
+const EARLIEST_YEAR = 1970;
+
 /** A wall-clock time in `timeZone` as an instant; undefined when the fields are not a real time. */
 function wallClock(timeZone: string, y: number, mo: number, d: number, h: number, mi: number): Date | undefined {
-  if (h > 23 || mi > 59 || mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
-  const t = new TZDate(y, mo - 1, d, h, mi, timeZone);
+  if (y < EARLIEST_YEAR || h > 23 || mi > 59 || mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
+  // Field by field, never through the Date constructor, which reads a year 0-99 as 1900-1999.
+  const t = new TZDate(EARLIEST_YEAR, 0, 1, timeZone);
+  t.setFullYear(y, mo - 1, d);
+  t.setHours(h, mi, 0, 0);
   // 2026-02-30 rolls over to March: not a date someone meant.
   if (t.getDate() !== d || t.getMonth() !== mo - 1) return undefined;
   return new Date(t.getTime());

@@ -21,7 +21,8 @@ describe('due dates', () => {
     expect(parseDueDate(expression, sunday)).toBe(expected);
   });
 
-  it.each(['2026-02-30', '2026-13-01', '26-12-01', 'yesterday', 'in a week', 'next month', ''])('refuses %j', (expression) => {
+  // Years before 1970 are typos: `0050-03-01` was taken as a date 1976 years overdue.
+  it.each(['2026-02-30', '2026-13-01', '26-12-01', '0050-03-01', '0000-01-01', '1969-12-31', 'yesterday', 'in a week', 'next month', ''])('refuses %j', (expression) => {
     expect(parseDueDate(expression, sunday)).toBeUndefined();
   });
 
@@ -51,6 +52,7 @@ describe('parseActionInput', () => {
   it('refuses a date that looks like one but is not', () => {
     expect(() => parseActionInput('x due 2026-13-01', 'U9', today)).toThrow(/not a date I can read/);
     expect(() => parseActionInput('x due in 3 fortnights', 'U9', today)).toThrow(/not a date I can read/);
+    expect(() => parseActionInput('x due 0050-03-01', 'U9', today)).toThrow(/"0050-03-01" is not a date I can read\.\nUsage: /);
     expect(() => parseActionInput('<@U1> due tomorrow', 'U9', today)).toThrow(/Say what needs doing/);
   });
 });

@@ -24,6 +24,20 @@ describe('impact times as people say them', () => {
     expect(parseImpactTime(text, NOW, zone)?.toISOString()).toBe(expected);
   });
 
+  it.each([
+    ['1970-01-01 00:00', 'UTC', '1970-01-01T00:00:00.000Z'],
+    // Across the spring-forward gap (Paris, 29 March 2026 02:00-03:00), as the Date constructor did: an hour later.
+    ['2026-03-29 02:30', 'Europe/Paris', '2026-03-29T01:30:00.000Z'],
+  ])('%s in %s, field by field', (text, zone, expected) => {
+    expect(parseImpactTime(text, NOW, zone)?.toISOString()).toBe(expected);
+  });
+
+  // A year 00-99 was read as 1900-1999 (`0050` stored as 1950); any year before 1970 is a typo.
+  it.each(['0050-03-01 10:00', '0099-12-31 23:59', '0000-01-01 00:00', '1969-12-31 23:59'])('refuses the typo %j', (text) => {
+    expect(parseImpactTime(text, NOW, 'UTC')).toBeUndefined();
+    expect(parseImpactTime(text, NOW, 'Europe/Paris')).toBeUndefined();
+  });
+
   it.each(['25:00', '2026-02-30 10:00', 'yesterday', 'constructor', '', '12:60'])('refuses %j', (text) => {
     expect(parseImpactTime(text, NOW, 'UTC')).toBeUndefined();
   });
@@ -57,6 +71,8 @@ describe('linking an incident to a service and its impact window', () => {
     await expect(recordImpact(deps, alice, 'C1', 'ended', '50m ago')).rejects.toThrow(DomainError);
     await expect(recordImpact(deps, alice, 'C1', 'ended', '2026-09-26 10:00')).rejects.toThrow(/in the future/);
     await expect(recordImpact(deps, alice, 'C1', 'ended', 'soonish')).rejects.toThrow(/not a time I can read/);
+    await expect(recordImpact(deps, alice, 'C1', 'started', '0050-03-01 10:00')).rejects.toThrow(/"0050-03-01 10:00" is not a time I can read: write .*\nUsage: /s);
+    expect((await store.incidents.get(1))!.impactStartedAt!.toISOString()).toBe('2026-09-25T11:20:00.000Z');
     clock.advance(10 * 60_000);
     await recordImpact(deps, alice, 'C1', 'ended', '5m ago');
     expect((await store.incidents.get(1))!.impactEndedAt!.toISOString()).toBe('2026-09-25T12:05:00.000Z');
