@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { AlertNotification } from '../domain/alerts.js';
+import { inertLabels, inertUrl } from './inert-text.js';
 
-const labels = z.record(z.string(), z.string());
+/** Every label and annotation set is made inert as it is parsed (inert-text.ts): nothing from an alert can become a mention. */
+const labels = z.record(z.string(), z.string()).transform(inertLabels);
 /** Alertmanager's timestamps (RFC 3339); `0001-01-01T00:00:00Z` means "not set" (a firing alert's endsAt). */
 const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an RFC 3339 time');
 
@@ -11,7 +13,7 @@ const Alert = z.object({
   annotations: labels.default({}),
   startsAt: timestamp,
   endsAt: timestamp.optional(),
-  generatorURL: z.string().optional(),
+  generatorURL: z.string().transform(inertUrl).optional(),
   fingerprint: z.string().min(1),
 });
 

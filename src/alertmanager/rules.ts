@@ -4,6 +4,7 @@ import { SEVERITIES } from '../domain/model.js';
 import { fileProblem, parseDocument } from '../slo/problems.js';
 import { strictObject } from '../slo/fields.js';
 import { nodeSloFiles, readYamlDocuments, type SloFiles } from '../slo/yaml-files.js';
+import { inertLabels } from './inert-text.js';
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -71,7 +72,8 @@ export function loadAlertRules(file: string | undefined, announceChannel: string
   if (!doc.ok) throw new AlertRulesError(doc.problems.map((p) => `${file}: ${p}`));
   const parsed = parseDocument(RulesFile, doc.value);
   if (!parsed.ok) throw new AlertRulesError(parsed.problems.map((p) => fileProblem(file, p)));
-  const rules: AlertRule[] = parsed.value.rules.map((r) => ({ match: r.match, action: r.declare ? { declare: r.declare } : { notify: r.notify ?? null } }));
+  // Matched against labels made inert at parsing (inert-text.ts): a value written with < or > still matches.
+  const rules: AlertRule[] = parsed.value.rules.map((r) => ({ match: inertLabels(r.match), action: r.declare ? { declare: r.declare } : { notify: r.notify ?? null } }));
   return {
     rules,
     resolveWithAlerts: parsed.value.resolve_with_alerts ?? false,

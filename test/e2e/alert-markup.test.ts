@@ -80,4 +80,30 @@ describe('an alert cannot make the bot ping', () => {
     expect(messageProblems(header)).toEqual([]);
     expect(JSON.stringify(header.blocks)).toContain(':book: *Runbook*: open the runbook');
   });
+
+  it('declares, offers a merge, posts a notice and writes the timeline and postmortem of alerts whose texts hold mentions, pinging nobody', async () => {
+    h = await Harness.start({ env: ENV });
+    const markup = 'owner <@U0BOB> <!here>';
+    const first = FIRING.alerts[0]!;
+    const annotations = { ...(first.annotations as object), summary: `disk full, ${markup}`, description: `the disk is full; ${markup}` };
+    const labels = { ...(first.labels as object), team: markup };
+    const declared = { ...FIRING, alerts: [{ ...first, annotations, labels }] };
+    expect(await send(h, declared)).toBe(200);
+    // The same alert name and service under another group key: a merge offer quoting the summary.
+    expect(await send(h, { ...declared, groupKey: '{}/{team="b"}:{alertname="CheckoutAvailabilityFastBurn"}', alerts: [{ ...first, annotations, labels, fingerprint: 'fp-2' }] })).toBe(200);
+    expect(await send(h, warning({ annotations }, { team: markup }))).toBe(200);
+    await h.settle();
+    const channel = await h.incidentChannel(1);
+    expect((await h.bot.store.incidents.get(1))!.title).toBe('disk full, owner ‹@U0BOB› ‹!here›');
+    expect(channel.messages.some((m) => m.text.includes('Another alert group'))).toBe(true);
+    expect(h.slack.channels.get('C0ANNOUNCE')!.messages.some((m) => m.text.includes('SlowCheckout'))).toBe(true);
+    const timeline = (await h.run('timeline', { channelId: channel.id })).replies[0]!;
+    expect(timeline).toContain('team="owner ‹@U0BOB› ‹!here›"');
+    await h.run('resolve disk cleaned', { channelId: channel.id, userId: 'U0ALICE' });
+    const canvas = h.slack.canvases.get(channel.canvasId!)!;
+    expect(canvas.markdown).toContain('disk full, owner ‹@U0BOB›');
+    expect(canvas.markdown).not.toContain('@U0BOB)');
+    for (const message of channel.messages) expect(messageProblems(message)).toEqual([]);
+    expect(allSent(h)).not.toMatch(PING);
+  });
 });
