@@ -10,7 +10,8 @@ const WebhookBody = z.object({
   event: z.object({
     id: z.string(),
     event_type: z.string(),
-    occurred_at: z.string(),
+    // Read here, not later: an unreadable time became an Invalid Date that failed the insert, a 500 that PagerDuty retries.
+    occurred_at: z.iso.datetime({ offset: true }).transform((at) => new Date(at)),
     agent: z.object({ summary: z.string().optional(), name: z.string().optional() }).nullish(),
     data: z.object({
       incident_key: z.string().nullish(),
@@ -52,14 +53,18 @@ export function pagerDutyWebhookHandler(secret: string, deps: Deps, logger: Logg
       reply(res, 401, { error: 'invalid signature' });
       return;
     }
-    let parsed;
+    let json: unknown;
     try {
-      parsed = WebhookBody.safeParse(JSON.parse(raw.toString('utf8')));
+      json = JSON.parse(raw.toString('utf8'));
     } catch {
-      parsed = undefined;
+      reply(res, 400, { error: 'not a PagerDuty v3 webhook: the body is not JSON' });
+      return;
     }
-    if (!parsed?.success) {
-      reply(res, 400, { error: 'not a PagerDuty v3 webhook' });
+    const parsed = WebhookBody.safeParse(json);
+    if (!parsed.success) {
+      // Which field and why, for whoever reads the delivery in PagerDuty's webhook log.
+      const reasons = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+      reply(res, 400, { error: `not a PagerDuty v3 webhook: ${reasons.join('; ')}` });
       return;
     }
     const { event } = parsed.data;
@@ -72,7 +77,7 @@ export function pagerDutyWebhookHandler(secret: string, deps: Deps, logger: Logg
       eventId: event.id,
       type: event.event_type as (typeof HANDLED)[number],
       dedupKey,
-      occurredAt: new Date(event.occurred_at),
+      occurredAt: event.occurred_at,
       agentName: event.agent?.summary ?? event.agent?.name ?? null,
     });
     logger.info({ eventType: event.event_type, outcome }, 'pagerduty webhook');

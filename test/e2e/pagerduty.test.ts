@@ -291,6 +291,20 @@ describe('PagerDuty webhooks', () => {
     expect((await h.bot.store.incidents.get(1))!.acknowledgedAt).toBeNull();
   });
 
+  it('refuses an unreadable occurred_at with 400 and the reason, and changes nothing', async () => {
+    const before = (await h.bot.store.timeline.list(1)).length;
+    for (const at of ['yesterday', '2026-02-30T09:04:00Z', '', '2026-11-22 09:04']) {
+      const body = webhook('incident.acknowledged', 'incident-1-default').replace('2026-11-22T09:04:00.000Z', at);
+      const res = await postWebhook(h, body);
+      expect(res.status, at).toBe(400);
+      expect(await res.json(), at).toEqual({ error: expect.stringMatching(/^not a PagerDuty v3 webhook: event\.occurred_at: /) });
+    }
+    const notJson = await postWebhook(h, '{"event":');
+    expect([notJson.status, await notJson.json()]).toEqual([400, { error: 'not a PagerDuty v3 webhook: the body is not JSON' }]);
+    expect(await h.bot.store.timeline.list(1)).toHaveLength(before);
+    expect((await h.bot.store.incidents.get(1))!.acknowledgedAt).toBeNull();
+  });
+
   it('accepts and ignores unknown dedup keys and other event types', async () => {
     const before = (await h.bot.store.timeline.list(1)).length;
     const unknown = await postWebhook(h, webhook('incident.acknowledged', 'someone-elses-key'));
