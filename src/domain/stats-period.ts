@@ -38,18 +38,27 @@ function quarterName(date: TZDate): string {
  */
 export function statsPeriods(span: StatsSpan, now: Date, timeZone: string): StatsPeriods {
   if (span === 'quarter') {
-    const start = startOfQuarter(new TZDate(now.getTime(), timeZone));
+    const zonedNow = new TZDate(now.getTime(), timeZone);
+    const start = startOfQuarter(zonedNow);
     const before = addQuarters(start, -1);
-    const elapsed = now.getTime() - start.getTime();
-    // Quarters are 90 to 92 days: the stretch before never runs into the current quarter.
-    const previousTo = Math.min(before.getTime() + elapsed, start.getTime());
-    const days = Math.max(1, Math.round(elapsed / DAY_MS));
+    // A quarter back on the calendar, not in milliseconds: 21 November 10:00 CET is
+    // 21 August 10:00 CEST, an hour that an elapsed-time step gets wrong across a
+    // daylight-saving change. date-fns clamps 31 December to 30 September, so the
+    // stretch stays in the quarter before; the cap is for a late-evening time that
+    // a zone's daylight-saving gap would push past midnight into this quarter.
+    const previousTo = Math.min(addQuarters(zonedNow, -1).getTime(), start.getTime());
+    const days = Math.max(1, Math.round((now.getTime() - start.getTime()) / DAY_MS));
+    const previousDays = Math.max(1, Math.round((previousTo - before.getTime()) / DAY_MS));
     return {
       span,
       current: { from: new Date(start.getTime()), to: now },
       previous: { from: new Date(before.getTime()), to: new Date(previousTo) },
       label: `${quarterName(start)} so far`,
-      previousLabel: previousTo === start.getTime() ? `all of ${quarterName(before)}` : `the same ${days} day${days === 1 ? '' : 's'} of ${quarterName(before)}`,
+      // Months differ in length, so the same calendar stretch can be a day or three shorter: name what it is.
+      previousLabel:
+        previousTo === start.getTime()
+          ? `all of ${quarterName(before)}`
+          : `${previousDays === days ? 'the same' : 'the first'} ${previousDays} day${previousDays === 1 ? '' : 's'} of ${quarterName(before)}`,
     };
   }
   const days = span === '30d' ? 30 : 90;

@@ -198,16 +198,30 @@ describe('the weekly digest\'s reliability section', () => {
 describe('the quarter', () => {
   it('is the calendar quarter so far on the team calendar, beside the same stretch of the quarter before', () => {
     const q = statsPeriods('quarter', new Date('2026-11-21T15:00:00Z'), 'Europe/Paris');
-    // 1 October 00:00 in Paris is 30 September 22:00 UTC; 51.7 days later is now.
+    // 1 October 00:00 in Paris is 30 September 22:00 UTC; now is 21 November 16:00 CET.
     expect(q.current).toEqual({ from: new Date('2026-09-30T22:00:00Z'), to: new Date('2026-11-21T15:00:00Z') });
-    expect(q.previous).toEqual({ from: new Date('2026-06-30T22:00:00Z'), to: new Date('2026-08-21T15:00:00Z') });
+    // 21 August 16:00 CEST, by the calendar; stepping by elapsed time made it 17:00, the hour DST ended in October.
+    expect(q.previous).toEqual({ from: new Date('2026-06-30T22:00:00Z'), to: new Date('2026-08-21T14:00:00Z') });
     expect([q.label, q.previousLabel]).toEqual(['2026 Q4 so far', 'the same 52 days of 2026 Q3']);
   });
 
-  it('compares with the whole quarter before when the current one is longer', () => {
-    // Q3 has 92 days, Q2 91: on 30 September at 23:00, the stretch before is all of Q2.
-    const q = statsPeriods('quarter', new Date('2026-09-30T23:00:00Z'), 'UTC');
-    expect(q.previous).toEqual({ from: new Date('2026-04-01T00:00:00Z'), to: new Date('2026-07-01T00:00:00Z') });
-    expect(q.previousLabel).toBe('all of 2026 Q2');
+  it('ends the stretch before at the same wall-clock time across a daylight-saving change', () => {
+    // 21 November 10:00 CET against 21 August 10:00 CEST, not 11:00.
+    expect(statsPeriods('quarter', new Date('2026-11-21T09:00:00Z'), 'Europe/Paris').previous.to).toEqual(new Date('2026-08-21T08:00:00Z'));
+    // And into summer time: 10 May 10:00 CEST against 10 February 10:00 CET, not 09:00.
+    expect(statsPeriods('quarter', new Date('2026-05-10T08:00:00Z'), 'Europe/Paris').previous.to).toEqual(new Date('2026-02-10T09:00:00Z'));
+    // Without a change in between, as before: UTC has none.
+    expect(statsPeriods('quarter', new Date('2026-11-21T09:00:00Z'), 'UTC').previous.to).toEqual(new Date('2026-08-21T09:00:00Z'));
+  });
+
+  it('steps back to the last day of a shorter month, and says when the stretch before is shorter', () => {
+    // 31 May noon is 60½ days into Q2; a quarter back is 28 February noon (no 31st), 58½ days into Q1.
+    const q = statsPeriods('quarter', new Date('2026-05-31T12:00:00Z'), 'UTC');
+    expect(q.previous).toEqual({ from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-02-28T12:00:00Z') });
+    expect(q.previousLabel).toBe('the first 59 days of 2026 Q1');
+    // On the last day of a quarter, the last day of the one before: 30 September 23:00 against 30 June 23:00.
+    const last = statsPeriods('quarter', new Date('2026-09-30T23:00:00Z'), 'UTC');
+    expect(last.previous).toEqual({ from: new Date('2026-04-01T00:00:00Z'), to: new Date('2026-06-30T23:00:00Z') });
+    expect(last.previousLabel).toBe('the first 91 days of 2026 Q2');
   });
 });
