@@ -4,8 +4,21 @@ import { inertLabels, inertUrl } from './inert-text.js';
 
 /** Every label and annotation set is made inert as it is parsed (inert-text.ts): nothing from an alert can become a mention. */
 const labels = z.record(z.string(), z.string()).transform(inertLabels);
-/** Alertmanager's timestamps (RFC 3339); `0001-01-01T00:00:00Z` means "not set" (a firing alert's endsAt). */
-const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an RFC 3339 time');
+const RFC_3339 = 'must be an RFC 3339 time with a year from 0001 to 9999, like 2026-12-03T14:54:45.572Z';
+/**
+ * Alertmanager's timestamps: RFC 3339 as Go writes them, to the nanosecond and
+ * with an offset (`2026-12-03T15:54:45.572123456+01:00`); `0001-01-01T00:00:00Z`,
+ * Go's zero time, means "not set" (a firing alert's endsAt). Date.parse was no
+ * check: it read "foo 1" and "1" as 2001-01-01 and took -200000-01-01, which
+ * PostgreSQL cannot store, so the notification's job failed for ever. zod's
+ * ISO check is RFC 3339's grammar (seconds, `Z` or ±hh:mm, a day the month
+ * has, four-digit years); year 0000 is refused too, as Go's time starts at
+ * year 1. RFC 3339 allows `t` and `z` in lower case: read as upper case.
+ */
+const timestamp = z
+  .string()
+  .transform((s) => s.toUpperCase())
+  .pipe(z.iso.datetime({ offset: true, error: RFC_3339 }).refine((s) => !s.startsWith('0000-'), RFC_3339));
 
 const Alert = z.object({
   status: z.enum(['firing', 'resolved']),

@@ -66,9 +66,16 @@ describe('POST /alertmanager/webhook', () => {
     expect(String(v3.json.error)).toMatch(/version must be "4"/);
     const noFingerprint = await send(h, { ...FIRING, alerts: [{ ...FIRING.alerts[0], fingerprint: undefined }] });
     expect(String(noFingerprint.json.error)).toMatch(/alerts\.0\.fingerprint/);
+    // Not RFC 3339: Date.parse read "foo 1" and "1" as 2001, and took a year PostgreSQL cannot store (its job then failed for ever).
+    for (const [field, value] of [['startsAt', 'foo 1'], ['startsAt', '-200000-01-01T00:00:00Z'], ['endsAt', '1'], ['endsAt', '2026-02-30T00:00:00Z']]) {
+      const badTime = await send(h, { ...FIRING, alerts: [{ ...FIRING.alerts[0], [field!]: value }] });
+      expect(badTime.status, value).toBe(400);
+      expect(String(badTime.json.error), value).toContain(`alerts.0.${field}: must be an RFC 3339 time`);
+    }
     await h.settle();
     expect(await count(h, 'select count(*) as n from incidents')).toBe(0);
     expect(await count(h, 'select count(*) as n from alert_groups')).toBe(0);
+    expect(await count(h, "select count(*) as n from outbox where kind = 'alert.receive'")).toBe(0);
   });
 
   it('declares one SEV from a firing group, IC unassigned with a Take IC button that works; a repeat changes nothing; a new alert joins; all resolved offers Resolve', async () => {
