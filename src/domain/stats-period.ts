@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { addQuarters, format, startOfQuarter } from 'date-fns';
+import { addDays, addQuarters, differenceInCalendarDays, format, set, startOfQuarter } from 'date-fns';
 
 /** What `/incident stats` can cover: the last 30 or 90 days, or the calendar quarter so far. */
 export const STATS_SPANS = ['30d', '90d', 'quarter'] as const;
@@ -41,24 +41,20 @@ export function statsPeriods(span: StatsSpan, now: Date, timeZone: string): Stat
     const zonedNow = new TZDate(now.getTime(), timeZone);
     const start = startOfQuarter(zonedNow);
     const before = addQuarters(start, -1);
-    // A quarter back on the calendar, not in milliseconds: 21 November 10:00 CET is
-    // 21 August 10:00 CEST, an hour that an elapsed-time step gets wrong across a
-    // daylight-saving change. date-fns clamps 31 December to 30 September, so the
-    // stretch stays in the quarter before; the cap is for a late-evening time that
-    // a zone's daylight-saving gap would push past midnight into this quarter.
-    const previousTo = Math.min(addQuarters(zonedNow, -1).getTime(), start.getTime());
+    // The same stretch of the quarter before on the team's calendar: as many days in, at the same
+    // wall-clock time. Milliseconds elapsed would be an hour off across a daylight-saving change
+    // (21 November 10:00 CET against 21 August 11:00 CEST); a calendar quarter back would compare
+    // 31 May with 28 February, two days fewer. Quarters are 90 to 92 days: capped at this one's start.
+    const daysIn = differenceInCalendarDays(zonedNow, start);
+    const sameTime = set(addDays(before, daysIn), { hours: zonedNow.getHours(), minutes: zonedNow.getMinutes(), seconds: zonedNow.getSeconds(), milliseconds: zonedNow.getMilliseconds() });
+    const previousTo = Math.min(sameTime.getTime(), start.getTime());
     const days = Math.max(1, Math.round((now.getTime() - start.getTime()) / DAY_MS));
-    const previousDays = Math.max(1, Math.round((previousTo - before.getTime()) / DAY_MS));
     return {
       span,
       current: { from: new Date(start.getTime()), to: now },
       previous: { from: new Date(before.getTime()), to: new Date(previousTo) },
       label: `${quarterName(start)} so far`,
-      // Months differ in length, so the same calendar stretch can be a day or three shorter: name what it is.
-      previousLabel:
-        previousTo === start.getTime()
-          ? `all of ${quarterName(before)}`
-          : `${previousDays === days ? 'the same' : 'the first'} ${previousDays} day${previousDays === 1 ? '' : 's'} of ${quarterName(before)}`,
+      previousLabel: previousTo === start.getTime() ? `all of ${quarterName(before)}` : `the same ${days} day${days === 1 ? '' : 's'} of ${quarterName(before)}`,
     };
   }
   const days = span === '30d' ? 30 : 90;

@@ -208,20 +208,20 @@ describe('the quarter', () => {
   it('ends the stretch before at the same wall-clock time across a daylight-saving change', () => {
     // 21 November 10:00 CET against 21 August 10:00 CEST, not 11:00.
     expect(statsPeriods('quarter', new Date('2026-11-21T09:00:00Z'), 'Europe/Paris').previous.to).toEqual(new Date('2026-08-21T08:00:00Z'));
-    // And into summer time: 10 May 10:00 CEST against 10 February 10:00 CET, not 09:00.
-    expect(statsPeriods('quarter', new Date('2026-05-10T08:00:00Z'), 'Europe/Paris').previous.to).toEqual(new Date('2026-02-10T09:00:00Z'));
+    // And into summer time: 10 May 10:00 CEST is 39 days into Q2; 39 days into Q1 is 9 February, at 10:00 CET, not 09:00.
+    expect(statsPeriods('quarter', new Date('2026-05-10T08:00:00Z'), 'Europe/Paris').previous.to).toEqual(new Date('2026-02-09T09:00:00Z'));
     // Without a change in between, as before: UTC has none.
     expect(statsPeriods('quarter', new Date('2026-11-21T09:00:00Z'), 'UTC').previous.to).toEqual(new Date('2026-08-21T09:00:00Z'));
   });
 
-  it('steps back to the last day of a shorter month, and says when the stretch before is shorter', () => {
-    // 31 May noon is 60½ days into Q2; a quarter back is 28 February noon (no 31st), 58½ days into Q1.
+  it('compares as many days of the quarter before, and the whole of it when the current one is longer', () => {
+    // 31 May noon is 60 days and 12 hours into Q2: 2 March noon is as far into Q1, not 28 February.
     const q = statsPeriods('quarter', new Date('2026-05-31T12:00:00Z'), 'UTC');
-    expect(q.previous).toEqual({ from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-02-28T12:00:00Z') });
-    expect(q.previousLabel).toBe('the first 59 days of 2026 Q1');
-    // On the last day of a quarter, the last day of the one before: 30 September 23:00 against 30 June 23:00.
+    expect(q.previous).toEqual({ from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-03-02T12:00:00Z') });
+    expect(q.previousLabel).toBe('the same 61 days of 2026 Q1');
+    // Q3 has 92 days, Q2 91: on 30 September at 23:00, the stretch before is all of Q2.
     const last = statsPeriods('quarter', new Date('2026-09-30T23:00:00Z'), 'UTC');
-    expect(last.previous).toEqual({ from: new Date('2026-04-01T00:00:00Z'), to: new Date('2026-06-30T23:00:00Z') });
-    expect(last.previousLabel).toBe('the first 91 days of 2026 Q2');
+    expect(last.previous).toEqual({ from: new Date('2026-04-01T00:00:00Z'), to: new Date('2026-07-01T00:00:00Z') });
+    expect(last.previousLabel).toBe('all of 2026 Q2');
   });
 });
