@@ -9,9 +9,13 @@ export function person(userId: string | null): string {
   return `![](@${userId})`;
 }
 
-/** User text for Markdown: mentions as canvas mentions, no line breaks or pipes to break a table. */
+/**
+ * User text for Markdown: mentions as canvas mentions, no line breaks or pipes to break a table.
+ * A canvas mention or embed written out as text (`![](@U…)`, `![](#C…)`) is escaped: only a
+ * mention Slack delivered (`<@U…>`) becomes one, never text from an alert or typed as such.
+ */
 export function prose(text: string): string {
-  return text.replace(/<@([UW][A-Z0-9]+)>/g, (_m, id: string) => person(id));
+  return text.replace(/!\[/g, '!\\[').replace(/<@([UW][A-Z0-9]+)>/g, (_m, id: string) => person(id));
 }
 
 export function cell(text: string): string {

@@ -20,6 +20,14 @@ describe('people in the postmortem printed outside Slack', () => {
     expect(withPeopleNames('| ![](@U0BOB) |', new Map([['U0BOB', 'bob|*x*']]))).toBe('| bob\\|\\*x\\* |');
   });
 
+  it('makes a mention only of one Slack delivered: canvas mentions written out as text stay text', () => {
+    const markdown = renderPostmortem(postmortemData({ incident: { title: 'disk full, owner ![](@U0BOB)', description: 'ask <@U0CAROL> or ![](#C0SECRET)' } }));
+    expect(mentionedUserIds(markdown)).not.toContain('U0BOB');
+    expect(markdown).toContain('disk full, owner !\\[](@U0BOB)');
+    expect(markdown).not.toContain('![](#C0SECRET)');
+    expect(markdown).toContain('ask ![](@U0CAROL)');
+  });
+
   it('lists each mentioned user once', () => {
     expect(mentionedUserIds('![](@U0BOB) and ![](@U0ALICE), again ![](@U0BOB)')).toEqual(['U0BOB', 'U0ALICE']);
   });
