@@ -15,16 +15,22 @@ export function parseDeclareModalMetadata(raw: string | undefined): DeclareModal
   }
 }
 
+/**
+ * A number a button names a row by. PostgreSQL's integer columns end at 2^31 - 1: past it a
+ * forged value would fail in the query (the generic apology) rather than as a button of ours.
+ */
+const rowNumber = z.number().int().positive().max(2_147_483_647);
+
 /** The value of a Done button: which item of which incident. */
-export const ActionItemButtonValue = z.object({ incidentId: z.number().int().positive(), number: z.number().int().positive() });
+export const ActionItemButtonValue = z.object({ incidentId: rowNumber, number: rowNumber });
 export type ActionItemButtonValue = z.infer<typeof ActionItemButtonValue>;
 
 /** The value of the header's Resolve button. */
-export const IncidentButtonValue = z.object({ incidentId: z.number().int().positive() });
+export const IncidentButtonValue = z.object({ incidentId: rowNumber });
 export type IncidentButtonValue = z.infer<typeof IncidentButtonValue>;
 
 /** The value of "Replace the canvas": the incident it was offered for and the draft version it writes. */
-export const PostmortemButtonValue = z.object({ incidentId: z.number().int().positive(), version: z.number().int().positive() });
+export const PostmortemButtonValue = z.object({ incidentId: rowNumber, version: rowNumber });
 export type PostmortemButtonValue = z.infer<typeof PostmortemButtonValue>;
 
 /** Parses a "Replace the canvas" value; undefined for anything else (an older or forged button). */
@@ -38,5 +44,5 @@ export function parsePostmortemButtonValue(raw: string | undefined): PostmortemB
 }
 
 /** The value of Declare incident and Merge on alert notices: which alert group. */
-export const AlertGroupButtonValue = z.object({ groupId: z.number().int().positive() });
+export const AlertGroupButtonValue = z.object({ groupId: rowNumber });
 export type AlertGroupButtonValue = z.infer<typeof AlertGroupButtonValue>;
