@@ -3,7 +3,7 @@ import type { ActionItem } from '../domain/model.js';
 import type { ActionItemRepo, NewActionItem } from '../domain/ports.js';
 import type { Db } from './client.js';
 import type { SyncRepo } from './store.js';
-import { actionItems } from './schema.js';
+import { actionItemReschedules, actionItems } from './schema.js';
 
 export function actionsRepo(db: Db): SyncRepo<ActionItemRepo> {
   return {
@@ -32,14 +32,16 @@ export function actionsRepo(db: Db): SyncRepo<ActionItemRepo> {
         .orderBy(asc(actionItems.dueDate), asc(actionItems.incidentId), asc(actionItems.number))
         .all();
     },
-    reschedule(incidentId: number, number: number, from: string, to: string): boolean {
-      return (
-        db
-          .update(actionItems)
-          .set({ dueDate: to })
-          .where(and(eq(actionItems.incidentId, incidentId), eq(actionItems.number, number), eq(actionItems.status, 'open'), eq(actionItems.dueDate, from)))
-          .run().changes === 1
-      );
+    reschedule(incidentId: number, number: number, from: string, to: string, now: Date): boolean {
+      const row = db
+        .update(actionItems)
+        .set({ dueDate: to })
+        .where(and(eq(actionItems.incidentId, incidentId), eq(actionItems.number, number), eq(actionItems.status, 'open'), eq(actionItems.dueDate, from)))
+        .returning({ id: actionItems.id })
+        .get();
+      if (!row) return false;
+      db.insert(actionItemReschedules).values({ actionItemId: row.id, wasDue: from, due: to, at: now }).run();
+      return true;
     },
     close(incidentId: number, number: number, status: 'done' | 'dropped', by: string, now: Date, reason: string | null): boolean {
       return (

@@ -6,7 +6,7 @@
 import type { AlertGroupRecord, AlertRecord } from '../domain/ports.js';
 import type { Incident } from '../domain/model.js';
 import type { SloFigures } from '../domain/slo-figures.js';
-import type { StatsBurn, StatsIncident } from '../domain/stats.js';
+import type { StatsBurn, StatsFollowUp, StatsIncident } from '../domain/stats.js';
 import type { alertGroups, alerts, incidents } from './schema.js';
 
 type IncidentRow = typeof incidents.$inferSelect;
@@ -119,4 +119,18 @@ export function statsIncidents(
     alertNames: (namesOf.get(row.id) ?? []).map((n) => n.alertname),
     burns: (burns.get(row.id) ?? []).map((b) => toBurn(b.figures as SloFigures)),
   }));
+}
+
+/** The follow-ups of a period, each with the changes of its due date (`changes` in the order they were made). */
+export function statsFollowUps(
+  rows: readonly (Omit<StatsFollowUp, 'reschedules'> & { readonly id: number })[],
+  changes: readonly { readonly actionItemId: number; readonly wasDue: string; readonly at: Date }[],
+): StatsFollowUp[] {
+  const byItem = new Map<number, { wasDue: string; at: Date }[]>();
+  for (const c of changes) {
+    const list = byItem.get(c.actionItemId) ?? [];
+    list.push({ wasDue: c.wasDue, at: c.at });
+    byItem.set(c.actionItemId, list);
+  }
+  return rows.map(({ id, ...row }) => ({ ...row, reschedules: byItem.get(id) ?? [] }));
 }

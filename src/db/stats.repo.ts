@@ -1,10 +1,10 @@
-import { and, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { StatsPeriod } from '../domain/stats-period.js';
 import type { StatsRecords, StatsRepo } from '../domain/stats.js';
 import type { Db } from './client.js';
 import type { SyncRepo } from './store.js';
-import { actionItems, alertGroups, alerts, incidents, sloFigures } from './schema.js';
-import { statsIncidents } from './rows.js';
+import { actionItemReschedules, actionItems, alertGroups, alerts, incidents, sloFigures } from './schema.js';
+import { statsFollowUps, statsIncidents } from './rows.js';
 
 
 
@@ -12,7 +12,7 @@ import { statsIncidents } from './rows.js';
  * The records reliability figures are computed from: the incidents declared
  * in a period, with their alerts' names and first receive time and the SLO
  * figures last stored for them, and the follow-ups open at some time in it.
- * Five reads, each bounded by the period (`declared_at` and the follow-ups'
+ * Six reads, each bounded by the period (`declared_at` and the follow-ups'
  * creation and close times), none per incident.
  */
 export function statsRepo(db: Db): SyncRepo<StatsRepo> {
@@ -34,12 +34,20 @@ export function statsRepo(db: Db): SyncRepo<StatsRepo> {
       );
       const figures = db.select().from(sloFigures).where(inArray(sloFigures.incidentId, ids)).all();
       const list = statsIncidents(rows, names, firstAlert, figures);
-      const followUps = db
-        .select({ createdAt: actionItems.createdAt, dueDate: actionItems.dueDate, status: actionItems.status, closedAt: actionItems.closedAt })
+      const openInPeriod = and(lt(actionItems.createdAt, period.to), or(isNull(actionItems.closedAt), gte(actionItems.closedAt, period.from)));
+      const items = db
+        .select({ id: actionItems.id, createdAt: actionItems.createdAt, dueDate: actionItems.dueDate, status: actionItems.status, closedAt: actionItems.closedAt })
         .from(actionItems)
-        .where(and(lt(actionItems.createdAt, period.to), or(isNull(actionItems.closedAt), gte(actionItems.closedAt, period.from))))
+        .where(openInPeriod)
         .all();
-      return { incidents: list, followUps };
+      const changes = db
+        .select({ actionItemId: actionItemReschedules.actionItemId, wasDue: actionItemReschedules.wasDue, at: actionItemReschedules.at })
+        .from(actionItemReschedules)
+        .innerJoin(actionItems, eq(actionItems.id, actionItemReschedules.actionItemId))
+        .where(openInPeriod)
+        .orderBy(asc(actionItemReschedules.at), asc(actionItemReschedules.id))
+        .all();
+      return { incidents: list, followUps: statsFollowUps(items, changes) };
     },
   };
 }

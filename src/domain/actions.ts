@@ -139,7 +139,7 @@ export async function snoozeActionItem(deps: Deps, actor: Actor, incidentId: num
     const item = await requireChangeableItem({ ...deps, repos }, actor, incident, number, pressedIn);
     if (item.status !== 'open') throw new DomainError('INVALID_TRANSITION', `${actionRef(item)} is already ${item.status}.`);
     const due = addCalendarDays(item.dueDate > today ? item.dueDate : today, 7);
-    if (!(await repos.actions.reschedule(incidentId, number, item.dueDate, due))) {
+    if (!(await repos.actions.reschedule(incidentId, number, item.dueDate, due, now))) {
       throw new DomainError('CONFLICT', `${actionRef(item)} changed just now; look again.`);
     }
     await repos.timeline.add({

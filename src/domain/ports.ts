@@ -79,7 +79,8 @@ export interface ActionItemRepo {
   listForIncident(incidentId: number): Promise<ActionItem[]>;
   listOpenForOwner(ownerId: string): Promise<ActionItem[]>;
   /** Moves an open item's due date, conditional on it still being `from`. */
-  reschedule(incidentId: number, number: number, from: string, to: string): Promise<boolean>;
+  /** Moves an open item's due date from `from` to `to`, recording the change (stats read the due date of then); false when it had changed. */
+  reschedule(incidentId: number, number: number, from: string, to: string, now: Date): Promise<boolean>;
   /** Conditional on the item being open: false when someone else closed it first. */
   close(incidentId: number, number: number, status: 'done' | 'dropped', by: string, now: Date, reason: string | null): Promise<boolean>;
 }

@@ -44,9 +44,17 @@ export interface StatsIncident {
 /** A follow-up as the figures need it. */
 export interface StatsFollowUp {
   readonly createdAt: Date;
+  /** The due date now. */
   readonly dueDate: CalendarDay;
   readonly status: ActionStatus;
   readonly closedAt: Date | null;
+  /** Each change of the due date (a snooze), oldest first, with the date in force before it. */
+  readonly reschedules: readonly { readonly wasDue: CalendarDay; readonly at: Date }[];
+}
+
+/** The due date in force at `at`: the one the first later change replaced, else today's. */
+export function dueDateAt(item: StatsFollowUp, at: Date): CalendarDay {
+  return item.reschedules.find((r) => r.at > at)?.wasDue ?? item.dueDate;
 }
 
 /** The incidents declared in a period, and the follow-ups open at some time in it. */
@@ -163,8 +171,9 @@ export function followUpFigures(items: readonly StatsFollowUp[], period: StatsPe
   return {
     opened: items.filter((i) => inPeriod(i.createdAt, period)).length,
     done: done.length,
-    doneOnTime: done.filter((i) => todayIn(i.closedAt!, timeZone) <= i.dueDate).length,
-    overdue: items.filter((i) => openAtEnd(i) && i.dueDate < lastDay).length,
+    doneOnTime: done.filter((i) => todayIn(i.closedAt!, timeZone) <= dueDateAt(i, i.closedAt!)).length,
+    // Overdue as things stood at the period's end: a snooze since then does not rewrite a past period.
+    overdue: items.filter((i) => openAtEnd(i) && dueDateAt(i, period.to) < lastDay).length,
   };
 }
 

@@ -114,6 +114,7 @@ async function recordTheRest(store: Store, at: Date): Promise<void> {
   for (let i = 1; i <= 1_200; i++) {
     await store.actions.add({ incidentId: 2, text: `Follow-up ${i}`, ownerId: 'U0BOB', dueDate: '2026-12-01', createdBy: 'U0BOB', createdAt: new Date(at.getTime() + i) });
   }
+  await store.actions.reschedule(2, 7, '2026-12-01', '2026-12-08', at);
   await store.events.markProcessed('Ev0SEEDED', at);
 }
 

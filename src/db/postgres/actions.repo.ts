@@ -4,7 +4,7 @@ import type { NewActionItem } from '../../domain/ports.js';
 import type { actionsRepo as sqliteActionsRepo } from '../actions.repo.js';
 import type { AsyncRepo } from '../store.js';
 import { inTransaction, type PgExecutor } from './executor.js';
-import { actionItems, incidents } from './schema.js';
+import { actionItemReschedules, actionItems, incidents } from './schema.js';
 
 /** Follow-ups on PostgreSQL: the same answers as ../actions.repo.ts. */
 export function actionsRepo(db: PgExecutor) {
@@ -46,8 +46,18 @@ export function actionsRepo(db: PgExecutor) {
         .where(and(eq(actionItems.ownerId, ownerId), eq(actionItems.status, 'open')))
         .orderBy(asc(actionItems.dueDate), asc(actionItems.incidentId), asc(actionItems.number));
     },
-    reschedule(incidentId: number, number: number, from: string, to: string): Promise<boolean> {
-      return changed(db.update(actionItems).set({ dueDate: to }).where(and(item(incidentId, number), eq(actionItems.status, 'open'), eq(actionItems.dueDate, from))));
+    reschedule(incidentId: number, number: number, from: string, to: string, now: Date): Promise<boolean> {
+      // The new date and its record together, as on SQLite (one connection there).
+      return inTransaction(db, async (tx) => {
+        const [row] = await tx
+          .update(actionItems)
+          .set({ dueDate: to })
+          .where(and(item(incidentId, number), eq(actionItems.status, 'open'), eq(actionItems.dueDate, from)))
+          .returning({ id: actionItems.id });
+        if (!row) return false;
+        await tx.insert(actionItemReschedules).values({ actionItemId: row.id, wasDue: from, due: to, at: now });
+        return true;
+      });
     },
     close(incidentId: number, number: number, status: 'done' | 'dropped', by: string, now: Date, reason: string | null): Promise<boolean> {
       return changed(

@@ -153,6 +153,23 @@ export const actionItems = pgTable(
   ],
 );
 
+/**
+ * Each change of a follow-up's due date (a snooze), with the date in force
+ * before it: the figures of a past period read the due date of then, not the
+ * one a later snooze wrote over it.
+ */
+export const actionItemReschedules = pgTable(
+  'action_item_reschedules',
+  {
+    id: id(),
+    actionItemId: integer('action_item_id').notNull().references(() => actionItems.id),
+    wasDue: text('was_due').notNull(),
+    due: text('due').notNull(),
+    at: ms('at').notNull(),
+  },
+  (t) => [index('action_item_reschedules_item_idx').on(t.actionItemId, t.at)],
+);
+
 /** The postmortem draft of an incident, as last rendered, and where it was published. */
 export const postmortems = pgTable('postmortems', {
   incidentId: integer('incident_id').primaryKey().references(() => incidents.id),

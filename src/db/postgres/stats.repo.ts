@@ -1,9 +1,9 @@
-import { and, asc, gte, inArray, isNull, lt, min, or } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, min, or } from 'drizzle-orm';
 import type { StatsPeriod } from '../../domain/stats-period.js';
 import type { StatsRecords, StatsRepo } from '../../domain/stats.js';
 import type { PgExecutor } from './executor.js';
-import { actionItems, alertGroups, alerts, incidents, sloFigures } from './schema.js';
-import { statsIncidents } from '../rows.js';
+import { actionItemReschedules, actionItems, alertGroups, alerts, incidents, sloFigures } from './schema.js';
+import { statsFollowUps, statsIncidents } from '../rows.js';
 
 
 
@@ -18,7 +18,8 @@ export function statsRepo(db: PgExecutor): StatsRepo {
     async records(period: StatsPeriod): Promise<StatsRecords> {
       const declared = and(gte(incidents.declaredAt, period.from), lt(incidents.declaredAt, period.to));
       const ids = db.select({ id: incidents.id }).from(incidents).where(declared);
-      const [rows, names, firstAlerts, figures, followUps] = await Promise.all([
+      const openInPeriod = and(lt(actionItems.createdAt, period.to), or(isNull(actionItems.closedAt), gte(actionItems.closedAt, period.from)));
+      const [rows, names, firstAlerts, figures, items, changes] = await Promise.all([
         db.select().from(incidents).where(declared).orderBy(asc(incidents.id)),
         db
           .selectDistinct({ incidentId: alertGroups.incidentId, alertname: alertGroups.alertname })
@@ -33,14 +34,20 @@ export function statsRepo(db: PgExecutor): StatsRepo {
           .groupBy(alerts.incidentId),
         db.select().from(sloFigures).where(inArray(sloFigures.incidentId, ids)).orderBy(asc(sloFigures.incidentId), asc(sloFigures.sloId)),
         db
-          .select({ createdAt: actionItems.createdAt, dueDate: actionItems.dueDate, status: actionItems.status, closedAt: actionItems.closedAt })
+          .select({ id: actionItems.id, createdAt: actionItems.createdAt, dueDate: actionItems.dueDate, status: actionItems.status, closedAt: actionItems.closedAt })
           .from(actionItems)
-          .where(and(lt(actionItems.createdAt, period.to), or(isNull(actionItems.closedAt), gte(actionItems.closedAt, period.from))))
+          .where(openInPeriod)
           .orderBy(asc(actionItems.id)),
+        db
+          .select({ actionItemId: actionItemReschedules.actionItemId, wasDue: actionItemReschedules.wasDue, at: actionItemReschedules.at })
+          .from(actionItemReschedules)
+          .innerJoin(actionItems, eq(actionItems.id, actionItemReschedules.actionItemId))
+          .where(openInPeriod)
+          .orderBy(asc(actionItemReschedules.at), asc(actionItemReschedules.id)),
       ]);
       const firstAlert = new Map(firstAlerts.map((r) => [r.incidentId!, r.at]));
       const list = statsIncidents(rows, names, firstAlert, figures);
-      return { incidents: list, followUps };
+      return { incidents: list, followUps: statsFollowUps(items, changes) };
     },
   };
 }

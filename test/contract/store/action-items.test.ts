@@ -52,13 +52,28 @@ describe.each(stores)('$name store: action items', (factory) => {
   it('moves a due date only from the one the caller saw, and only while the item is open', async () => {
     const { id } = await declare(store());
     await store().actions.add(item(id, 'one'));
-    expect(await store().actions.reschedule(id, 1, '2026-11-30', '2026-12-08')).toBe(false);
-    expect(await store().actions.reschedule(id, 1, '2026-12-01', '2026-12-08')).toBe(true);
-    expect(await store().actions.reschedule(id, 1, '2026-12-01', '2026-12-15')).toBe(false);
+    expect(await store().actions.reschedule(id, 1, '2026-11-30', '2026-12-08', later(0))).toBe(false);
+    expect(await store().actions.reschedule(id, 1, '2026-12-01', '2026-12-08', later(0))).toBe(true);
+    expect(await store().actions.reschedule(id, 1, '2026-12-01', '2026-12-15', later(0))).toBe(false);
     expect((await store().actions.get(id, 1))?.dueDate).toBe('2026-12-08');
     await store().actions.close(id, 1, 'done', 'U0BOB', later(1_000), null);
-    expect(await store().actions.reschedule(id, 1, '2026-12-08', '2026-12-15')).toBe(false);
-    expect(await store().actions.reschedule(id, 2, '2026-12-01', '2026-12-15')).toBe(false);
+    expect(await store().actions.reschedule(id, 1, '2026-12-08', '2026-12-15', later(0))).toBe(false);
+    expect(await store().actions.reschedule(id, 2, '2026-12-01', '2026-12-15', later(0))).toBe(false);
+  });
+
+  it('keeps each due date a reschedule replaced, for the figures of a past period', async () => {
+    const { id } = await declare(store());
+    await store().actions.add(item(id, 'one'));
+    await store().actions.add(item(id, 'two'));
+    expect(await store().actions.reschedule(id, 1, '2026-12-01', '2026-12-08', later(1_000))).toBe(true);
+    expect(await store().actions.reschedule(id, 1, '2026-12-08', '2026-12-15', later(2_000))).toBe(true);
+    // Refused: nothing recorded.
+    expect(await store().actions.reschedule(id, 2, '2026-11-30', '2026-12-15', later(3_000))).toBe(false);
+    const { followUps } = await store().stats.records({ from: later(-3_600_000), to: later(3_600_000) });
+    expect(followUps.map((f) => [f.dueDate, f.reschedules])).toEqual([
+      ['2026-12-15', [{ wasDue: '2026-12-01', at: later(1_000) }, { wasDue: '2026-12-08', at: later(2_000) }]],
+      ['2026-12-01', []],
+    ]);
   });
 
   it('closes an item once: whoever comes second finds it closed', async () => {

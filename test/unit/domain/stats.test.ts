@@ -64,7 +64,13 @@ const PREVIOUS: StatsIncident[] = [
 
 // The team is in Paris (UTC+2 until 25 October, then UTC+1): "done on time" is by its calendar.
 const TZ = 'Europe/Paris';
-const item = (createdAt: string, dueDate: string, status: StatsFollowUp['status'], closedAt: string | null): StatsFollowUp => ({ createdAt: at(createdAt), dueDate, status, closedAt: closedAt ? at(closedAt) : null });
+const item = (createdAt: string, dueDate: string, status: StatsFollowUp['status'], closedAt: string | null, reschedules: StatsFollowUp['reschedules'] = []): StatsFollowUp => ({
+  createdAt: at(createdAt),
+  dueDate,
+  status,
+  closedAt: closedAt ? at(closedAt) : null,
+  reschedules,
+});
 const FOLLOW_UPS: StatsFollowUp[] = [
   /* F1 */ item('2026-10-01T10:00', '2026-10-10', 'done', '2026-10-09T10:00'),
   /* F2 */ item('2026-10-05T10:00', '2026-10-20', 'done', '2026-10-25T10:00'),
@@ -128,6 +134,20 @@ describe('reliability figures over two periods', () => {
     expect(periodFigures(records.current, periods.current, TZ).followUps).toEqual({ opened: 5, done: 3, doneOnTime: 1, overdue: 1 });
     // Opened: F1 F2 (F7 before). Done: F1, on time. Overdue on 22 Oct: F2 (due 20 Oct, done 25 Oct) and F7 (due 15 Sep, dropped 30 Oct).
     expect(periodFigures(records.previous, periods.previous, TZ).followUps).toEqual({ opened: 2, done: 1, doneOnTime: 1, overdue: 2 });
+  });
+
+  it('counts a follow-up overdue by the due date it had at the period end, whatever a later snooze made it', () => {
+    // Due 15 Oct, still open on 22 Oct (overdue then); snoozed on 1 Nov to 8 Nov and on 8 Nov to 1 Dec.
+    const snoozed = item('2026-10-01T10:00', '2026-12-01', 'open', null, [
+      { wasDue: '2026-10-15', at: at('2026-11-01T09:00') },
+      { wasDue: '2026-11-08', at: at('2026-11-08T09:00') },
+    ]);
+    const figures = (period: typeof periods.current) => periodFigures({ incidents: [], followUps: [snoozed] }, period, TZ).followUps;
+    expect(figures(periods.previous)).toMatchObject({ overdue: 1 });
+    expect(figures(periods.current)).toMatchObject({ overdue: 0 });
+    // Done on 5 Nov, while it was due 8 Nov: on time, though the 15 Oct date had passed.
+    const done = item('2026-10-01T10:00', '2026-11-08', 'done', '2026-11-05T10:00', [{ wasDue: '2026-10-15', at: at('2026-11-01T09:00') }]);
+    expect(periodFigures({ incidents: [], followUps: [done] }, periods.current, TZ).followUps).toMatchObject({ done: 1, doneOnTime: 1 });
   });
 
   it('gives the change in whole percent, and none where there is nothing to compare with', () => {
