@@ -19,7 +19,7 @@ async function requireGroup(deps: Deps, groupId: number): Promise<AlertGroupReco
   const group = await deps.repos.alerts.groupById(groupId);
   if (!group) throw new DomainError('NOT_FOUND', 'That alert group is no longer known, so nothing was changed.');
   // Its alerts resolved and fired again since: the newer notice or offer is the one to act on.
-  if (isSupersededGroupKey(group.groupKey)) throw new DomainError('CONFLICT', `Those alerts have fired again since this message, and a newer one is about them (or ${group.incidentId === null ? 'no incident' : incidentRef(group.incidentId)}), so nothing was changed.`);
+  if (isSupersededGroupKey(group.groupKey)) throw new DomainError('CONFLICT', 'Those alerts resolved and have fired again since this message: use the newer message about them. Nothing was changed.');
   return group;
 }
 
