@@ -12,14 +12,11 @@ import { PermanentFailure } from './failures.js';
  */
 export async function applyAlerts(ctx: EffectContext, job: ClaimedJob & { kind: 'alert.receive' }): Promise<void> {
   const notification = recordedAlertNotification(job.payload.notification);
-  let outcome;
-  try {
-    outcome = await receiveAlerts(ctx.deps, ctx.config.alertmanager.rules, notification, new Date(job.payload.receivedAt));
-  } catch (error) {
+  const outcome = await receiveAlerts(ctx.deps, ctx.config.alertmanager.rules, notification, new Date(job.payload.receivedAt)).catch((error: unknown) => {
     // What an alert says that the domain refuses is refused the same way an hour later: given up at
     // once, and reported to the announce channel (reportFailure) rather than retried in silence.
     if (error instanceof DomainError && error.code === 'INVALID_INPUT') throw new PermanentFailure(error.userMessage);
     throw error;
-  }
+  });
   ctx.logger.info({ groupKey: notification.groupKey, alerts: notification.alerts.length, outcome }, 'alertmanager notification applied');
 }
