@@ -2,6 +2,7 @@ import type { ClaimedJob } from '../db/outbox.repo.js';
 import { METADATA_TYPES } from '../slack/ids.js';
 import { alertNoticeMessage } from '../slack/views/alert-notices.js';
 import type { EffectContext } from './context.js';
+import { findOwnPostJoining } from './find-own-post.js';
 
 /**
  * Posts an alert notice with its button: in the incident's channel (after
@@ -16,7 +17,7 @@ export async function postAlertNotice(ctx: EffectContext, job: ClaimedJob & { ki
   if (!channel) return;
   const { notice } = job.payload;
   const { text, blocks } = alertNoticeMessage(notice, incident);
-  const found = job.attempts > 1 ? await ctx.slack.findOwnPost(channel, METADATA_TYPES.post, 'job_id', job.id) : undefined;
+  const found = job.attempts > 1 ? await findOwnPostJoining(ctx, channel, METADATA_TYPES.post, 'job_id', job.id) : undefined;
   const ts = found ?? (await ctx.slack.post(channel, text, { blocks, metadata: { event_type: METADATA_TYPES.post, event_payload: { job_id: job.id, incident_id: incident?.id ?? 0 } } })).ts;
   if (notice.type === 'alert_notify') await ctx.store.alerts.recordNotice(notice.groupId, channel, ts);
 }

@@ -3,6 +3,7 @@ import { METADATA_TYPES } from '../slack/ids.js';
 import { announcementText } from '../slack/views/announcements.js';
 import { noticeText } from '../slack/views/notices.js';
 import type { EffectContext } from './context.js';
+import { findOwnPostJoining } from './find-own-post.js';
 
 /**
  * Posts a notice in the incident channel or the announcement channel. Each
@@ -20,7 +21,7 @@ export async function postNotice(ctx: EffectContext, job: ClaimedJob & { kind: '
       ? announcementText(job.payload.notice, incident, holders)
       : noticeText(job.payload.notice, incident, holders, 'incident');
   if (text === null) return; // nothing of a private incident goes to the announcement channel but its declaration
-  if (job.attempts > 1 && (await ctx.slack.findOwnPost(channel, METADATA_TYPES.post, 'job_id', job.id))) return;
+  if (job.attempts > 1 && (await findOwnPostJoining(ctx, channel, METADATA_TYPES.post, 'job_id', job.id))) return;
   await ctx.slack.post(channel, text, { metadata: { event_type: METADATA_TYPES.post, event_payload: { job_id: job.id, incident_id: incident.id } } });
 }
 
