@@ -1,14 +1,20 @@
-import { and, asc, eq, isNotNull, isNull, min, ne } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, min, ne, sql } from 'drizzle-orm';
 import type { AlertStatus } from '../../domain/model.js';
 import type { AlertRecord, NewAlertGroup } from '../../domain/ports.js';
 import type { alertsRepo as sqliteAlertsRepo } from '../alerts.repo.js';
 import type { AsyncRepo } from '../store.js';
-import type { PgExecutor } from './executor.js';
+import { inTransaction, type PgExecutor } from './executor.js';
 import { alertGroups, alerts, incidents } from './schema.js';
 import { toAlert, toGroup } from '../rows.js';
 import { isSupersededGroupKey, supersededGroupKey } from '../../domain/superseded-group.js';
 
 
+/**
+ * The first key of the transaction-level advisory lock on one problem (alert
+ * name and service), the second being the problem's hash: two-key locks are
+ * apart from the one-key ones of client.ts and incidents.repo.ts.
+ */
+export const SAME_PROBLEM_LOCK_CLASS = 1_768_842_083;
 
 /** Alert groups and their alerts on PostgreSQL: the same answers as ../alerts.repo.ts. */
 export function alertsRepo(db: PgExecutor) {
@@ -43,25 +49,20 @@ export function alertsRepo(db: PgExecutor) {
       await db.update(alertGroups).set({ groupKey: key, updatedAt: now }).where(eq(alertGroups.id, id));
       await db.update(alerts).set({ groupKey: key, updatedAt: now }).where(eq(alerts.groupKey, row.k));
     },
-    async openIncidentOfSameProblem(alertname: string, service: string | null, exceptGroupKey: string) {
-      const row = await first(
-        db
-          .select({ incidentId: alertGroups.incidentId })
-          .from(alertGroups)
-          .innerJoin(incidents, eq(incidents.id, alertGroups.incidentId))
-          .where(
-            and(
-              eq(alertGroups.alertname, alertname),
-              service === null ? isNull(alertGroups.service) : eq(alertGroups.service, service),
-              ne(alertGroups.groupKey, exceptGroupKey),
-              isNotNull(alertGroups.incidentId),
-              ne(incidents.status, 'resolved'),
-            ),
-          )
-          .orderBy(asc(alertGroups.id))
-          .limit(1),
-      );
-      return row?.incidentId ?? undefined;
+    /**
+     * Two groups of one problem applied at once (an alert grouped by instance,
+     * in a storm) would both find no incident, in transactions side by side,
+     * and both declare one; on SQLite the second runs after the first and is
+     * offered a merge. So the problem is locked first, until the caller's
+     * transaction ends: the second look-up waits for the first group to be
+     * committed, and its read, a statement after the lock, sees it. A hash
+     * collision only makes two problems wait for each other.
+     */
+    openIncidentOfSameProblem(alertname: string, service: string | null, exceptGroupKey: string) {
+      return inTransaction(db, async (tx) => {
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(${SAME_PROBLEM_LOCK_CLASS}::int, hashtext(${JSON.stringify([alertname, service])}))`);
+        return sameProblemIncident(tx, alertname, service, exceptGroupKey);
+      });
     },
     async recordGroupStatus(groupId: number, status: AlertStatus, now: Date) {
       await db.update(alertGroups).set({ status, updatedAt: now }).where(eq(alertGroups.id, groupId));
@@ -104,4 +105,24 @@ export function alertsRepo(db: PgExecutor) {
       return row?.url ?? null;
     },
   } satisfies AsyncRepo<ReturnType<typeof sqliteAlertsRepo>>;
+}
+
+/** The open incident another group of this problem is linked to, the earliest group's first. */
+async function sameProblemIncident(db: PgExecutor, alertname: string, service: string | null, exceptGroupKey: string): Promise<number | undefined> {
+  const [row] = await db
+    .select({ incidentId: alertGroups.incidentId })
+    .from(alertGroups)
+    .innerJoin(incidents, eq(incidents.id, alertGroups.incidentId))
+    .where(
+      and(
+        eq(alertGroups.alertname, alertname),
+        service === null ? isNull(alertGroups.service) : eq(alertGroups.service, service),
+        ne(alertGroups.groupKey, exceptGroupKey),
+        isNotNull(alertGroups.incidentId),
+        ne(incidents.status, 'resolved'),
+      ),
+    )
+    .orderBy(asc(alertGroups.id))
+    .limit(1);
+  return row?.incidentId ?? undefined;
 }

@@ -5,7 +5,7 @@
  * migrated: on PostgreSQL the database of the file's one server, emptied.
  */
 import pg from 'pg';
-import { afterAll, afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect } from 'vitest';
 import { openDatabase } from '../../../src/db/client.js';
 import { migratePostgres, openPostgres } from '../../../src/db/postgres/client.js';
 import { postgresStore } from '../../../src/db/postgres/store.js';
@@ -26,6 +26,12 @@ export interface StoreFactory {
   open(decorators?: readonly StoreDecorator[]): Promise<OpenedStore>;
   /** Lets go of what the factory shares between tests (the PostgreSQL server). */
   release(): Promise<void>;
+  /**
+   * Resolves once some session of the store waits for a lock another holds
+   * (PostgreSQL only). SQLite has no such wait to look for: a second
+   * transaction there waits for the first to end before it runs at all.
+   */
+  readonly someoneWaitsForALock?: () => Promise<void>;
 }
 
 const sqlite: StoreFactory = {
@@ -64,6 +70,11 @@ function postgresFactory(): StoreFactory {
       await admin.query(empty);
       const opened = openPostgres(url);
       return { store: postgresStore(opened.db, decorators), close: () => opened.close() };
+    },
+    async someoneWaitsForALock() {
+      const { admin } = await (ready ??= start());
+      const waiting = async () => (await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted')).rows[0]?.n ?? 0;
+      await expect.poll(waiting, { timeout: 10_000 }).toBeGreaterThan(0);
     },
     async release() {
       const started = await ready?.catch(() => undefined);
