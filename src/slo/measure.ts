@@ -1,8 +1,5 @@
 import type { Severity } from '../domain/model.js';
 import type { MissingFigure, SloFigures } from '../domain/slo-figures.js';
-import { describePrometheusQuery } from '../prometheus/describe.js';
-import { isPrometheusError } from '../prometheus/errors.js';
-import type { PrometheusQueries } from '../prometheus/port.js';
 import {
   errorBudgetMs,
   estimatedBudgetStatus,
@@ -12,8 +9,8 @@ import {
   type IncidentBudgetUse,
 } from './budget.js';
 import { estimateIncidentBudget, type SeverityErrorRatios } from './estimate.js';
+import { readErrorRatio, type MeasuringPrometheus } from './error-ratio-reading.js';
 import type { SloDefinition } from './model.js';
-import { errorRatioQuery } from './query.js';
 import { SharedBudgetStatuses } from './shared-budget-statuses.js';
 
 /*
@@ -37,9 +34,6 @@ const HOUR_MS = 3_600_000;
 /** The recent range whose error ratio gives the burn rate shown beside the budget. */
 export const BURN_RATE_RANGE_MS = HOUR_MS;
 
-/** Slightly below 0 or above 1 is float noise (1 − good/total); past that the query is not a ratio. */
-const RATIO_SLACK = 1e-9;
-
 /** When users were hurt: the recorded edges, else declaration to resolve (or now, while open). */
 export function impactWindow(
   incident: { readonly declaredAt: Date; readonly resolvedAt: Date | null; readonly impactStartedAt: Date | null; readonly impactEndedAt: Date | null },
@@ -51,12 +45,7 @@ export function impactWindow(
   return { start, end: end.getTime() < start.getTime() ? start : end };
 }
 
-/** Where Prometheus is, for measuring; undefined: every figure is an estimate. */
-export interface MeasuringPrometheus {
-  readonly queries: PrometheusQueries;
-  /** Named in what was asked (no credentials: PrometheusClient.server). */
-  readonly server?: string;
-}
+export type { MeasuringPrometheus };
 
 export interface MeasureInput {
   readonly slo: SloDefinition;
@@ -76,30 +65,6 @@ export interface MeasureInput {
    * incident's own use is added here.
    */
   readonly otherUses: readonly IncidentBudgetUse[];
-}
-
-type Reading = { ok: true; ratio: number } | { ok: false; missing: MissingFigure };
-
-const missing = (reason: string): { ok: false; missing: MissingFigure } => ({ ok: false, missing: { kind: 'missing', reason } });
-
-/**
- * One error-ratio query's answer as a ratio, or why there is none. Only a
- * PrometheusError becomes a reason; anything else is a bug and is thrown.
- */
-async function readRatio(prometheus: MeasuringPrometheus, expr: string, at: Date, over: string): Promise<Reading> {
-  let value: number | null;
-  try {
-    value = await prometheus.queries.queryValue(expr, at);
-  } catch (error) {
-    if (isPrometheusError(error)) return missing(error.reason);
-    throw error;
-  }
-  if (value === null) return missing(`Prometheus has no samples of this SLI over ${over}`);
-  if (Number.isNaN(value)) return missing(`no requests over ${over} (Prometheus computed 0/0)`);
-  if (!Number.isFinite(value) || value < -RATIO_SLACK || value > 1 + RATIO_SLACK) {
-    return missing(`the SLI query gave ${value} over ${over}, not an error ratio between 0 and 1: check the SLO file`);
-  }
-  return { ok: true, ratio: Math.min(1, Math.max(0, value)) };
 }
 
 function durationWords(ms: number): string {
@@ -130,37 +95,29 @@ export function measureBudgetStatus(slo: SloDefinition, now: Date, prometheus: M
 }
 
 async function askBudgetStatus(slo: SloDefinition, now: Date, prometheus: MeasuringPrometheus): Promise<StatusReading> {
-  const windowExpr = errorRatioQuery(slo.sli, slo.window);
-  const recentExpr = errorRatioQuery(slo.sli, BURN_RATE_RANGE_MS);
-  if (windowExpr === undefined || recentExpr === undefined) return { status: { kind: 'missing', reason: 'this SLI is described in words only, with no query to ask' }, asked: [] };
-  const asked = [
-    describePrometheusQuery({ kind: 'instant', expr: windowExpr, at: now }, prometheus.server),
-    describePrometheusQuery({ kind: 'instant', expr: recentExpr, at: now }, prometheus.server),
-  ];
+  if (slo.sli.kind === 'text') return { status: { kind: 'missing', reason: 'this SLI is described in words only, with no query to ask' }, asked: [] };
   const [window, recent] = await Promise.all([
-    readRatio(prometheus, windowExpr, now, `the SLO window (${slo.window.text})`),
-    readRatio(prometheus, recentExpr, now, 'the last hour'),
+    readErrorRatio(prometheus, slo.sli, slo.window, now, `the SLO window (${slo.window.text})`),
+    readErrorRatio(prometheus, slo.sli, BURN_RATE_RANGE_MS, now, 'the last hour'),
   ]);
-  if (!window.ok) return { status: window.missing, asked };
-  if (!recent.ok) return { status: recent.missing, asked };
-  return { status: measuredBudgetStatus(slo, { windowErrorRatio: window.ratio, recentErrorRatio: recent.ratio }), asked };
+  const asked = [...window.asked, ...recent.asked];
+  if (!window.reading.ok) return { status: window.reading.missing, asked };
+  if (!recent.reading.ok) return { status: recent.reading.missing, asked };
+  return { status: measuredBudgetStatus(slo, { windowErrorRatio: window.reading.ratio, recentErrorRatio: recent.reading.ratio }), asked };
 }
 
 async function measured(input: MeasureInput, prometheus: MeasuringPrometheus): Promise<Pick<SloFigures, 'incident' | 'status' | 'asked'>> {
   const { slo, now } = input;
   const { start, end } = impactWindow(input.incident, now);
   const impactMs = end.getTime() - start.getTime();
-  // errorRatioQuery is only undefined for a 'text' SLI, which never reaches here.
-  const impactExpr = errorRatioQuery(slo.sli, Math.max(impactMs, 1000))!;
   // At once: a Prometheus that is slow costs one timeout, not three.
   const [impact, budget] = await Promise.all([
-    impactMs > 0 ? readRatio(prometheus, impactExpr, end, `the impact window (${durationWords(impactMs)})`) : Promise.resolve<Reading>({ ok: true, ratio: 0 }),
+    // An empty impact window burned nothing, and there is nothing to ask about it.
+    impactMs > 0 ? readErrorRatio(prometheus, slo.sli, impactMs, end, `the impact window (${durationWords(impactMs)})`) : { reading: { ok: true, ratio: 0 } as const, asked: [] },
     measureBudgetStatus(slo, now, prometheus),
   ]);
-  const incident = impact.ok ? measuredIncidentBudget(slo, { impactMs, errorRatio: impact.ratio }) : impact.missing;
-  // An empty impact window burned nothing, and there was nothing to ask about it.
-  const impactAsked = impactMs > 0 ? [describePrometheusQuery({ kind: 'instant', expr: impactExpr, at: end }, prometheus.server)] : [];
-  return { incident, status: budget.status, asked: [...impactAsked, ...budget.asked] };
+  const incident = impact.reading.ok ? measuredIncidentBudget(slo, { impactMs, errorRatio: impact.reading.ratio }) : impact.reading.missing;
+  return { incident, status: budget.status, asked: [...impact.asked, ...budget.asked] };
 }
 
 function estimated(input: MeasureInput): Pick<SloFigures, 'incident' | 'status' | 'asked'> {
