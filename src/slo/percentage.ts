@@ -25,14 +25,16 @@ export function parsePercentage(input: unknown): Parsed<number> {
 /**
  * A target as a percentage: above 0 and below 100 (100 % leaves no budget at
  * all, and every budget sum would divide by zero). A bare number of 1 or less
- * is refused too: `target: 0.999` in a file of percentages reads as 0.999 %,
- * which nobody means.
+ * is refused too, quoted or not: `target: 0.999` in a file of percentages
+ * reads as 0.999 %, which nobody means.
  */
 export function parseTargetPercentage(input: unknown): Parsed<number> {
   const parsed = parsePercentage(input);
   if (!parsed.ok) return parsed;
-  if (typeof input === 'number' && input <= 1 && input > 0) {
-    return { ok: false, message: `${input} reads as ${input}%; targets here are percentages, so write ${Number((input * 100).toPrecision(12))}% for a fraction of ${input}` };
+  // A quoted `"0.999"` is a YAML string, but no more meant as 0.999 % than the number is.
+  const bare = typeof input === 'number' ? input : typeof input === 'string' && !input.includes('%') ? Number(input.trim()) : undefined;
+  if (bare !== undefined && bare <= 1 && bare > 0) {
+    return { ok: false, message: `${bare} reads as ${bare}%; targets here are percentages, so write ${Number((bare * 100).toPrecision(12))}% for a fraction of ${bare}` };
   }
   return checkTarget(parsed.value, String(input).trim());
 }
