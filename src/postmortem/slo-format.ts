@@ -14,11 +14,16 @@ export function configuredPercent(fraction: number): string {
   return `${Number((fraction * 100).toPrecision(12))} %`;
 }
 
-/** A span of budget: `43.2 minutes`, `1 h 24 min`, `2.5 days`. */
+/**
+ * A span of budget: `43.2 minutes`, `1 h 24 min`, `2.5 days`. A sliver is
+ * `less than a second`, never `0 seconds`: 99.999 % over 30 days is a
+ * 26-second budget, and a part of it left is not nothing left.
+ */
 export function budgetTime(ms: number): string {
   const minutes = Math.abs(ms) / 60_000;
   if (minutes < 1) {
     const seconds = Math.round(Math.abs(ms) / 1000);
+    if (seconds === 0 && ms !== 0) return 'less than a second';
     return `${seconds} second${seconds === 1 ? '' : 's'}`;
   }
   if (minutes < 60) {
