@@ -46,16 +46,35 @@ const sqlite: StoreFactory = {
   release: () => Promise.resolve(),
 };
 
+/**
+ * The contract's database, with the collation a production one usually has
+ * (English, ICU) rather than the test server's C: an ORDER BY on text that
+ * forgot SQLite sorts bytewise shows here ('Zeta' before 'alpha' there).
+ */
+async function createContractDatabase(adminUrl: string): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE store_contract TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = '/store_contract';
+  return url.toString();
+}
+
 /** One server per test file, one database on it, migrated once and emptied before each test. */
 function postgresFactory(): StoreFactory {
   let ready: Promise<{ server: PostgresServer; url: string; admin: pg.Pool; empty: string }> | undefined;
 
   async function start() {
-    const server = await startPostgres({ database: 'store_contract' });
-    const migrated = openPostgres(server.url, { poolSize: 1 });
+    const server = await startPostgres({ database: 'postgres_admin' });
+    const url = await createContractDatabase(server.url);
+    const migrated = openPostgres(url, { poolSize: 1 });
     try {
       await migratePostgres(migrated.db);
-      return { server, url: server.url, admin: migrated.pool, empty: await emptyingSql(migrated.pool) };
+      return { server, url, admin: migrated.pool, empty: await emptyingSql(migrated.pool) };
     } catch (error) {
       await migrated.close();
       await server.stop();
