@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { SloFigureRepo, SloFigures, StoredSloFigures, ThresholdPostRepo } from '../domain/slo-figures.js';
 import type { Db } from './client.js';
 import type { SyncRepo } from './store.js';
@@ -18,6 +18,7 @@ export function sloFiguresRepo(db: Db) {
         .select()
         .from(sloFigures)
         .where(eq(sloFigures.incidentId, incidentId))
+        .orderBy(asc(sloFigures.sloId))
         .all()
         .map((r) => ({ figures: r.figures as SloFigures, computedAt: r.computedAt, final: r.final }));
     },
@@ -27,6 +28,8 @@ export function sloFiguresRepo(db: Db) {
         .select()
         .from(sloFigures)
         .where(eq(sloFigures.sloId, sloId))
+        // By incident, as on PostgreSQL, not in the order the figures were first saved: equal costs keep this order when listed.
+        .orderBy(asc(sloFigures.incidentId))
         .all()
         .map((r) => ({ incidentId: r.incidentId, figures: r.figures as SloFigures, computedAt: r.computedAt, final: r.final }));
     },
@@ -41,6 +44,7 @@ export function sloFiguresRepo(db: Db) {
             sql`(json_extract(${sloFigures.figures}, '$.incident.kind') = 'missing' OR json_extract(${sloFigures.figures}, '$.status.kind') = 'missing')`,
           ),
         )
+        .orderBy(asc(sloFigures.incidentId))
         .all();
       return rows.map((r) => r.incidentId);
     },

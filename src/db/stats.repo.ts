@@ -20,8 +20,14 @@ export function statsRepo(db: Db): SyncRepo<StatsRepo> {
     records(period: StatsPeriod): StatsRecords {
       const declared = and(gte(incidents.declaredAt, period.from), lt(incidents.declaredAt, period.to));
       const ids = db.select({ id: incidents.id }).from(incidents).where(declared);
-      const rows = db.select().from(incidents).where(declared).all();
-      const names = db.selectDistinct({ incidentId: alertGroups.incidentId, alertname: alertGroups.alertname }).from(alertGroups).where(inArray(alertGroups.incidentId, ids)).all();
+      // Each list in a fixed order, as on PostgreSQL: an incident's first alert name is the one a repeat is named after.
+      const rows = db.select().from(incidents).where(declared).orderBy(asc(incidents.id)).all();
+      const names = db
+        .selectDistinct({ incidentId: alertGroups.incidentId, alertname: alertGroups.alertname })
+        .from(alertGroups)
+        .where(inArray(alertGroups.incidentId, ids))
+        .orderBy(asc(alertGroups.incidentId), asc(alertGroups.alertname))
+        .all();
       // received_at is set when an alert is first seen and kept by its repeats (the postmortem's "detected").
       const firstAlert = new Map(
         db
@@ -32,13 +38,14 @@ export function statsRepo(db: Db): SyncRepo<StatsRepo> {
           .all()
           .map((r) => [r.incidentId!, new Date(r.at)]),
       );
-      const figures = db.select().from(sloFigures).where(inArray(sloFigures.incidentId, ids)).all();
+      const figures = db.select().from(sloFigures).where(inArray(sloFigures.incidentId, ids)).orderBy(asc(sloFigures.incidentId), asc(sloFigures.sloId)).all();
       const list = statsIncidents(rows, names, firstAlert, figures);
       const openInPeriod = and(lt(actionItems.createdAt, period.to), or(isNull(actionItems.closedAt), gte(actionItems.closedAt, period.from)));
       const items = db
         .select({ id: actionItems.id, createdAt: actionItems.createdAt, dueDate: actionItems.dueDate, status: actionItems.status, closedAt: actionItems.closedAt })
         .from(actionItems)
         .where(openInPeriod)
+        .orderBy(asc(actionItems.id))
         .all();
       const changes = db
         .select({ actionItemId: actionItemReschedules.actionItemId, wasDue: actionItemReschedules.wasDue, at: actionItemReschedules.at })

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, lt, min, or } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, min, or, sql } from 'drizzle-orm';
 import type { StatsPeriod } from '../../domain/stats-period.js';
 import type { StatsRecords, StatsRepo } from '../../domain/stats.js';
 import type { PgExecutor } from './executor.js';
@@ -10,8 +10,8 @@ import { statsFollowUps, statsIncidents } from '../rows.js';
 /**
  * The stats records on PostgreSQL: the same five reads as the SQLite
  * repository (src/db/stats.repo.ts), each bounded by the period, sent at
- * once. Rows come in a fixed order (ids, then names), where SQLite's follow
- * its storage.
+ * once, each in the same fixed order: ids, then names bytewise (COLLATE "C",
+ * SQLite's order, whatever the database's collation).
  */
 export function statsRepo(db: PgExecutor): StatsRepo {
   return {
@@ -21,18 +21,20 @@ export function statsRepo(db: PgExecutor): StatsRepo {
       const openInPeriod = and(lt(actionItems.createdAt, period.to), or(isNull(actionItems.closedAt), gte(actionItems.closedAt, period.from)));
       const [rows, names, firstAlerts, figures, items, changes] = await Promise.all([
         db.select().from(incidents).where(declared).orderBy(asc(incidents.id)),
+        // Grouped rather than DISTINCT, which would refuse an ORDER BY on an expression it does not select.
         db
-          .selectDistinct({ incidentId: alertGroups.incidentId, alertname: alertGroups.alertname })
+          .select({ incidentId: alertGroups.incidentId, alertname: alertGroups.alertname })
           .from(alertGroups)
           .where(inArray(alertGroups.incidentId, ids))
-          .orderBy(asc(alertGroups.incidentId), asc(alertGroups.alertname)),
+          .groupBy(alertGroups.incidentId, alertGroups.alertname)
+          .orderBy(asc(alertGroups.incidentId), sql`${alertGroups.alertname} COLLATE "C"`),
         // received_at is set when an alert is first seen and kept by its repeats (the postmortem's "detected").
         db
           .select({ incidentId: alerts.incidentId, at: min(alerts.receivedAt) })
           .from(alerts)
           .where(inArray(alerts.incidentId, ids))
           .groupBy(alerts.incidentId),
-        db.select().from(sloFigures).where(inArray(sloFigures.incidentId, ids)).orderBy(asc(sloFigures.incidentId), asc(sloFigures.sloId)),
+        db.select().from(sloFigures).where(inArray(sloFigures.incidentId, ids)).orderBy(asc(sloFigures.incidentId), sql`${sloFigures.sloId} COLLATE "C"`),
         db
           .select({ id: actionItems.id, createdAt: actionItems.createdAt, dueDate: actionItems.dueDate, status: actionItems.status, closedAt: actionItems.closedAt })
           .from(actionItems)
