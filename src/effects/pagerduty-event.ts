@@ -72,6 +72,14 @@ export async function sendPagerDutyEvent(ctx: EffectContext, job: EventJob): Pro
     throw new RetrySoon('waiting for the incident channel, to link to it', 200);
   }
   if (action === 'resolve' && page?.resolvedAt) return;
+  // A trigger is only ever queued for an open incident: resolved since, it waited out a PagerDuty
+  // outage with the resolve behind it. Sent now it would wake the on-call for an incident already
+  // over, a moment before the resolve; the resolve still goes, in case an attempt whose answer was
+  // lost did reach PagerDuty.
+  if (action === 'trigger' && incident.status === 'resolved') {
+    await withdrawTrigger(ctx, incident, service, dedupKey);
+    return;
+  }
 
   let answer;
   try {
@@ -104,4 +112,14 @@ export async function sendPagerDutyEvent(ctx: EffectContext, job: EventJob): Pro
     return;
   }
   throw new PagerDutyUnavailable(`PagerDuty answered ${answer.status}${answer.body?.message ? `: ${answer.body.message}` : ''}`);
+}
+
+/** Says in the channel that the page is not sent after all, and why. */
+async function withdrawTrigger(ctx: EffectContext, incident: Incident, service: string, dedupKey: string): Promise<void> {
+  const error = `${incidentRef(incident.id)} was resolved before PagerDuty accepted the page, so it is withdrawn and PagerDuty is told the incident is resolved`;
+  const now = ctx.clock.now();
+  await ctx.store.transaction(async (tx) => {
+    await tx.pages.failed(dedupKey, error);
+    await tx.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice: { type: 'page_failed', service, error } } }, now);
+  });
 }
