@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SloWindow } from './model.js';
-import { parsePercentage, parseTargetFraction, parseTargetPercentage, type Parsed } from './percentage.js';
+import { parseTargetFraction, parseTargetPercentage, parseThresholdPercentage, type Parsed } from './percentage.js';
 import { hasWindowPlaceholder } from './query.js';
 import { parseWindow } from './window.js';
 
@@ -24,8 +24,8 @@ export function parsedBy<T>(parse: (input: unknown) => Parsed<T>): z.ZodType<T> 
 export const targetPercentField = parsedBy(parseTargetPercentage);
 /** 0.999 → 0.999 (OpenSLO `target`). */
 export const targetFractionField = parsedBy(parseTargetFraction);
-/** 0% to 100%, for policy thresholds. */
-export const percentageField = parsedBy(parsePercentage);
+/** 0% to 100%, for policy thresholds (a bare fraction like 0.25 refused). */
+export const thresholdPercentageField = parsedBy(parseThresholdPercentage);
 export const windowField: z.ZodType<SloWindow> = parsedBy(parseWindow);
 
 /*

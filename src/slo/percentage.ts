@@ -22,6 +22,28 @@ export function parsePercentage(input: unknown): Parsed<number> {
   return { ok: true, value };
 }
 
+/** The number as written without a percent sign (`0.25`, `"0.25"`); undefined when written with one. */
+function bareNumber(input: unknown): number | undefined {
+  if (typeof input === 'number') return input;
+  return typeof input === 'string' && !input.includes('%') ? Number(input.trim()) : undefined;
+}
+
+/**
+ * A policy threshold of budget remaining, 0 % to 100 %. A bare fraction
+ * between 0 and 1 (`budget_remaining: 0.25`) is refused: it would read as
+ * 0.25 %, a threshold that fires only once the budget is all but gone, when
+ * the person meant 25 %. `0.25%` written so is taken as meant.
+ */
+export function parseThresholdPercentage(input: unknown): Parsed<number> {
+  const parsed = parsePercentage(input);
+  if (!parsed.ok) return parsed;
+  const bare = bareNumber(input);
+  if (bare !== undefined && bare > 0 && bare < 1) {
+    return { ok: false, message: `${bare} reads as ${bare}%; write ${Number((bare * 100).toPrecision(12))}% for a fraction of ${bare}, or ${bare}% if that is meant` };
+  }
+  return parsed;
+}
+
 /**
  * A target as a percentage: above 0 and below 100 (100 % leaves no budget at
  * all, and every budget sum would divide by zero). A bare number of 1 or less
@@ -32,7 +54,7 @@ export function parseTargetPercentage(input: unknown): Parsed<number> {
   const parsed = parsePercentage(input);
   if (!parsed.ok) return parsed;
   // A quoted `"0.999"` is a YAML string, but no more meant as 0.999 % than the number is.
-  const bare = typeof input === 'number' ? input : typeof input === 'string' && !input.includes('%') ? Number(input.trim()) : undefined;
+  const bare = bareNumber(input);
   if (bare !== undefined && bare <= 1 && bare > 0) {
     return { ok: false, message: `${bare} reads as ${bare}%; targets here are percentages, so write ${Number((bare * 100).toPrecision(12))}% for a fraction of ${bare}` };
   }

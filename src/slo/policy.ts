@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { percentageField, serviceField, strictObject } from './fields.js';
+import { serviceField, strictObject, thresholdPercentageField } from './fields.js';
 import { SloConfigError } from './model.js';
 import { fileProblem, parseDocument, type DocumentProblem } from './problems.js';
 import { nodeSloFiles, readYamlDocuments, type SloFiles } from './yaml-files.js';
@@ -42,7 +42,7 @@ const SERVICE_KEY_PROBLEM = 'is not a service name: use letters, digits, - _ or 
 const action = z.string().trim().min(1);
 const Threshold = strictObject(
   {
-    budget_remaining: percentageField,
+    budget_remaining: thresholdPercentageField,
     // A single action may be written without brackets.
     actions: z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(action, { error: (i) => (i.code === 'invalid_type' && i.input !== undefined ? 'must be a list of actions, like [notify]' : undefined) }).min(1)),
   },
