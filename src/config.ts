@@ -32,13 +32,31 @@ function isTimeZone(zone: string): boolean {
 const CHANNEL_ID = /^[CG][A-Z0-9]+$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const PORT_PROBLEM = 'must be a number from 1 to 65535';
-const DURATION = /^\s*\d+\s*(ms|s|m|h)\s*$/;
 const DURATION_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
-/** `10s`, `5m`, `1h`, `500ms` as milliseconds (the text is already checked by DURATION). */
-function durationMs(text: string): number {
-  const [, n, unit] = /^\s*(\d+)\s*(ms|s|m|h)\s*$/.exec(text)!;
-  return Number(n) * (DURATION_MS[unit!] ?? 1);
+/** Node runs a timer of more than 2^31 - 1 ms (about 24.8 days) after 1 ms instead: durations that set timers stop well short. */
+const DAY_MS = 86_400_000;
+
+/**
+ * A duration variable (`10s`, `5m`, `1h`, `500ms`) as milliseconds, within
+ * `[minMs, maxMs]`: 0 would make a timeout fire at once, a refresh spin or
+ * readiness fail on any queued job, and a value past Node's timer limit fires
+ * after 1 ms. `range` says the bounds in words for the message.
+ */
+function durationVariable(fallback: string, example: string, minMs: number, maxMs: number, range: string) {
+  return z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((text, ctx) => {
+        const [, n, unit] = /^\s*(\d+)\s*(ms|s|m|h)\s*$/.exec(text) ?? [];
+        const ms = Number(n) * (DURATION_MS[unit ?? ''] ?? Number.NaN);
+        if (Number.isNaN(ms)) ctx.addIssue({ code: 'custom', message: `must be a duration like ${example}` });
+        else if (ms < minMs || ms > maxMs) ctx.addIssue({ code: 'custom', message: `must be ${range} (like ${example}), not ${text.trim()}` });
+        return ms;
+      }),
+  );
 }
 
 /**
@@ -115,12 +133,12 @@ const EnvSchema = z.object({
   PROMETHEUS_BEARER_TOKEN: optionalString,
   PROMETHEUS_USERNAME: optionalString,
   PROMETHEUS_PASSWORD: optionalString,
-  PROMETHEUS_TIMEOUT: z.preprocess(emptyToUndefined, z.string().regex(DURATION, 'must be a duration like 10s or 1m').default('10s')),
-  SLO_REFRESH: z.preprocess(emptyToUndefined, z.string().regex(DURATION, 'must be a duration like 5m, 30s or 1h').default('5m')),
+  PROMETHEUS_TIMEOUT: durationVariable('10s', '10s or 1m', 1, DAY_MS, 'from 1ms to 24h'),
+  SLO_REFRESH: durationVariable('5m', '5m, 30s or 1h', 1_000, DAY_MS, 'from 1s to 24h'),
   ...SLO_ESTIMATE_ENV_SHAPE,
   ALERTMANAGER_WEBHOOK_TOKEN: optionalString,
   ALERT_RULES_FILE: optionalString,
-  READY_MAX_OUTBOX_AGE: z.preprocess(emptyToUndefined, z.string().regex(DURATION, 'must be a duration like 5m, 30s or 1h').default('5m')),
+  READY_MAX_OUTBOX_AGE: durationVariable('5m', '5m, 30s or 1h', 1_000, Number.MAX_SAFE_INTEGER, '1s or longer'),
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
     z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
@@ -293,7 +311,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, checks: ConfigC
     timeZone: e.DIGEST_TIMEZONE ?? (e.TZ && isTimeZone(e.TZ) ? e.TZ : 'UTC'),
     slo: Object.freeze({
       ...slo.settings,
-      refreshMs: durationMs(e.SLO_REFRESH),
+      refreshMs: e.SLO_REFRESH,
       estimates: Object.freeze({ sev1: 1, sev2: e.SLO_ESTIMATE_SEV2, sev3: e.SLO_ESTIMATE_SEV3 }),
     }),
     prometheus: e.PROMETHEUS_URL
@@ -301,11 +319,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, checks: ConfigC
           url: e.PROMETHEUS_URL,
           ...(e.PROMETHEUS_BEARER_TOKEN ? { bearerToken: e.PROMETHEUS_BEARER_TOKEN } : {}),
           ...(e.PROMETHEUS_USERNAME ? { username: e.PROMETHEUS_USERNAME, password: e.PROMETHEUS_PASSWORD } : {}),
-          timeoutMs: durationMs(e.PROMETHEUS_TIMEOUT),
+          timeoutMs: e.PROMETHEUS_TIMEOUT,
         })
       : undefined,
     alertmanager: Object.freeze({ webhookToken: e.ALERTMANAGER_WEBHOOK_TOKEN, rules: alertRules.rules }),
-    readiness: Object.freeze({ maxOutboxAgeMs: durationMs(e.READY_MAX_OUTBOX_AGE) }),
+    readiness: Object.freeze({ maxOutboxAgeMs: e.READY_MAX_OUTBOX_AGE }),
     log: Object.freeze({ level: e.LOG_LEVEL }),
   });
 }
