@@ -164,6 +164,10 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): Problem[] {
   if (!isBlank(env.PROMETHEUS_BEARER_TOKEN) && !isBlank(env.PROMETHEUS_PASSWORD)) {
     problems.push({ variable: 'PROMETHEUS_BEARER_TOKEN', message: 'and PROMETHEUS_PASSWORD are both set: use one way to sign in to Prometheus' });
   }
+  // An alert no rule declares is posted there (and one that cannot be applied is reported there): without it, dropped unseen.
+  if (!isBlank(env.ALERTMANAGER_WEBHOOK_TOKEN) && isBlank(env.INCIDENT_ANNOUNCE_CHANNEL)) {
+    problems.push({ variable: 'INCIDENT_ANNOUNCE_CHANNEL', message: 'is required with ALERTMANAGER_WEBHOOK_TOKEN: alerts that declare no incident are posted there, and without it nobody would see them (a channel id like C0123ABCD)' });
+  }
   if (isBlank(env.PROMETHEUS_USERNAME) !== isBlank(env.PROMETHEUS_PASSWORD)) {
     problems.push({ variable: 'PROMETHEUS_USERNAME', message: 'and PROMETHEUS_PASSWORD go together (basic auth): set both or neither' });
   }
