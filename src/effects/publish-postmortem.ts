@@ -2,6 +2,7 @@ import { incidentRef, type Incident } from '../domain/model.js';
 import type { ClaimedJob } from '../db/outbox.repo.js';
 import { draftFileName, mentionedUserIds, withPeopleNames } from '../postmortem/markdown.js';
 import { slackErrorCode } from '../slack/gateway.js';
+import { METADATA_TYPES } from '../slack/ids.js';
 import type { EffectContext } from './context.js';
 import { isTransient, RetrySoon } from './failures.js';
 
@@ -30,6 +31,12 @@ export async function publishPostmortem(ctx: EffectContext, job: PublishJob): Pr
     await replaceCanvas(ctx, incident, draft, job.payload.replaceCanvas.by);
     return;
   }
+  // The canvas holds this very version: this job made it and recorded it, and failed after (the
+  // post saying so). A file beside it would be a second copy, with words meant for a later draft.
+  if (draft.canvasId && draft.canvasVersion === job.payload.version) {
+    await tellCanvasMade(ctx, incident, job);
+    return;
+  }
   // The first draft becomes the canvas the team edits: if the SLO figures it
   // states are still being computed, wait for them (a little), so the canvas
   // does not say "being computed" while the figures land in a file beside it.
@@ -47,23 +54,37 @@ export async function publishPostmortem(ctx: EffectContext, job: PublishJob): Pr
     );
     return;
   }
+  let canvasId: string;
   try {
-    const canvasId = await ctx.slack.createChannelCanvas(incident.channelId, `Postmortem: ${ref} ${incident.title}`, draft.markdown);
-    await ctx.store.postmortems.recordCanvas(incident.id, canvasId, draft.version);
-    await ctx.store.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now()); // the header says where the draft is
-    await ctx.slack.post(
-      incident.channelId,
-      `:memo: The postmortem draft of ${ref} is in this channel's canvas. Fill in the marked parts before the review: \`/incident postmortem\` later posts a new draft beside it and leaves the canvas as you wrote it.`,
-    );
-    return;
+    canvasId = await ctx.slack.createChannelCanvas(incident.channelId, `Postmortem: ${ref} ${incident.title}`, draft.markdown);
   } catch (error) {
     // A plan without canvases, canvases turned off, or a canvas the team made
     // themselves: Slack's refusal means "use a file". An outage or a rate
     // limit means "try the canvas again later".
     if (!slackErrorCode(error) || isTransient(error)) throw error;
     ctx.logger.info({ err: error, incidentId: incident.id }, 'no channel canvas; publishing the postmortem as a file');
+    await uploadDraft(ctx, incident, draft, `:memo: The postmortem draft of ${ref} (version ${draft.version}), written from the timeline. Fill in the marked parts before the review.`);
+    return;
   }
-  await uploadDraft(ctx, incident, draft, `:memo: The postmortem draft of ${ref} (version ${draft.version}), written from the timeline. Fill in the marked parts before the review.`);
+  await ctx.store.transaction(async (tx) => {
+    await tx.postmortems.recordCanvas(incident.id, canvasId, draft.version);
+    await tx.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now()); // the header says where the draft is
+  });
+  await tellCanvasMade(ctx, incident, job);
+}
+
+/**
+ * Tells the channel its canvas holds the draft. The post carries the job's id:
+ * a retry after a failed or lost post looks for it before posting again.
+ */
+async function tellCanvasMade(ctx: EffectContext, incident: Incident, job: PublishJob): Promise<void> {
+  const channel = incident.channelId!;
+  if (job.attempts > 1 && (await ctx.slack.findOwnPost(channel, METADATA_TYPES.post, 'job_id', job.id))) return;
+  await ctx.slack.post(
+    channel,
+    `:memo: The postmortem draft of ${incidentRef(incident.id)} is in this channel's canvas. Fill in the marked parts before the review: \`/incident postmortem\` later posts a new draft beside it and leaves the canvas as you wrote it.`,
+    { metadata: { event_type: METADATA_TYPES.post, event_payload: { job_id: job.id, incident_id: incident.id } } },
+  );
 }
 
 /** The draft as a Markdown file: outside a canvas a mention is noise, so people are named. */
