@@ -1,6 +1,7 @@
 /** How the postmortem writes SLO figures: percentages, budgets in time, windows, and what an estimate assumes. */
 import type { IncidentBudgetUse } from '../slo/budget.js';
 import { duration } from '../domain/time.js';
+import { cell } from './markdown.js';
 
 /** `69.4 %`; a share under 0.1 % keeps two significant digits (`0.042 %`) rather than reading as nothing. */
 export function percent(fraction: number): string {
@@ -64,4 +65,18 @@ export function estimateAssumption(use: Extract<IncidentBudgetUse, { kind: 'esti
 /** How long an impact lasted, in the draft's words: `30 minutes`, `5 h 00 min`. */
 export function impactDuration(ms: number): string {
   return duration(Math.round(ms / 60_000));
+}
+
+/**
+ * What Prometheus was asked, as one line of Markdown that reads back as the
+ * PromQL it was: a reader copies it to check the figures, and Markdown would
+ * eat a regex's `\\` (`"5\\d\\d"`), turn `(a)*(b)*c` and `{__name__=~...}`
+ * into emphasis, and open code at a backtick. Those are escaped; an
+ * underscore inside a name (`http_requests_total`) needs none.
+ */
+export function askedText(text: string): string {
+  const inName = (all: string, i: number) => /[A-Za-z0-9]/.test(all[i - 1] ?? '') && /[A-Za-z0-9]/.test(all[i + 1] ?? '');
+  // Escaped before cell(), so the backslashes cell() adds (before a pipe) stay single.
+  const escaped = text.replace(/[\\*`]/g, (c) => `\\${c}`).replace(/_/g, (u, i: number, all: string) => (inName(all, i) ? u : '\\_'));
+  return cell(escaped);
 }

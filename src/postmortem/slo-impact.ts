@@ -11,7 +11,7 @@ import type { MissingFigure, SloFigures, StoredSloFigures } from '../domain/slo-
 import type { PostmortemData } from './data.js';
 import { cell } from './markdown.js';
 import type { TimeFormat } from './narrative.js';
-import { budgetTime, configuredPercent, estimateAssumption, impactDuration, percent, windowAdjective, windowNoun } from './slo-format.js';
+import { askedText, budgetTime, configuredPercent, estimateAssumption, impactDuration, percent, windowAdjective, windowNoun } from './slo-format.js';
 
 /** The common error-budget policy rule: one incident using more than this share of a budget gets a postmortem with a P0 action item. */
 export const POSTMORTEM_REQUIRED_ABOVE = 0.2;
@@ -198,7 +198,7 @@ export function sloImpactSection(data: PostmortemData, at: TimeFormat): string[]
     out.push(`| Remaining after it | ${remainingCell(s, at)} |`);
     out.push(`| Policy state | ${policyCell(f, data)} |`);
     out.push(`| Postmortem | ${postmortemCell(f)} |`, '');
-    if (f.asked.length > 0) out.push('What Prometheus was asked, to check these figures:', '', ...f.asked.map((q) => `- ${cell(q)}`), '');
+    if (f.asked.length > 0) out.push('What Prometheus was asked, to check these figures:', '', ...f.asked.map((q) => `- ${askedText(q)}`), '');
   }
   return out;
 }
