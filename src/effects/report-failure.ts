@@ -16,6 +16,7 @@ const WHAT: Record<string, string> = {
   'pagerduty.event': 'reach PagerDuty',
   'pagerduty.oncall': 'find the PagerDuty on-call in Slack',
   'slo.refresh': 'compute the SLO figures',
+  'alert.post': 'post an alert notice',
 };
 
 /**

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { ClaimedJob } from '../../../src/db/outbox.repo.js';
+import { defaultAlertRules } from '../../../src/domain/alert-rules.js';
+import type { EffectContext } from '../../../src/effects/context.js';
+import { reportFailure } from '../../../src/effects/report-failure.js';
+
+/** A notify-only group's notice for a channel of its rule: no incident to tell. */
+const JOB = {
+  id: 9,
+  kind: 'alert.post',
+  incidentId: null,
+  attempts: 1,
+  createdAt: new Date('2026-12-03T15:00:00Z'),
+  payload: {
+    channel: 'C0PAYMENTS',
+    notice: { type: 'alert_notify', groupId: 3, title: '<!channel> disk', alertname: '<!channel>', service: null, firing: 2, generatorUrl: null, runbookUrl: null },
+  },
+} as unknown as ClaimedJob & { kind: 'alert.post' };
+
+const slackRefusal = (code: string) => Object.assign(new Error(`An API error occurred: ${code}`), { code: 'slack_webapi_platform_error', data: { ok: false, error: code } });
+
+function context(announceChannel: string | null) {
+  const posts: { channel: string; text: string }[] = [];
+  const ctx = {
+    config: { alertmanager: { rules: defaultAlertRules(announceChannel) } },
+    store: { incidents: { get: async (id: number) => (id === 1 ? { id: 1, channelId: 'C0INC1' } : undefined) } },
+    slack: { post: async (channel: string, text: string) => void posts.push({ channel, text }) },
+  } as unknown as EffectContext;
+  return { ctx, posts };
+}
+
+describe('an alert notice that Slack refuses', () => {
+  it('in an incident’s channel, says in words what could not be done', async () => {
+    const { ctx, posts } = context('C0ANNOUNCE');
+    await reportFailure(ctx, { ...JOB, incidentId: 1, payload: { ...JOB.payload, channel: null } } as never, slackRefusal('invalid_blocks'));
+    expect(posts).toEqual([{ channel: 'C0INC1', text: expect.stringContaining(':warning: Could not post an alert notice for INC-1 (Slack answered `invalid_blocks`)') }]);
+  });
+});
