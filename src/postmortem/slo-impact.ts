@@ -42,10 +42,14 @@ export function sloStanding(data: PostmortemData): SloStanding {
 
 const isMissing = (f: IncidentBudgetUse | BudgetStatus | MissingFigure): f is MissingFigure => f.kind === 'missing';
 
-/** The incident's use of an SLO's budget when it is known and over the policy's 20 %. */
+/**
+ * The incident's use of an SLO's budget when it is known and over the
+ * policy's 20 %, as the draft shows it: 20.04 % is written `20.0 %`, and a
+ * draft saying "used 20.0 %: more than 20 %, P0 required" contradicts itself
+ * (so does a hair above 20 % in floating point).
+ */
 export function requiresPostmortem(figures: SloFigures): boolean {
-  // A hair above 20 % in floating point is still the 20.0 % a reader sees, which is not "more than".
-  return !isMissing(figures.incident) && figures.incident.consumed > POSTMORTEM_REQUIRED_ABOVE + 1e-9;
+  return !isMissing(figures.incident) && Number.parseFloat(percent(figures.incident.consumed)) > POSTMORTEM_REQUIRED_ABOVE * 100;
 }
 
 // The SLO job stores a missing figure with its reason; the periodic refresh asks again and, once resolved, rewrites the draft.
