@@ -28,6 +28,10 @@ export async function reportFailure(ctx: EffectContext, job: ClaimedJob, error: 
     await reportAlertFailure(ctx, job, error);
     return;
   }
+  if (job.kind === 'alert.post' && job.incidentId === null) {
+    await reportAlertNoticeFailure(ctx, job, error);
+    return;
+  }
   if (job.incidentId === null) return;
   const incident = await ctx.store.incidents.get(job.incidentId);
   if (!incident) return;
@@ -61,5 +65,23 @@ async function reportAlertFailure(ctx: EffectContext, job: ClaimedJob & { kind: 
     channel,
     `:warning: Could not apply a notification from Alertmanager received at ${receivedAt} (${notification.alerts.length} alerts, ${firing} firing): ${reason}. ` +
       'Nothing was declared or noticed from it; the bot\'s log names its group key.',
+  );
+}
+
+/**
+ * An alert notice of a group that only notifies (no incident to tell) could
+ * not be posted in its channel: its alerts reached nobody in Slack, and every
+ * later one of that rule would go the same way, so the announce channel hears
+ * of it. As above, the alert's own text stays out.
+ */
+async function reportAlertNoticeFailure(ctx: EffectContext, job: ClaimedJob & { kind: 'alert.post' }, error: unknown): Promise<void> {
+  const announce = ctx.config.alertmanager.rules.announceChannel;
+  if (!announce) return;
+  const where = job.payload.channel ?? announce;
+  const reason = escapeStrayMarkup(describeFailure(error)).slice(0, 500);
+  await ctx.slack.post(
+    announce,
+    `:warning: Could not post an alert notice in <#${where}> (${reason}), so its alerts reached nobody in Slack. ` +
+      'Check that the bot is in that channel and that it is not archived, or point the rule in ALERT_RULES_FILE elsewhere; the bot\'s log names the group.',
   );
 }

@@ -29,7 +29,22 @@ function context(announceChannel: string | null) {
   return { ctx, posts };
 }
 
-describe('an alert notice that Slack refuses', () => {
+describe('an alert notice of a notify-only group that Slack refuses', () => {
+  it('is told to the announce channel, naming the channel and Slack’s reason, without the alert’s text', async () => {
+    const { ctx, posts } = context('C0ANNOUNCE');
+    await reportFailure(ctx, JOB, slackRefusal('is_archived'));
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.channel).toBe('C0ANNOUNCE');
+    expect(posts[0]!.text).toContain('Could not post an alert notice in <#C0PAYMENTS> (Slack answered `is_archived`)');
+    expect(posts[0]!.text).not.toMatch(/<!/);
+  });
+
+  it('is told nowhere without an announce channel', async () => {
+    const { ctx, posts } = context(null);
+    await reportFailure(ctx, JOB, slackRefusal('channel_not_found'));
+    expect(posts).toEqual([]);
+  });
+
   it('in an incident’s channel, says in words what could not be done', async () => {
     const { ctx, posts } = context('C0ANNOUNCE');
     await reportFailure(ctx, { ...JOB, incidentId: 1, payload: { ...JOB.payload, channel: null } } as never, slackRefusal('invalid_blocks'));
