@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, json, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { DigestPlan } from '../../domain/digest.js';
 import { ACTION_STATUSES, ALERT_GROUP_ACTIONS, ALERT_STATUSES, DECLARED_VIA, ROLES, SEVERITIES, STATUSES, TIMELINE_KINDS } from '../../domain/model.js';
 import { OUTBOX_STATUSES } from '../../domain/ports.js';
@@ -108,8 +108,10 @@ export const outbox = pgTable(
     queue: text('queue').notNull().default(''),
     /** Urgent jobs (a channel's first set-up, a page) go first. */
     urgent: boolean('urgent').notNull().default(false),
-    // jsonb, where SQLite keeps JSON text: the same value comes back, and a query can look inside.
-    payload: jsonb('payload').notNull(),
+    // json, not jsonb: kept as written, as SQLite keeps JSON text. jsonb sorts an object's keys (by
+    // length), and an alert's labels, carried here to the job that applies them, are written out
+    // on the timeline in their order.
+    payload: json('payload').notNull(),
     status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextRunAt: ms('next_run_at').notNull(),
@@ -302,8 +304,9 @@ export const alerts = pgTable(
     status: text('status', { enum: ALERT_STATUSES }).notNull(),
     startsAt: ms('starts_at').notNull(),
     endsAt: ms('ends_at'),
-    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
-    annotations: jsonb('annotations').$type<Record<string, string>>().notNull(),
+    // json, as the outbox's payload: the keys come back in the order Alertmanager sent them.
+    labels: json('labels').$type<Record<string, string>>().notNull(),
+    annotations: json('annotations').$type<Record<string, string>>().notNull(),
     generatorUrl: text('generator_url'),
     receivedAt: ms('received_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
