@@ -64,7 +64,9 @@ export function parseTargetPercentage(input: unknown): Parsed<number> {
 /** A target given as a fraction (OpenSLO's `target: 0.999`): above 0, below 1. */
 export function parseTargetFraction(input: unknown): Parsed<number> {
   if (typeof input !== 'number' || !Number.isFinite(input)) return { ok: false, message: 'must be a fraction like 0.999' };
-  if (input >= 1 && input < 100) return { ok: false, message: `${input} is not a fraction below 1; write 0.999 for 99.9% (or targetPercent: ${input})` };
+  // 1 is 100 %: pointing at targetPercent: 1 would suggest a 1 % target.
+  if (input === 1) return { ok: false, message: '1 is not a fraction below 1: it leaves no error budget; use a target below 1, like 0.999' };
+  if (input > 1 && input < 100) return { ok: false, message: `${input} is not a fraction below 1; write 0.999 for 99.9% (or targetPercent: ${input})` };
   return checkTarget(input, String(input));
 }
 
