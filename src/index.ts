@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { databaseProblem } from './db/open-store.js';
 import { loadDotEnv } from './env-file.js';
 
@@ -49,7 +49,34 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  await bot.start();
+  await bot.start().catch((error: unknown) => {
+    throw new Error(startFailure(error, config, bot.health.databaseReady));
+  });
+}
+
+/** A URL as it can be printed: its password starred. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Why the start failed, naming the setting to fix where one is at fault: a
+ * PostgreSQL that cannot be reached is known only once the start connects
+ * (SQLite's file is checked with the configuration), a taken port only once it listens.
+ */
+function startFailure(error: unknown, config: Config, databaseReady: boolean): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  if (!databaseReady) return `DATABASE_URL is unusable: could not open the database at ${withoutPassword(config.database.url)}: ${reason}`;
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  if (syscall === 'listen' && code === 'EADDRINUSE') return `PORT ${config.http.port} is taken by another process: stop it, or set PORT to a free port`;
+  if (syscall === 'listen' && code === 'EACCES') return `PORT ${config.http.port} needs privileges this process lacks: set PORT to 1024 or above`;
+  return reason;
 }
 
 main().catch((error: unknown) => {
