@@ -9,7 +9,8 @@ import type { BudgetStatus, IncidentBudgetUse } from '../slo/budget.js';
 import { thresholdInEffect } from '../slo/policy.js';
 import type { MissingFigure, SloFigures, StoredSloFigures } from '../domain/slo-figures.js';
 import type { PostmortemData } from './data.js';
-import { cell } from './markdown.js';
+import { formatInTimeZone } from '../domain/time.js';
+import { cell, utc } from './markdown.js';
 import type { TimeFormat } from './narrative.js';
 import { askedText, budgetTime, configuredPercent, estimateAssumption, impactDuration, percent, windowAdjective, windowNoun } from './slo-format.js';
 
@@ -98,7 +99,7 @@ export function errorBudgetLine(data: PostmortemData, at: TimeFormat): string {
       return `Being computed for the SLOs of ${cell(standing.service)}; this draft is rewritten with the figures when they land.`;
     case 'figures': {
       const sentences = standing.figures.map((s) => budgetSentence(s.figures));
-      const soFar = standing.final ? '' : `So far (computed at ${at(latest(standing.figures))}, the incident is not resolved): `;
+      const soFar = standing.final ? '' : `So far (computed at ${computedAtText(data, at, latest(standing.figures))}, the incident is not resolved): `;
       const required = standing.figures.some((s) => requiresPostmortem(s.figures))
         ? ` **Postmortem required**: this incident used more than ${configuredPercent(POSTMORTEM_REQUIRED_ABOVE)} of an error budget (see SLO impact).`
         : '';
@@ -109,6 +110,18 @@ export function errorBudgetLine(data: PostmortemData, at: TimeFormat): string {
 
 function latest(figures: readonly StoredSloFigures[]): Date {
   return new Date(Math.max(...figures.map((s) => s.computedAt.getTime())));
+}
+
+/**
+ * When figures were computed, said with its date when that is a day the
+ * incident's own times do not cover: figures completed once Prometheus was
+ * back may come days later, and `up to 09:15 UTC` would read as the
+ * incident's day. (`at` gives a date only when the incident spans days.)
+ */
+function computedAtText(data: PostmortemData, at: TimeFormat, date: Date): string {
+  const day = (d: Date) => formatInTimeZone(d, 'yyyyMMdd');
+  const incidentDays = [data.impact.start, data.incident.declaredAt, data.incident.resolvedAt ?? data.incident.declaredAt].map(day);
+  return incidentDays.includes(day(date)) ? at(date) : utc(date);
 }
 
 /** The P0 action items the error-budget policy asks for, proposed (not recorded): one per SLO over 20 %. */
@@ -131,7 +144,7 @@ function consumedCell(f: SloFigures): string {
     : `${share}, measured: ${percent(use.errorRatio)} of requests failing on average over ${impactDuration(use.impactMs)} of impact`;
 }
 
-function remainingCell(s: StoredSloFigures, at: TimeFormat): string {
+function remainingCell(s: StoredSloFigures, data: PostmortemData, at: TimeFormat): string {
   const status = s.figures.status;
   if (isMissing(status)) {
     const use = s.figures.incident;
@@ -144,7 +157,7 @@ function remainingCell(s: StoredSloFigures, at: TimeFormat): string {
     const of = status.incidents === 1 ? "this incident's estimated use (the only incident in the window)" : `the estimated use of the ${status.incidents} incidents in the window, this one included`;
     return `${amount}, an estimate: the budget less ${of}`;
   }
-  return `${amount}, measured over the ${windowNoun(s.figures.windowText)} up to ${at(s.computedAt)}; burn rate then ${Number(status.burnRate.toFixed(2))}×`;
+  return `${amount}, measured over the ${windowNoun(s.figures.windowText)} up to ${computedAtText(data, at, s.computedAt)}; burn rate then ${Number(status.burnRate.toFixed(2))}×`;
 }
 
 function policyCell(f: SloFigures, data: PostmortemData): string {
@@ -188,8 +201,8 @@ export function sloImpactSection(data: PostmortemData, at: TimeFormat): string[]
   out.push(`_What this incident cost each SLO of ${cell(standing.service)} over its impact window, ${windowText(data, at)}._`, '');
   out.push(
     standing.final
-      ? `Computed at ${at(latest(standing.figures))}, after the resolve: these are the figures recorded for this postmortem, and \`/incident postmortem\` states them again as they are. Recording the impact again (\`/incident impact started|ended <time>\`) recomputes them and rewrites this draft.`
-      : `So far: computed at ${at(latest(standing.figures))}, while the incident is open. The figures this postmortem states are computed at the resolve.`,
+      ? `Computed at ${computedAtText(data, at, latest(standing.figures))}, after the resolve: these are the figures recorded for this postmortem, and \`/incident postmortem\` states them again as they are. Recording the impact again (\`/incident impact started|ended <time>\`) recomputes them and rewrites this draft.`
+      : `So far: computed at ${computedAtText(data, at, latest(standing.figures))}, while the incident is open. The figures this postmortem states are computed at the resolve.`,
     '',
   );
   for (const s of standing.figures) {
@@ -199,7 +212,7 @@ export function sloImpactSection(data: PostmortemData, at: TimeFormat): string[]
     out.push(`| Window | ${windowNoun(f.windowText)}, rolling |`);
     out.push(`| Error budget | ${budgetTime(f.budgetMs)} (${configuredPercent(1 - f.target)} of ${windowNoun(f.windowText)}) |`);
     out.push(`| Consumed in this incident | ${consumedCell(f)} |`);
-    out.push(`| Remaining after it | ${remainingCell(s, at)} |`);
+    out.push(`| Remaining after it | ${remainingCell(s, data, at)} |`);
     out.push(`| Policy state | ${policyCell(f, data)} |`);
     out.push(`| Postmortem | ${postmortemCell(f)} |`, '');
     if (f.asked.length > 0) out.push('What Prometheus was asked, to check these figures:', '', ...f.asked.map((q) => `- ${askedText(q)}`), '');
