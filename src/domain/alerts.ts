@@ -180,7 +180,9 @@ export async function startImpactEarlier(deps: Deps, incident: Incident, firing:
   const earliest = [...firing].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())[0];
   const current = incident.impactStartedAt ?? incident.declaredAt;
   if (!earliest || earliest.startsAt.getTime() >= current.getTime()) return;
-  await deps.repos.incidents.setImpact(incident.id, 'started', earliest.startsAt, now);
+  // Conditional on the stored start, not the one read: another group of the
+  // incident, applied beside this one (on PostgreSQL), may have moved it earlier still.
+  if (!(await deps.repos.incidents.startImpactBefore(incident.id, earliest.startsAt, now))) return;
   await deps.repos.timeline.add({
     incidentId: incident.id,
     kind: 'impact_changed',

@@ -61,6 +61,12 @@ export interface IncidentRepo {
   /** Conditional on the service still being `from`. */
   setService(id: number, from: string | null, to: string, now: Date): Promise<boolean>;
   setImpact(id: number, edge: 'started' | 'ended', at: Date, now: Date): Promise<void>;
+  /**
+   * Moves the start of impact back to `at`, conditional on the start in force
+   * (the declaration's time when none was set) being later: false when it was
+   * not, as another alert group of the incident may have moved it meanwhile.
+   */
+  startImpactBefore(id: number, at: Date, now: Date): Promise<boolean>;
 }
 
 export interface NewActionItem {

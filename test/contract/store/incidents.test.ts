@@ -106,6 +106,20 @@ describe.each(stores)('$name store: incidents', (factory) => {
     });
   });
 
+  it('moves the start of impact back only when the start in force is later, the declaration’s time when none was set', async () => {
+    const { id } = await declare(store());
+    // Declared at AT with no start of impact: a later time is no earlier start.
+    expect(await store().incidents.startImpactBefore(id, later(60_000), later(1))).toBe(false);
+    expect(await store().incidents.startImpactBefore(id, AT, later(1))).toBe(false);
+    expect(await store().incidents.startImpactBefore(id, later(-600_000), later(2))).toBe(true);
+    // Another group moved it to ten minutes before; five minutes before is no earlier.
+    expect(await store().incidents.startImpactBefore(id, later(-300_000), later(3))).toBe(false);
+    expect(await store().incidents.get(id)).toMatchObject({ impactStartedAt: later(-600_000) });
+    expect(await store().incidents.startImpactBefore(id, later(-900_000), later(4))).toBe(true);
+    expect(await store().incidents.get(id)).toMatchObject({ impactStartedAt: later(-900_000) });
+    expect(await store().incidents.startImpactBefore(99, later(-900_000), later(5))).toBe(false);
+  });
+
   it('keeps the set-up’s progress, finds an incident by its channel, and gives a channel to one incident only', async () => {
     const { id } = await declare(store(), { originChannelId: 'C0ORIGIN' });
     const other = await declare(store());

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseWebhookPayload } from '../../../src/alertmanager/payload.js';
 import { declareFromAlertNotice, mergeAlertGroup, reopenFromAlerts, takeIncidentCommand } from '../../../src/domain/alert-group-actions.js';
 import { defaultAlertRules, type AlertRules } from '../../../src/domain/alert-rules.js';
-import { receiveAlerts, type AlertNotification } from '../../../src/domain/alerts.js';
+import { receiveAlerts, startImpactEarlier, type AlertNotification } from '../../../src/domain/alerts.js';
 import type { OutboxJob } from '../../../src/domain/ports.js';
 import { loadSloCatalog } from '../../../src/slo/catalog.js';
 import { memoryDeps, noteQueuedJobs } from '../../support/memory-store.js';
@@ -213,6 +213,20 @@ describe('receiveAlerts', () => {
     await receiveAlerts(deps, rules, notification(withAlerts(FIRING, [{ ...FIRING.alerts[0]!, startsAt: '2026-12-03T14:30:00.000Z' }, extraAlert(2, 'firing', '2026-12-03T14:40:00.000Z'), extraAlert(3)])));
     expect((await store.incidents.get(incidentId!))!.impactStartedAt).toEqual(new Date('2026-12-03T14:30:00.000Z'));
     expect((await store.timeline.list(incidentId!)).some((e) => e.text.includes('fired again'))).toBe(false);
+  });
+
+  it('moves the impact start by what is stored, not by a copy of the incident read before another group moved it', async () => {
+    const { deps, store, rules } = world();
+    const { incidentId } = await receiveAlerts(deps, rules, notification(FIRING));
+    const readBefore = (await store.incidents.get(incidentId!))!;
+    // A second group of the incident, applied beside this one, moves the start to 14:30.
+    await startImpactEarlier(deps, readBefore, [{ startsAt: new Date('2026-12-03T14:30:00.000Z'), labels: { alertname: 'Second' } }], deps.clock.now());
+    // This one's alert started at 14:40: earlier than what it read, later than what is stored.
+    await startImpactEarlier(deps, readBefore, [{ startsAt: new Date('2026-12-03T14:40:00.000Z'), labels: { alertname: 'First' } }], deps.clock.now());
+    expect((await store.incidents.get(incidentId!))!.impactStartedAt).toEqual(new Date('2026-12-03T14:30:00.000Z'));
+    expect((await store.timeline.list(incidentId!)).filter((e) => e.kind === 'impact_changed').map((e) => e.text)).toEqual([
+      'Impact started at 2026-12-03T14:30:00.000Z: when alert Second started firing',
+    ]);
   });
 
   it('posts a notice for a notify-only group; its Declare button declares (presser is IC) only from that channel, and links the group', async () => {
