@@ -60,6 +60,26 @@ function durationVariable(fallback: string, example: string, minMs: number, maxM
 }
 
 /**
+ * A PagerDuty API's host[:port], written as an https:// URL. pdjs takes only
+ * a host and always speaks HTTPS with its own paths, so an http:// proxy or a
+ * path prefix would be dropped unsaid and every page would fail for an hour.
+ */
+function pagerDutyHostVariable(fallback: string) {
+  const problem = `must be an https:// URL of a host, with no path, like ${fallback}`;
+  return z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((text, ctx) => {
+        const url = URL.canParse(text.trim()) ? new URL(text.trim()) : undefined;
+        if (url?.protocol !== 'https:' || url.pathname !== '/' || url.search || url.hash || url.username) ctx.addIssue({ code: 'custom', message: problem });
+        return url?.host ?? '';
+      }),
+  );
+}
+
+/**
  * One entry per variable, each with a message a person can act on (never
  * zod's own "expected number, received NaN"). Checks that involve two
  * variables are in `crossFieldProblems`: zod skips an object's refinements
@@ -111,8 +131,8 @@ const EnvSchema = z.object({
     emptyToUndefined,
     z.string().regex(/^\s*sev[123]\s*(,\s*sev[123]\s*)*$/i, 'must be severities like sev1,sev2').default('sev1,sev2'),
   ),
-  PAGERDUTY_EVENTS_URL: z.preprocess(emptyToUndefined, z.url({ error: 'must be a URL like https://events.pagerduty.com' }).default('https://events.pagerduty.com')),
-  PAGERDUTY_API_URL: z.preprocess(emptyToUndefined, z.url({ error: 'must be a URL like https://api.pagerduty.com' }).default('https://api.pagerduty.com')),
+  PAGERDUTY_EVENTS_URL: pagerDutyHostVariable('https://events.pagerduty.com'),
+  PAGERDUTY_API_URL: pagerDutyHostVariable('https://api.pagerduty.com'),
   PAGERDUTY_API_TOKEN: optionalString,
   PAGERDUTY_ESCALATION_POLICY_ID: optionalString,
   PAGERDUTY_WEBHOOK_SECRET: optionalString,
@@ -301,8 +321,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, checks: ConfigC
       pageSeverities: Object.freeze(
         [...new Set(e.PAGE_SEVERITIES.toLowerCase().split(',').map((x) => x.trim()))] as ('sev1' | 'sev2' | 'sev3')[],
       ),
-      eventsHost: new URL(e.PAGERDUTY_EVENTS_URL).host,
-      apiHost: new URL(e.PAGERDUTY_API_URL).host,
+      eventsHost: e.PAGERDUTY_EVENTS_URL,
+      apiHost: e.PAGERDUTY_API_URL,
       apiToken: e.PAGERDUTY_API_TOKEN,
       escalationPolicyId: e.PAGERDUTY_ESCALATION_POLICY_ID,
       webhookSecret: e.PAGERDUTY_WEBHOOK_SECRET,
