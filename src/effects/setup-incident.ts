@@ -1,11 +1,11 @@
 import { incidentRef } from '../domain/model.js';
 import { incidentChannelName } from '../domain/slug.js';
 import type { ClaimedJob } from '../db/outbox.repo.js';
-import { respondEphemeral } from '../slack/gateway.js';
+import { respondEphemeral, slackErrorCode } from '../slack/gateway.js';
 import { METADATA_TYPES } from '../slack/ids.js';
 import { incidentHeaderBlocks, incidentHeaderText, incidentPurpose, incidentTopic } from '../slack/views/header.js';
 import type { EffectContext } from './context.js';
-import { PermanentFailure } from './failures.js';
+import { describeFailure, PermanentFailure } from './failures.js';
 import { headerFacts, setTopicIfChanged } from './sync-incident.js';
 
 /** How many suffixes to try when people hold the names we want. */
@@ -28,7 +28,7 @@ export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind
   const holders = await store.roles.current(incident.id);
   // The declarer first: they are waiting for the channel. Then the header they will read.
   const people = [...new Set([incident.declaredBy, ...holders.map((h) => h.userId)])].filter((u) => !u.startsWith('system:'));
-  await slack.invite(channelId, people);
+  const refused = await inviteEach(ctx, channelId, people);
 
   let headerTs = progress.headerTs;
   if (!headerTs && job.attempts > 1) {
@@ -52,7 +52,37 @@ export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind
       await tx.incidents.recordHeaderPinned(incident.id);
       await tx.outbox.enqueue({ kind: 'incident.finish-setup', incidentId: incident.id, payload: { responseUrl: job.payload.responseUrl } }, ctx.clock.now());
     });
+    // Told by the run that finished the set-up, so once.
+    if (refused.length > 0) {
+      const text = `:warning: Could not invite ${refused.join(', ')} to <#${channelId}> for ${incidentRef(incident.id)}. Someone in the channel, or a workspace admin, can add them.`;
+      await tellDeclarer(ctx, job.payload.responseUrl, incident.declaredBy, progress.originChannelId, text).catch((error: unknown) =>
+        ctx.logger.warn({ err: error, incidentId: incident.id }, 'could not tell the declarer who could not be invited'),
+      );
+    }
   }
+}
+
+/**
+ * Slack's answers to conversations.invite that concern one person (a guest,
+ * an account it does not know), not the channel: the rest of the set-up (the
+ * header with its buttons, the pin, the topic) is for everyone else, so it
+ * goes on without them.
+ */
+const PERSON_REFUSALS = new Set(['user_not_found', 'user_is_restricted', 'user_is_ultra_restricted', 'ura_max_channels', 'cant_invite', 'user_team_not_in_channel']);
+
+/** Invites each person; those Slack refuses are returned as mentions with Slack's reason. */
+async function inviteEach(ctx: EffectContext, channelId: string, people: readonly string[]): Promise<string[]> {
+  const refused: string[] = [];
+  for (const user of people) {
+    try {
+      await ctx.slack.invite(channelId, [user]);
+    } catch (error) {
+      if (!PERSON_REFUSALS.has(slackErrorCode(error) ?? '')) throw error;
+      ctx.logger.warn({ err: error, channelId, user }, 'Slack refused to invite a person to the incident channel');
+      refused.push(`<@${user}> (${describeFailure(error)})`);
+    }
+  }
+  return refused;
 }
 
 /** Purpose and topic, and the declarer told the channel is ready. */
