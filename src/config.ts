@@ -100,7 +100,7 @@ const EnvSchema = z.object({
       .refine((port) => port <= 65535, PORT_PROBLEM)
       .default(3000),
   ),
-  SLACK_API_URL: z.preprocess(emptyToUndefined, z.url({ error: 'must be a URL like https://slack.com/api/' }).default('https://slack.com/api/')),
+  SLACK_API_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, error: 'must be a URL like https://slack.com/api/' }).default('https://slack.com/api/')),
   DATABASE_URL: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_DATABASE_URL)),
   DATABASE_POOL_SIZE: z.preprocess(
     emptyToUndefined,
@@ -149,7 +149,7 @@ const EnvSchema = z.object({
   TZ: z.preprocess(emptyToUndefined, z.string().optional()),
   SLO_FILES: optionalString,
   ERROR_BUDGET_POLICY_FILE: optionalString,
-  PROMETHEUS_URL: z.preprocess(emptyToUndefined, z.url({ error: 'must be a URL like http://prometheus:9090' }).optional()),
+  PROMETHEUS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, error: 'must be a URL like http://prometheus:9090' }).optional()),
   PROMETHEUS_BEARER_TOKEN: optionalString,
   PROMETHEUS_USERNAME: optionalString,
   PROMETHEUS_PASSWORD: optionalString,
