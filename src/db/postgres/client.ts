@@ -26,6 +26,8 @@ export interface PostgresOptions {
    * without a listener pg would throw the error out of the process.
    */
   readonly onIdleError?: (error: Error) => void;
+  /** How long one statement may wait for its answer before it fails; QUERY_TIMEOUT_MS when unset. */
+  readonly queryTimeoutMs?: number;
 }
 
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations/postgres');
@@ -40,6 +42,21 @@ export const MIGRATION_LOCK_KEY = '29676245803495284';
 /** How long a new connection may take before its query fails. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/**
+ * How long one statement may wait for its answer. A database whose address
+ * goes dark without resetting its connections (a failover, a network cut)
+ * answers nothing and closes nothing, and TCP gives up on such a connection
+ * after a quarter of an hour: every command and outbox job on it would hang
+ * that long. The bot's statements take milliseconds (the digest at 100,000
+ * follow-ups under half a second), so a statement unanswered this long is
+ * taken as a connection gone: it fails, and the connection is destroyed, not
+ * given to the next caller (a transaction's ROLLBACK after it waits as long
+ * again, then fails the same way). Migrations run on a session of their own without
+ * it (an index build on a large table may take longer).
+ */
+export const QUERY_TIMEOUT_MS = 30_000;
+
+
 /** Whether DATABASE_URL names PostgreSQL (`postgres://` or `postgresql://`) rather than a SQLite file. */
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
@@ -52,9 +69,16 @@ export function isPostgresUrl(url: string): boolean {
  * reads them, so the URL is the one place to set them.
  */
 export function openPostgres(url: string, options: PostgresOptions = {}): PostgresStore {
-  // A server that does not answer fails a query within seconds rather than whenever TCP gives
-  // up: a command meanwhile gets its apology, the outbox its retry, /readyz its 503.
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...(options.poolSize === undefined ? {} : { max: options.poolSize }) });
+  // A server that does not answer fails a connection within seconds and a statement within
+  // QUERY_TIMEOUT_MS, rather than whenever TCP gives up: a command meanwhile gets its apology,
+  // the outbox its retry, /readyz its 503. Keepalive finds idle connections that went dark.
+  const pool = new pg.Pool({
+    connectionString: url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: options.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
+    keepAlive: true,
+    ...(options.poolSize === undefined ? {} : { max: options.poolSize }),
+  });
   const onError = options.onIdleError ?? (() => {});
   pool.on('error', onError);
   // A checked-out connection whose server goes away emits 'error' too; unheard, pg throws it
@@ -69,6 +93,21 @@ const onConnection = new WeakMap<pg.PoolClient, NodePgDatabase<typeof schema>>()
 
 /** SQLSTATE classes of a connection that is gone or going: 08 (connection), 57P (shutdown, crash). */
 const BROKEN = /^(08|57P)/;
+
+/** pg's words for a connection that is gone, or (a statement past query_timeout) that is being ended. */
+const BROKEN_MESSAGE = /Connection terminated|not queryable|Query read timeout/i;
+
+const showsBroken = (error: Error) => {
+  const code = (error as { code?: unknown }).code;
+  return (typeof code === 'string' && BROKEN.test(code)) || BROKEN_MESSAGE.test(error.message);
+};
+
+/** An error and what caused it: drizzle wraps pg's error in its own (`Failed query: …`, the cause pg's). */
+function causes(error: Error): Error[] {
+  const chain: Error[] = [];
+  for (let at: unknown = error; at instanceof Error && chain.length < 5; at = at.cause) chain.push(at);
+  return chain;
+}
 
 /**
  * A transaction on a connection this module checks out and always gives back.
@@ -94,9 +133,7 @@ async function transactionOnOwnConnection<T>(
     }
     return (await db.transaction(fn as never, config)) as T;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && BROKEN.test(code)) broken ??= error as Error;
-    if (!(error instanceof Error) || /Connection terminated|not queryable/i.test(error.message)) broken ??= error as Error;
+    if (!(error instanceof Error) || causes(error).some(showsBroken)) broken ??= error as Error;
     throw error;
   } finally {
     client.off('error', heard);
@@ -110,24 +147,20 @@ async function transactionOnOwnConnection<T>(
  * table): each takes the advisory lock first, on one dedicated connection
  * that also runs the migrations, so the second waits, then finds nothing to
  * do. The lock is session-level, so a replica that dies holding it frees it
- * with its connection. A pool of one connection is enough.
+ * with its connection. That session is opened with the pool's settings but
+ * without its statement timeout: the lock waits for another replica's whole
+ * migration, and a migration's statement may take long on a large table.
  */
 export async function migratePostgres(db: PgDb): Promise<void> {
-  const client = await db.$client.connect();
-  let unlocked = false;
+  const client = new pg.Client({ ...db.$client.options, query_timeout: undefined });
+  // Unheard, a session's 'error' (the server going away) would be thrown out of the process.
+  client.on('error', () => undefined);
+  await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
-    try {
-      await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS });
-    } finally {
-      // Never hides the migration's own error: a connection that could not unlock is destroyed below.
-      unlocked = await client.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY]).then(
-        () => true,
-        () => false,
-      );
-    }
+    await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS });
   } finally {
-    // A connection still holding the lock is never handed to anyone else: destroying it ends its session and the lock.
-    client.release(!unlocked);
+    // Ending the session releases the lock, the migration's error or not.
+    await client.end().catch(() => undefined);
   }
 }
