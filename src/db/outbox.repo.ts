@@ -90,11 +90,17 @@ const firstInQueue = (alias: string) => `NOT EXISTS (
   SELECT 1 FROM outbox e
   WHERE e.queue = ${alias}.queue AND e.status IN ('pending', 'running') AND e.id < ${alias}.id)`;
 
-/** Some urgent job is due or running: every non-urgent one waits. Urgent jobs are never background ones. */
+/**
+ * Some urgent job is running, or due and first in its queue (one that could be
+ * claimed now): every non-urgent one waits. An urgent job waiting behind an
+ * earlier one of its queue holds up nothing: a page's resolve behind a trigger
+ * that PagerDuty keeps refusing would otherwise stop every incident's posts
+ * until PagerDuty answers. Urgent jobs are never background ones.
+ */
 const urgentWaiting = `EXISTS (
   SELECT 1 FROM outbox u INDEXED BY outbox_foreground_due_idx
   WHERE u.kind <> '${BACKGROUND_KIND}' AND u.status IN ('pending', 'running') AND u.urgent
-    AND (u.status = 'running' AND u.lease_until >= @now OR u.status = 'pending' AND u.next_run_at <= @now))`;
+    AND (u.status = 'running' AND u.lease_until >= @now OR u.status = 'pending' AND u.next_run_at <= @now AND ${firstInQueue('u')}))`;
 
 /**
  * Picks and leases due jobs in one statement, so two processes never claim the

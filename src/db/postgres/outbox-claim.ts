@@ -44,7 +44,7 @@ function firstInQueue(row: { readonly queue: PgColumn; readonly id: PgColumn }, 
   return notExists(qb.select({ one: sql`1` }).from(e).where(and(sameLane, eq(e.queue, row.queue), inArray(e.status, UNFINISHED), lt(e.id, row.id))));
 }
 
-/** Some urgent job is due or running: every non-urgent one waits. Urgent jobs are never background ones. */
+/** Some urgent job is running, or due and first in its queue: every non-urgent one waits (see ../outbox.repo.ts). Urgent jobs are never background ones. */
 function urgentWaiting(now: Date): SQL {
   return exists(
     qb
@@ -55,7 +55,7 @@ function urgentWaiting(now: Date): SQL {
           ne(u.kind, background),
           inArray(u.status, UNFINISHED),
           eq(u.urgent, true),
-          or(and(eq(u.status, 'running'), gte(u.leaseUntil, now)), and(eq(u.status, 'pending'), lte(u.nextRunAt, now))),
+          or(and(eq(u.status, 'running'), gte(u.leaseUntil, now)), and(eq(u.status, 'pending'), lte(u.nextRunAt, now), firstInQueue(u, 'foreground'))),
         ),
       ),
   );

@@ -93,6 +93,17 @@ describe.each(stores)('$name store: outbox', (factory) => {
     expect((await rows()).filter((r) => r.status === 'running').map((r) => (r.payload as { messageTs?: string }).messageTs)).toEqual([undefined, '1.000100', '2.000100']);
   });
 
+  it('holds nothing up for an urgent job that waits behind an earlier one of its queue: a page’s next event behind a trigger PagerDuty refuses', async () => {
+    await enqueue(page(1), page(1), post(2));
+    expect(await claim(1)).toEqual(['pagerduty.event 1']);
+    // The trigger is retried in a minute; the next event of its dedup key is due but waits behind it.
+    await outbox().retryAt(await claimOf('pagerduty.event'), later(60_000), 'PagerDuty answered 503');
+    expect(await claim(10, later(1))).toEqual(['slack.post 2']);
+    // Once the trigger is due again, urgent work goes first once more.
+    await enqueue(post(3));
+    expect(await claim(10, later(60_000))).toEqual(['pagerduty.event 1']);
+  });
+
   it('lets a job go to another claim only once its lease has run out, and renews only the attempt claimed', async () => {
     await enqueue(post(1), post(2));
     const claimed = await outbox().claim(AT, LEASE, 10);
