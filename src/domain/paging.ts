@@ -7,9 +7,21 @@ import { assertOpen } from './state-machine.js';
 export const PAGE_USAGE = '`/incident page [service] [message]`';
 export const DEFAULT_SERVICE = 'default';
 
-/** Stable per incident and service, so every retry and every re-page is one PagerDuty incident. */
-export function dedupKeyFor(incidentId: number, service: string): string {
-  return `incident-${incidentId}-${service}`;
+/**
+ * The key of a new page: stable per incident and service (every retry and re-page is one
+ * PagerDuty incident, as the page row keeps it), and unique to this database's incident.
+ * `incident-<id>-<service>` alone came back after a database reset, and from a second install
+ * paging the same service: PagerDuty merged the new page into the old, maybe still open,
+ * incident, and nobody was woken. The declared time (milliseconds, base 36) tells them apart.
+ * Pages recorded with the old key keep it: always read the key from the page row.
+ */
+export function dedupKeyFor(incident: Pick<Incident, 'id' | 'declaredAt'>, service: string): string {
+  return `incident-${incident.id}-${incident.declaredAt.getTime().toString(36)}-${service}`;
+}
+
+/** The page of `service` for the incident, whatever the form of its key. */
+async function pageOf(deps: Deps, incidentId: number, service: string) {
+  return (await deps.repos.pages.forIncident(incidentId)).find((page) => page.service === service);
 }
 
 export function isPagingSeverity(deps: Deps, severity: Severity): boolean {
@@ -23,7 +35,8 @@ export function isPagingSeverity(deps: Deps, severity: Severity): boolean {
 export async function queuePage(deps: Deps, incident: Incident, service: string, by: string, message: string | null): Promise<void> {
   const { repos } = deps;
   const now = deps.clock.now();
-  const dedupKey = dedupKeyFor(incident.id, service);
+  // Paged before: the same key, as recorded (an upgrade leaves open incidents with old-form keys).
+  const dedupKey = (await pageOf(deps, incident.id, service))?.dedupKey ?? dedupKeyFor(incident, service);
   await repos.pages.requested(incident.id, service, dedupKey, by, now);
   await repos.outbox.enqueue({ kind: 'pagerduty.event', incidentId: incident.id, payload: { action: 'trigger', service, dedupKey, message } }, now);
   await repos.outbox.enqueue({ kind: 'pagerduty.oncall', incidentId: incident.id, payload: {} }, now);
@@ -50,7 +63,7 @@ export async function pageOnSeverity(deps: Deps, incident: Incident, from: Sever
     await deps.repos.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, deps.clock.now());
     return;
   }
-  if (await deps.repos.pages.byDedupKey(dedupKeyFor(incident.id, DEFAULT_SERVICE))) return; // paged before; ask again with /incident page
+  if (await pageOf(deps, incident.id, DEFAULT_SERVICE)) return; // paged before; ask again with /incident page
   await queuePage(deps, incident, DEFAULT_SERVICE, by, null);
 }
 

@@ -32,7 +32,7 @@ describe('a page still being retried when the incident is resolved', () => {
       clock.advance(10_000);
       await h.settle();
     }
-    expect(pd.acceptedTriggers('incident-1-default')).toEqual([]);
+    expect(pd.acceptedTriggers()).toEqual([]);
     // Still told: an attempt whose answer was lost may have reached it.
     expect(pd.events.filter((e) => e.body.event_action === 'resolve' && e.status === 202)).toHaveLength(1);
     const text = (await h.incidentChannel(1)).messages.map((m) => m.text).join('\n');

@@ -39,6 +39,13 @@ function webhook(eventType: string, dedupKey: string, id = `01${Math.random().to
   });
 }
 
+/** The dedup key the bot recorded for a page: unique to this database's incident, so read, not spelled out. */
+async function keyOf(h: Harness, incidentId: number, service = 'default'): Promise<string> {
+  const page = (await h.bot.store.pages.forIncident(incidentId)).find((p) => p.service === service);
+  if (!page) throw new Error(`no page of ${service} for incident ${incidentId}`);
+  return page.dedupKey;
+}
+
 async function postWebhook(h: Harness, body: string, secret = SECRET) {
   const signature = `v1=${createHmac('sha256', secret).update(body).digest('hex')}`;
   return fetch(`${h.url}/pagerduty/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pagerduty-signature': signature }, body });
@@ -70,7 +77,7 @@ describe('paging PagerDuty', () => {
     expect(event!.body).toMatchObject({
       routing_key: 'R0DEFAULTKEY0000000000000000000',
       event_action: 'trigger',
-      dedup_key: 'incident-1-default',
+      dedup_key: await keyOf(h, 1),
       payload: {
         summary: '[SEV1] INC-1: Checkout errors spiking',
         severity: 'critical',
@@ -121,10 +128,12 @@ describe('paging PagerDuty', () => {
     expect(replies[0]).toContain('Paging PagerDuty (checkout) for INC-1');
     await h.run('page checkout Still failing', { channelId: channel });
     await h.run('page Wake the default rota', { channelId: channel });
+    const [checkout, rota] = [await keyOf(h, 1, 'checkout'), await keyOf(h, 1)];
+    expect(checkout).not.toBe(rota);
     expect(pd.events.map((e) => [e.body.routing_key, e.body.dedup_key, (e.body.payload as { component: string }).component])).toEqual([
-      ['R0CHECKOUTKEY00000000000000000', 'incident-1-checkout', 'checkout'],
-      ['R0CHECKOUTKEY00000000000000000', 'incident-1-checkout', 'checkout'],
-      ['R0DEFAULTKEY0000000000000000000', 'incident-1-default', 'default'],
+      ['R0CHECKOUTKEY00000000000000000', checkout, 'checkout'],
+      ['R0CHECKOUTKEY00000000000000000', checkout, 'checkout'],
+      ['R0DEFAULTKEY0000000000000000000', rota, 'default'],
     ]);
     expect((pd.events[0]!.body.payload as { summary: string }).summary).toBe('[SEV3] INC-1: Payments timeouts (Need the checkout team: card auth failing)');
     expect(pd.events.every((e) => e.problems.length === 0)).toBe(true);
@@ -137,7 +146,7 @@ describe('paging PagerDuty', () => {
     await h.run('page payments', { channelId: channel });
     await h.run('resolve Rolled back', { channelId: channel });
     const resolves = pd.events.filter((e) => e.body.event_action === 'resolve');
-    expect(resolves.map((e) => e.body.dedup_key).sort()).toEqual(['incident-1-default', 'incident-1-payments']);
+    expect(resolves.map((e) => e.body.dedup_key).sort()).toEqual([await keyOf(h, 1), await keyOf(h, 1, 'payments')].sort());
     expect(resolves.every((e) => e.problems.length === 0 && e.status === 202)).toBe(true);
   });
 
@@ -161,7 +170,7 @@ describe('paging PagerDuty', () => {
     await new Promise((r) => setTimeout(r, 1500));
     await h.settle();
     expect(pd.events.filter((e) => e.status === 429).length).toBeGreaterThan(0);
-    expect(pd.acceptedTriggers('incident-1-default')).toHaveLength(1);
+    expect(pd.acceptedTriggers(await keyOf(h, 1))).toHaveLength(1);
   });
 
   it('says paging is off, and never crashes, without a routing key', async () => {
@@ -206,7 +215,7 @@ describe('PagerDuty outages and restarts', () => {
         await h.settle();
       }
       expect(pd.events.filter((e) => e.status === 500).length).toBeGreaterThan(3);
-      expect(pd.acceptedTriggers('incident-1-default')).toHaveLength(1);
+      expect(pd.acceptedTriggers(await keyOf(h, 1))).toHaveLength(1);
       expect(pd.events.every((e) => e.problems.length === 0)).toBe(true);
       expect((await h.incidentChannel(1)).messages.some((m) => m.text.includes('PagerDuty accepted the page'))).toBe(true);
     } finally {
@@ -231,9 +240,10 @@ describe('PagerDuty outages and restarts', () => {
       const second = await Harness.start({ slack, databaseFile, env: pagerDutyEnv(pd), bot: { pagerduty: PD_OPTIONS, outbox: { baseBackoffMs: 50, pollMs: 20 } } });
       // The page keeps the retry time the first bot gave it (its backoff grows
       // while the first bot runs, more on a loaded machine): wait for it, bounded.
-      await expect.poll(() => pd.acceptedTriggers('incident-1-default').length, { timeout: 15_000, interval: 50 }).toBe(1);
+      const key = await keyOf(second, 1);
+      await expect.poll(() => pd.acceptedTriggers(key).length, { timeout: 15_000, interval: 50 }).toBe(1);
       await second.settle();
-      expect(pd.acceptedTriggers('incident-1-default')).toHaveLength(1);
+      expect(pd.acceptedTriggers()).toHaveLength(1);
       await second.stop();
     } finally {
       await dispose();
@@ -245,11 +255,13 @@ describe('PagerDuty outages and restarts', () => {
 describe('PagerDuty webhooks', () => {
   let pd: PagerDutyStandIn;
   let h: Harness;
+  let key: string;
   beforeEach(async () => {
     pd = new PagerDutyStandIn();
     await pd.start();
     h = await Harness.start({ env: pagerDutyEnv(pd), bot: { pagerduty: PD_OPTIONS } });
     await h.run('declare sev1 Checkout errors spiking');
+    key = await keyOf(h, 1);
   });
   afterEach(async () => {
     await h.stop();
@@ -257,13 +269,13 @@ describe('PagerDuty webhooks', () => {
   });
 
   it('puts acknowledgements, escalations and resolves on the timeline at PagerDuty time; the first ack is kept', async () => {
-    const ack = webhook('incident.acknowledged', 'incident-1-default', '01ACK');
+    const ack = webhook('incident.acknowledged', key, '01ACK');
     expect((await postWebhook(h, ack)).status).toBe(200);
     expect((await postWebhook(h, ack)).status).toBe(200); // PagerDuty retried the delivery
-    const later = webhook('incident.acknowledged', 'incident-1-default', '01ACK2').replace('09:04:00', '09:09:00');
+    const later = webhook('incident.acknowledged', key, '01ACK2').replace('09:04:00', '09:09:00');
     await postWebhook(h, later);
-    await postWebhook(h, webhook('incident.escalated', 'incident-1-default', '01ESC'));
-    await postWebhook(h, webhook('incident.resolved', 'incident-1-default', '01RES'));
+    await postWebhook(h, webhook('incident.escalated', key, '01ESC'));
+    await postWebhook(h, webhook('incident.resolved', key, '01RES'));
     const entries = (await h.bot.store.timeline.list(1)).filter((e) => e.kind === 'pagerduty');
     expect(entries.map((e) => e.text)).toEqual([
       'Acknowledged in PagerDuty (default) by Dan Oncall',
@@ -284,8 +296,8 @@ describe('PagerDuty webhooks', () => {
 
   it('refuses a bad signature with 401 and changes nothing', async () => {
     const before = (await h.bot.store.timeline.list(1)).length;
-    expect((await postWebhook(h, webhook('incident.acknowledged', 'incident-1-default'), 'wrong-secret')).status).toBe(401);
-    const unsigned = await fetch(`${h.url}/pagerduty/webhook`, { method: 'POST', body: webhook('incident.acknowledged', 'incident-1-default') });
+    expect((await postWebhook(h, webhook('incident.acknowledged', key), 'wrong-secret')).status).toBe(401);
+    const unsigned = await fetch(`${h.url}/pagerduty/webhook`, { method: 'POST', body: webhook('incident.acknowledged', key) });
     expect(unsigned.status).toBe(401);
     expect(await h.bot.store.timeline.list(1)).toHaveLength(before);
     expect((await h.bot.store.incidents.get(1))!.acknowledgedAt).toBeNull();
@@ -294,7 +306,7 @@ describe('PagerDuty webhooks', () => {
   it('refuses an unreadable occurred_at with 400 and the reason, and changes nothing', async () => {
     const before = (await h.bot.store.timeline.list(1)).length;
     for (const at of ['yesterday', '2026-02-30T09:04:00Z', '', '2026-11-22 09:04']) {
-      const body = webhook('incident.acknowledged', 'incident-1-default').replace('2026-11-22T09:04:00.000Z', at);
+      const body = webhook('incident.acknowledged', key).replace('2026-11-22T09:04:00.000Z', at);
       const res = await postWebhook(h, body);
       expect(res.status, at).toBe(400);
       expect(await res.json(), at).toEqual({ error: expect.stringMatching(/^not a PagerDuty v3 webhook: event\.occurred_at: /) });
@@ -310,8 +322,21 @@ describe('PagerDuty webhooks', () => {
     const unknown = await postWebhook(h, webhook('incident.acknowledged', 'someone-elses-key'));
     expect(unknown.status).toBe(200);
     expect(await unknown.json()).toEqual({ outcome: 'unknown' });
-    const other = await postWebhook(h, webhook('incident.annotated', 'incident-1-default'));
+    const other = await postWebhook(h, webhook('incident.annotated', key));
     expect(await other.json()).toEqual({ outcome: 'ignored' });
     expect(await h.bot.store.timeline.list(1)).toHaveLength(before);
+  });
+
+  it('maps a key of either form to the page that recorded it, and no other', async () => {
+    // A page an earlier release recorded, still open, keeps the key it was sent with.
+    await h.bot.store.pages.requested(1, 'checkout', 'incident-1-checkout', 'U0ALICE', new Date());
+    expect(key).toMatch(/^incident-1-[0-9a-z]+-default$/);
+    expect(await (await postWebhook(h, webhook('incident.acknowledged', key, '01NEWACK'))).json()).toEqual({ outcome: 'recorded' });
+    expect(await (await postWebhook(h, webhook('incident.resolved', 'incident-1-checkout', '01OLDRES'))).json()).toEqual({ outcome: 'recorded' });
+    // The old form of this incident's default key is some earlier database's (or another install's) incident 1.
+    expect(await (await postWebhook(h, webhook('incident.acknowledged', 'incident-1-default', '01STRANGER'))).json()).toEqual({ outcome: 'unknown' });
+    const entries = (await h.bot.store.timeline.list(1)).filter((e) => e.kind === 'pagerduty');
+    expect(entries.map((e) => e.text)).toEqual(['Acknowledged in PagerDuty (default) by Dan Oncall', 'Resolved in PagerDuty (checkout) by Dan Oncall']);
+    expect((await h.bot.store.pages.byDedupKey('incident-1-checkout'))!.resolvedAt).toEqual(new Date('2026-11-22T09:04:00Z'));
   });
 });
