@@ -29,6 +29,16 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/**
+ * The zone TZ names, read as the C library reads it: `:Europe/Paris` and
+ * `/usr/share/zoneinfo/Europe/Paris` both name Europe/Paris (Intl knows neither form).
+ */
+function zoneOfTz(tz: string): string {
+  return tz.trim().replace(/^:/, '').replace(/^.*\/zoneinfo\//, '');
+}
+
+const zoneProblem = (value: string) => `must be an IANA time zone like Europe/Paris, not ${value.trim()}`;
+
 const CHANNEL_ID = /^[CG][A-Z0-9]+$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const PORT_PROBLEM = 'must be a number from 1 to 65535';
@@ -145,7 +155,16 @@ const EnvSchema = z.object({
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
     z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }).default('true')),
   ),
-  DIGEST_TIMEZONE: z.preprocess(emptyToUndefined, z.string().refine(isTimeZone, 'must be an IANA time zone like Europe/Paris').optional()),
+  DIGEST_TIMEZONE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .superRefine((zone, ctx) => {
+        if (!isTimeZone(zone)) ctx.addIssue({ code: 'custom', message: zoneProblem(zone) });
+      })
+      .optional(),
+  ),
   TZ: z.preprocess(emptyToUndefined, z.string().optional()),
   SLO_FILES: optionalString,
   ERROR_BUDGET_POLICY_FILE: optionalString,
@@ -187,6 +206,11 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): Problem[] {
   // An alert no rule declares is posted there (and one that cannot be applied is reported there): without it, dropped unseen.
   if (!isBlank(env.ALERTMANAGER_WEBHOOK_TOKEN) && isBlank(env.INCIDENT_ANNOUNCE_CHANNEL)) {
     problems.push({ variable: 'INCIDENT_ANNOUNCE_CHANNEL', message: 'is required with ALERTMANAGER_WEBHOOK_TOKEN: alerts that declare no incident are posted there, and without it nobody would see them (a channel id like C0123ABCD)' });
+  }
+  // Without DIGEST_TIMEZONE the team calendar is TZ's: an unknown zone read as UTC posted the digest and
+  // turned 'tomorrow' into due dates hours off, unsaid. Set, DIGEST_TIMEZONE is read instead and TZ is left to Node.
+  if (isBlank(env.DIGEST_TIMEZONE) && !isBlank(env.TZ) && !isTimeZone(zoneOfTz(env.TZ!))) {
+    problems.push({ variable: 'TZ', message: `${zoneProblem(env.TZ!)} (it is the team calendar while DIGEST_TIMEZONE is unset)` });
   }
   if (isBlank(env.PROMETHEUS_USERNAME) !== isBlank(env.PROMETHEUS_PASSWORD)) {
     problems.push({ variable: 'PROMETHEUS_USERNAME', message: 'and PROMETHEUS_PASSWORD go together (basic auth): set both or neither' });
@@ -332,7 +356,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, checks: ConfigC
       channel: e.DIGEST_CHANNEL ?? e.INCIDENT_ANNOUNCE_CHANNEL,
       dmOwners: ['true', '1', 'yes'].includes(e.DIGEST_DM_OWNERS),
     }),
-    timeZone: e.DIGEST_TIMEZONE ?? (e.TZ && isTimeZone(e.TZ) ? e.TZ : 'UTC'),
+    timeZone: e.DIGEST_TIMEZONE ?? (e.TZ ? zoneOfTz(e.TZ) : 'UTC'),
     slo: Object.freeze({
       ...slo.settings,
       refreshMs: e.SLO_REFRESH,
