@@ -1,4 +1,5 @@
-import { and, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { startsAfter } from './impact-conditions.js';
 import type { Incident, Severity, Status } from '../domain/model.js';
 import type { IncidentRepo, NewIncident } from '../domain/ports.js';
 import type { Db } from './client.js';
@@ -20,9 +21,6 @@ export interface SetupProgress {
 }
 
 const p = sql.placeholder;
-
-/** The start of impact in force (the declaration's time when none was set) is later than `at`. */
-const startsAfter = (at: Date) => or(gt(incidents.impactStartedAt, at), and(isNull(incidents.impactStartedAt), gt(incidents.declaredAt, at)));
 
 /**
  * Incidents. The hot statements are prepared once (drizzle builds the SQL and
@@ -138,7 +136,7 @@ export function incidentsRepo(db: Db) {
       update(id, edge === 'started' ? { impactStartedAt: at, updatedAt: now } : { impactEndedAt: at, updatedAt: now });
     },
     startImpactBefore(id: number, at: Date, now: Date): boolean {
-      return db.update(incidents).set({ impactStartedAt: at, updatedAt: now }).where(and(eq(incidents.id, id), startsAfter(at))).run().changes === 1;
+      return db.update(incidents).set({ impactStartedAt: at, updatedAt: now }).where(and(eq(incidents.id, id), startsAfter(incidents, at))).run().changes === 1;
     },
     recordTopic(id: number, topic: string): void {
       setTopic.run({ id, topic });

@@ -1,8 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Incident } from '../domain/model.js';
 import type { SloFigureRepo, SloFigures, StoredSloFigures, ThresholdPostRepo } from '../domain/slo-figures.js';
 import type { Db } from './client.js';
 import type { SyncRepo } from './store.js';
-import { sloFigures, sloThresholdPosts } from './schema.js';
+import { incidents, sloFigures, sloThresholdPosts } from './schema.js';
+import { impactReaches } from './impact-conditions.js';
+import { toIncident } from './rows.js';
 
 /** The SLO figures of each incident, one row per SLO, replaced at each computation. */
 export function sloFiguresRepo(db: Db) {
@@ -32,6 +35,16 @@ export function sloFiguresRepo(db: Db) {
         .orderBy(asc(sloFigures.incidentId))
         .all()
         .map((r) => ({ incidentId: r.incidentId, figures: r.figures as SloFigures, computedAt: r.computedAt, final: r.final }));
+    },
+    inWindow(sloId: string, since: Date): (StoredSloFigures & { readonly incident: Incident })[] {
+      return db
+        .select()
+        .from(sloFigures)
+        .innerJoin(incidents, eq(incidents.id, sloFigures.incidentId))
+        .where(and(eq(sloFigures.sloId, sloId), impactReaches(incidents, since)))
+        .orderBy(asc(sloFigures.incidentId))
+        .all()
+        .map(({ slo_figures: r, incidents: i }) => ({ incident: toIncident(i), figures: r.figures as SloFigures, computedAt: r.computedAt, final: r.final }));
     },
     /** Incidents whose final figures have a part missing (Prometheus was down at resolve): to compute again. */
     finalWithMissing(): number[] {

@@ -1,4 +1,5 @@
 import type { BudgetStatus, IncidentBudgetUse } from '../slo/budget.js';
+import type { Incident } from './model.js';
 import type { ErrorBudgetPolicy } from '../slo/policy.js';
 import type { SloCatalog } from '../slo/model.js';
 
@@ -44,6 +45,12 @@ export interface SloFigureRepo {
   forIncident(incidentId: number): Promise<StoredSloFigures[]>;
   /** Every incident's figures for one SLO (`service/name`). */
   forSlo(sloId: string): Promise<(StoredSloFigures & { readonly incidentId: number })[]>;
+  /**
+   * The figures for one SLO of the incidents whose impact window (impactWindow)
+   * ends at or after `since`, each with its incident, by incident number: what
+   * a window's budget adds up, read in one query whatever the history holds.
+   */
+  inWindow(sloId: string, since: Date): Promise<(StoredSloFigures & { readonly incident: Incident })[]>;
 }
 
 export interface ThresholdPostRepo {

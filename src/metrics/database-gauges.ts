@@ -3,7 +3,6 @@ import type { Store } from '../db/repositories.js';
 import type { OutboxBacklog } from '../db/health.repo.js';
 import { SEVERITIES } from '../domain/model.js';
 import type { Clock } from '../domain/ports.js';
-import { impactWindow } from '../slo/measure.js';
 import type { SloDefinition } from '../slo/model.js';
 import { READ_AT_SCRAPE } from './names.js';
 import { OUTBOX_KINDS } from './registry.js';
@@ -77,14 +76,10 @@ export function databaseGauges(sources: GaugeSources): Registry {
  * impact ended within the window (or goes on) counts whole. A figure that is
  * missing (Prometheus was down) adds nothing until it is computed.
  */
-export async function consumedInWindow(store: Pick<Store, 'sloFigures' | 'incidents'>, slo: SloDefinition, now: Date): Promise<number> {
-  const since = now.getTime() - slo.window.ms;
+export async function consumedInWindow(store: Pick<Store, 'sloFigures'>, slo: SloDefinition, now: Date): Promise<number> {
   let consumed = 0;
-  for (const row of await store.sloFigures.forSlo(slo.id)) {
-    const use = row.figures.incident;
-    if (use.kind === 'missing') continue;
-    const incident = await store.incidents.get(row.incidentId);
-    if (incident && impactWindow(incident, now).end.getTime() >= since) consumed += use.consumed;
+  for (const { figures } of await store.sloFigures.inWindow(slo.id, new Date(now.getTime() - slo.window.ms))) {
+    if (figures.incident.kind !== 'missing') consumed += figures.incident.consumed;
   }
   return consumed;
 }

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { startsAfter } from '../impact-conditions.js';
 import type { Incident, Severity, Status } from '../../domain/model.js';
 import type { NewIncident } from '../../domain/ports.js';
 import type { incidentsRepo as sqliteIncidentsRepo, SetupProgress } from '../incidents.repo.js';
@@ -13,9 +14,6 @@ import { toIncident } from '../rows.js';
  * its commit: the migration lock's key (client.ts) plus one.
  */
 export const INCIDENT_NUMBER_LOCK_KEY = '29676245803495285';
-
-/** The start of impact in force (the declaration's time when none was set) is later than `at`. */
-const startsAfter = (at: Date) => or(gt(incidents.impactStartedAt, at), and(isNull(incidents.impactStartedAt), gt(incidents.declaredAt, at)));
 
 /**
  * Incidents on PostgreSQL: the same answers as ../incidents.repo.ts. Every
@@ -128,7 +126,7 @@ export function incidentsRepo(db: PgExecutor) {
       return update(id, edge === 'started' ? { impactStartedAt: at, updatedAt: now } : { impactEndedAt: at, updatedAt: now });
     },
     startImpactBefore(id: number, at: Date, now: Date): Promise<boolean> {
-      return changed(db.update(incidents).set({ impactStartedAt: at, updatedAt: now }).where(and(eq(incidents.id, id), startsAfter(at))));
+      return changed(db.update(incidents).set({ impactStartedAt: at, updatedAt: now }).where(and(eq(incidents.id, id), startsAfter(incidents, at))));
     },
     recordTopic(id: number, topic: string): Promise<void> {
       return update(id, { topic });

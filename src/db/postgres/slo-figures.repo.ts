@@ -1,9 +1,12 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Incident } from '../../domain/model.js';
 import type { SloFigures, StoredSloFigures } from '../../domain/slo-figures.js';
 import type { sloFiguresRepo as sqliteSloFiguresRepo, thresholdPostsRepo as sqliteThresholdPostsRepo } from '../slo-figures.repo.js';
 import type { AsyncRepo } from '../store.js';
 import type { PgExecutor } from './executor.js';
-import { sloFigures, sloThresholdPosts } from './schema.js';
+import { incidents, sloFigures, sloThresholdPosts } from './schema.js';
+import { impactReaches } from '../impact-conditions.js';
+import { toIncident } from '../rows.js';
 
 /** The SLO figures of each incident on PostgreSQL: the same answers as ../slo-figures.repo.ts. */
 export function sloFiguresRepo(db: PgExecutor) {
@@ -27,6 +30,15 @@ export function sloFiguresRepo(db: PgExecutor) {
     async forSlo(sloId: string): Promise<(StoredSloFigures & { readonly incidentId: number })[]> {
       const rows = await db.select().from(sloFigures).where(eq(sloFigures.sloId, sloId)).orderBy(asc(sloFigures.incidentId));
       return rows.map((r) => ({ incidentId: r.incidentId, figures: r.figures as SloFigures, computedAt: r.computedAt, final: r.final }));
+    },
+    async inWindow(sloId: string, since: Date): Promise<(StoredSloFigures & { readonly incident: Incident })[]> {
+      const rows = await db
+        .select()
+        .from(sloFigures)
+        .innerJoin(incidents, eq(incidents.id, sloFigures.incidentId))
+        .where(and(eq(sloFigures.sloId, sloId), impactReaches(incidents, since)))
+        .orderBy(asc(sloFigures.incidentId));
+      return rows.map(({ slo_figures: r, incidents: i }) => ({ incident: toIncident(i), figures: r.figures as SloFigures, computedAt: r.computedAt, final: r.final }));
     },
     /** Incidents whose final figures have a part missing (Prometheus was down at resolve): to compute again. */
     async finalWithMissing(): Promise<number[]> {

@@ -5,7 +5,7 @@ import { catalogServices, requireKnownService } from '../../domain/service-link.
 import type { StoredSloFigures } from '../../domain/slo-figures.js';
 import { estimatedBudgetStatus, type IncidentBudgetUse } from '../../slo/budget.js';
 import { slosForService } from '../../slo/catalog.js';
-import { impactWindow, measureBudgetStatus } from '../../slo/measure.js';
+import { measureBudgetStatus } from '../../slo/measure.js';
 import type { SloDefinition } from '../../slo/model.js';
 import { thresholdInEffect, thresholdsFor } from '../../slo/policy.js';
 import { personAudience } from '../audience.js';
@@ -23,14 +23,10 @@ export interface Burn {
 
 /** The incidents whose stored figures say they burned this SLO, with their impact ending within its window (also read by the App Home). */
 export async function burnsInWindow(services: SlackServices, slo: SloDefinition, now: Date): Promise<Burn[]> {
-  const { repos } = services.deps;
-  const since = now.getTime() - slo.window.ms;
   const burns: Burn[] = [];
-  for (const row of await repos.sloFigures.forSlo(slo.id)) {
-    const incident = await repos.incidents.get(row.incidentId);
-    const use = row.figures.incident;
-    if (!incident || use.kind === 'missing' || impactWindow(incident, now).end.getTime() < since) continue;
-    burns.push({ incident, stored: row, use });
+  for (const { incident, ...stored } of await services.deps.repos.sloFigures.inWindow(slo.id, new Date(now.getTime() - slo.window.ms))) {
+    const use = stored.figures.incident;
+    if (use.kind !== 'missing') burns.push({ incident, stored, use });
   }
   return burns;
 }

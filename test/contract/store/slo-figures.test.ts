@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SloFigures } from '../../../src/domain/slo-figures.js';
+import { impactWindow } from '../../../src/slo/measure.js';
 import { declare, later } from './fixtures.js';
 import { storePerTest, stores } from './stores.js';
 
@@ -47,6 +48,34 @@ describe.each(stores)('$name store: SLO figures and threshold claims', (factory)
       { incidentId: b.id, figures: measured('checkout/availability', 0.5), computedAt: later(1_000), final: true },
     ]);
     expect(await store().sloFigures.forSlo('search/availability')).toEqual([]);
+  });
+
+  it('reads the figures of a window: those of incidents whose impact window reaches it, as impactWindow draws it, with their incident', async () => {
+    const now = later(40 * DAY);
+    const since = later(10 * DAY);
+    const around = { before: new Date(since.getTime() - 3_600_000), at: since, after: new Date(since.getTime() + 3_600_000) };
+    const reaching: number[] = [];
+    for (const declared of [around.before, around.after])
+      for (const started of [null, around.before, around.after])
+        for (const ended of [null, around.before, around.at, around.after])
+          for (const resolved of [null, around.before, around.at, around.after]) {
+            const { id } = await declare(store(), { declaredAt: declared });
+            if (started) await store().incidents.setImpact(id, 'started', started, declared);
+            if (ended) await store().incidents.setImpact(id, 'ended', ended, declared);
+            if (resolved) await store().incidents.markResolved(id, resolved, null);
+            await store().sloFigures.save(id, measured('checkout/availability'), declared, false);
+            // Another SLO's figures are never read for this one.
+            if (id % 7 === 0) await store().sloFigures.save(id, measured('search/latency'), declared, false);
+            const incident = (await store().incidents.get(id))!;
+            if (impactWindow(incident, now).end.getTime() >= since.getTime()) reaching.push(id);
+          }
+    const read = await store().sloFigures.inWindow('checkout/availability', since);
+    expect(read.map((r) => r.incident.id)).toEqual(reaching);
+    expect(reaching.length).toBeGreaterThan(20);
+    expect(reaching.length).toBeLessThan(96);
+    const first = read[0]!;
+    expect(first).toEqual({ incident: await store().incidents.get(first.incident.id), figures: measured('checkout/availability'), computedAt: expect.any(Date), final: false });
+    expect(await store().sloFigures.inWindow('nothing/here', since)).toEqual([]);
   });
 
   it('names the incidents whose final figures have a part missing, once each', async () => {
