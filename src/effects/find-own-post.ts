@@ -10,12 +10,19 @@ import type { EffectContext } from './context.js';
  * without losing it, so the bot joins the channel, as the digest does, and
  * looks again.
  */
-export async function findOwnPostJoining(ctx: EffectContext, channel: string, eventType: string, key: string, value: string | number): Promise<string | undefined> {
+export async function findOwnPostJoining(
+  ctx: EffectContext,
+  channel: string,
+  eventType: string,
+  key: string,
+  value: string | number,
+  since: Date,
+): Promise<string | undefined> {
   try {
-    return await ctx.slack.findOwnPost(channel, eventType, key, value);
+    return await ctx.slack.findOwnPost(channel, eventType, key, value, since);
   } catch (error) {
     if (slackErrorCode(error) !== 'not_in_channel') throw error;
     await ctx.slack.join(channel);
-    return ctx.slack.findOwnPost(channel, eventType, key, value);
+    return ctx.slack.findOwnPost(channel, eventType, key, value, since);
   }
 }

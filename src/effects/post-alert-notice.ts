@@ -17,7 +17,7 @@ export async function postAlertNotice(ctx: EffectContext, job: ClaimedJob & { ki
   if (!channel) return;
   const { notice } = job.payload;
   const { text, blocks } = alertNoticeMessage(notice, incident);
-  const found = job.attempts > 1 ? await findOwnPostJoining(ctx, channel, METADATA_TYPES.post, 'job_id', job.id) : undefined;
+  const found = job.attempts > 1 ? await findOwnPostJoining(ctx, channel, METADATA_TYPES.post, 'job_id', job.id, job.createdAt) : undefined;
   const ts = found ?? (await ctx.slack.post(channel, text, { blocks, metadata: { event_type: METADATA_TYPES.post, event_payload: { job_id: job.id, incident_id: incident?.id ?? 0 } } })).ts;
   if (notice.type === 'alert_notify') await ctx.store.alerts.recordNotice(notice.groupId, channel, ts);
 }

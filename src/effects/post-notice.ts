@@ -21,7 +21,7 @@ export async function postNotice(ctx: EffectContext, job: ClaimedJob & { kind: '
       ? announcementText(job.payload.notice, incident, holders)
       : noticeText(job.payload.notice, incident, holders, 'incident');
   if (text === null) return; // nothing of a private incident goes to the announcement channel but its declaration
-  if (job.attempts > 1 && (await findOwnPostJoining(ctx, channel, METADATA_TYPES.post, 'job_id', job.id))) return;
+  if (job.attempts > 1 && (await findOwnPostJoining(ctx, channel, METADATA_TYPES.post, 'job_id', job.id, job.createdAt))) return;
   await ctx.slack.post(channel, text, { metadata: { event_type: METADATA_TYPES.post, event_payload: { job_id: job.id, incident_id: incident.id } } });
 }
 

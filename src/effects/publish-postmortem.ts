@@ -79,7 +79,7 @@ export async function publishPostmortem(ctx: EffectContext, job: PublishJob): Pr
  */
 async function tellCanvasMade(ctx: EffectContext, incident: Incident, job: PublishJob): Promise<void> {
   const channel = incident.channelId!;
-  if (job.attempts > 1 && (await ctx.slack.findOwnPost(channel, METADATA_TYPES.post, 'job_id', job.id))) return;
+  if (job.attempts > 1 && (await ctx.slack.findOwnPost(channel, METADATA_TYPES.post, 'job_id', job.id, job.createdAt))) return;
   await ctx.slack.post(
     channel,
     `:memo: The postmortem draft of ${incidentRef(incident.id)} is in this channel's canvas. Fill in the marked parts before the review: \`/incident postmortem\` later posts a new draft beside it and leaves the canvas as you wrote it.`,

@@ -32,7 +32,7 @@ export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind
 
   let headerTs = progress.headerTs;
   if (!headerTs && job.attempts > 1) {
-    headerTs = (await slack.findOwnPost(channelId, METADATA_TYPES.header, 'incident_id', incident.id)) ?? null;
+    headerTs = (await slack.findOwnPost(channelId, METADATA_TYPES.header, 'incident_id', incident.id, job.createdAt)) ?? null;
   }
   if (!headerTs) {
     // Read again: a role or severity may have changed while the channel was being made.

@@ -20,6 +20,23 @@ async function tolerating<T>(call: Promise<T>, ...codes: string[]): Promise<T | 
   }
 }
 
+/**
+ * How far back before a job's creation findOwnPost reads: Slack stamps a post
+ * with its own clock, and a host whose clock runs ahead of it would otherwise
+ * look past its own post and post again.
+ */
+const OWN_POST_CLOCK_SKEW_MS = 10 * 60_000;
+/** Messages a page (Slack allows up to 999, and advises 200). */
+const OWN_POST_PAGE = 200;
+/** Pages read at most: a thousand messages since the job, more than any channel says in its retry hour. */
+const OWN_POST_MAX_PAGES = 5;
+
+/** A time as Slack writes a message's ts: seconds, a dot, six digits. */
+export function slackTs(at: Date): string {
+  const ms = at.getTime();
+  return `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1000).padStart(6, '0')}`;
+}
+
 export interface PostedMessage {
   readonly ts: string;
 }
@@ -139,16 +156,32 @@ export class SlackGateway {
   }
 
   /**
-   * Looks among the channel's recent messages for one the bot posted with this
-   * metadata: after a crash between posting and recording, it tells whether
-   * the post went out, so it is not posted twice.
+   * Looks for a message the bot posted with this metadata since `since` (a
+   * little before, for clocks apart): after a crash between posting and
+   * recording, it tells whether the post went out, so it is not posted twice.
+   * Pages back through everything said since then, since in a busy channel
+   * (the announcement one) a retry minutes later finds its post well below
+   * the newest page; bounded, so a flood costs a few calls, not a scan.
    */
-  async findOwnPost(channel: string, eventType: string, key: string, value: string | number): Promise<string | undefined> {
-    const r = await this.client.conversations.history({ channel, limit: 50, include_all_metadata: true });
-    const found = (r.messages as HistoryMessage[] | undefined)?.find(
-      (m) => m.metadata?.event_type === eventType && String(m.metadata.event_payload?.[key]) === String(value),
-    );
-    return found?.ts;
+  async findOwnPost(channel: string, eventType: string, key: string, value: string | number, since: Date): Promise<string | undefined> {
+    let cursor: string | undefined;
+    for (let page = 0; page < OWN_POST_MAX_PAGES; page++) {
+      const r = await this.client.conversations.history({
+        channel,
+        oldest: slackTs(new Date(since.getTime() - OWN_POST_CLOCK_SKEW_MS)),
+        inclusive: true,
+        limit: OWN_POST_PAGE,
+        include_all_metadata: true,
+        ...(cursor ? { cursor } : {}),
+      });
+      const found = (r.messages as HistoryMessage[] | undefined)?.find(
+        (m) => m.metadata?.event_type === eventType && String(m.metadata.event_payload?.[key]) === String(value),
+      );
+      if (found?.ts) return found.ts;
+      cursor = r.response_metadata?.next_cursor || undefined;
+      if (!r.has_more || !cursor) return undefined;
+    }
+    return undefined;
   }
 
   async fetch(channel: string, ts: string): Promise<SourceMessage | undefined> {

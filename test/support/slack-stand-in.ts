@@ -421,17 +421,25 @@ export class SlackStandIn {
       return { ok: true, channel: this.channelJson(channel) };
     },
     'conversations.history': (p) => {
+      // As Slack: newest first between oldest and latest (each excluded unless inclusive), at most
+      // `limit` (default 100, at most 999) a page, the rest behind response_metadata.next_cursor.
       const channel = this.requireMember(p.channel);
-      const latest = p.latest ? Number(p.latest) : Infinity;
       const inclusive = truthy(p.inclusive);
-      const limit = Number(p.limit ?? 100);
-      const messages = channel.messages
+      const latest = p.latest ? Number(p.latest) : Infinity;
+      const oldest = p.oldest ? Number(p.oldest) : 0;
+      const after = historyCursor(p.cursor);
+      const limit = Math.min(Number(p.limit ?? 100) || 100, 999);
+      const inRange = channel.messages
         .filter((m) => !m.thread_ts || m.thread_ts === m.ts)
         .filter((m) => (inclusive ? Number(m.ts) <= latest : Number(m.ts) < latest))
-        .sort((a, b) => Number(b.ts) - Number(a.ts))
-        .slice(0, limit)
-        .map((m) => this.messageJson(m, truthy(p.include_all_metadata)));
-      return { ok: true, messages, has_more: false, pin_count: channel.pins.size, response_metadata: { next_cursor: '' } };
+        .filter((m) => (inclusive ? Number(m.ts) >= oldest : Number(m.ts) > oldest))
+        .filter((m) => after === undefined || Number(m.ts) <= after)
+        .sort((a, b) => Number(b.ts) - Number(a.ts));
+      const page = inRange.slice(0, limit);
+      const next = inRange[limit];
+      const messages = page.map((m) => this.messageJson(m, truthy(p.include_all_metadata)));
+      const nextCursor = next ? Buffer.from(`next_ts:${next.ts}`).toString('base64') : '';
+      return { ok: true, messages, has_more: next !== undefined, pin_count: channel.pins.size, response_metadata: { next_cursor: nextCursor } };
     },
     'conversations.join': (p) => {
       const channel = this.requireChannel(p.channel);
@@ -709,6 +717,14 @@ class SlackError extends Error {
 
 function truthy(v: unknown): boolean {
   return v === true || v === 'true' || v === '1' || v === 1;
+}
+
+/** The ts a history cursor goes on from (Slack's are base64 of `next_ts:<ts>`); a bad one is refused as Slack does. */
+function historyCursor(v: unknown): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const m = /^next_ts:(\d+\.\d+)$/.exec(Buffer.from(String(v), 'base64').toString('utf8'));
+  if (!m) throw new SlackError('invalid_cursor');
+  return Number(m[1]);
 }
 
 function parseJson<T>(v: unknown): T | undefined {
