@@ -137,9 +137,13 @@ const EnvSchema = z.object({
       )
       .optional(),
   ),
+  // `none`: no severity pages by itself, /incident page still does. Empty is unset, as for every variable.
   PAGE_SEVERITIES: z.preprocess(
     emptyToUndefined,
-    z.string().regex(/^\s*sev[123]\s*(,\s*sev[123]\s*)*$/i, 'must be severities like sev1,sev2').default('sev1,sev2'),
+    z
+      .string()
+      .regex(/^\s*(none|sev[123]\s*(,\s*sev[123]\s*)*)\s*$/i, 'must be severities like sev1,sev2, or none (no severity pages by itself)')
+      .default('sev1,sev2'),
   ),
   PAGERDUTY_EVENTS_URL: pagerDutyHostVariable('https://events.pagerduty.com'),
   PAGERDUTY_API_URL: pagerDutyHostVariable('https://api.pagerduty.com'),
@@ -343,7 +347,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, checks: ConfigC
         ),
       }),
       pageSeverities: Object.freeze(
-        [...new Set(e.PAGE_SEVERITIES.toLowerCase().split(',').map((x) => x.trim()))] as ('sev1' | 'sev2' | 'sev3')[],
+        e.PAGE_SEVERITIES.trim().toLowerCase() === 'none'
+          ? []
+          : ([...new Set(e.PAGE_SEVERITIES.toLowerCase().split(',').map((x) => x.trim()))] as ('sev1' | 'sev2' | 'sev3')[]),
       ),
       eventsHost: e.PAGERDUTY_EVENTS_URL,
       apiHost: e.PAGERDUTY_API_URL,
