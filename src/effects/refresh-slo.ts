@@ -9,7 +9,7 @@ import { slosForService } from '../slo/catalog.js';
 import { impactWindow, measureSlo } from '../slo/measure.js';
 import type { SloDefinition } from '../slo/model.js';
 import { newlyCrossedThresholds, thresholdsFor, type PolicyThreshold } from '../slo/policy.js';
-import { percentText } from '../slack/views/slo-lines.js';
+import { budgetStandingText, thresholdText } from '../slack/views/slo-lines.js';
 import type { EffectContext } from './context.js';
 
 /*
@@ -81,8 +81,8 @@ async function postCrossings(ctx: EffectContext, tx: Store, incident: Incident, 
       incidentId: incident.id,
       kind: 'slo_threshold',
       text:
-        `Error budget of ${figures.service} ${figures.name} down to ${percentText(current)} left${figures.status.kind === 'estimate' ? ' (estimate)' : ''}, ` +
-        `past the ${percentText(threshold.budgetRemaining)} threshold: ${threshold.actions.join('; ')}`,
+        `Error budget of ${figures.service} ${figures.name} ${budgetStandingText(current, false)}${figures.status.kind === 'estimate' ? ' (estimate)' : ''}, ` +
+        `past the ${thresholdText(threshold.budgetRemaining)} threshold: ${threshold.actions.join('; ')}`,
       actorId: null,
       occurredAt: now,
     });

@@ -2,12 +2,25 @@
 import type { IncidentBudgetUse } from '../slo/budget.js';
 import { duration } from '../domain/time.js';
 import { cell } from './markdown.js';
+import { roundRemainingPercent } from '../slo/remaining-rounding.js';
 
 /** `69.4 %`; a share under 0.1 % keeps two significant digits (`0.042 %`) rather than reading as nothing. */
 export function percent(fraction: number): string {
   const value = fraction * 100;
   const text = value === 0 || Math.abs(value) >= 0.1 ? value.toFixed(1) : value.toPrecision(2);
   return `${text === '-0.0' ? '0.0' : text} %`;
+}
+
+/**
+ * A budget remaining of 0 or more, as `percent` writes shares, but never
+ * rounded up to a threshold it is past (49.96 % is `49.9 %`, not `50.0 %`
+ * beside a policy state of "50 % or less left"; see roundRemainingPercent).
+ */
+export function remainingPercent(fraction: number): string {
+  if (fraction <= 1e-9) return '0.0 %';
+  const value = fraction * 100;
+  const decimals = value >= 0.1 ? 1 : 1 - Math.floor(Math.log10(value));
+  return `${roundRemainingPercent(value, decimals).toFixed(decimals)} %`;
 }
 
 /** A percentage as configured: 0.999 → `99.9 %`, 0.5 → `50 %` (no rounding of what someone wrote). */

@@ -12,7 +12,7 @@ import type { PostmortemData } from './data.js';
 import { formatInTimeZone } from '../domain/time.js';
 import { cell, utc } from './markdown.js';
 import type { TimeFormat } from './narrative.js';
-import { askedText, budgetTime, configuredPercent, estimateAssumption, impactDuration, percent, windowAdjective, windowNoun } from './slo-format.js';
+import { askedText, budgetTime, configuredPercent, estimateAssumption, impactDuration, percent, remainingPercent, windowAdjective, windowNoun } from './slo-format.js';
 
 /** The common error-budget policy rule: one incident using more than this share of a budget gets a postmortem with a P0 action item. */
 export const POSTMORTEM_REQUIRED_ABOVE = 0.2;
@@ -152,7 +152,8 @@ function remainingCell(s: StoredSloFigures, data: PostmortemData, at: TimeFormat
     return isMissing(use) ? `Not known: ${cell(status.reason)}` : `Not known: ${cell(status.reason)}. It is ${RECOMPUTE} (${RECOMPUTE_HOW})`;
   }
   const left = status.remaining * status.budgetMs;
-  const amount = `${percent(status.remaining)} (${left < 0 ? `overspent by ${budgetTime(left)}` : budgetTime(left)})`;
+  // Never a negative share "remaining": an overspent budget says by how much.
+  const amount = left < 0 ? `overspent by ${percent(-status.remaining)} of the budget (${budgetTime(left)})` : `${remainingPercent(status.remaining)} (${budgetTime(left)})`;
   if (status.kind === 'estimate') {
     const of = status.incidents === 1 ? "this incident's estimated use (the only incident in the window)" : `the estimated use of the ${status.incidents} incidents in the window, this one included`;
     return `${amount}, an estimate: the budget less ${of}`;

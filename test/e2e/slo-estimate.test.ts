@@ -53,21 +53,21 @@ describe('SLO figures without Prometheus', () => {
     // 30.6 % left is past the 50 % threshold: posted in the incident channel and the announcement channel, once.
     expect(thresholdPosts(channel)).toHaveLength(1);
     expect(thresholdPosts(channel)[0]!.text).toBe(
-      ":chart_with_downwards_trend: *Error budget: checkout-api checkout_availability is down to ~30.6 % left* (99.9 % over 30d), past the policy's 50.0 % threshold. The policy says: notify. Estimated from incidents' impact and severity (99.9 % over 30d), not measured.",
+      ":chart_with_downwards_trend: *Error budget: checkout-api checkout_availability is down to ~30.6 % left* (99.9 % over 30d), past the policy's 50 % threshold. The policy says: notify. Estimated from incidents' impact and severity (99.9 % over 30d), not measured.",
     );
     expect(thresholdPosts('C0ANNOUNCE')).toHaveLength(1);
     expect(thresholdPosts('C0ANNOUNCE')[0]!.text).toMatch(/^\*INC-1\* <#C\w+> :chart_with_downwards_trend: \*Error budget:/);
     expect((await h.bot.store.timeline.list(1)).filter((e) => e.kind === 'slo_threshold').map((e) => e.text)).toEqual([
-      'Error budget of checkout-api checkout_availability down to 30.6 % left (estimate), past the 50.0 % threshold: notify',
+      'Error budget of checkout-api checkout_availability down to 30.6 % left (estimate), past the 50 % threshold: notify',
     ]);
 
-    // Ten minutes on, the periodic refresh: 70 min × 0.5 = 35 min, 19.0 % left: past 25 % now, and 50 % is not posted again.
+    // Ten minutes on, the periodic refresh: 70 min × 0.5 = 35 min, 18.98 % left (written 18.9 %, not rounded up to a whole percentage a threshold may sit at): past 25 % now, and 50 % is not posted again.
     clock.advance(10 * 60_000);
     expect(await h.bot.slo.scheduler.tick()).toEqual([1]);
     await h.settle();
     expect(JSON.stringify((await pinned()).blocks)).toContain('burned ~35.0 min (81.0 % of budget)');
-    expect(thresholdPosts(channel).map((m) => /past the policy's ([\d.]+ %)/.exec(m.text)?.[1])).toEqual(['50.0 %', '25.0 %']);
-    expect(thresholdPosts(channel)[1]!.text).toContain('~19.0 % left');
+    expect(thresholdPosts(channel).map((m) => /past the policy's ([\d.]+ %)/.exec(m.text)?.[1])).toEqual(['50 %', '25 %']);
+    expect(thresholdPosts(channel)[1]!.text).toContain('~18.9 % left');
     expect(thresholdPosts(channel)[1]!.text).toContain('The policy says: freeze non-critical deployments.');
     expect(thresholdPosts('C0ANNOUNCE')).toHaveLength(2);
 
@@ -119,7 +119,7 @@ describe('SLO figures without Prometheus', () => {
     expect(outsider).toContain('*Error budgets: every service* (1 SLO)');
     expect(outsider).toContain('*checkout-api checkout_availability* (99.9 % / 30d): budget 43.2 min');
     expect(outsider).toContain('~30.6 % left (estimate from 1 incident) · burn rate not measured _(estimate)_');
-    expect(outsider).toContain('*Policy*: at or below 50.0 %: notify');
+    expect(outsider).toContain('*Policy*: at or below 50 %: notify');
     expect(outsider).toContain('• a private incident: ~30.0 min (69.4 % of budget) _(estimate)_');
     expect(outsider).not.toContain('Payroll');
     // In its channel, a member sees which incident it was.

@@ -147,7 +147,7 @@ describe.skipIf(!requirePrometheus())('SLO figures from a real Prometheus while 
 
     // Two incidents, two instances, one crossing: posted once in the announcement channel.
     expect(thresholdPosts('C0ANNOUNCE')).toHaveLength(1);
-    expect(thresholdPosts('C0ANNOUNCE')[0]!.text).toContain('is down to 30.8 % left* (99.9 % over 30d), past the policy\'s 50.0 % threshold. The policy says: notify. Burn rate 0.5× over the last hour.');
+    expect(thresholdPosts('C0ANNOUNCE')[0]!.text).toContain('is down to 30.8 % left* (99.9 % over 30d), past the policy\'s 50 % threshold. The policy says: notify. Burn rate 0.5× over the last hour.');
     expect(thresholdPosts(first).length + thresholdPosts(second).length).toBe(1);
     // Another tick on each instance finds nothing new to post.
     await a.bot.slo.scheduler.tick();
@@ -159,7 +159,7 @@ describe.skipIf(!requirePrometheus())('SLO figures from a real Prometheus while 
     const answer = await sloAnswer('slo');
     expect(answer).toContain('*checkout-api checkout_availability* (99.9 % / 30d): budget 43.2 min');
     expect(answer).toContain('30.8 % left · burn rate 0.5× (1h) _(measured now)_');
-    expect(answer).toContain('*Policy*: at or below 50.0 %: notify');
+    expect(answer).toContain('*Policy*: at or below 50 %: notify');
     const incidents = answer.slice(answer.indexOf('*Burned it in this window*'));
     expect(incidents.indexOf('• INC-1 Checkout failing _(open)_: 3.0 min (6.9 % of budget)')).toBeGreaterThan(0);
     expect(incidents.indexOf('• INC-2 Checkout slow for some _(open)_: 0.0 min (0.0 % of budget)')).toBeGreaterThan(incidents.indexOf('• INC-1'));

@@ -1,6 +1,7 @@
 import type { Notice } from '../../domain/ports.js';
 import type { MissingFigure, SloFigures } from '../../domain/slo-figures.js';
 import type { BudgetStatus, IncidentBudgetUse } from '../../slo/budget.js';
+import { roundRemainingPercent } from '../../slo/remaining-rounding.js';
 import { safe } from '../text.js';
 import { severityLabel } from './labels.js';
 
@@ -12,11 +13,52 @@ import { severityLabel } from './labels.js';
 
 const MINUTE_MS = 60_000;
 
-/** 0.623 → `62.3 %` (one decimal; two below 1 % so a small figure is not shown as 0.0). */
+/** Decimals shown: one, two below 1 % so a small figure is not shown as 0.0. */
+const digitsFor = (percent: number) => (Math.abs(percent) < 1 && percent !== 0 ? 2 : 1);
+const SMALLEST = 'less than 0.01 %';
+
+/**
+ * 0.623 → `62.3 %` (one decimal; two below 1 %). A share that is not 0 is
+ * never written as 0: 0.004 % is `less than 0.01 %`.
+ */
 export function percentText(fraction: number): string {
   const value = fraction * 100;
-  const digits = Math.abs(value) < 1 && value !== 0 ? 2 : 1;
-  return `${value.toFixed(digits)} %`;
+  const text = value.toFixed(digitsFor(value));
+  if (value !== 0 && Number(text) === 0) return value > 0 ? SMALLEST : `-${SMALLEST}`;
+  return `${text} %`;
+}
+
+/** Float noise around 0: 1 − 0.001 / (1 − 0.999) is 9e-16, a budget exactly spent. */
+const FLOAT_NOISE = 1e-9;
+
+/**
+ * A budget remaining of 0 or more: never rounded up to a threshold it is past
+ * (49.96 % is `49.9 %`, see roundRemainingPercent), and a sliver is `less than
+ * 0.01 %`, since `0.00 %` reads as spent while some is left.
+ */
+export function remainingPercentText(remaining: number): string {
+  if (remaining <= FLOAT_NOISE) return '0 %';
+  const value = remaining * 100;
+  const digits = digitsFor(value);
+  const shown = roundRemainingPercent(value, digits);
+  return shown === 0 ? SMALLEST : `${shown.toFixed(digits)} %`;
+}
+
+/** A policy threshold as the policy file wrote it: 0.5 → `50 %`, 0.125 → `12.5 %`. */
+export function thresholdText(threshold: number): string {
+  return `${Number((threshold * 100).toPrecision(12))} %`;
+}
+
+/**
+ * Where a budget stands, after "is" or "Error budget of X": `down to 49.9 %
+ * left`, `all spent (0 % left)`, or `overspent by 12.3 %` (never a negative
+ * "left"). `~` marks an estimate.
+ */
+export function budgetStandingText(remaining: number, estimate: boolean): string {
+  const tilde = estimate ? '~' : '';
+  if (remaining < -FLOAT_NOISE) return `overspent by ${tilde}${percentText(-remaining)}`;
+  if (remaining <= FLOAT_NOISE) return `all spent (${tilde}0 % left)`;
+  return `down to ${tilde}${remainingPercentText(remaining)} left`;
 }
 
 /** 0.999 → `99.9 %`, 0.9995 → `99.95 %`: as the SLO file wrote it. */
@@ -67,9 +109,11 @@ export function burnedText(use: IncidentBudgetUse | MissingFigure): string {
   return `burned ~${figure} in this incident (estimate: ${severityLabel(use.severity)} counted as ${percentText(use.errorRatio)} of requests failing)`;
 }
 
+/** `62.3 % left`, `budget overspent by 12.3 %`, `0 % left`, in a line of figures. */
 function leftText(remaining: number, estimate: boolean): string {
   const tilde = estimate ? '~' : '';
-  return remaining < 0 ? `budget overspent (${tilde}${percentText(remaining)} left)` : `${tilde}${percentText(remaining)} left`;
+  if (remaining < -FLOAT_NOISE) return `budget overspent by ${tilde}${percentText(-remaining)}`;
+  return `${tilde}${remainingPercentText(remaining)} left`;
 }
 
 /** Where the budget stands: `62.3 % left · burn rate 2.1× (1h)`, or the estimate's and why it has no burn rate. */
@@ -109,8 +153,8 @@ export function thresholdNoticeText(notice: ThresholdNotice): string {
       : ` Burn rate ${rateText(notice.burnRate)} over the last hour` +
         (notice.burnRate > 1 && notice.timeToExhaustionMs !== null && notice.remaining > 0 ? `: at this rate the budget is gone in ${untilText(notice.timeToExhaustionMs)}.` : '.');
   return (
-    `:chart_with_downwards_trend: *Error budget: ${what} is down to ${leftText(notice.remaining, notice.estimate)}*` +
-    ` (${targetText(notice.target)} over ${safe(notice.windowText)}), past the policy's ${percentText(notice.threshold)} threshold.` +
+    `:chart_with_downwards_trend: *Error budget: ${what} is ${budgetStandingText(notice.remaining, notice.estimate)}*` +
+    ` (${targetText(notice.target)} over ${safe(notice.windowText)}), past the policy's ${thresholdText(notice.threshold)} threshold.` +
     ` The policy says: ${notice.actions.map(safe).join('; ')}.${figures}`
   );
 }

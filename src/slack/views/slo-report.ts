@@ -6,7 +6,7 @@ import type { PolicyThreshold } from '../../slo/policy.js';
 import { safe } from '../text.js';
 import { utcStamp } from './labels.js';
 import { fitLines, fitText, SLACK_LIMITS } from './limits.js';
-import { badTimeText, percentText, sloTitle, statusText } from './slo-lines.js';
+import { badTimeText, percentText, sloTitle, statusText, thresholdText } from './slo-lines.js';
 
 type KnownBlock = types.KnownBlock;
 
@@ -39,9 +39,9 @@ export interface SloReportEntry {
 
 function policyLine(entry: SloReportEntry): string {
   if (entry.status.kind === 'missing') return '*Policy*: unknown while the budget is';
-  if (entry.inEffect) return `*Policy*: at or below ${percentText(entry.inEffect.budgetRemaining)}: ${entry.inEffect.actions.map(safe).join('; ')}`;
+  if (entry.inEffect) return `*Policy*: at or below ${thresholdText(entry.inEffect.budgetRemaining)}: ${entry.inEffect.actions.map(safe).join('; ')}`;
   const next = entry.thresholds[0];
-  return next ? `*Policy*: above every threshold (the first, at ${percentText(next.budgetRemaining)}: ${next.actions.map(safe).join('; ')})` : '*Policy*: no thresholds';
+  return next ? `*Policy*: above every threshold (the first, at ${thresholdText(next.budgetRemaining)}: ${next.actions.map(safe).join('; ')})` : '*Policy*: no thresholds';
 }
 
 function sourceNote(source: StatusSource): string {

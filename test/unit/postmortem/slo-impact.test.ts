@@ -109,7 +109,7 @@ describe('the error budget line and the SLO impact section', () => {
     expect(withRemaining(0.2)).toContain('| Policy state | 25 % or less left: freeze non-critical deployments (from the estimate) |');
     expect(withRemaining(0.2)).toContain('the estimated use of the 2 incidents in the window, this one included');
     const overspent = withRemaining(-0.25);
-    expect(overspent).toContain('| Remaining after it | -25.0 % (overspent by 10.8 minutes), an estimate');
+    expect(overspent).toContain('| Remaining after it | overspent by 25.0 % of the budget (10.8 minutes), an estimate');
     expect(overspent).toContain('| Policy state | Budget spent: reliability work only (from the estimate) |');
     // A service's own policy replaces the default.
     const own = renderPostmortem(

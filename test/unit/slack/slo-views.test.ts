@@ -110,7 +110,7 @@ describe('a threshold notice', () => {
 
   it('says what the policy says, with the figures, and escapes what the policy file wrote', () => {
     expect(thresholdNoticeText(notice)).toBe(
-      ":chart_with_downwards_trend: *Error budget: checkout-api checkout_availability is down to 20.0 % left* (99.9 % over 30d), past the policy's 25.0 % threshold. The policy says: freeze non-critical deployments; tell &lt;!channel&gt;. Burn rate 14.4× over the last hour: at this rate the budget is gone in 10 h.",
+      ":chart_with_downwards_trend: *Error budget: checkout-api checkout_availability is down to 20.0 % left* (99.9 % over 30d), past the policy's 25 % threshold. The policy says: freeze non-critical deployments; tell &lt;!channel&gt;. Burn rate 14.4× over the last hour: at this rate the budget is gone in 10 h.",
     );
   });
 
