@@ -2,6 +2,7 @@ import type { ClaimedJob } from '../db/outbox.repo.js';
 import { incidentRef, ROLE_TITLES, type Incident } from '../domain/model.js';
 import { observePageDelivered } from '../metrics/pagerduty.js';
 import type { PagerDutyEvent } from '../pagerduty/client.js';
+import { judgeEventAnswer } from '../pagerduty/event-answer.js';
 import type { EffectContext } from './context.js';
 import { PermanentFailure, RetrySoon } from './failures.js';
 
@@ -15,7 +16,7 @@ const PD_SEVERITY = { sev1: 'critical', sev2: 'error', sev3: 'warning' } as cons
 /** PagerDuty's limit on payload.summary. */
 const MAX_SUMMARY = 1024;
 
-/** A failure worth retrying: PagerDuty busy (429), down (5xx) or unreachable. */
+/** A failure worth retrying: PagerDuty busy (429), down (5xx), timing out (408) or unreachable. */
 export class PagerDutyUnavailable extends Error {
   override name = 'PagerDutyUnavailable';
   readonly transient = true;
@@ -53,9 +54,10 @@ export async function pagerDutyEvent(ctx: EffectContext, incident: Incident, job
 
 /**
  * Sends one event. 202: recorded as delivered (and a re-run of this same job
- * after a crash sees that and sends nothing). 400: PagerDuty's own error list
- * goes to the channel; retrying would not help. 429, 5xx, silence: retried
- * by the outbox with backoff until the give-up time.
+ * after a crash sees that and sends nothing). 400 and the other refusals
+ * (judgeEventAnswer): PagerDuty's own words go to the channel at once;
+ * retrying would not help. 429, 5xx, silence: retried by the outbox with
+ * backoff until the give-up time.
  */
 export async function sendPagerDutyEvent(ctx: EffectContext, job: EventJob): Promise<void> {
   const { service, dedupKey, action } = job.payload;
@@ -88,7 +90,8 @@ export async function sendPagerDutyEvent(ctx: EffectContext, job: EventJob): Pro
     throw new PagerDutyUnavailable(`PagerDuty did not answer: ${error instanceof Error ? error.message : String(error)}`);
   }
   const now = ctx.clock.now();
-  if (answer.status === 202) {
+  const verdict = judgeEventAnswer(answer);
+  if (verdict.kind === 'accepted') {
     await ctx.store.transaction(async (tx) => {
       if (action === 'trigger') {
         await tx.pages.delivered(dedupKey, job.id, now);
@@ -100,18 +103,12 @@ export async function sendPagerDutyEvent(ctx: EffectContext, job: EventJob): Pro
     if (action === 'trigger') observePageDelivered(job.createdAt, now);
     return;
   }
-  if (answer.status === 400) {
-    const errors = [answer.body?.message, ...(answer.body?.errors ?? [])].filter(Boolean).join('; ') || 'invalid event';
-    await ctx.store.transaction(async (tx) => {
-      await tx.pages.failed(dedupKey, errors);
-      await tx.outbox.enqueue(
-        { kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice: { type: 'page_failed', service, error: `PagerDuty answered 400: ${errors}` } } },
-        now,
-      );
-    });
-    return;
-  }
-  throw new PagerDutyUnavailable(`PagerDuty answered ${answer.status}${answer.body?.message ? `: ${answer.body.message}` : ''}`);
+  if (verdict.kind === 'unavailable') throw new PagerDutyUnavailable(verdict.reason);
+  const error = action === 'resolve' ? `PagerDuty was not told the incident is resolved, so resolve it there: ${verdict.reason}` : verdict.reason;
+  await ctx.store.transaction(async (tx) => {
+    await tx.pages.failed(dedupKey, error);
+    await tx.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice: { type: 'page_failed', service, error } } }, now);
+  });
 }
 
 /** Says in the channel that the page is not sent after all, and why. */
