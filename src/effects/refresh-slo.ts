@@ -1,7 +1,6 @@
 import type { ClaimedJob } from '../db/outbox.repo.js';
 import type { Store } from '../db/store.js';
 import type { Incident } from '../domain/model.js';
-import type { Notice } from '../domain/ports.js';
 import { draftPostmortem } from '../domain/resolve.js';
 import type { SloFigures, StoredSloFigures } from '../domain/slo-figures.js';
 import type { IncidentBudgetUse } from '../slo/budget.js';
@@ -9,7 +8,7 @@ import { slosForService } from '../slo/catalog.js';
 import { impactWindow, measureSlo } from '../slo/measure.js';
 import type { SloDefinition } from '../slo/model.js';
 import { newlyCrossedThresholds, thresholdsFor, type PolicyThreshold } from '../slo/policy.js';
-import { budgetStandingText, thresholdText } from '../slack/views/slo-lines.js';
+import { alsoPassedText, budgetStandingText, thresholdText, type ThresholdNotice } from '../slack/views/slo-lines.js';
 import type { EffectContext } from './context.js';
 
 /*
@@ -42,7 +41,7 @@ async function otherUsesInWindow(ctx: EffectContext, slo: SloDefinition, inciden
 const remainingOf = (figures: SloFigures | undefined): number | undefined =>
   figures && figures.status.kind !== 'missing' ? figures.status.remaining : undefined;
 
-function thresholdNotice(figures: SloFigures, threshold: PolicyThreshold): Notice | undefined {
+function thresholdNotice(figures: SloFigures, threshold: PolicyThreshold, alsoPassed: readonly PolicyThreshold[]): ThresholdNotice | undefined {
   const { status } = figures;
   if (status.kind === 'missing') return undefined;
   return {
@@ -58,35 +57,44 @@ function thresholdNotice(figures: SloFigures, threshold: PolicyThreshold): Notic
     estimate: status.kind === 'estimate',
     burnRate: status.kind === 'measured' ? status.burnRate : null,
     timeToExhaustionMs: status.kind === 'measured' ? (status.timeToExhaustionMs ?? null) : null,
+    ...(alsoPassed.length > 0 ? { alsoPassed: alsoPassed.map((t) => t.budgetRemaining) } : {}),
   };
 }
 
 /**
- * Posts each policy threshold this computation newly crossed, once per SLO,
- * window period and threshold: the claim row and the posts are written in the
+ * Posts the policy thresholds this computation newly crossed, each once per
+ * SLO and window period: the claim rows and the posts are written in the
  * caller's transaction, so a restart or a second instance that crosses the
- * same threshold finds it claimed and posts nothing.
+ * same threshold finds it claimed and posts nothing. A budget that falls past
+ * several at once (50 %, 25 % and 10 % in one refresh) gets one notice, for
+ * the lowest (the one in effect), naming the others; all are claimed, so none
+ * is posted later in the period.
  */
 async function postCrossings(ctx: EffectContext, tx: Store, incident: Incident, figures: SloFigures, previous: SloFigures | undefined, now: Date): Promise<void> {
   const current = remainingOf(figures);
   if (current === undefined) return;
   const thresholds = thresholdsFor(ctx.deps.slo.policy, figures.service);
+  const period = Math.floor(now.getTime() / figures.windowMs);
+  const claimed: PolicyThreshold[] = [];
+  // Most budget remaining first, so the last claimed is the lowest.
   for (const threshold of newlyCrossedThresholds(thresholds, remainingOf(previous), current)) {
-    const period = Math.floor(now.getTime() / figures.windowMs);
-    if (!(await tx.thresholdPosts.claim(figures.sloId, period, Math.round(threshold.budgetRemaining * 10_000), incident.id, now))) continue;
-    const notice = thresholdNotice(figures, threshold)!;
-    if (incident.status !== 'resolved') await tx.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, now);
-    await tx.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice } }, now);
-    await tx.timeline.add({
-      incidentId: incident.id,
-      kind: 'slo_threshold',
-      text:
-        `Error budget of ${figures.service} ${figures.name} ${budgetStandingText(current, false)}${figures.status.kind === 'estimate' ? ' (estimate)' : ''}, ` +
-        `past the ${thresholdText(threshold.budgetRemaining)} threshold: ${threshold.actions.join('; ')}`,
-      actorId: null,
-      occurredAt: now,
-    });
+    if (await tx.thresholdPosts.claim(figures.sloId, period, Math.round(threshold.budgetRemaining * 10_000), incident.id, now)) claimed.push(threshold);
   }
+  const lowest = claimed.at(-1);
+  if (!lowest) return;
+  const alsoPassed = claimed.slice(0, -1);
+  const notice = thresholdNotice(figures, lowest, alsoPassed)!;
+  if (incident.status !== 'resolved') await tx.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'incident', notice } }, now);
+  await tx.outbox.enqueue({ kind: 'slack.post', incidentId: incident.id, payload: { target: 'announce', notice } }, now);
+  await tx.timeline.add({
+    incidentId: incident.id,
+    kind: 'slo_threshold',
+    text:
+      `Error budget of ${figures.service} ${figures.name} ${budgetStandingText(current, false)}${figures.status.kind === 'estimate' ? ' (estimate)' : ''}, ` +
+      `past the ${thresholdText(lowest.budgetRemaining)} threshold${alsoPassedText(alsoPassed.map((t) => t.budgetRemaining))}: ${lowest.actions.join('; ')}`,
+    actorId: null,
+    occurredAt: now,
+  });
 }
 
 const sameFigures = (a: StoredSloFigures | undefined, b: SloFigures) => a !== undefined && a.final && JSON.stringify(a.figures) === JSON.stringify(b);

@@ -141,7 +141,20 @@ export function headerSloLine(figures: SloFigures): string {
   return `${sloTitle(figures)}${estimate ? ' _estimate_' : ''}: ${burnedText(incident)} · ${statusText(status)}`;
 }
 
-type ThresholdNotice = Extract<Notice, { type: 'slo_threshold' }>;
+/**
+ * A threshold notice. `alsoPassed`: the higher thresholds crossed in the same
+ * computation (a budget falling past 50 %, 25 % and 10 % at once is one
+ * notice, for 10 %); absent in notices queued before it existed.
+ */
+export type ThresholdNotice = Extract<Notice, { type: 'slo_threshold' }> & { readonly alsoPassed?: readonly number[] };
+
+/** ` (the 50 % and 25 % ones passed too)`, or nothing. */
+export function alsoPassedText(alsoPassed: readonly number[] | undefined): string {
+  if (!alsoPassed || alsoPassed.length === 0) return '';
+  const texts = alsoPassed.map(thresholdText);
+  const list = texts.length === 1 ? texts[0]! : `${texts.slice(0, -1).join(', ')} and ${texts.at(-1)!}`;
+  return ` (the ${list} ${texts.length === 1 ? 'one' : 'ones'} passed too)`;
+}
 
 /** What the policy says now that a threshold is crossed, with the figures. */
 export function thresholdNoticeText(notice: ThresholdNotice): string {
@@ -154,7 +167,7 @@ export function thresholdNoticeText(notice: ThresholdNotice): string {
         (notice.burnRate > 1 && notice.timeToExhaustionMs !== null && notice.remaining > 0 ? `: at this rate the budget is gone in ${untilText(notice.timeToExhaustionMs)}.` : '.');
   return (
     `:chart_with_downwards_trend: *Error budget: ${what} is ${budgetStandingText(notice.remaining, notice.estimate)}*` +
-    ` (${targetText(notice.target)} over ${safe(notice.windowText)}), past the policy's ${thresholdText(notice.threshold)} threshold.` +
+    ` (${targetText(notice.target)} over ${safe(notice.windowText)}), past the policy's ${thresholdText(notice.threshold)} threshold${alsoPassedText(notice.alsoPassed)}.` +
     ` The policy says: ${notice.actions.map(safe).join('; ')}.${figures}`
   );
 }
