@@ -1,3 +1,4 @@
+import { cleanLine } from './clean-text.js';
 import { DomainError } from './errors.js';
 import { requireIncidentInChannel } from './incident-lookup.js';
 import { actorId, type Actor, type Incident, type Severity } from './model.js';
@@ -125,15 +126,22 @@ const UPDATE_TEXT: Record<PagerDutyUpdate['type'], string> = {
  */
 export async function recordPagerDutyUpdate(deps: Deps, update: PagerDutyUpdate): Promise<'recorded' | 'unknown' | 'duplicate'> {
   const { repos } = deps;
+  // PostgreSQL refuses text holding NUL (\u0000): stored as sent, such a webhook failed with a 500
+  // that PagerDuty retried until it gave up. None of our keys has one; the responder's name is
+  // cleaned like any text we store, and the event id keeps its other characters so a redelivery
+  // is still recognised.
+  if (update.dedupKey.includes('\0')) return 'unknown';
+  const agentName = update.agentName === null ? '' : cleanLine(update.agentName);
+  const eventId = update.eventId.replaceAll('\0', '');
   return repos.transaction(async (repos) => {
     const tx: Deps = { ...deps, repos };
     const page = await repos.pages.byDedupKey(update.dedupKey);
     if (!page) return 'unknown';
-    if (!await repos.events.markProcessed(`pagerduty:${update.eventId}`, tx.clock.now())) return 'duplicate';
+    if (!await repos.events.markProcessed(`pagerduty:${eventId}`, tx.clock.now())) return 'duplicate';
     await repos.timeline.add({
       incidentId: page.incidentId,
       kind: 'pagerduty',
-      text: `${UPDATE_TEXT[update.type]} (${page.service})${update.agentName ? ` by ${update.agentName}` : ''}`,
+      text: `${UPDATE_TEXT[update.type]} (${page.service})${agentName ? ` by ${agentName}` : ''}`,
       actorId: null,
       occurredAt: update.occurredAt,
     });

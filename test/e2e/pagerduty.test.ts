@@ -339,4 +339,17 @@ describe('PagerDuty webhooks', () => {
     expect(entries.map((e) => e.text)).toEqual(['Acknowledged in PagerDuty (default) by Dan Oncall', 'Resolved in PagerDuty (checkout) by Dan Oncall']);
     expect((await h.bot.store.pages.byDedupKey('incident-1-checkout'))!.resolvedAt).toEqual(new Date('2026-11-22T09:04:00Z'));
   });
+
+  it('takes NUL characters in a webhook without failing (PostgreSQL refuses them in text): the name is cleaned, a key with one is not ours', async () => {
+    const withNul = (body: string, field: string) => body.replace(field, field.replace(/(.)$/, '\\u0000$1'));
+    const ack = withNul(withNul(webhook('incident.acknowledged', key, '01NULACK'), 'Dan Oncall'), '01NULACK');
+    const first = await postWebhook(h, ack);
+    expect([first.status, await first.json()]).toEqual([200, { outcome: 'recorded' }]);
+    const again = await postWebhook(h, ack); // PagerDuty's redelivery is still recognised
+    expect([again.status, await again.json()]).toEqual([200, { outcome: 'duplicate' }]);
+    const strangeKey = await postWebhook(h, withNul(webhook('incident.resolved', key, '01NULKEY'), key));
+    expect([strangeKey.status, await strangeKey.json()]).toEqual([200, { outcome: 'unknown' }]);
+    const entries = (await h.bot.store.timeline.list(1)).filter((e) => e.kind === 'pagerduty');
+    expect(entries.map((e) => e.text)).toEqual(['Acknowledged in PagerDuty (default) by Dan Oncall']);
+  });
 });
