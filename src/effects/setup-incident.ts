@@ -3,10 +3,11 @@ import { incidentChannelName } from '../domain/slug.js';
 import type { ClaimedJob } from '../db/outbox.repo.js';
 import { respondEphemeral, slackErrorCode } from '../slack/gateway.js';
 import { METADATA_TYPES } from '../slack/ids.js';
-import { incidentHeaderBlocks, incidentHeaderText, incidentPurpose, incidentTopic } from '../slack/views/header.js';
+import { incidentPurpose, incidentTopic } from '../slack/views/header.js';
 import type { EffectContext } from './context.js';
 import { describeFailure, PermanentFailure } from './failures.js';
-import { headerFacts, setTopicIfChanged } from './sync-incident.js';
+import { postHeader } from './incident-header.js';
+import { setTopicIfChanged } from './sync-incident.js';
 
 /** How many suffixes to try when people hold the names we want. */
 const MAX_NAME_ATTEMPTS = 20;
@@ -34,17 +35,8 @@ export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind
   if (!headerTs && job.attempts > 1) {
     headerTs = (await slack.findOwnPost(channelId, METADATA_TYPES.header, 'incident_id', incident.id, job.createdAt)) ?? null;
   }
-  if (!headerTs) {
-    // Read again: a role or severity may have changed while the channel was being made.
-    const current = (await store.incidents.get(incident.id))!;
-    const blocks = incidentHeaderBlocks(current, await store.roles.current(incident.id), await headerFacts(ctx, incident.id));
-    const posted = await slack.post(channelId, incidentHeaderText(current), {
-      blocks,
-      metadata: { event_type: METADATA_TYPES.header, event_payload: { incident_id: incident.id } },
-    });
-    headerTs = posted.ts;
-    await store.incidents.recordHeader(incident.id, headerTs);
-  }
+  // Posted as the incident is now: a role or severity may have changed while the channel was being made.
+  if (!headerTs) headerTs = await postHeader(ctx, incident.id, channelId);
   if (!progress.headerPinned) {
     await slack.pin(channelId, headerTs);
     // The rest is not urgent: under a burst it waits while other incidents' channels are made.

@@ -1,36 +1,13 @@
 import type { ClaimedJob } from '../db/outbox.repo.js';
-import type { SloFigures } from '../domain/slo-figures.js';
-import { slosForService } from '../slo/catalog.js';
-import { incidentHeaderBlocks, incidentHeaderText, incidentTopic, type HeaderFacts, type HeaderSlo } from '../slack/views/header.js';
+import type { Incident } from '../domain/model.js';
+import { slackErrorCode } from '../slack/gateway.js';
+import { METADATA_TYPES } from '../slack/ids.js';
+import { incidentHeaderBlocks, incidentHeaderText, incidentTopic } from '../slack/views/header.js';
 import type { EffectContext } from './context.js';
+import { headerFacts, postHeader } from './incident-header.js';
 
-/** The linked service's SLOs as last computed, in catalog order (figures of SLOs no longer linked are left out). */
-async function headerSlo(ctx: EffectContext, incidentId: number, service: string | null): Promise<HeaderSlo | undefined> {
-  if (!service) return undefined;
-  const stored = new Map((await ctx.store.sloFigures.forIncident(incidentId)).map((s) => [s.figures.sloId, s.figures]));
-  const figures: SloFigures[] = [];
-  const pending: string[] = [];
-  for (const slo of slosForService(ctx.deps.slo.catalog, service)) {
-    const found = stored.get(slo.id);
-    if (found) figures.push(found);
-    else pending.push(slo.name);
-  }
-  return { service, figures, pending };
-}
-
-/** What the header needs beyond the incident: read when it is built, so it is never stale. */
-export async function headerFacts(ctx: EffectContext, incidentId: number): Promise<HeaderFacts> {
-  const postmortem = await ctx.store.postmortems.get(incidentId);
-  const slo = await headerSlo(ctx, incidentId, (await ctx.store.incidents.get(incidentId))?.service ?? null);
-  const runbookUrl = await ctx.store.alerts.runbookFor(incidentId);
-  return {
-    timelineEmoji: ctx.timelineEmoji,
-    paging: ctx.deps.paging,
-    postmortem: postmortem ? { canvasId: postmortem.canvasId, fileId: postmortem.fileId } : undefined,
-    ...(slo ? { slo } : {}),
-    runbookUrl,
-  };
-}
+// The bench builds headers as this job does.
+export { headerFacts };
 
 /** Sets the channel topic unless it already reads `topic` (each change shows in the channel). */
 export async function setTopicIfChanged(ctx: EffectContext, incidentId: number, channelId: string, topic: string): Promise<void> {
@@ -49,7 +26,28 @@ export async function syncIncident(ctx: EffectContext, job: ClaimedJob): Promise
   if (!incident?.channelId) return; // set-up failed and was reported; nothing to sync
   const holders = await ctx.store.roles.current(incident.id);
   if (incident.headerTs) {
-    await ctx.slack.update(incident.channelId, incident.headerTs, incidentHeaderText(incident), incidentHeaderBlocks(incident, holders, await headerFacts(ctx, incident.id)));
+    try {
+      await ctx.slack.update(incident.channelId, incident.headerTs, incidentHeaderText(incident), incidentHeaderBlocks(incident, holders, await headerFacts(ctx, incident.id)));
+    } catch (error) {
+      if (slackErrorCode(error) !== 'message_not_found') throw error;
+      await replaceDeletedHeader(ctx, incident as Incident & { channelId: string }, job);
+    }
   }
   await setTopicIfChanged(ctx, incident.id, incident.channelId, incidentTopic(incident, holders));
+}
+
+/**
+ * Someone deleted the pinned header (and with it its pin and its buttons):
+ * every later update would fail on it, so it is posted again, pinned, and the
+ * new one recorded for the updates that follow. A retry of this job after a
+ * crash between that post and its record finds the new header by its
+ * metadata instead of posting a third.
+ */
+async function replaceDeletedHeader(ctx: EffectContext, incident: Incident & { channelId: string }, job: ClaimedJob): Promise<void> {
+  const reposted =
+    job.attempts > 1 ? await ctx.slack.findOwnPost(incident.channelId, METADATA_TYPES.header, 'incident_id', incident.id, job.createdAt) : undefined;
+  const ts = reposted ?? (await postHeader(ctx, incident.id, incident.channelId));
+  if (reposted) await ctx.store.incidents.recordHeader(incident.id, reposted);
+  await ctx.slack.pin(incident.channelId, ts);
+  ctx.logger.info({ incidentId: incident.id, deletedTs: incident.headerTs, headerTs: ts }, 'the pinned header was deleted; posted and pinned it again');
 }

@@ -223,6 +223,8 @@ export class SlackStandIn {
     const channel = this.requireChannel(channelId);
     const message = this.requireMessage(channelId, ts);
     channel.messages = channel.messages.filter((m) => m.ts !== ts);
+    // As in Slack, a deleted message is no longer pinned.
+    channel.pins.delete(ts);
     return message;
   }
 
