@@ -1,19 +1,26 @@
 import type { Logger } from 'pino';
 import type { Clock, IncidentRepo, OutboxRepo } from '../domain/ports.js';
+import type { SloFigureRepo, StoredSloFigures } from '../domain/slo-figures.js';
+import { isSettled } from '../slo/too-short-impact.js';
 
 /** What the scheduler reads and writes: the incidents, their final figures' gaps, and the outbox. */
 export interface SloRefreshStore {
   readonly incidents: Pick<IncidentRepo, 'listOpen' | 'get'>;
-  readonly sloFigures: { finalWithMissing(): Promise<number[]> };
+  readonly sloFigures: { finalWithMissing(): Promise<number[]> } & Pick<SloFigureRepo, 'forIncident'>;
   readonly outbox: OutboxRepo;
 }
+
+/** A final figure with a part missing that another computation may give: not one settled as too short to measure. */
+const stillToGet = ({ final, figures }: StoredSloFigures) =>
+  final && [figures.incident, figures.status].some((part) => part.kind === 'missing' && !isSettled(part));
 
 /**
  * Every SLO_REFRESH, queues an 'slo.refresh' for each open incident linked to
  * a service, so the header's figures follow the budget while the incident
  * runs, and for each resolved incident whose final figures have a part
  * missing (Prometheus was down at resolve) while its impact is within its
- * SLO's window, so the postmortem gets them once Prometheus is back.
+ * SLO's window, so the postmortem gets them once Prometheus is back. A part
+ * settled as too short to measure (too-short-impact.ts) is not asked again.
  *
  * Nothing here is claimed: a pending refresh absorbs another (outbox
  * coalescing), so two instances ticking at once queue one job per incident,
@@ -38,7 +45,9 @@ export class SloRefreshScheduler {
     const retried: number[] = [];
     for (const id of await this.store.sloFigures.finalWithMissing()) {
       const incident = await this.store.incidents.get(id);
-      if (incident?.status === 'resolved' && incident.resolvedAt !== null && now.getTime() - incident.resolvedAt.getTime() < this.retryFinalForMs) retried.push(id);
+      if (incident?.status !== 'resolved' || incident.resolvedAt === null || now.getTime() - incident.resolvedAt.getTime() >= this.retryFinalForMs) continue;
+      // An impact too short to measure is recorded as final: asking again for the whole window would get the same empty answer.
+      if ((await this.store.sloFigures.forIncident(id)).some(stillToGet)) retried.push(id);
     }
     for (const id of retried) await this.store.outbox.enqueue({ kind: 'slo.refresh', incidentId: id, payload: { final: true } }, now);
     return [...open.map((i) => i.id), ...retried];

@@ -7,6 +7,7 @@
  */
 import type { BudgetStatus, IncidentBudgetUse } from '../slo/budget.js';
 import { thresholdInEffect } from '../slo/policy.js';
+import { isSettled } from '../slo/too-short-impact.js';
 import type { MissingFigure, SloFigures, StoredSloFigures } from '../domain/slo-figures.js';
 import type { PostmortemData } from './data.js';
 import { formatInTimeZone } from '../domain/time.js';
@@ -56,6 +57,9 @@ export function requiresPostmortem(figures: SloFigures): boolean {
 // The SLO job stores a missing figure with its reason; the periodic refresh asks again and, once resolved, rewrites the draft.
 const RECOMPUTE = 'asked again at each periodic SLO refresh, and this draft rewritten once it is had';
 const RECOMPUTE_HOW = '`/incident impact started|ended <time>` also recomputes the figures';
+// An impact too short to measure is recorded as final (too-short-impact.ts): the draft says so, not that it is asked again.
+const SETTLED = 'recorded so for this postmortem and not asked again';
+const recompute = (figure: MissingFigure) => (isSettled(figure) ? SETTLED : RECOMPUTE);
 
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -66,12 +70,12 @@ function budgetSentence(f: SloFigures): string {
   const budget = `the ${windowAdjective(f.windowText)} budget of ${cell(f.name)}`;
   const use = f.incident;
   const status = f.status;
-  if (isMissing(use) && isMissing(status)) {
+  if (isMissing(use) && isMissing(status) && !isSettled(use)) {
     const reasons = [...new Set([use.reason, status.reason])].map(cell).join('; ');
     return `${capitalised(budget)}: not known (${reasons}); ${RECOMPUTE}.`;
   }
   const consumed = isMissing(use)
-    ? `what this incident consumed of ${budget} is not known (${cell(use.reason)}; ${RECOMPUTE})`
+    ? `what this incident consumed of ${budget} is not known (${cell(use.reason)}; ${recompute(use)})`
     : use.kind === 'estimate'
       ? `an estimated ${percent(use.consumed)} of ${budget} consumed in this incident (estimate: ${estimateAssumption(use)})`
       : `${percent(use.consumed)} of ${budget} consumed in this incident`;
@@ -137,6 +141,7 @@ export function proposedActions(data: PostmortemData): string[] {
 
 function consumedCell(f: SloFigures): string {
   const use = f.incident;
+  if (isSettled(use)) return `Not known: ${cell(use.reason)}. It is ${SETTLED} (${RECOMPUTE_HOW}, if the impact was in fact longer)`;
   if (isMissing(use)) return `Not known: ${cell(use.reason)}. It is ${RECOMPUTE} (${RECOMPUTE_HOW})`;
   const share = `${percent(use.consumed)} (${budgetTime(use.badTimeMs)} of ${budgetTime(use.budgetMs)})`;
   return use.kind === 'estimate'
@@ -149,7 +154,7 @@ function remainingCell(s: StoredSloFigures, data: PostmortemData, at: TimeFormat
   if (isMissing(status)) {
     const use = s.figures.incident;
     // Said once per SLO: when both are missing, the consumed cell already says how they are had again.
-    return isMissing(use) ? `Not known: ${cell(status.reason)}` : `Not known: ${cell(status.reason)}. It is ${RECOMPUTE} (${RECOMPUTE_HOW})`;
+    return isMissing(use) && !isSettled(use) ? `Not known: ${cell(status.reason)}` : `Not known: ${cell(status.reason)}. It is ${RECOMPUTE} (${RECOMPUTE_HOW})`;
   }
   const left = status.remaining * status.budgetMs;
   // Never a negative share "remaining": an overspent budget says by how much.
@@ -173,6 +178,7 @@ function policyCell(f: SloFigures, data: PostmortemData): string {
 
 function postmortemCell(f: SloFigures): string {
   const use = f.incident;
+  if (isSettled(use)) return 'Not known: the impact was too short to measure';
   if (isMissing(use)) return 'Not known until the use of the budget is computed';
   const limit = configuredPercent(POSTMORTEM_REQUIRED_ABOVE);
   if (!requiresPostmortem(f)) return `Not required by the error-budget policy (${limit} of the budget or less in one incident)`;

@@ -23,7 +23,8 @@ export interface MeasuringPrometheus {
   readonly server?: string;
 }
 
-export type Reading = { ok: true; ratio: number } | { ok: false; missing: MissingFigure };
+/** `noSamples`: Prometheus answered, with no samples over the range (not a failure, nor no requests). */
+export type Reading = { ok: true; ratio: number } | { ok: false; missing: MissingFigure; noSamples?: true };
 
 /** An error ratio or why there is none, with every query asked for it in words. */
 export interface ErrorRatioReading {
@@ -58,7 +59,7 @@ function ratioOf(value: number, over: string): Reading {
   return { ok: true, ratio: Math.min(1, Math.max(0, value)) };
 }
 
-const noSamples = (over: string) => missing(`Prometheus has no samples of this SLI over ${over}`);
+const noSamples = (over: string): Reading => ({ ok: false, missing: { kind: 'missing', reason: `Prometheus has no samples of this SLI over ${over}` }, noSamples: true });
 
 /**
  * An empty ratio of a two-query SLI, asked apart: no total is no data; a

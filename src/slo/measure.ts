@@ -12,6 +12,7 @@ import { estimateIncidentBudget, type SeverityErrorRatios } from './estimate.js'
 import { readErrorRatio, type MeasuringPrometheus } from './error-ratio-reading.js';
 import type { SloDefinition } from './model.js';
 import { SharedBudgetStatuses } from './shared-budget-statuses.js';
+import { tooShortToMeasure } from './too-short-impact.js';
 
 /*
  * What one incident costs one SLO, and where that SLO's budget stands.
@@ -116,7 +117,9 @@ async function measured(input: MeasureInput, prometheus: MeasuringPrometheus): P
     impactMs > 0 ? readErrorRatio(prometheus, slo.sli, impactMs, end, `the impact window (${durationWords(impactMs)})`) : { reading: { ok: true, ratio: 0 } as const, asked: [] },
     measureBudgetStatus(slo, now, prometheus),
   ]);
-  const incident = impact.reading.ok ? measuredIncidentBudget(slo, { impactMs, errorRatio: impact.reading.ratio }) : impact.reading.missing;
+  const incident = impact.reading.ok
+    ? measuredIncidentBudget(slo, { impactMs, errorRatio: impact.reading.ratio })
+    : ((impact.reading.noSamples && tooShortToMeasure({ impactMs, impactEnd: end, now, windowMeasured: budget.status.kind === 'measured' })) || impact.reading.missing);
   return { incident, status: budget.status, asked: [...impact.asked, ...budget.asked] };
 }
 

@@ -2,6 +2,7 @@ import type { Notice } from '../../domain/ports.js';
 import type { MissingFigure, SloFigures } from '../../domain/slo-figures.js';
 import type { BudgetStatus, IncidentBudgetUse } from '../../slo/budget.js';
 import { roundRemainingPercent } from '../../slo/remaining-rounding.js';
+import { isSettled } from '../../slo/too-short-impact.js';
 import { safe } from '../text.js';
 import { severityLabel } from './labels.js';
 
@@ -98,7 +99,8 @@ export function sloTitle(figures: Pick<SloFigures, 'name' | 'target' | 'windowTe
 const AGAIN = 'computed again at the next refresh';
 
 function missingText(what: string, figure: MissingFigure): string {
-  return `${what} unknown: ${safe(figure.reason)}; ${AGAIN}`;
+  // A figure settled as too short to measure is final: "computed again" would promise what never comes.
+  return `${what} unknown: ${safe(figure.reason)}; ${isSettled(figure) ? 'not asked again' : AGAIN}`;
 }
 
 /** What the incident burned: `burned 3.0 min (6.9 % of budget) in this incident`. */
