@@ -170,6 +170,8 @@ export type Notice =
       readonly windowText: string;
       /** The threshold's budget remaining, a fraction (0.25 for 25 %). */
       readonly threshold: number;
+      /** Higher thresholds crossed in the same refresh, claimed with this one and named in its notice. */
+      readonly alsoPassed?: readonly number[];
       readonly actions: readonly string[];
       readonly remaining: number;
       readonly estimate: boolean;

@@ -5,7 +5,7 @@ import { draftPostmortem } from '../domain/resolve.js';
 import type { SloFigures, StoredSloFigures } from '../domain/slo-figures.js';
 import type { IncidentBudgetUse } from '../slo/budget.js';
 import { slosForService } from '../slo/catalog.js';
-import { impactWindow, measureSlo } from '../slo/measure.js';
+import { measureSlo } from '../slo/measure.js';
 import type { SloDefinition } from '../slo/model.js';
 import { newlyCrossedThresholds, thresholdsFor, type PolicyThreshold } from '../slo/policy.js';
 import { alsoPassedText, budgetStandingText, thresholdText, type ThresholdNotice } from '../slack/views/slo-lines.js';
@@ -27,13 +27,9 @@ import type { EffectContext } from './context.js';
  * bot had SLOs) are not known, so the estimate is of the incidents it has.
  */
 async function otherUsesInWindow(ctx: EffectContext, slo: SloDefinition, incidentId: number, now: Date): Promise<IncidentBudgetUse[]> {
-  const since = now.getTime() - slo.window.ms;
   const uses: IncidentBudgetUse[] = [];
-  for (const row of await ctx.store.sloFigures.forSlo(slo.id)) {
-    if (row.incidentId === incidentId || row.figures.incident.kind === 'missing') continue;
-    const other = await ctx.store.incidents.get(row.incidentId);
-    if (!other || impactWindow(other, now).end.getTime() < since) continue;
-    uses.push(row.figures.incident);
+  for (const { incident, figures } of await ctx.store.sloFigures.inWindow(slo.id, new Date(now.getTime() - slo.window.ms))) {
+    if (incident.id !== incidentId && figures.incident.kind !== 'missing') uses.push(figures.incident);
   }
   return uses;
 }

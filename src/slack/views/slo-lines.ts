@@ -148,7 +148,7 @@ export function headerSloLine(figures: SloFigures): string {
  * computation (a budget falling past 50 %, 25 % and 10 % at once is one
  * notice, for 10 %); absent in notices queued before it existed.
  */
-export type ThresholdNotice = Extract<Notice, { type: 'slo_threshold' }> & { readonly alsoPassed?: readonly number[] };
+export type ThresholdNotice = Extract<Notice, { type: 'slo_threshold' }>;
 
 /** ` (the 50 % and 25 % ones passed too)`, or nothing. */
 export function alsoPassedText(alsoPassed: readonly number[] | undefined): string {
