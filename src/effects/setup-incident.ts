@@ -84,7 +84,10 @@ export async function finishSetup(ctx: EffectContext, job: ClaimedJob & { kind: 
   const progress = await store.incidents.setupProgress(job.incidentId);
   const channelId = incident?.channelId;
   if (!incident || !progress || !channelId) return;
-  await slack.setPurpose(channelId, incidentPurpose(incident));
+  // A rerun (after a crash, or a topic Slack refused for a moment) finds the purpose set: set
+  // again, Slack would say so in the channel a second time. The first run has nothing to ask.
+  const purpose = incidentPurpose(incident);
+  if (job.attempts === 1 || (await slack.channelPurpose(channelId)) !== purpose) await slack.setPurpose(channelId, purpose);
   await setTopicIfChanged(ctx, incident.id, channelId, incidentTopic(incident, await store.roles.current(incident.id)));
 
   const ready = `${incidentRef(incident.id)} is ready: <#${channelId}>. You are Incident Commander until you hand it over with \`/incident role ic @someone\`.`;

@@ -91,6 +91,12 @@ export class SlackGateway {
     await this.client.conversations.setTopic({ channel, topic });
   }
 
+  /** The channel's purpose as Slack has it now (conversations.info). */
+  async channelPurpose(channel: string): Promise<string> {
+    const r = await this.client.conversations.info({ channel });
+    return r.channel?.purpose?.value ?? '';
+  }
+
   async setPurpose(channel: string, purpose: string): Promise<void> {
     await this.client.conversations.setPurpose({ channel, purpose });
   }
