@@ -25,7 +25,12 @@ export async function inviteOnCall(ctx: EffectContext, job: ClaimedJob): Promise
     ctx.logger.warn({ incidentId: incident.id }, 'the PagerDuty on-call has no Slack account with the same e-mail');
     return;
   }
-  await ctx.store.incidents.recordOncall(incident.id, userId);
+  // Invited first, recorded after: recorded first, an invite Slack failed for a moment was never
+  // retried (the retry found the on-call recorded and stopped), and the header named someone who
+  // was not in the channel. A second invite of someone already in is harmless.
   await ctx.slack.invite(incident.channelId, [userId]);
-  await ctx.store.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now());
+  await ctx.store.transaction(async (tx) => {
+    await tx.incidents.recordOncall(incident.id, userId);
+    await tx.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now());
+  });
 }

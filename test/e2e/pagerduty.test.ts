@@ -101,6 +101,17 @@ describe('paging PagerDuty', () => {
     expect((await h.bot.store.timeline.list(1)).some((e) => e.kind === 'paged')).toBe(true);
   });
 
+  it('invites the on-call after Slack failed the first invite for a moment, and names them only then', async () => {
+    await start({ bot: { outbox: { baseBackoffMs: 50 } } });
+    await h.run('declare sev3 Payments timeouts');
+    const channel = await h.incidentChannel(1);
+    h.slack.failNext('conversations.invite', { kind: 'error', error: 'internal_error' });
+    await h.run('page', { channelId: channel.id });
+    await h.settle();
+    expect(channel.members).toContain('U0DAN');
+    expect(JSON.stringify(channel.messages.find((m) => channel.pins.has(m.ts))!.blocks)).toContain('*On call (PagerDuty)*\\n<@U0DAN>');
+  });
+
   it('does not page below the paging severities, pages once when raised into them', async () => {
     await start();
     await h.run('declare sev3 Slow admin pages');
