@@ -82,6 +82,9 @@ export function queueOf(job: OutboxJob): string {
   if (job.kind === 'slo.refresh') return `slo:${job.incidentId}`;
   // A group's notifications apply in the order they arrived; groups apart from each other.
   if (job.kind === 'alert.receive') return `alerts:${job.payload.notification.groupKey}`;
+  // A notice of a group that has no incident (notify-only, a merge offer) waits only for its
+  // group's earlier notices: one being retried (its channel archived) holds up no other group's.
+  if (job.kind === 'alert.post' && job.incidentId === null && 'groupId' in job.payload.notice) return `alert-group:${job.payload.notice.groupId}`;
   return `incident:${job.incidentId}`;
 }
 

@@ -19,6 +19,11 @@ const page = (incidentId = 1): OutboxJob => ({
 });
 const capture = (messageTs: string, incidentId = 1): OutboxJob => ({ kind: 'timeline.reconcile', incidentId, payload: { channelId: 'C0INC1', messageTs } });
 const refresh = (final: boolean, incidentId = 1): OutboxJob => ({ kind: 'slo.refresh', incidentId, payload: { final } });
+const notice = (groupId: number): OutboxJob => ({
+  kind: 'alert.post',
+  incidentId: null,
+  payload: { channel: 'C0TRIAGE', notice: { type: 'alert_merge_offer', groupId, title: 'Checkout errors', alertname: 'CheckoutErrors', firing: 1 } },
+});
 
 describe.each(stores)('$name store: outbox', (factory) => {
   const store = storePerTest(factory);
@@ -102,6 +107,17 @@ describe.each(stores)('$name store: outbox', (factory) => {
     // Once the trigger is due again, urgent work goes first once more.
     await enqueue(post(3));
     expect(await claim(10, later(60_000))).toEqual(['pagerduty.event 1']);
+  });
+
+  it('keeps the notices of alert groups without an incident apart: one being retried holds up only its own group’s', async () => {
+    await enqueue(notice(1), notice(2), notice(1));
+    expect(await claim()).toEqual(['alert.post null', 'alert.post null']);
+    const [first, second] = await rows();
+    await outbox().retryAt(first!, later(60_000), 'is_archived');
+    await outbox().complete(second!, later(1));
+    await enqueue(notice(2));
+    // Group 2's next notice goes; group 1's waits behind its retry.
+    expect((await outbox().claim(later(2), LEASE, 10)).map((j) => (j.payload as { notice: { groupId: number } }).notice.groupId)).toEqual([2]);
   });
 
   it('lets a job go to another claim only once its lease has run out, and renews only the attempt claimed', async () => {
