@@ -40,12 +40,17 @@ export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind
   if (!progress.headerPinned) {
     await slack.pin(channelId, headerTs);
     // The rest is not urgent: under a burst it waits while other incidents' channels are made.
-    await store.transaction(async (tx) => {
+    // Read again in the transaction: a run whose lease ran out while Slack held its pin may be
+    // going on beside this one (the other claim's), and the first to record the pin queues the
+    // rest; a second would tell the declarer "ready" twice and set the purpose again.
+    const finished = await store.transaction(async (tx) => {
+      if ((await tx.incidents.setupProgress(incident.id))?.headerPinned) return false;
       await tx.incidents.recordHeaderPinned(incident.id);
       await tx.outbox.enqueue({ kind: 'incident.finish-setup', incidentId: incident.id, payload: { responseUrl: job.payload.responseUrl } }, ctx.clock.now());
+      return true;
     });
     // Told by the run that finished the set-up, so once.
-    if (refused.length > 0) {
+    if (finished && refused.length > 0) {
       const text = `:warning: Could not invite ${refused.join(', ')} to <#${channelId}> for ${incidentRef(incident.id)}. Someone in the channel, or a workspace admin, can add them.`;
       await tellDeclarer(ctx, job.payload.responseUrl, incident.declaredBy, progress.originChannelId, text).catch((error: unknown) =>
         ctx.logger.warn({ err: error, incidentId: incident.id }, 'could not tell the declarer who could not be invited'),
