@@ -21,7 +21,7 @@ export type ApiCallOutcome = (typeof API_CALL_OUTCOMES)[number];
 export const PAGERDUTY_ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;
 export type PagerDutyAction = (typeof PAGERDUTY_ACTIONS)[number];
 
-/** accepted: 202; rejected: 400 (an invalid event, not retried); error: anything else, or no answer (retried). */
+/** accepted: 202; rejected: 400 and any 4xx but 408 and 429 (refused, not retried); error: anything else, or no answer (retried). */
 export const PAGERDUTY_OUTCOMES = ['accepted', 'rejected', 'error'] as const;
 export type PagerDutyOutcome = (typeof PAGERDUTY_OUTCOMES)[number];
 
@@ -77,7 +77,7 @@ export const COUNTED = {
   pagerDutyEvents: {
     name: 'incident_bot_pagerduty_events_total',
     type: 'counter',
-    help: 'PagerDuty Events API v2 events sent, by action and outcome (accepted 202, rejected 400, error otherwise).',
+    help: 'PagerDuty Events API v2 events sent, by action and outcome (accepted 202, rejected 400 or another 4xx not retried, error otherwise).',
     labelNames: ['action', 'outcome'],
   },
   pageDelivery: {

@@ -1,17 +1,17 @@
+import type { PagerDutyAnswer } from '../pagerduty/client.js';
+import { judgeEventAnswer } from '../pagerduty/event-answer.js';
 import type { PagerDutyAction, PagerDutyOutcome } from './names.js';
 import { pageDelivery, pagerDutyEvents, secondsBetween } from './registry.js';
 
-function outcomeOf(status: number): PagerDutyOutcome {
-  if (status === 202) return 'accepted';
-  return status === 400 ? 'rejected' : 'error';
-}
+/** As the outbox judges the answer: a refusal (400, and any 4xx but 408 and 429) is not sent again. */
+const OUTCOMES = { accepted: 'accepted', refused: 'rejected', unavailable: 'error' } as const satisfies Record<ReturnType<typeof judgeEventAnswer>['kind'], PagerDutyOutcome>;
 
 /** Sends one Events API event through `send` and counts it by action and by what PagerDuty answered (or that it did not). */
-export async function meterPagerDutyEvent<T extends { readonly status: number }>(action: PagerDutyAction, send: () => Promise<T>): Promise<T> {
+export async function meterPagerDutyEvent<T extends PagerDutyAnswer>(action: PagerDutyAction, send: () => Promise<T>): Promise<T> {
   let outcome: PagerDutyOutcome = 'error';
   try {
     const answer = await send();
-    outcome = outcomeOf(answer.status);
+    outcome = OUTCOMES[judgeEventAnswer(answer).kind];
     return answer;
   } finally {
     pagerDutyEvents.inc({ action, outcome });

@@ -55,15 +55,17 @@ export class PagerDutyClient {
   }
 
   async send(data: PagerDutyEvent): Promise<PagerDutyAnswer> {
-    const response = await meterPagerDutyEvent(data.event_action, () => event({
-      server: this.config.eventsHost,
-      data: data as never,
-      agent: this.agent,
-      retryTimeout: this.options.retryTimeoutMs ?? 2_000,
-      // pdjs's own requestTimeout starts a timer that aborts nothing: a silent PagerDuty would hang us.
-      signal: AbortSignal.timeout(this.timeoutMs()),
-    } as never));
-    return { status: response.status, body: response.data as PagerDutyAnswer['body'] };
+    return meterPagerDutyEvent(data.event_action, async () => {
+      const response = await event({
+        server: this.config.eventsHost,
+        data: data as never,
+        agent: this.agent,
+        retryTimeout: this.options.retryTimeoutMs ?? 2_000,
+        // pdjs's own requestTimeout starts a timer that aborts nothing: a silent PagerDuty would hang us.
+        signal: AbortSignal.timeout(this.timeoutMs()),
+      } as never);
+      return { status: response.status, body: response.data as PagerDutyAnswer['body'] };
+    });
   }
 
   get onCallConfigured(): boolean {

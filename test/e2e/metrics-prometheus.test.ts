@@ -62,7 +62,7 @@ describe.skipIf(!requirePrometheus())('the bot scraped by a real Prometheus', ()
     const channel = (await h.incidentChannel(1)).id;
     await h.run('service checkout-api', { channelId: channel });
     const body = JSON.stringify({
-      event: { id: '01ACKPROM', event_type: 'incident.acknowledged', occurred_at: new Date().toISOString(), agent: { summary: 'Dan Oncall' }, data: { incident_key: 'incident-1-default' } },
+      event: { id: '01ACKPROM', event_type: 'incident.acknowledged', occurred_at: new Date().toISOString(), agent: { summary: 'Dan Oncall' }, data: { incident_key: (await h.bot.store.pages.forIncident(1))[0]!.dedupKey } },
     });
     const signature = `v1=${createHmac('sha256', PD_SECRET).update(body).digest('hex')}`;
     expect((await fetch(`${h.url}/pagerduty/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pagerduty-signature': signature }, body })).status).toBe(200);

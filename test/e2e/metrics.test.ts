@@ -125,7 +125,7 @@ describe('GET /metrics over HTTP, the outbox on its own thread', () => {
     expect(await alertmanager(h, FIRING, 'Bearer wrong')).toBe(401);
     expect(await alertmanager(h, '{"version":')).toBe(400);
     await h.settle();
-    await acknowledgePage(h, 'incident-1-default');
+    await acknowledgePage(h, (await h.bot.store.pages.forIncident(1))[0]!.dedupKey); // the key is unique to this database's incident: read it
     // PagerDuty refuses an on-demand page for the alert's incident (400).
     pd.mode = 'invalid';
     await h.run('page Need more hands', { channelId: (await h.incidentChannel(3)).id });
