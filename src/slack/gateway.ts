@@ -144,13 +144,14 @@ export class SlackGateway {
       const opened = await this.client.conversations.open({ users: channelOrUser });
       channel = opened.channel?.id ?? channelOrUser;
     }
-    const r = threadTs
-      ? await this.client.conversations.replies({ channel, ts: threadTs, limit: 200, include_all_metadata: true })
-      : await this.client.conversations.history({ channel, limit: 50, include_all_metadata: true });
-    const found = (r.messages as HistoryMessage[] | undefined)?.find(
-      (m) => m.metadata?.event_type === METADATA_TYPES.digest && m.metadata.event_payload?.period === period && m.metadata.event_payload?.part === part,
-    );
-    return found?.ts;
+    const match = (m: HistoryMessage) =>
+      m.metadata?.event_type === METADATA_TYPES.digest && m.metadata.event_payload?.period === period && m.metadata.event_payload?.part === part;
+    if (threadTs) {
+      const r = await this.client.conversations.replies({ channel, ts: threadTs, limit: 200, include_all_metadata: true });
+      return (r.messages as HistoryMessage[] | undefined)?.find(match)?.ts;
+    }
+    // The period is its tick (an ISO time): nothing of its digest was posted before it.
+    return this.findInHistory(channel, new Date(period), match);
   }
 
   async update(channel: string, ts: string, text: string, blocks: unknown[]): Promise<void> {
@@ -170,19 +171,20 @@ export class SlackGateway {
    * the newest page; bounded, so a flood costs a few calls, not a scan.
    */
   async findOwnPost(channel: string, eventType: string, key: string, value: string | number, since: Date): Promise<string | undefined> {
+    return this.findInHistory(
+      channel,
+      since,
+      (m) => m.metadata?.event_type === eventType && String(m.metadata.event_payload?.[key]) === String(value),
+    );
+  }
+
+  /** The newest top-level message since `since` (less the clock allowance) that `match` picks, paged and bounded. */
+  private async findInHistory(channel: string, since: Date | undefined, match: (m: HistoryMessage) => boolean): Promise<string | undefined> {
+    const oldest = since && !Number.isNaN(since.getTime()) ? { oldest: slackTs(new Date(since.getTime() - OWN_POST_CLOCK_SKEW_MS)), inclusive: true } : {};
     let cursor: string | undefined;
     for (let page = 0; page < OWN_POST_MAX_PAGES; page++) {
-      const r = await this.client.conversations.history({
-        channel,
-        oldest: slackTs(new Date(since.getTime() - OWN_POST_CLOCK_SKEW_MS)),
-        inclusive: true,
-        limit: OWN_POST_PAGE,
-        include_all_metadata: true,
-        ...(cursor ? { cursor } : {}),
-      });
-      const found = (r.messages as HistoryMessage[] | undefined)?.find(
-        (m) => m.metadata?.event_type === eventType && String(m.metadata.event_payload?.[key]) === String(value),
-      );
+      const r = await this.client.conversations.history({ channel, ...oldest, limit: OWN_POST_PAGE, include_all_metadata: true, ...(cursor ? { cursor } : {}) });
+      const found = (r.messages as HistoryMessage[] | undefined)?.find(match);
       if (found?.ts) return found.ts;
       cursor = r.response_metadata?.next_cursor || undefined;
       if (!r.has_more || !cursor) return undefined;
