@@ -58,6 +58,7 @@ const METHOD_SCOPES: Record<string, Partial<Record<Kind, string[]>>> = {
   'users.info': { none: ['users:read'] },
   // Asked only of private incidents' channels (slack/audience.ts).
   'conversations.members': { private: ['groups:read'] },
+  'conversations.info': { public: ['channels:read'], private: ['groups:read'] },
   'conversations.open': { im: ['im:write'] },
   // A private channel answers method_not_supported_for_channel_type, which the gateway tolerates.
   'conversations.join': { public: ['channels:join'] },
