@@ -64,7 +64,7 @@ export function incidentsRepo(db: Db) {
   const setChannelAttempt = db.update(incidents).set({ channelNameTried: sql`${p('name')}`, channelAttempt: sql`${p('attempt')}` }).where(byIdWhere).prepare();
   const setChannel = db.update(incidents).set({ channelId: sql`${p('channelId')}`, channelName: sql`${p('channelName')}` }).where(byIdWhere).prepare();
   const setHeader = db.update(incidents).set({ headerTs: sql`${p('headerTs')}` }).where(byIdWhere).prepare();
-  const setHeaderPinned = db.update(incidents).set({ headerPinned: true }).where(byIdWhere).prepare();
+  const setHeaderPinned = db.update(incidents).set({ headerPinned: true }).where(and(byIdWhere, eq(incidents.headerPinned, false))).prepare();
   const setTopic = db.update(incidents).set({ topic: sql`${p('topic')}` }).where(byIdWhere).prepare();
 
   return {
@@ -121,8 +121,9 @@ export function incidentsRepo(db: Db) {
     recordHeader(id: number, headerTs: string): void {
       setHeader.run({ id, headerTs });
     },
-    recordHeaderPinned(id: number): void {
-      setHeaderPinned.run({ id });
+    /** Conditional on the pin not being recorded yet: false when another run of the set-up recorded it first. */
+    recordHeaderPinned(id: number): boolean {
+      return setHeaderPinned.run({ id }).changes === 1;
     },
     recordOncall(id: number, userId: string): void {
       update(id, { oncallUserId: userId });

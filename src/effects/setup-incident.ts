@@ -40,12 +40,11 @@ export async function setupIncident(ctx: EffectContext, job: ClaimedJob & { kind
   if (!progress.headerPinned) {
     await slack.pin(channelId, headerTs);
     // The rest is not urgent: under a burst it waits while other incidents' channels are made.
-    // Read again in the transaction: a run whose lease ran out while Slack held its pin may be
-    // going on beside this one (the other claim's), and the first to record the pin queues the
-    // rest; a second would tell the declarer "ready" twice and set the purpose again.
+    // Recorded on condition: a run whose lease ran out while Slack held its pin may be going on
+    // beside this one (the other claim's, maybe on another replica), and the first to record the
+    // pin queues the rest; a second would tell the declarer "ready" twice and set the purpose again.
     const finished = await store.transaction(async (tx) => {
-      if ((await tx.incidents.setupProgress(incident.id))?.headerPinned) return false;
-      await tx.incidents.recordHeaderPinned(incident.id);
+      if (!(await tx.incidents.recordHeaderPinned(incident.id))) return false;
       await tx.outbox.enqueue({ kind: 'incident.finish-setup', incidentId: incident.id, payload: { responseUrl: job.payload.responseUrl } }, ctx.clock.now());
       return true;
     });

@@ -111,8 +111,9 @@ export function incidentsRepo(db: PgExecutor) {
     recordHeader(id: number, headerTs: string): Promise<void> {
       return update(id, { headerTs });
     },
-    recordHeaderPinned(id: number): Promise<void> {
-      return update(id, { headerPinned: true });
+    /** Conditional on the pin not being recorded yet: false when another run of the set-up recorded it first. */
+    recordHeaderPinned(id: number): Promise<boolean> {
+      return changed(db.update(incidents).set({ headerPinned: true }).where(and(eq(incidents.id, id), eq(incidents.headerPinned, false))));
     },
     recordOncall(id: number, userId: string): Promise<void> {
       return update(id, { oncallUserId: userId });

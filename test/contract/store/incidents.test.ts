@@ -128,7 +128,9 @@ describe.each(stores)('$name store: incidents', (factory) => {
     await store().incidents.recordChannelAttempt(id, 'inc-1-checkout-errors', 1);
     await store().incidents.recordChannel(id, 'C0INC1', 'inc-1-checkout-errors');
     await store().incidents.recordHeader(id, '1764000000.000100');
-    await store().incidents.recordHeaderPinned(id);
+    expect(await store().incidents.recordHeaderPinned(id)).toBe(true);
+    // A second run of the set-up finds the pin recorded: it queues nothing more.
+    expect(await store().incidents.recordHeaderPinned(id)).toBe(false);
     await store().incidents.recordTopic(id, 'SEV2 | investigating');
     await store().incidents.recordOncall(id, 'U0ONCALL');
     expect(await store().incidents.setupProgress(id)).toMatchObject({
