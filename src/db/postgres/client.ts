@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { causes, CONFLICT_ATTEMPTS, conflictDelayMs, isConflict } from './conflicts.js';
 import * as schema from './schema.js';
 
 /** The PostgreSQL database through drizzle, with the pool behind it. */
@@ -102,11 +103,26 @@ const showsBroken = (error: Error) => {
   return (typeof code === 'string' && BROKEN.test(code)) || BROKEN_MESSAGE.test(error.message);
 };
 
-/** An error and what caused it: drizzle wraps pg's error in its own (`Failed query: …`, the cause pg's). */
-function causes(error: Error): Error[] {
-  const chain: Error[] = [];
-  for (let at: unknown = error; at instanceof Error && chain.length < 5; at = at.cause) chain.push(at);
-  return chain;
+type TransactionFn<T> = Parameters<PgDb['transaction']>[0] & ((tx: never) => Promise<T>);
+
+/**
+ * A transaction PostgreSQL rolled back as a deadlock's victim or for a
+ * serialization failure is run again from its start, on a fresh connection,
+ * after a short random wait, a few times at most (conflicts.ts): without it
+ * the user got the generic apology, or an outbox job waited for its next
+ * attempt, for a collision with another replica that a second run gets past.
+ * Only the outermost transaction runs again (a savepoint's error reaches it);
+ * any other error is thrown at once.
+ */
+async function transactionOnOwnConnection<T>(pool: pg.Pool, fn: TransactionFn<T>, config: Parameters<PgDb['transaction']>[1]): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transactionOnce(pool, fn, config);
+    } catch (error) {
+      if (attempt >= CONFLICT_ATTEMPTS || !isConflict(error)) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, conflictDelayMs(attempt)));
+  }
 }
 
 /**
@@ -116,11 +132,7 @@ function causes(error: Error): Error[] {
  * pool loses a slot for good at each restart. A connection that broke is
  * destroyed rather than handed to the next caller.
  */
-async function transactionOnOwnConnection<T>(
-  pool: pg.Pool,
-  fn: Parameters<PgDb['transaction']>[0] & ((tx: never) => Promise<T>),
-  config: Parameters<PgDb['transaction']>[1],
-): Promise<T> {
+async function transactionOnce<T>(pool: pg.Pool, fn: TransactionFn<T>, config: Parameters<PgDb['transaction']>[1]): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   const heard = (error: Error) => (broken = error);

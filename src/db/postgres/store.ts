@@ -28,13 +28,19 @@ export function postgresStore(db: PgExecutor, decorators: readonly StoreDecorato
    * transaction (drizzle's own nesting). What `fn` leaves to run after commit
    * is kept apart until it has committed (or released its savepoint), then
    * handed to `parent`: run at once at the top, joined to the enclosing
-   * transaction's list inside one. A rollback drops it.
+   * transaction's list inside one. A rollback drops it. The list is begun
+   * afresh at each run of `fn`: a transaction run again after a deadlock
+   * (client.ts) would otherwise keep what its rolled-back run left, and count
+   * a declaration twice or kick the outbox for a job never committed.
    */
   const transactionOn =
     (executor: PgExecutor, parent: AfterCommit): Store['transaction'] =>
     async (fn) => {
-      const mine: (() => void)[] = [];
-      const result = await executor.transaction((tx) => fn(view(tx, (after) => void mine.push(after))));
+      let mine: (() => void)[] = [];
+      const result = await executor.transaction((tx) => {
+        const run: (() => void)[] = (mine = []);
+        return fn(view(tx, (after) => void run.push(after)));
+      });
       for (const after of mine) parent(after);
       return result;
     };
