@@ -7,7 +7,7 @@
  * done in silence.
  */
 import { alertActionFor, type AlertRules } from './alert-rules.js';
-import { cleanLine } from './clean-text.js';
+import { cleanLine, cutText } from './clean-text.js';
 import { declareIncident } from './declare.js';
 import { MAX_TITLE_LENGTH } from './command-parser.js';
 import type { Actor, AlertStatus, Incident } from './model.js';
@@ -62,7 +62,7 @@ export function alertTitle(alert: ReceivedAlert, alertname: string, service: str
   const summary = cleanLine(alert.annotations.summary ?? '');
   const name = cleanLine(alertname) || 'Alert from Alertmanager';
   const title = summary || `${name}${service ? ` on ${service}` : ''}`;
-  return title.length > MAX_TITLE_LENGTH ? `${title.slice(0, MAX_TITLE_LENGTH - 1)}…` : title;
+  return cutText(title, MAX_TITLE_LENGTH);
 }
 
 function runbookOf(alert: ReceivedAlert): string | null {

@@ -81,3 +81,35 @@ export function cleanText(text: string): string {
 export function cleanLine(text: string): string {
   return cleanText(text).replace(/\s+/g, ' ');
 }
+
+/**
+ * Splits text into what a reader sees as one character each: an emoji with
+ * its skin tone or ZWJ parts (👩🏽‍💻), a flag (two regional indicators), a
+ * letter with its combining accents (é as e + U+0301).
+ */
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * The last index at or before `index` where `text` can be cut without
+ * splitting a character: cut at N UTF-16 units, an emoji's surrogate pair
+ * left half of itself (a broken character where the summary ended in
+ * PagerDuty), and a flag or an accent cut off changed the character shown.
+ */
+export function wholeCharacterCut(text: string, index: number): number {
+  if (index >= text.length) return text.length;
+  if (index <= 0) return 0;
+  return GRAPHEMES.segment(text).containing(index)?.index ?? index;
+}
+
+/**
+ * `text` if it is at most `max` UTF-16 units long (the unit every limit here
+ * counts in: JavaScript's length, Slack's and PagerDuty's checks); otherwise
+ * its longest start of whole characters that leaves room for `ellipsis`,
+ * followed by it. The one way text is cut to a length outside Slack's views,
+ * which cut with fitText (it also keeps Slack's tokens whole).
+ */
+export function cutText(text: string, max: number, ellipsis = '…'): string {
+  if (text.length <= max) return text;
+  if (ellipsis.length >= max) return ellipsis.length === max ? ellipsis : '';
+  return text.slice(0, wholeCharacterCut(text, max - ellipsis.length)).trimEnd() + ellipsis;
+}

@@ -7,6 +7,8 @@
  * so there is one escaping rule for every echo.
  */
 
+import { cutText } from './clean-text.js';
+
 const SPECIAL_MENTION = /@(here|channel|everyone)\b/gi;
 /** Long enough to recognise the word, short enough that a pasted essay is not echoed whole. */
 const MAX_QUOTED = 40;
@@ -27,7 +29,6 @@ export function escapeTyped(text: string): string {
 
 /** A word the user typed, in quotes, escaped and cut short: `"sev9"`. */
 export function quoted(word: string): string {
-  const chars = Array.from(word);
-  const short = chars.length > MAX_QUOTED ? `${chars.slice(0, MAX_QUOTED).join('')}…` : word;
+  const short = cutText(word, MAX_QUOTED + 1);
   return `"${escapeTyped(short)}"`;
 }

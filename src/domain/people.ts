@@ -1,3 +1,4 @@
+import { cutText } from './clean-text.js';
 import type { Clock, NameRepo } from './ports.js';
 
 /** A name Slack showed for a user: a slash command's `user_name`, a mention's `<@U…|label>`. */
@@ -11,7 +12,8 @@ const MAX_NAME = 80;
 /** The name as it can be printed: one line, trimmed, bounded; empty or the bare id means no name. */
 function cleanName(seen: SeenName): string | undefined {
   // Control characters would break the line of the printed draft they land in.
-  const name = seen.name.replace(/\p{Cc}/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_NAME);
+  const spaced = seen.name.replace(/\p{Cc}/gu, ' ').replace(/\s+/g, ' ').trim();
+  const name = cutText(spaced, MAX_NAME, '');
   return name && name !== seen.userId ? name : undefined;
 }
 

@@ -1,4 +1,5 @@
 import type { ClaimedJob } from '../db/outbox.repo.js';
+import { cutText } from '../domain/clean-text.js';
 import { incidentRef, ROLE_TITLES, type Incident } from '../domain/model.js';
 import { observePageDelivered } from '../metrics/pagerduty.js';
 import type { PagerDutyEvent } from '../pagerduty/client.js';
@@ -35,7 +36,7 @@ export async function pagerDutyEvent(ctx: EffectContext, incident: Incident, job
     event_action: 'trigger',
     dedup_key: dedupKey,
     payload: {
-      summary: summary.length > MAX_SUMMARY ? `${summary.slice(0, MAX_SUMMARY - 1)}…` : summary,
+      summary: cutText(summary, MAX_SUMMARY),
       source: 'incident-bot',
       severity: PD_SEVERITY[incident.severity],
       component: service,

@@ -3,6 +3,7 @@ import type { ClaimedJob } from '../db/outbox.repo.js';
 import type { EffectContext } from './context.js';
 import { describeFailure } from './failures.js';
 import { tellDeclarer } from './setup-incident.js';
+import { fitText } from '../slack/views/limits.js';
 import { escapeStrayMarkup } from '../slack/views/stray-markup.js';
 
 const WHAT: Record<string, string> = {
@@ -60,7 +61,7 @@ async function reportAlertFailure(ctx: EffectContext, job: ClaimedJob & { kind: 
   if (!channel) return;
   const { notification, receivedAt } = job.payload;
   const firing = notification.alerts.filter((a) => a.status === 'firing').length;
-  const reason = escapeStrayMarkup(describeFailure(error)).slice(0, 500);
+  const reason = fitText(escapeStrayMarkup(describeFailure(error)), 500, '…');
   await ctx.slack.post(
     channel,
     `:warning: Could not apply a notification from Alertmanager received at ${receivedAt} (${notification.alerts.length} alerts, ${firing} firing): ${reason}. ` +
@@ -78,7 +79,7 @@ async function reportAlertNoticeFailure(ctx: EffectContext, job: ClaimedJob & { 
   const announce = ctx.config.alertmanager.rules.announceChannel;
   if (!announce) return;
   const where = job.payload.channel ?? announce;
-  const reason = escapeStrayMarkup(describeFailure(error)).slice(0, 500);
+  const reason = fitText(escapeStrayMarkup(describeFailure(error)), 500, '…');
   await ctx.slack.post(
     announce,
     `:warning: Could not post an alert notice in <#${where}> (${reason}), so its alerts reached nobody in Slack. ` +

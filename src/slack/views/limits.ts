@@ -1,3 +1,5 @@
+import { wholeCharacterCut } from '../../domain/clean-text.js';
+
 /**
  * Slack's size limits, and the one way this bot cuts text to fit them.
  *
@@ -47,13 +49,13 @@ export const MAX_BLOCKS = SLACK_LIMITS.blocksPerMessage;
 export const MAX_TEXT = SLACK_LIMITS.sectionText;
 
 /**
- * What must not be cut in two: an escape entity (`&amp;`), a Slack token in
- * angle brackets (`<@U123>`, `<#C1>`, `<!date^…|…>`, `<https://…|message>`),
- * a surrogate pair (an emoji). In escaped text every `<` left is one of ours.
+ * What must not be cut in two besides a character (wholeCharacterCut): an
+ * escape entity (`&amp;`), a Slack token in angle brackets (`<@U123>`, `<#C1>`,
+ * `<!date^…|…>`, `<https://…|message>`). In escaped text every `<` left is one of ours.
  * A token has no length bound: Prometheus writes generatorURLs of thousands of
  * characters, and a bound made such a link cuttable, leaving `<http://…` open.
  */
-const ATOMIC = /&(?:amp|lt|gt);|<[^<>\n]+>|[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+const ATOMIC = /&(?:amp|lt|gt);|<[^<>\n]+>/g;
 
 /** A web link of ours (slack-link.ts); its label is escaped mrkdwn already. */
 const WEB_LINK = /^<https?:\/\/[^|<>]*\|([^<>]*)>$/i;
@@ -69,7 +71,7 @@ function tokenAcross(text: string, cut: number): RegExpExecArray | undefined {
 
 /**
  * `text` if it fits in `max` characters; otherwise its longest start that ends
- * between two whole entities or tokens, followed by `pointer` (which says where
+ * between two whole characters, entities and tokens, followed by `pointer` (which says where
  * the rest can be read). A web link that does not fit gives way to its label
  * first, so the words stay where the link cannot. Call it on text already escaped.
  */
@@ -79,11 +81,12 @@ export function fitText(text: string, max: number, pointer: string): string {
   // Each turn replaces one link by its shorter label, so this ends; the cut is then inside no link.
   for (;;) {
     if (fitting.length <= max) return fitting;
-    const cut = max - pointer.length;
+    // A surrogate pair alone kept emoji whole, but not a flag (two pairs), a skin tone or an accent.
+    const cut = wholeCharacterCut(fitting, max - pointer.length);
     const crossing = tokenAcross(fitting, cut);
     if (!crossing) return fitting.slice(0, cut).trimEnd() + pointer;
     const label = WEB_LINK.exec(crossing[0])?.[1];
-    if (label === undefined) return fitting.slice(0, crossing.index).trimEnd() + pointer;
+    if (label === undefined) return fitting.slice(0, wholeCharacterCut(fitting, crossing.index)).trimEnd() + pointer;
     fitting = fitting.slice(0, crossing.index) + label + fitting.slice(crossing.index + crossing[0].length);
   }
 }
