@@ -1,7 +1,13 @@
 import { Agent } from 'node:https';
-import { api, event } from '@pagerduty/pdjs';
+import { api } from '@pagerduty/pdjs';
+// pdjs's own request (its 429 retries, headers, User-Agent), the one its event() wraps: event()
+// reads the body with response.json(), so a proxy's HTML 403 or 413, or a load balancer's 502
+// page, rejected with a JSON parse error that held no status, and was retried for an hour as
+// "did not answer" while the page reached nobody. Pinned at 2.2.4 in package.json; no exports map.
+import { request } from '@pagerduty/pdjs/build/src/common.js';
 import type { Config } from '../config.js';
 import { meterPagerDutyEvent } from '../metrics/pagerduty.js';
+import { readEventBody } from './event-body.js';
 
 export interface PagerDutyEvent {
   readonly routing_key: string;
@@ -21,6 +27,8 @@ export interface PagerDutyEvent {
 export interface PagerDutyAnswer {
   readonly status: number;
   readonly body: { status?: string; message?: string; errors?: string[] } | undefined;
+  /** The start of a body that is not PagerDuty's JSON (a proxy's or load balancer's page), as plain text. */
+  readonly excerpt?: string;
 }
 
 export interface OnCallPerson {
@@ -56,15 +64,16 @@ export class PagerDutyClient {
 
   async send(data: PagerDutyEvent): Promise<PagerDutyAnswer> {
     return meterPagerDutyEvent(data.event_action, async () => {
-      const response = await event({
-        server: this.config.eventsHost,
-        data: data as never,
+      const response = await request(`https://${this.config.eventsHost}/v2/enqueue`, {
+        method: 'POST',
+        body: JSON.stringify(data),
         agent: this.agent,
         retryTimeout: this.options.retryTimeoutMs ?? 2_000,
         // pdjs's own requestTimeout starts a timer that aborts nothing: a silent PagerDuty would hang us.
+        // The signal also bounds the reading of the body below.
         signal: AbortSignal.timeout(this.timeoutMs()),
       } as never);
-      return { status: response.status, body: response.data as PagerDutyAnswer['body'] };
+      return { status: response.status, ...readEventBody(await response.text()) };
     });
   }
 

@@ -22,15 +22,18 @@ const ADVICE: Readonly<Record<number, string>> = {
  * retried) and 429 and 5xx (retry later); any other 4xx is an HTTP client error that the
  * same event would get again, so it is final too: retried, a 401 or 404 kept the page
  * "waiting for PagerDuty" for the hour before anyone was told it had gone nowhere.
+ * A body that is not PagerDuty's JSON (a proxy's page) is judged by its status
+ * alone, and quoted, since whoever wrote it may be named in it.
  */
 export function judgeEventAnswer(answer: PagerDutyAnswer): EventVerdict {
   const { status, body } = answer;
   if (status === 202) return { kind: 'accepted' };
+  const page = answer.excerpt ? ` with a page that is not PagerDuty's JSON (a proxy's?): "${answer.excerpt}"` : '';
   if (status === 400) {
-    const errors = [body?.message, ...(body?.errors ?? [])].filter(Boolean).join('; ') || 'invalid event';
-    return { kind: 'refused', reason: `PagerDuty answered 400: ${errors}` };
+    const errors = [body?.message, ...(Array.isArray(body?.errors) ? body.errors : [])].filter((e) => typeof e === 'string' && e).join('; ');
+    return { kind: 'refused', reason: `PagerDuty answered 400${errors ? `: ${errors}` : page || ': invalid event'}` };
   }
-  const said = typeof body?.message === 'string' && body.message ? `: ${body.message}` : '';
+  const said = typeof body?.message === 'string' && body.message ? `: ${body.message}` : page;
   if (status >= 400 && status < 500 && !TRY_AGAIN.has(status)) {
     const advice = ADVICE[status];
     return { kind: 'refused', reason: `PagerDuty answered ${status}${said}${advice ? ` (${advice})` : ''}` };

@@ -2,7 +2,9 @@
  * A local stand-in for PagerDuty over HTTPS (pdjs speaks nothing else):
  * Events API v2 `POST /v2/enqueue` and REST `GET /oncalls`. It can answer
  * 202, 400, 429 and 500, or go silent, and it checks every request against
- * PagerDuty's published OpenAPI files.
+ * PagerDuty's published OpenAPI files. With `page` set, events are answered
+ * by what sits in front of PagerDuty in some networks: a proxy's HTML 403 or
+ * 413, a load balancer's 502 page, not PagerDuty's JSON.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -18,6 +20,13 @@ export interface ReceivedEvent {
   readonly problems: string[];
 }
 
+/** An answer that is not PagerDuty's JSON, as a proxy or a load balancer writes one. */
+export interface PageAnswer {
+  readonly status: number;
+  readonly body: string;
+  readonly contentType?: string;
+}
+
 export interface OnCallEntry {
   readonly level: number;
   readonly name: string;
@@ -26,6 +35,8 @@ export interface OnCallEntry {
 
 export class PagerDutyStandIn {
   mode: PagerDutyMode = 'ok';
+  /** When set, every event is answered with this page (and recorded with its status), whatever the mode. */
+  page: PageAnswer | undefined;
   readonly events: ReceivedEvent[] = [];
   readonly restRequests: { method: string; path: string; query: URLSearchParams; problems: string[]; auth: string }[] = [];
   onCall: OnCallEntry[] = [{ level: 1, name: 'Dan Oncall', email: 'dan@example.com' }, { level: 2, name: 'Erin Backup', email: 'erin@example.com' }];
@@ -98,6 +109,18 @@ export class PagerDutyStandIn {
   }
 
   private enqueue(raw: string, res: ServerResponse): void {
+    if (this.page) {
+      let body: ReceivedEvent['body'] = {};
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        // What the proxy does with a body it does not read is no matter here.
+      }
+      this.events.push({ body, status: this.page.status, problems: [] });
+      res.writeHead(this.page.status, { 'content-type': this.page.contentType ?? 'text/html' });
+      res.end(this.page.body);
+      return;
+    }
     let body: ReceivedEvent['body'];
     try {
       body = JSON.parse(raw);
