@@ -8,7 +8,7 @@ import { slosForService } from '../slo/catalog.js';
 import { measureSlo } from '../slo/measure.js';
 import type { SloDefinition } from '../slo/model.js';
 import { newlyCrossedThresholds, thresholdsFor, type PolicyThreshold } from '../slo/policy.js';
-import { alsoPassedText, budgetStandingText, thresholdText, type ThresholdNotice } from '../slack/views/slo-lines.js';
+import { alsoPassedText, budgetStandingText, keptOnlyText, thresholdText, type ThresholdNotice } from '../slack/views/slo-lines.js';
 import type { EffectContext } from './context.js';
 
 /*
@@ -86,7 +86,7 @@ async function postCrossings(ctx: EffectContext, tx: Store, incident: Incident, 
     incidentId: incident.id,
     kind: 'slo_threshold',
     text:
-      `Error budget of ${figures.service} ${figures.name} ${budgetStandingText(current, false)}${figures.status.kind === 'estimate' ? ' (estimate)' : ''}, ` +
+      `Error budget of ${figures.service} ${figures.name} ${budgetStandingText(current, false)}${figures.status.kind === 'estimate' ? ' (estimate)' : keptOnlyText(figures.status)}, ` +
       `past the ${thresholdText(lowest.budgetRemaining)} threshold${alsoPassedText(alsoPassed.map((t) => t.budgetRemaining))}: ${lowest.actions.join('; ')}`,
     actorId: null,
     occurredAt: now,

@@ -61,6 +61,12 @@ const RECOMPUTE_HOW = '`/incident impact started|ended <time>` also recomputes t
 const SETTLED = 'recorded so for this postmortem and not asked again';
 const recompute = (figure: MissingFigure) => (isSettled(figure) ? SETTLED : RECOMPUTE);
 
+/** ` (over the 15 days Prometheus keeps, not the SLO's 30 days)` for a figure of a window longer than what is kept. */
+function keptOnly(status: BudgetStatus): string {
+  if (status.kind !== 'measured' || !status.retention) return '';
+  return ` (over the ${windowNoun(status.retention.text)} Prometheus keeps, not the SLO's ${windowNoun(status.retention.windowText)})`;
+}
+
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -84,7 +90,7 @@ function budgetSentence(f: SloFigures): string {
     remaining = `the budget remaining is not known (${cell(status.reason)})`;
   } else {
     const left = status.remaining * status.budgetMs;
-    remaining = `${left < 0 ? `budget overspent by ${budgetTime(left)}` : `${budgetTime(left)} remaining`}${status.kind === 'estimate' ? ' (estimate)' : ''}`;
+    remaining = `${left < 0 ? `budget overspent by ${budgetTime(left)}` : `${budgetTime(left)} remaining`}${status.kind === 'estimate' ? ' (estimate)' : keptOnly(status)}`;
   }
   return `${capitalised(consumed)}; ${remaining}.`;
 }
@@ -163,14 +169,18 @@ function remainingCell(s: StoredSloFigures, data: PostmortemData, at: TimeFormat
     const of = status.incidents === 1 ? "this incident's estimated use (the only incident in the window)" : `the estimated use of the ${status.incidents} incidents in the window, this one included`;
     return `${amount}, an estimate: the budget less ${of}`;
   }
-  return `${amount}, measured over the ${windowNoun(s.figures.windowText)} up to ${computedAtText(data, at, s.computedAt)}; burn rate then ${Number(status.burnRate.toFixed(2))}×`;
+  const upTo = computedAtText(data, at, s.computedAt);
+  const over = status.retention
+    ? `only the ${windowNoun(status.retention.text)} Prometheus keeps (its storage retention) up to ${upTo}, not over the SLO's ${windowNoun(s.figures.windowText)}: what came before is not known to it, so this is not the window's figure`
+    : `the ${windowNoun(s.figures.windowText)} up to ${upTo}`;
+  return `${amount}, measured over ${over}; burn rate then ${Number(status.burnRate.toFixed(2))}×`;
 }
 
 function policyCell(f: SloFigures, data: PostmortemData): string {
   const status = f.status;
   if (isMissing(status)) return `Not known: the budget remaining is missing`;
   const threshold = thresholdInEffect(data.slo.thresholds, status.remaining);
-  const basis = status.kind === 'estimate' ? ' (from the estimate)' : '';
+  const basis = status.kind === 'estimate' ? ' (from the estimate)' : keptOnly(status);
   if (!threshold) return `Within budget: no policy threshold crossed${basis}`;
   const level = threshold.budgetRemaining === 0 ? 'Budget spent' : `${configuredPercent(threshold.budgetRemaining)} or less left`;
   return `${level}: ${threshold.actions.map(cell).join(', ')}${basis}`;

@@ -5,6 +5,7 @@ import type { PrometheusQueries, PrometheusQuery, SeriesPoint } from './port.js'
 import { apiEnvelope, queryData, type QueryData } from './response.js';
 import { singleSeries, singleValue } from './results.js';
 import { authorizationHeader, prometheusEndpoint, type PrometheusConnection } from './connection.js';
+import { parseStorageRetention, runtimeInfoAnswer, StorageRetentionCache, type StorageRetention } from './retention.js';
 
 export const DEFAULT_PROMETHEUS_TIMEOUT_MS = 10_000;
 /**
@@ -22,6 +23,8 @@ export interface PrometheusClientOptions extends PrometheusConnection {
   readonly timeoutMs?: number;
   /** Queries in flight at once (DEFAULT_PROMETHEUS_CONCURRENCY); the rest wait their turn. */
   readonly maxConcurrent?: number;
+  /** The clock of the storage retention's cache (retention.ts), for tests; Date.now by default. */
+  readonly now?: () => number;
 }
 
 /** Prometheus's error texts quote the query; a long one would drown the sentence it sits in. */
@@ -45,6 +48,7 @@ export class PrometheusClient implements PrometheusQueries {
   private readonly base: URL;
   private readonly authorization: string | undefined;
   private readonly inFlight: LimitFunction;
+  private readonly retention: StorageRetentionCache;
 
   /** Throws an Error naming the problem when the URL or the credentials cannot work. */
   constructor(options: PrometheusClientOptions) {
@@ -55,6 +59,26 @@ export class PrometheusClient implements PrometheusQueries {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_PROMETHEUS_TIMEOUT_MS;
     if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) throw new RangeError(`the Prometheus timeout must be a positive number of milliseconds, not ${options.timeoutMs}`);
     this.inFlight = pLimit(options.maxConcurrent ?? DEFAULT_PROMETHEUS_CONCURRENCY);
+    this.retention = new StorageRetentionCache(() => this.inFlight(() => this.askStorageRetention()), options.now);
+  }
+
+  /**
+   * How far back Prometheus keeps samples (its time retention), asked once per
+   * STORAGE_RETENTION_KEPT_MS; undefined when it does not say (a size limit
+   * only, an older Prometheus, a proxy that refuses the status page). Never rejects.
+   */
+  storageRetention(): Promise<StorageRetention | undefined> {
+    return this.retention.get();
+  }
+
+  private async askStorageRetention(): Promise<StorageRetention | undefined> {
+    const url = new URL(`${this.base.pathname.replace(/\/+$/, '')}/api/v1/status/runtimeinfo${this.base.search}`, this.base);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.authorization) headers.authorization = this.authorization;
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'manual' });
+    if (response.status !== 200) return undefined;
+    const answer = runtimeInfoAnswer.safeParse(await response.json());
+    return answer.success && answer.data.data.storageRetention !== undefined ? parseStorageRetention(answer.data.data.storageRetention) : undefined;
   }
 
   /** describePrometheusQuery with this client's server named. */

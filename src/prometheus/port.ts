@@ -1,6 +1,8 @@
+import type { StorageRetention } from './retention.js';
+
 /**
  * What the bot asks of Prometheus, and nothing more: one number at an instant,
- * or one series over a range. The SLO code depends on this port, never on HTTP,
+ * or one series over a range, and how far back it keeps samples. The SLO code depends on this port, never on HTTP,
  * so a test can hand it a fake and the adapter can change without touching it.
  */
 
@@ -28,6 +30,14 @@ export interface PrometheusQueries {
    * Rejects with a PrometheusError saying why there is no figure.
    */
   querySeries(expr: string, start: Date, end: Date, stepSeconds: number): Promise<SeriesPoint[]>;
+
+  /**
+   * How far back Prometheus keeps samples (its time retention), so a figure
+   * over a longer range can say it covers less (retention.ts). Resolves
+   * undefined when that is not known; never rejects. Optional: a source
+   * without it (a test's fake) is taken to keep everything asked of it.
+   */
+  storageRetention?(): Promise<StorageRetention | undefined>;
 }
 
 /** What was asked, in the terms the bot shows people (see describePrometheusQuery). */

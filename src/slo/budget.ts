@@ -124,6 +124,13 @@ export function measuredIncidentBudget(slo: Pick<SloDefinition, 'target' | 'wind
   return { kind: 'measured', impactMs: impact.impactMs, errorRatio: impact.errorRatio, badTimeMs, budgetMs, consumed: badTimeMs / budgetMs };
 }
 
+/** Prometheus's time retention (`15d`) when shorter than the SLO window it is set beside (`30d`). */
+export interface KeptShorterThanWindow {
+  readonly text: string;
+  readonly ms: number;
+  readonly windowText: string;
+}
+
 /** Where an SLO's budget stands over its window. */
 export type BudgetStatus =
   | {
@@ -135,6 +142,13 @@ export type BudgetStatus =
       /** From the error ratio over a recent, shorter range (the caller's choice, e.g. 1h). */
       readonly burnRate: number;
       readonly timeToExhaustionMs: number | undefined;
+      /**
+       * Set when Prometheus keeps less than the SLO window (its time retention,
+       * `15d` of a 30d window): windowErrorRatio and remaining are then those of
+       * the span kept, and every message showing them must say so. Not scaled:
+       * what the forgotten days held is not known, neither none nor the same.
+       */
+      readonly retention?: KeptShorterThanWindow;
     }
   | {
       readonly kind: 'estimate';
@@ -147,10 +161,11 @@ export type BudgetStatus =
 /** The budget as Prometheus measures it: the window's error ratio for what is left, a recent one for the burn rate. */
 export function measuredBudgetStatus(
   slo: Pick<SloDefinition, 'target' | 'window'>,
-  measured: { windowErrorRatio: number; recentErrorRatio: number },
+  measured: { windowErrorRatio: number; recentErrorRatio: number; retention?: { readonly text: string; readonly ms: number } | undefined },
 ): BudgetStatus {
   const remaining = budgetRemaining(measured.windowErrorRatio, slo.target);
   const rate = burnRate(measured.recentErrorRatio, slo.target);
+  const { retention } = measured;
   return {
     kind: 'measured',
     budgetMs: errorBudgetMs(slo.target, slo.window.ms),
@@ -158,6 +173,8 @@ export function measuredBudgetStatus(
     remaining,
     burnRate: rate,
     timeToExhaustionMs: timeToExhaustionMs(remaining, rate, slo.window.ms),
+    // Only a retention shorter than the window changes what the figure covers.
+    ...(retention && retention.ms < slo.window.ms ? { retention: { text: retention.text, ms: retention.ms, windowText: slo.window.text } } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import {
 import { estimateIncidentBudget, type SeverityErrorRatios } from './estimate.js';
 import { readErrorRatio, type MeasuringPrometheus } from './error-ratio-reading.js';
 import type { SloDefinition } from './model.js';
+import type { StorageRetention } from '../prometheus/retention.js';
 import { SharedBudgetStatuses } from './shared-budget-statuses.js';
 import { tooShortToMeasure } from './too-short-impact.js';
 
@@ -84,7 +85,7 @@ function durationWords(ms: number): string {
  * Asked once for all the incidents of the SLO refreshed at the same time
  * (SharedBudgetStatuses).
  */
-type StatusReading = { status: BudgetStatus | MissingFigure; asked: string[] };
+type StatusReading = { status: BudgetStatus | MissingFigure; asked: string[]; retention: StorageRetention | undefined };
 
 /** Per Prometheus client (per thread): the SLO statuses being asked right now. */
 const recentStatuses = new WeakMap<MeasuringPrometheus, SharedBudgetStatuses<StatusReading>>();
@@ -96,15 +97,17 @@ export function measureBudgetStatus(slo: SloDefinition, now: Date, prometheus: M
 }
 
 async function askBudgetStatus(slo: SloDefinition, now: Date, prometheus: MeasuringPrometheus): Promise<StatusReading> {
-  if (slo.sli.kind === 'text') return { status: { kind: 'missing', reason: 'this SLI is described in words only, with no query to ask' }, asked: [] };
-  const [window, recent] = await Promise.all([
+  if (slo.sli.kind === 'text') return { status: { kind: 'missing', reason: 'this SLI is described in words only, with no query to ask' }, asked: [], retention: undefined };
+  const [window, recent, retention] = await Promise.all([
     readErrorRatio(prometheus, slo.sli, slo.window, now, `the SLO window (${slo.window.text})`),
     readErrorRatio(prometheus, slo.sli, BURN_RATE_RANGE_MS, now, 'the last hour'),
+    // Cached by the client (retention.ts): one request per ten minutes, not per SLO.
+    prometheus.queries.storageRetention?.(),
   ]);
   const asked = [...window.asked, ...recent.asked];
-  if (!window.reading.ok) return { status: window.reading.missing, asked };
-  if (!recent.reading.ok) return { status: recent.reading.missing, asked };
-  return { status: measuredBudgetStatus(slo, { windowErrorRatio: window.reading.ratio, recentErrorRatio: recent.reading.ratio }), asked };
+  if (!window.reading.ok) return { status: window.reading.missing, asked, retention };
+  if (!recent.reading.ok) return { status: recent.reading.missing, asked, retention };
+  return { status: measuredBudgetStatus(slo, { windowErrorRatio: window.reading.ratio, recentErrorRatio: recent.reading.ratio, retention }), asked, retention };
 }
 
 async function measured(input: MeasureInput, prometheus: MeasuringPrometheus): Promise<Pick<SloFigures, 'incident' | 'status' | 'asked'>> {

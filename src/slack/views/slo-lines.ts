@@ -118,13 +118,22 @@ function leftText(remaining: number, estimate: boolean): string {
   return `${tilde}${remainingPercentText(remaining)} left`;
 }
 
+/**
+ * ` over the 15d Prometheus keeps, not the SLO's 30d`, when it keeps less than
+ * the window: the figure is then that span's, and reads as the window's without it.
+ */
+export function keptOnlyText(status: BudgetStatus | MissingFigure): string {
+  if (status.kind !== 'measured' || !status.retention) return '';
+  return ` over the ${safe(status.retention.text)} Prometheus keeps, not the SLO's ${safe(status.retention.windowText)}`;
+}
+
 /** Where the budget stands: `62.3 % left · burn rate 2.1× (1h)`, or the estimate's and why it has no burn rate. */
 export function statusText(status: BudgetStatus | MissingFigure): string {
   if (status.kind === 'missing') return missingText('budget left', status);
   if (status.kind === 'estimate') {
     return `${leftText(status.remaining, true)} (estimate from ${status.incidents} incident${status.incidents === 1 ? '' : 's'}) · burn rate not measured`;
   }
-  const parts = [leftText(status.remaining, false), `burn rate ${rateText(status.burnRate)} (1h)`];
+  const parts = [`${leftText(status.remaining, false)}${keptOnlyText(status)}`, `burn rate ${rateText(status.burnRate)} (1h)`];
   // Worth a word only when the budget is going faster than it comes back.
   if (status.burnRate > 1 && status.timeToExhaustionMs !== undefined && status.remaining > 0) parts.push(`gone in ${untilText(status.timeToExhaustionMs)} at this rate`);
   return parts.join(' · ');
