@@ -62,15 +62,34 @@ export async function publishPostmortem(ctx: EffectContext, job: PublishJob): Pr
     // themselves: Slack's refusal means "use a file". An outage or a rate
     // limit means "try the canvas again later".
     if (!slackErrorCode(error) || isTransient(error)) throw error;
-    ctx.logger.info({ err: error, incidentId: incident.id }, 'no channel canvas; publishing the postmortem as a file');
-    await uploadDraft(ctx, incident, draft, `:memo: The postmortem draft of ${ref} (version ${draft.version}), written from the timeline. Fill in the marked parts before the review.`);
-    return;
+    const made = await canvasMadeByEarlierAttempt(ctx, incident.channelId, job, error);
+    if (!made) {
+      ctx.logger.info({ err: error, incidentId: incident.id }, 'no channel canvas; publishing the postmortem as a file');
+      await uploadDraft(ctx, incident, draft, `:memo: The postmortem draft of ${ref} (version ${draft.version}), written from the timeline. Fill in the marked parts before the review.`);
+      return;
+    }
+    canvasId = made;
   }
   await ctx.store.transaction(async (tx) => {
     await tx.postmortems.recordCanvas(incident.id, canvasId, draft.version);
     await tx.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now()); // the header says where the draft is
   });
   await tellCanvasMade(ctx, incident, job);
+}
+
+/**
+ * The canvas an earlier attempt of this job made, when Slack says the channel
+ * has one already: that attempt's create went through and its answer was lost
+ * (a timeout, a crash). Taken as this job's, as if the create had answered, so
+ * the header points to it and later drafts know it is there; uploaded as a
+ * file instead, the bot never learnt the canvas's id. On a first attempt the
+ * canvas cannot be this job's (the team made it): a file goes beside it.
+ */
+async function canvasMadeByEarlierAttempt(ctx: EffectContext, channel: string, job: PublishJob, error: unknown): Promise<string | undefined> {
+  if (slackErrorCode(error) !== 'channel_canvas_already_exists' || job.attempts <= 1) return undefined;
+  const canvasId = await ctx.slack.channelCanvasId(channel);
+  if (canvasId) ctx.logger.info({ incidentId: job.incidentId, canvasId }, "the channel's canvas was made by an earlier attempt whose answer was lost; taken as the postmortem's");
+  return canvasId;
 }
 
 /**

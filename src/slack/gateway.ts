@@ -49,6 +49,12 @@ interface HistoryMessage {
   reactions?: { name?: string; count?: number }[];
 }
 
+/** What conversations.info says of a channel's canvas (not in @slack/web-api's types). */
+interface ChannelProperties {
+  canvas?: { file_id?: string; is_empty?: boolean };
+  tabs?: { type?: string; data?: { file_id?: string } }[];
+}
+
 /**
  * The Slack Web API calls the bot makes, each with the answers that mean
  * "already done" folded into success, so every call is safe to repeat.
@@ -220,6 +226,21 @@ export class SlackGateway {
   async createChannelCanvas(channel: string, title: string, markdown: string): Promise<string> {
     const r = await this.client.conversations.canvases.create({ channel_id: channel, title, document_content: { type: 'markdown', markdown } });
     return r.canvas_id ?? '';
+  }
+
+  /**
+   * The id of the channel's canvas, if it has one (conversations.info). Slack
+   * gives it as `properties.canvas.file_id`; channels whose canvas is shown as a
+   * tab have been seen answering that field empty, the id then in the one
+   * `properties.tabs` entry of type canvas (with several, which one is the
+   * channel's is unsaid: none is taken).
+   */
+  async channelCanvasId(channel: string): Promise<string | undefined> {
+    const r = await this.client.conversations.info({ channel });
+    const properties = (r.channel as { properties?: ChannelProperties } | undefined)?.properties;
+    if (properties?.canvas?.file_id) return properties.canvas.file_id;
+    const tabs = (properties?.tabs ?? []).filter((t) => t.type === 'canvas' && t.data?.file_id);
+    return properties?.canvas && tabs.length === 1 ? tabs[0]!.data!.file_id : undefined;
   }
 
   async editCanvas(canvasId: string, markdown: string): Promise<void> {

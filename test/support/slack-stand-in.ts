@@ -397,7 +397,14 @@ export class SlackStandIn {
         .map((c) => this.channelJson(c));
       return { ok: true, channels, response_metadata: { next_cursor: '' } };
     },
-    'conversations.info': (p) => ({ ok: true, channel: this.channelJson(this.requireChannel(p.channel)) }),
+    'conversations.info': (p) => {
+      const channel = this.requireChannel(p.channel);
+      // As Slack: a channel with a canvas says which in properties.canvas; without one, no properties
+      // (github.com/slack-go/slack/pull/1228, Slack's own types in @slack/web-api's ConversationsJoinResponse).
+      const canvas = channel.canvasId ? this.canvases.get(channel.canvasId) : undefined;
+      const properties = channel.canvasId ? { properties: { canvas: { file_id: channel.canvasId, is_empty: !canvas?.markdown, quip_thread_id: '' } } } : {};
+      return { ok: true, channel: { ...this.channelJson(channel), ...properties } };
+    },
     'conversations.invite': (p) => {
       const channel = this.requireMember(p.channel);
       const users = String(p.users ?? '').split(',').filter(Boolean);
