@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
@@ -29,6 +30,8 @@ export interface PostgresOptions {
   readonly onIdleError?: (error: Error) => void;
   /** How long one statement may wait for its answer before it fails; QUERY_TIMEOUT_MS when unset. */
   readonly queryTimeoutMs?: number;
+  /** How long the server keeps a transaction of the store that sends nothing; IDLE_IN_TRANSACTION_TIMEOUT_MS when unset. */
+  readonly idleInTransactionTimeoutMs?: number;
 }
 
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations/postgres');
@@ -56,6 +59,22 @@ const CONNECT_TIMEOUT_MS = 5_000;
  * it (an index build on a large table may take longer).
  */
 export const QUERY_TIMEOUT_MS = 30_000;
+
+/**
+ * How long PostgreSQL keeps one of the store's transactions open while it
+ * sends nothing, before it ends the session and rolls it back. A replica
+ * whose network goes dark mid-transaction leaves its session alive on the
+ * server, holding what it locked (the incident-number lock, rows) until the
+ * server's TCP keepalive gives up, hours by default: every other replica's
+ * declarations would wait on it and fail. The bot's transactions wait on
+ * nothing but their own statements (milliseconds apart), so a quarter of a
+ * minute of silence is a session gone; it is below QUERY_TIMEOUT_MS, so a
+ * declaration waiting for that lock gets it rather than failing. Set with
+ * SET LOCAL in each transaction rather than as a connection parameter:
+ * PgBouncer refuses unknown startup parameters, and `npm run db:copy`, whose
+ * snapshot waits while the other end writes, and migrations stay unbounded.
+ */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000;
 
 
 /** Whether DATABASE_URL names PostgreSQL (`postgres://` or `postgresql://`) rather than a SQLite file. */
@@ -86,7 +105,8 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
   // out of the process (every replica would die with one PostgreSQL restart).
   pool.on('connect', (client) => client.on('error', onError));
   const db = drizzle(pool, { schema });
-  db.transaction = (fn, config) => transactionOnOwnConnection(pool, fn, config);
+  const idleMs = Math.max(0, Math.round(options.idleInTransactionTimeoutMs ?? IDLE_IN_TRANSACTION_TIMEOUT_MS));
+  db.transaction = (fn, config) => transactionOnOwnConnection(pool, fn, config, idleMs);
   return { db, pool, close: () => pool.end() };
 }
 
@@ -114,10 +134,15 @@ type TransactionFn<T> = Parameters<PgDb['transaction']>[0] & ((tx: never) => Pro
  * Only the outermost transaction runs again (a savepoint's error reaches it);
  * any other error is thrown at once.
  */
-async function transactionOnOwnConnection<T>(pool: pg.Pool, fn: TransactionFn<T>, config: Parameters<PgDb['transaction']>[1]): Promise<T> {
+async function transactionOnOwnConnection<T>(
+  pool: pg.Pool,
+  fn: TransactionFn<T>,
+  config: Parameters<PgDb['transaction']>[1],
+  idleMs: number,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await transactionOnce(pool, fn, config);
+      return await transactionOnce(pool, fn, config, idleMs);
     } catch (error) {
       if (attempt >= CONFLICT_ATTEMPTS || !isConflict(error)) throw error;
     }
@@ -132,7 +157,7 @@ async function transactionOnOwnConnection<T>(pool: pg.Pool, fn: TransactionFn<T>
  * pool loses a slot for good at each restart. A connection that broke is
  * destroyed rather than handed to the next caller.
  */
-async function transactionOnce<T>(pool: pg.Pool, fn: TransactionFn<T>, config: Parameters<PgDb['transaction']>[1]): Promise<T> {
+async function transactionOnce<T>(pool: pg.Pool, fn: TransactionFn<T>, config: Parameters<PgDb['transaction']>[1], idleMs: number): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   const heard = (error: Error) => (broken = error);
@@ -143,7 +168,12 @@ async function transactionOnce<T>(pool: pg.Pool, fn: TransactionFn<T>, config: P
       db = drizzle(client, { schema });
       onConnection.set(client, db);
     }
-    return (await db.transaction(fn as never, config)) as T;
+    const bounded = async (tx: Parameters<TransactionFn<T>>[0]) => {
+      // Ends with the transaction: the connection's next user (a read outside any) is not bounded by it.
+      await (tx as unknown as PgDb).execute(sql.raw(`SET LOCAL idle_in_transaction_session_timeout = ${idleMs}`));
+      return fn(tx);
+    };
+    return (await db.transaction(bounded as never, config)) as T;
   } catch (error) {
     if (!(error instanceof Error) || causes(error).some(showsBroken)) broken ??= error as Error;
     throw error;
