@@ -51,6 +51,7 @@ export async function publishPostmortem(ctx: EffectContext, job: PublishJob): Pr
       draft,
       `:memo: Version ${draft.version} of the postmortem draft of ${ref}, rewritten from what is recorded now. ` +
         `The channel's canvas is left as the team edited it: copy from this file what it should gain.`,
+      job,
     );
     return;
   }
@@ -65,7 +66,7 @@ export async function publishPostmortem(ctx: EffectContext, job: PublishJob): Pr
     const made = await canvasMadeByEarlierAttempt(ctx, incident.channelId, job, error);
     if (!made) {
       ctx.logger.info({ err: error, incidentId: incident.id }, 'no channel canvas; publishing the postmortem as a file');
-      await uploadDraft(ctx, incident, draft, `:memo: The postmortem draft of ${ref} (version ${draft.version}), written from the timeline. Fill in the marked parts before the review.`);
+      await uploadDraft(ctx, incident, draft, `:memo: The postmortem draft of ${ref} (version ${draft.version}), written from the timeline. Fill in the marked parts before the review.`, job);
       return;
     }
     canvasId = made;
@@ -106,10 +107,20 @@ async function tellCanvasMade(ctx: EffectContext, incident: Incident, job: Publi
   );
 }
 
-/** The draft as a Markdown file: outside a canvas a mention is noise, so people are named. */
-async function uploadDraft(ctx: EffectContext, incident: Incident, draft: Draft, comment: string): Promise<void> {
-  const markdown = withPeopleNames(draft.markdown, await ctx.store.names.namesOf(mentionedUserIds(draft.markdown)));
-  const fileId = await ctx.slack.uploadMarkdown(incident.channelId!, draftFileName(incident.id, draft.version), `Postmortem: ${incidentRef(incident.id)} ${incident.title}`, markdown, comment);
+/**
+ * The draft as a Markdown file: outside a canvas a mention is noise, so people
+ * are named. A retry looks for the file an earlier attempt shared (its answer
+ * lost, or a crash before it was recorded) before uploading a second copy; its
+ * name carries the incident and the draft's version, which this job publishes.
+ */
+async function uploadDraft(ctx: EffectContext, incident: Incident, draft: Draft, comment: string, job: PublishJob): Promise<void> {
+  const channel = incident.channelId!;
+  const filename = draftFileName(incident.id, draft.version);
+  let fileId = job.attempts > 1 ? await ctx.slack.findOwnFile(channel, ctx.botUserId(), filename, job.createdAt) : undefined;
+  if (!fileId) {
+    const markdown = withPeopleNames(draft.markdown, await ctx.store.names.namesOf(mentionedUserIds(draft.markdown)));
+    fileId = await ctx.slack.uploadMarkdown(channel, filename, `Postmortem: ${incidentRef(incident.id)} ${incident.title}`, markdown, comment);
+  }
   await ctx.store.postmortems.recordFile(incident.id, fileId, draft.version);
   if (!draft.canvasId && !draft.fileId) await ctx.store.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now());
 }

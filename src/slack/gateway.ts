@@ -47,6 +47,8 @@ interface HistoryMessage {
   text?: string;
   metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
   reactions?: { name?: string; count?: number }[];
+  /** A file share (files.completeUploadExternal with a channel): the files it shared. */
+  files?: { id?: string; name?: string }[];
 }
 
 /** What conversations.info says of a channel's canvas (not in @slack/web-api's types). */
@@ -182,6 +184,21 @@ export class SlackGateway {
       since,
       (m) => m.metadata?.event_type === eventType && String(m.metadata.event_payload?.[key]) === String(value),
     );
+  }
+
+  /**
+   * Finds a file `userId` (the bot) shared in the channel under this name since
+   * `since`, by the message that shared it: an upload whose answer was lost,
+   * or that a crash cut short before it was recorded, is then not uploaded
+   * again. A file has no metadata, so its name says which it is.
+   */
+  async findOwnFile(channel: string, userId: string, filename: string, since: Date): Promise<string | undefined> {
+    let fileId: string | undefined;
+    await this.findInHistory(channel, since, (m) => {
+      fileId = m.user === userId ? m.files?.find((f) => f.name === filename)?.id : undefined;
+      return fileId !== undefined;
+    });
+    return fileId;
   }
 
   /** The newest top-level message since `since` (less the clock allowance) that `match` picks, paged and bounded. */

@@ -25,6 +25,8 @@ export interface StandInMessage {
   thread_ts?: string;
   edited?: { user: string; ts: string };
   reactions: Map<string, Set<string>>;
+  /** A file share's files, as Slack lists them on the message that shared them. */
+  files?: Record<string, unknown>[];
 }
 
 export interface StandInChannel {
@@ -571,7 +573,8 @@ export class SlackStandIn {
         return { id, title: file.title, name: file.filename, size: file.content.length, mimetype: 'text/markdown', filetype: 'markdown', user: BOT_USER_ID, created: this.clockSeconds };
       });
       if (channel) {
-        channel.messages.push({ ts: this.nextTs(), user: BOT_USER_ID, text: String(p.initial_comment ?? ''), reactions: new Map() });
+        // As in Slack, the message sharing them lists the files (conversations.history shows it so).
+        channel.messages.push({ ts: this.nextTs(), user: BOT_USER_ID, text: String(p.initial_comment ?? ''), reactions: new Map(), files: done });
       }
       return { ok: true, files: done };
     },
@@ -713,6 +716,7 @@ export class SlackStandIn {
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
       ...(m.edited ? { edited: m.edited } : {}),
       ...(reactions.length ? { reactions } : {}),
+      ...(m.files ? { files: m.files, upload: true } : {}),
       ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
     };
   }
