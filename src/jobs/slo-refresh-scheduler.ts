@@ -10,7 +10,7 @@ export interface SloRefreshStore {
   readonly outbox: OutboxRepo;
 }
 
-/** A final figure with a part missing that another computation may give: not one settled as too short to measure. */
+/** A final figure with a part missing that another computation may give: not one settled (too short, not scraped, past retention). */
 const stillToGet = ({ final, figures }: StoredSloFigures) =>
   final && [figures.incident, figures.status].some((part) => part.kind === 'missing' && !isSettled(part));
 
@@ -20,7 +20,8 @@ const stillToGet = ({ final, figures }: StoredSloFigures) =>
  * runs, and for each resolved incident whose final figures have a part
  * missing (Prometheus was down at resolve) while its impact is within its
  * SLO's window, so the postmortem gets them once Prometheus is back. A part
- * settled as too short to measure (too-short-impact.ts) is not asked again.
+ * settled as final (too short to measure, no samples over a long impact, or
+ * past Prometheus's retention: impact-without-samples.ts) is not asked again.
  *
  * Nothing here is claimed: a pending refresh absorbs another (outbox
  * coalescing), so two instances ticking at once queue one job per incident,
@@ -46,7 +47,7 @@ export class SloRefreshScheduler {
     for (const id of await this.store.sloFigures.finalWithMissing()) {
       const incident = await this.store.incidents.get(id);
       if (incident?.status !== 'resolved' || incident.resolvedAt === null || now.getTime() - incident.resolvedAt.getTime() >= this.retryFinalForMs) continue;
-      // An impact too short to measure is recorded as final: asking again for the whole window would get the same empty answer.
+      // An impact whose samples can no longer come is recorded as final: asking again for the whole window would get the same empty answer.
       if ((await this.store.sloFigures.forIncident(id)).some(stillToGet)) retried.push(id);
     }
     for (const id of retried) await this.store.outbox.enqueue({ kind: 'slo.refresh', incidentId: id, payload: { final: true } }, now);

@@ -7,7 +7,7 @@
  */
 import type { BudgetStatus, IncidentBudgetUse } from '../slo/budget.js';
 import { thresholdInEffect } from '../slo/policy.js';
-import { isSettled } from '../slo/too-short-impact.js';
+import { isSettled, settledCause, type SettledCause } from '../slo/too-short-impact.js';
 import type { MissingFigure, SloFigures, StoredSloFigures } from '../domain/slo-figures.js';
 import type { PostmortemData } from './data.js';
 import { formatInTimeZone } from '../domain/time.js';
@@ -60,6 +60,12 @@ const RECOMPUTE_HOW = '`/incident impact started|ended <time>` also recomputes t
 // An impact too short to measure is recorded as final (too-short-impact.ts): the draft says so, not that it is asked again.
 const SETTLED = 'recorded so for this postmortem and not asked again';
 const recompute = (figure: MissingFigure) => (isSettled(figure) ? SETTLED : RECOMPUTE);
+/** Why a settled figure will not be had, in the Postmortem row. */
+const SETTLED_WHY: Record<SettledCause, string> = {
+  'too-short': 'the impact was too short to measure',
+  'not-scraped': 'Prometheus has no samples of the SLI over the impact',
+  'not-kept': "the impact's samples are past Prometheus's retention",
+};
 
 /** ` (over the 15 days Prometheus keeps, not the SLO's 30 days)` for a figure of a window longer than what is kept. */
 function keptOnly(status: BudgetStatus): string {
@@ -147,7 +153,10 @@ export function proposedActions(data: PostmortemData): string[] {
 
 function consumedCell(f: SloFigures): string {
   const use = f.incident;
-  if (isSettled(use)) return `Not known: ${cell(use.reason)}. It is ${SETTLED} (${RECOMPUTE_HOW}, if the impact was in fact longer)`;
+  if (isSettled(use)) {
+    const when = settledCause(use) === 'too-short' ? 'if the impact was in fact longer' : "if the impact's times are wrong";
+    return `Not known: ${cell(use.reason)}. It is ${SETTLED} (${RECOMPUTE_HOW}, ${when})`;
+  }
   if (isMissing(use)) return `Not known: ${cell(use.reason)}. It is ${RECOMPUTE} (${RECOMPUTE_HOW})`;
   const share = `${percent(use.consumed)} (${budgetTime(use.badTimeMs)} of ${budgetTime(use.budgetMs)})`;
   return use.kind === 'estimate'
@@ -188,7 +197,7 @@ function policyCell(f: SloFigures, data: PostmortemData): string {
 
 function postmortemCell(f: SloFigures): string {
   const use = f.incident;
-  if (isSettled(use)) return 'Not known: the impact was too short to measure';
+  if (isSettled(use)) return `Not known: ${SETTLED_WHY[settledCause(use)]}`;
   if (isMissing(use)) return 'Not known until the use of the budget is computed';
   const limit = configuredPercent(POSTMORTEM_REQUIRED_ABOVE);
   if (!requiresPostmortem(f)) return `Not required by the error-budget policy (${limit} of the budget or less in one incident)`;

@@ -13,7 +13,7 @@ import { readErrorRatio, type MeasuringPrometheus } from './error-ratio-reading.
 import type { SloDefinition } from './model.js';
 import type { StorageRetention } from '../prometheus/retention.js';
 import { SharedBudgetStatuses } from './shared-budget-statuses.js';
-import { tooShortToMeasure } from './too-short-impact.js';
+import { impactWithoutSamples } from './impact-without-samples.js';
 
 /*
  * What one incident costs one SLO, and where that SLO's budget stands.
@@ -122,7 +122,8 @@ async function measured(input: MeasureInput, prometheus: MeasuringPrometheus): P
   ]);
   const incident = impact.reading.ok
     ? measuredIncidentBudget(slo, { impactMs, errorRatio: impact.reading.ratio })
-    : ((impact.reading.noSamples && tooShortToMeasure({ impactMs, impactEnd: end, now, windowMeasured: budget.status.kind === 'measured' })) || impact.reading.missing);
+    : ((impact.reading.noSamples && impactWithoutSamples({ impactMs, impactEnd: end, now, windowMeasured: budget.status.kind === 'measured', retention: budget.retention })) ||
+      impact.reading.missing);
   return { incident, status: budget.status, asked: [...impact.asked, ...budget.asked] };
 }
 

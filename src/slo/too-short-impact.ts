@@ -24,9 +24,24 @@ export const TOO_SHORT_BELOW_MS = 5 * 60_000;
  */
 export const SAMPLES_SETTLED_AFTER_MS = 15 * 60_000;
 
+/**
+ * Why a missing figure is final: `too-short` (here), `not-scraped` (a long
+ * impact with no samples, the target down or unscraped) or `not-kept` (its
+ * samples are past Prometheus's retention): see impact-without-samples.ts.
+ */
+export const SETTLED_CAUSES = ['too-short', 'not-scraped', 'not-kept'] as const;
+export type SettledCause = (typeof SETTLED_CAUSES)[number];
+
 /** A missing figure that is final: it is not asked again (see above). */
 export interface SettledMissingFigure extends MissingFigure {
   readonly settled: true;
+  /** Absent in figures stored before there was more than one cause: those are `too-short`. */
+  readonly cause?: SettledCause;
+}
+
+/** Why a settled figure is final, reading figures stored before `cause` existed as too short. */
+export function settledCause(figure: SettledMissingFigure): SettledCause {
+  return figure.cause ?? 'too-short';
 }
 
 /** Whether a stored part is a settled missing figure (stored figures are JSON: read the flag, not a class). */
@@ -34,7 +49,7 @@ export function isSettled(figure: { readonly kind: string }): figure is SettledM
   return figure.kind === 'missing' && (figure as { settled?: unknown }).settled === true;
 }
 
-function minutesText(ms: number): string {
+export function minutesText(ms: number): string {
   const seconds = Math.round(ms / 1000);
   return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
 }
@@ -51,6 +66,7 @@ export function tooShortToMeasure(input: { impactMs: number; impactEnd: Date; no
   return {
     kind: 'missing',
     settled: true,
+    cause: 'too-short',
     reason:
       `too short to measure: the impact lasted ${minutesText(impactMs)}, and Prometheus has no samples of this SLI within it ` +
       `(rate() needs two, so a range under about two scrape intervals has none); ${minutesText(SAMPLES_SETTLED_AFTER_MS)} after its end none will come`,
