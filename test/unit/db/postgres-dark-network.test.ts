@@ -1,8 +1,8 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migratePostgres, openPostgres, type PostgresStore } from '../../../src/db/postgres/client.js';
 import { postgresStore } from '../../../src/db/postgres/store.js';
 import type { NewIncident } from '../../../src/domain/ports.js';
+import { DarkeningRelay } from '../../support/darkening-relay.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../../support/postgres-server.js';
 
 const declaration = (title: string): NewIncident => ({
@@ -16,61 +16,6 @@ const declaration = (title: string): NewIncident => ({
   originChannelId: null,
 });
 
-/**
- * A TCP relay in front of PostgreSQL that can go dark the way a failed-over
- * database's old address does: the connections through it stay open, and
- * nothing more passes either way, for good. Connections made after
- * `lightUp()` pass again, as to the new primary.
- */
-class DarkeningRelay {
-  private readonly server: Server;
-  private readonly pairs: [Socket, Socket][] = [];
-  private readonly sockets = new Set<Socket>();
-  private dark = false;
-  port = 0;
-
-  constructor(private readonly target: number) {
-    this.server = createServer((inbound) => {
-      this.sockets.add(inbound);
-      if (this.dark) return void inbound.pause();
-      const outbound = connect(this.target, '127.0.0.1');
-      this.sockets.add(outbound);
-      inbound.pipe(outbound);
-      outbound.pipe(inbound);
-      const end = () => (inbound.destroy(), outbound.destroy());
-      inbound.on('error', end);
-      outbound.on('error', end);
-      this.pairs.push([inbound, outbound]);
-    });
-  }
-
-  listen(): Promise<void> {
-    return new Promise((resolve) => this.server.listen(0, '127.0.0.1', () => {
-      this.port = (this.server.address() as { port: number }).port;
-      resolve();
-    }));
-  }
-
-  goDark(): void {
-    this.dark = true;
-    for (const [inbound, outbound] of this.pairs.splice(0)) {
-      inbound.unpipe(outbound);
-      outbound.unpipe(inbound);
-      inbound.pause();
-      outbound.pause();
-    }
-  }
-
-  lightUp(): void {
-    this.dark = false;
-  }
-
-  close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 describe.skipIf(!postgresAvailable('PostgreSQL behind a network that goes dark'))('PostgreSQL behind a network that goes dark', () => {
   let server: PostgresServer;
   let relay: DarkeningRelay;
@@ -80,9 +25,7 @@ describe.skipIf(!postgresAvailable('PostgreSQL behind a network that goes dark')
     server = await startPostgres();
     relay = new DarkeningRelay(Number(new URL(server.url).port));
     await relay.listen();
-    const url = new URL(server.url);
-    url.port = String(relay.port);
-    opened = openPostgres(url.toString(), { poolSize: 2, queryTimeoutMs: 1_000 });
+    opened = openPostgres(relay.in(server.url), { poolSize: 2, queryTimeoutMs: 1_000 });
     await migratePostgres(opened.db);
   });
   afterAll(async () => {

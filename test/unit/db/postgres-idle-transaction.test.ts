@@ -1,8 +1,8 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migratePostgres, openPostgres, type PostgresStore } from '../../../src/db/postgres/client.js';
 import { postgresStore } from '../../../src/db/postgres/store.js';
 import type { NewIncident } from '../../../src/domain/ports.js';
+import { DarkeningRelay } from '../../support/darkening-relay.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../../support/postgres-server.js';
 
 const declaration = (title: string): NewIncident => ({
@@ -16,55 +16,6 @@ const declaration = (title: string): NewIncident => ({
   originChannelId: null,
 });
 
-/**
- * A TCP relay in front of PostgreSQL that goes dark as a replica's network
- * does (as in postgres-dark-network.test.ts): its connections stay open on
- * both sides and nothing more passes, so the server sees a session that has
- * simply stopped talking.
- */
-class DarkeningRelay {
-  private readonly server: Server;
-  private readonly pairs: [Socket, Socket][] = [];
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(target: number) {
-    this.server = createServer((inbound) => {
-      const outbound = connect(target, '127.0.0.1');
-      for (const socket of [inbound, outbound]) {
-        this.sockets.add(socket);
-        socket.on('error', () => (inbound.destroy(), outbound.destroy()));
-      }
-      inbound.pipe(outbound);
-      outbound.pipe(inbound);
-      this.pairs.push([inbound, outbound]);
-    });
-  }
-
-  listen(): Promise<void> {
-    return new Promise((resolve) =>
-      this.server.listen(0, '127.0.0.1', () => {
-        this.port = (this.server.address() as { port: number }).port;
-        resolve();
-      }),
-    );
-  }
-
-  goDark(): void {
-    for (const [inbound, outbound] of this.pairs.splice(0)) {
-      inbound.unpipe(outbound);
-      outbound.unpipe(inbound);
-      inbound.pause();
-      outbound.pause();
-    }
-  }
-
-  close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 describe.skipIf(!postgresAvailable('PostgreSQL transaction of a replica gone dark'))('a PostgreSQL transaction whose replica goes dark', () => {
   let server: PostgresServer;
   let relay: DarkeningRelay;
@@ -75,10 +26,8 @@ describe.skipIf(!postgresAvailable('PostgreSQL transaction of a replica gone dar
     server = await startPostgres();
     relay = new DarkeningRelay(Number(new URL(server.url).port));
     await relay.listen();
-    const throughRelay = new URL(server.url);
-    throughRelay.port = String(relay.port);
     // The bound is short here; the statements wait far longer than it before they give up.
-    darkened = openPostgres(throughRelay.toString(), { poolSize: 1, queryTimeoutMs: 3_000, idleInTransactionTimeoutMs: 300 });
+    darkened = openPostgres(relay.in(server.url), { poolSize: 1, queryTimeoutMs: 3_000, idleInTransactionTimeoutMs: 300 });
     direct = openPostgres(server.url, { poolSize: 1, queryTimeoutMs: 5_000, idleInTransactionTimeoutMs: 300 });
     await migratePostgres(direct.db);
   });
