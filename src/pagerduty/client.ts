@@ -81,7 +81,12 @@ export class PagerDutyClient {
     return Boolean(this.config.apiToken && this.config.escalationPolicyId);
   }
 
-  /** Who is on call at level 1 of the escalation policy now. */
+  /**
+   * Who is on call at level 1 of the escalation policy now: everyone, in
+   * PagerDuty's order, once each. A level can target several schedules and
+   * users, each an entry of its own; a person on call through two of them is
+   * named once.
+   */
   async onCallNow(): Promise<OnCallPerson[]> {
     if (!this.config.apiToken || !this.config.escalationPolicyId) return [];
     const response = await api({
@@ -95,10 +100,15 @@ export class PagerDutyClient {
     if (response.status !== 200) throw new Error(`PagerDuty answered ${response.status} to GET /oncalls`);
     const oncalls = ((response.data as { oncalls?: unknown[] })?.oncalls ?? []) as {
       escalation_level?: number;
-      user?: { summary?: string; name?: string; email?: string };
+      user?: { id?: string; summary?: string; name?: string; email?: string };
     }[];
-    return oncalls
-      .filter((o) => o.escalation_level === 1 && o.user)
-      .map((o) => ({ name: o.user!.name ?? o.user!.summary ?? 'someone', email: o.user!.email ?? null }));
+    const people = new Map<string, OnCallPerson>();
+    for (const { escalation_level: level, user } of oncalls) {
+      if (level !== 1 || !user) continue;
+      const person = { name: user.name ?? user.summary ?? 'someone', email: user.email ?? null };
+      const key = user.id ?? person.email ?? person.name;
+      if (!people.has(key)) people.set(key, person);
+    }
+    return [...people.values()];
   }
 }

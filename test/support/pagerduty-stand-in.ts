@@ -27,10 +27,16 @@ export interface PageAnswer {
   readonly contentType?: string;
 }
 
+/**
+ * One entry of GET /oncalls: a person on call at a level, through a schedule
+ * (its name) or as a user the level targets directly (no schedule). A level
+ * with several targets has an entry for each.
+ */
 export interface OnCallEntry {
   readonly level: number;
   readonly name: string;
   readonly email: string;
+  readonly schedule?: string;
 }
 
 export class PagerDutyStandIn {
@@ -151,15 +157,21 @@ export class PagerDutyStandIn {
     if (this.mode === 'error') return json(res, 500, { error: { message: 'Internal Server Error' } });
     if (url.pathname === '/oncalls') {
       const withUsers = url.searchParams.getAll('include[]').includes('users');
-      const oncalls = this.onCall.map((o, i) => ({
+      // One PagerDuty user per e-mail, so a person on call through two targets keeps one id.
+      const userId = (email: string) => `PUSER${this.onCall.findIndex((o) => o.email === email)}`;
+      // earliest=true: "only the earliest on-call for each combination of escalation policy,
+      // escalation level, and user is returned" (GET /oncalls); the entries are listed earliest first.
+      const entries = url.searchParams.get('earliest') === 'true' ? this.onCall.filter((o, i) => this.onCall.findIndex((p) => p.level === o.level && p.email === o.email) === i) : this.onCall;
+      const schedules = [...new Set(this.onCall.map((o) => o.schedule))];
+      const oncalls = entries.map((o) => ({
         escalation_level: o.level,
         escalation_policy: { id: url.searchParams.get('escalation_policy_ids[]') ?? 'P0POLICY', type: 'escalation_policy_reference', summary: 'Checkout' },
-        schedule: null,
-        start: null,
-        end: null,
+        schedule: o.schedule ? { id: `PSCHED${schedules.indexOf(o.schedule)}`, type: 'schedule_reference', summary: o.schedule } : null,
+        start: o.schedule ? '2026-11-22T08:00:00Z' : null,
+        end: o.schedule ? '2026-11-29T08:00:00Z' : null,
         user: withUsers
-          ? { id: `PUSER${i}`, type: 'user', summary: o.name, name: o.name, email: o.email }
-          : { id: `PUSER${i}`, type: 'user_reference', summary: o.name },
+          ? { id: userId(o.email), type: 'user', summary: o.name, name: o.name, email: o.email }
+          : { id: userId(o.email), type: 'user_reference', summary: o.name },
       }));
       return json(res, 200, { oncalls, limit: 25, offset: 0, more: false, total: null });
     }
