@@ -5,7 +5,7 @@ import { draftPostmortem } from '../domain/resolve.js';
 import type { SloFigures, StoredSloFigures } from '../domain/slo-figures.js';
 import type { IncidentBudgetUse } from '../slo/budget.js';
 import { slosForService } from '../slo/catalog.js';
-import { measureSlo } from '../slo/measure.js';
+import { impactWindow, measureSlo } from '../slo/measure.js';
 import type { SloDefinition } from '../slo/model.js';
 import { newlyCrossedThresholds, thresholdsFor, type PolicyThreshold } from '../slo/policy.js';
 import { alsoPassedText, budgetStandingText, keptOnlyText, thresholdText, type ThresholdNotice } from '../slack/views/slo-lines.js';
@@ -93,6 +93,22 @@ async function postCrossings(ctx: EffectContext, tx: Store, incident: Incident, 
   });
 }
 
+/**
+ * A final figure's measured use of the budget is kept when a later computation
+ * of the same impact cannot give it. The periodic refresh asks a resolved
+ * incident again while a part is missing (the window's `[30d]` query timing
+ * out, say), and asks both parts; by then Prometheus may have dropped the
+ * impact's samples (its retention: 15 days by default, while the retries go
+ * on for the SLO window) or fail that query for a moment, and the figure the
+ * postmortem stated would turn into "not known". A changed impact (another
+ * length) is computed afresh.
+ */
+function keepMeasuredImpact(computed: SloFigures, before: StoredSloFigures | undefined, impactMs: number): SloFigures {
+  const known = before?.final ? before.figures.incident : undefined;
+  if (computed.incident.kind !== 'missing' || known?.kind !== 'measured' || known.impactMs !== impactMs) return computed;
+  return { ...computed, incident: known };
+}
+
 const sameFigures = (a: StoredSloFigures | undefined, b: SloFigures) => a !== undefined && a.final && JSON.stringify(a.figures) === JSON.stringify(b);
 
 /**
@@ -124,8 +140,10 @@ export async function refreshSlo(ctx: EffectContext, job: ClaimedJob & { kind: '
     if (!current || current.service !== incident.service) return;
     const final = current.status === 'resolved';
     const before = new Map((await tx.sloFigures.forIncident(current.id)).map((s) => [s.figures.sloId, s]));
-    const unchanged = final && before.size === computed.length && computed.every((f) => sameFigures(before.get(f.sloId), f));
-    for (const figures of computed) {
+    const { start, end } = impactWindow(current, now);
+    const kept = final ? computed.map((f) => keepMeasuredImpact(f, before.get(f.sloId), end.getTime() - start.getTime())) : computed;
+    const unchanged = final && before.size === kept.length && kept.every((f) => sameFigures(before.get(f.sloId), f));
+    for (const figures of kept) {
       await tx.sloFigures.save(current.id, figures, now, final);
       await postCrossings(ctx, tx, current, figures, before.get(figures.sloId)?.figures, now);
     }
