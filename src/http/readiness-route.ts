@@ -5,7 +5,7 @@ import type { HealthState } from './health.js';
 import { BODY_LIMITS } from './limits.js';
 import { notApplicable, readinessHandler, type ReadinessCheck } from './readiness.js';
 import { outboxAgeCheck } from './readiness-checks.js';
-import { SocketWatch, TokenWatch, type SocketEvents } from './readiness-slack.js';
+import { SocketWatch, TokenWatch, type SocketEvents, type TokenAnswer } from './readiness-slack.js';
 import type { Route } from './server.js';
 
 /** How often Slack is asked whether it still accepts the bot token, unless the bot is told otherwise. */
@@ -24,7 +24,8 @@ export interface ReadinessInput {
   /** The clock outbox jobs are stamped with. */
   readonly clock: Clock;
   readonly maxOutboxAgeMs: number;
-  readonly slack: { authTest(): Promise<unknown> };
+  /** Asked every minute whether it accepts the token; its answer says the scopes the token holds. */
+  readonly slack: { authTest(): Promise<TokenAnswer | void> };
   /** Socket Mode's client; undefined in HTTP mode. */
   readonly socket: SocketEvents | undefined;
   readonly logger: Logger;
@@ -33,8 +34,8 @@ export interface ReadinessInput {
 export interface Readiness {
   /** `GET /readyz`. */
   readonly route: Route;
-  /** The start's own auth.test succeeded. */
-  tokenAccepted(): void;
+  /** The start's own auth.test succeeded; with its answer, the scopes it said are checked at once. */
+  tokenAccepted(answer?: TokenAnswer): void;
   /** Asks Slack about the token every `tokenCheckEveryMs` (0: never by itself). */
   start(tokenCheckEveryMs: number): void;
   /** From now on /readyz says the bot is stopping; the periodic token check ends. */
@@ -58,7 +59,7 @@ export function createReadiness(input: ReadinessInput): Readiness {
   });
   return {
     route: { method: 'GET', path: '/readyz', maxBodyBytes: BODY_LIMITS.none, handler },
-    tokenAccepted: () => token.accept(),
+    tokenAccepted: (answer) => token.accept(answer),
     start: (everyMs) => token.start(everyMs),
     stop() {
       stopping = true;

@@ -1,6 +1,12 @@
 import type { Logger } from 'pino';
 import { tokenRefusal, type TokenRefusedError } from '../slack/token-refusal.js';
 import { failing, passing, type CheckResult, type ReadinessCheck } from './readiness.js';
+import { DECLARATION_SCOPES, missingScopes, missingScopesWarning } from './readiness-scopes.js';
+
+/** What auth.test tells the watch: the scopes the token holds (x-oauth-scopes), when Slack says. */
+export interface TokenAnswer {
+  readonly scopes?: readonly string[] | undefined;
+}
 
 /**
  * Whether Slack still accepts the bot token, as of the last `auth.test`: the
@@ -8,22 +14,29 @@ import { failing, passing, type CheckResult, type ReadinessCheck } from './readi
  * token_revoked, account_inactive…) makes the bot unready; an outage or a
  * timeout says nothing about the token, so the last answer stands. The route
  * reads the last answer and never calls Slack itself.
+ *
+ * Each answer also says which scopes the token holds: those manifest.yml asks
+ * for and the install lacks are logged once (again only when they change),
+ * and the bot is unready only while it lacks one every declaration needs.
  */
 export class TokenWatch {
   private accepted = false;
   private refusal: TokenRefusedError | undefined;
+  /** The manifest's scopes the token lacked at the last answer that said; undefined: none said yet. */
+  private missing: readonly string[] | undefined;
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
 
   constructor(
-    private readonly slack: { authTest(): Promise<unknown> },
+    private readonly slack: { authTest(): Promise<TokenAnswer | void> },
     private readonly logger: Logger,
   ) {}
 
-  /** The start's own auth.test succeeded. */
-  accept(): void {
+  /** An auth.test succeeded (the start's own, or this watch's), with the scopes it said the token holds. */
+  accept(answer: TokenAnswer = {}): void {
     this.accepted = true;
     this.refusal = undefined;
+    if (answer.scopes) this.noteScopes(answer.scopes);
   }
 
   /** Asks Slack once; a check already under way is joined rather than doubled. */
@@ -45,14 +58,28 @@ export class TokenWatch {
 
   readonly result: ReadinessCheck = (): CheckResult => {
     if (this.refusal) return failing(`${this.refusal.message} Until it accepts a token, nothing the bot decides reaches Slack.`);
+    const blocking = (this.missing ?? []).filter((scope) => DECLARATION_SCOPES.includes(scope));
+    if (blocking.length > 0) {
+      return failing(
+        `The bot token lacks ${blocking.join(', ')}, which every declaration needs: update the app from manifest.yml and reinstall it to the workspace.`,
+      );
+    }
     return this.accepted ? passing : { status: 'pending', reason: 'Slack has not accepted the bot token yet.' };
   };
 
+  private noteScopes(granted: readonly string[]): void {
+    const missing = missingScopes(granted);
+    if (this.missing !== undefined && missing.join(',') === this.missing.join(',')) return;
+    if (missing.length > 0) this.logger.warn({ missingScopes: missing }, missingScopesWarning(missing));
+    else if (this.missing?.length) this.logger.info('the bot token now holds every scope manifest.yml asks for');
+    this.missing = missing;
+  }
+
   private async ask(): Promise<void> {
     try {
-      await this.slack.authTest();
+      const answer = await this.slack.authTest();
       if (this.refusal) this.logger.info('Slack accepts the bot token again');
-      this.accept();
+      this.accept(answer ?? {});
     } catch (error) {
       const refusal = tokenRefusal('SLACK_BOT_TOKEN', error);
       if (!refusal) {

@@ -64,9 +64,10 @@ interface ChannelProperties {
 export class SlackGateway {
   constructor(readonly client: WebClient) {}
 
-  async authTest(): Promise<{ userId: string; teamId: string; botId: string }> {
+  /** Who the token is, and the scopes it holds (the x-oauth-scopes header; undefined when Slack leaves it out). */
+  async authTest(): Promise<{ userId: string; teamId: string; botId: string; scopes: readonly string[] | undefined }> {
     const r = await this.client.auth.test();
-    return { userId: r.user_id ?? '', teamId: r.team_id ?? '', botId: r.bot_id ?? '' };
+    return { userId: r.user_id ?? '', teamId: r.team_id ?? '', botId: r.bot_id ?? '', scopes: r.response_metadata?.scopes };
   }
 
   /** Creates a channel; undefined when Slack answers `name_taken`. */

@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { WebClient } from '@slack/web-api';
 import { SlackGateway } from '../../src/slack/gateway.js';
+import { DECLARATION_SCOPES, MANIFEST_BOT_SCOPES } from '../../src/http/readiness-scopes.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SPECS = join(ROOT, 'specs/slack');
@@ -125,6 +126,11 @@ describe('manifest.yml', () => {
     const command = manifest.features.slash_commands.find((c: { command: string }) => c.command === '/incident');
     expect(command.should_escape).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
+  });
+
+  it('asks for the bot scopes the start compares an install with (MANIFEST_BOT_SCOPES), and those every declaration needs among them', () => {
+    expect([...MANIFEST_BOT_SCOPES]).toEqual(manifest.oauth_config.scopes.bot);
+    for (const scope of DECLARATION_SCOPES) expect(MANIFEST_BOT_SCOPES).toContain(scope);
   });
 
   it('grants, for every Web API method the code calls, its scope on each kind of conversation it is called on', () => {

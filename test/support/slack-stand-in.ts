@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { MANIFEST_BOT_SCOPES } from '../../src/http/readiness-scopes.js';
 
 export const BOT_TOKEN = 'xoxb-test-token';
 export const APP_TOKEN = 'xapp-test-token';
@@ -112,6 +113,13 @@ export class SlackStandIn {
   readonly deactivated = new Set<string>();
   /** False: the workspace's plan has no canvases (conversations.canvases.create refuses). */
   canvasesEnabled = true;
+  /**
+   * The scopes the bot token holds, said in the x-oauth-scopes header of every
+   * Web API answer to it, as Slack does (what @slack/web-api reads into
+   * response_metadata.scopes); manifest.yml's unless a test installs an older app.
+   * Undefined: no header.
+   */
+  grantedScopes: readonly string[] | undefined = MANIFEST_BOT_SCOPES;
   private readonly faults = new Map<string, { fault: Fault; times: number }>();
   private readonly delays = new Map<string, number>();
   private readonly holds = new Map<string, { readonly until: Promise<void>; readonly when?: (params: Params) => boolean }>();
@@ -311,6 +319,7 @@ export class SlackStandIn {
     const method = path.slice('/api/'.length);
     const params = parseParams(raw, req.headers['content-type'] ?? '');
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || String(params.token ?? '');
+    if (token === BOT_TOKEN && this.grantedScopes) res.setHeader('x-oauth-scopes', this.grantedScopes.join(','));
     const hold = this.holds.get(method);
     if (hold && (!hold.when || hold.when(params))) {
       const call: HeldCall = { method, params, remotePort: req.socket.remotePort ?? 0 };
