@@ -96,7 +96,12 @@ export class PagerDutyClient {
       data: { 'escalation_policy_ids[]': [this.config.escalationPolicyId], 'include[]': ['users'], earliest: 'true' },
       agent: this.agent,
       signal: AbortSignal.timeout(this.timeoutMs()),
-    } as never);
+    } as never).catch((error: unknown) => {
+      // pdjs rejects with the Response itself when the body is not JSON (a proxy's page): logged
+      // as it was, the warning and /incident oncall's error said nothing of what answered.
+      if (error instanceof Error || typeof (error as { status?: unknown })?.status !== 'number') throw error;
+      throw new Error(`PagerDuty answered ${(error as { status: number }).status} to GET /oncalls with a body that is not JSON (a proxy's page?)`);
+    });
     if (response.status !== 200) throw new Error(`PagerDuty answered ${response.status} to GET /oncalls`);
     const oncalls = ((response.data as { oncalls?: unknown[] })?.oncalls ?? []) as {
       escalation_level?: number;

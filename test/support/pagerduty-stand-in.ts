@@ -2,9 +2,9 @@
  * A local stand-in for PagerDuty over HTTPS (pdjs speaks nothing else):
  * Events API v2 `POST /v2/enqueue` and REST `GET /oncalls`. It can answer
  * 202, 400, 429 and 500, or go silent, and it checks every request against
- * PagerDuty's published OpenAPI files. With `page` set, events are answered
- * by what sits in front of PagerDuty in some networks: a proxy's HTML 403 or
- * 413, a load balancer's 502 page, not PagerDuty's JSON.
+ * PagerDuty's published OpenAPI files. With `page` set, events (and, with
+ * `restPage`, REST calls) are answered by what sits in front of PagerDuty in
+ * some networks: a proxy's HTML 403 or 413, a load balancer's 502 page, not PagerDuty's JSON.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -43,6 +43,8 @@ export class PagerDutyStandIn {
   mode: PagerDutyMode = 'ok';
   /** When set, every event is answered with this page (and recorded with its status), whatever the mode. */
   page: PageAnswer | undefined;
+  /** When set, every REST call is answered with this page (and recorded), whatever the mode. */
+  restPage: PageAnswer | undefined;
   readonly events: ReceivedEvent[] = [];
   readonly restRequests: { method: string; path: string; query: URLSearchParams; problems: string[]; auth: string }[] = [];
   onCall: OnCallEntry[] = [{ level: 1, name: 'Dan Oncall', email: 'dan@example.com' }, { level: 2, name: 'Erin Backup', email: 'erin@example.com' }];
@@ -154,6 +156,11 @@ export class PagerDutyStandIn {
     if (!/^Token token=.+/.test(auth)) problems.push('missing Authorization: Token token=…');
     if (!String(req.headers.accept ?? '').startsWith('application/vnd.pagerduty+json;version=2')) problems.push('missing Accept: application/vnd.pagerduty+json;version=2');
     this.restRequests.push({ method: 'GET', path: url.pathname, query: url.searchParams, problems, auth });
+    if (this.restPage) {
+      res.writeHead(this.restPage.status, { 'content-type': this.restPage.contentType ?? 'text/html' });
+      res.end(this.restPage.body);
+      return;
+    }
     if (this.mode === 'error') return json(res, 500, { error: { message: 'Internal Server Error' } });
     if (url.pathname === '/oncalls') {
       const withUsers = url.searchParams.getAll('include[]').includes('users');

@@ -62,6 +62,15 @@ describe('an Events API answer that is not JSON (a proxy or load balancer in fro
     expect(answer.excerpt).toMatch(/^Denied by policy: blocked blocked .*…$/);
   });
 
+  it('rejects a non-JSON answer to GET /oncalls with an error naming its status', async () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 's', PAGERDUTY_API_URL: pd.url, PAGERDUTY_API_TOKEN: 't', PAGERDUTY_ESCALATION_POLICY_ID: 'P0POLICY' });
+    const rest = new PagerDutyClient(config.pagerduty, { requestTimeoutMs: 5_000 });
+    pd.restPage = { status: 403, body: NGINX_403 };
+    await expect(rest.onCallNow()).rejects.toThrow(/^PagerDuty answered 403 to GET \/oncalls with a body that is not JSON/);
+    pd.restPage = undefined;
+    expect(await rest.onCallNow()).toEqual([{ name: 'Dan Oncall', email: 'dan@example.com' }]);
+  });
+
   it("still reads PagerDuty's own JSON answers", async () => {
     expect(await client.send(TRIGGER)).toEqual({ status: 202, body: { status: 'success', message: 'Event processed', dedup_key: TRIGGER.dedup_key } });
     pd.mode = 'ratelimited';
