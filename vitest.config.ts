@@ -10,7 +10,7 @@ import { postgresAvailable } from './test/support/postgres-server.js';
  */
 const on = (names: readonly string[]) => names.map((name) => `test/${name}.test.ts`);
 
-const PROMETHEUS = on(['deploy/prometheus-rules', 'e2e/prometheus-client', 'e2e/slo-live', 'e2e/metrics-prometheus']);
+const PROMETHEUS = on(['deploy/prometheus-rules', 'e2e/prometheus-client', 'e2e/slo-live', 'e2e/slo-retention', 'e2e/metrics-prometheus']);
 /** The alert path, some with Prometheus in front of Alertmanager as users run them. */
 const ALERTMANAGER = on(['e2e/alertmanager-harness', 'e2e/alertmanager-real', 'e2e/alert-chain', 'contract/prometheus-examples']);
 

@@ -6,6 +6,7 @@
  * written in one transaction, on either database: inside `transaction`, use
  * only the repositories it hands to `fn`.
  */
+import type { KeptShorterThanWindow } from '../slo/budget.js';
 import type { RecordedAlertNotification } from './recorded-alerts.js';
 import type {
   ActionItem,
@@ -172,6 +173,8 @@ export type Notice =
       readonly threshold: number;
       /** Higher thresholds crossed in the same refresh, claimed with this one and named in its notice. */
       readonly alsoPassed?: readonly number[];
+      /** Prometheus keeps less than the window: the remaining budget is that span's (see KeptShorterThanWindow). */
+      readonly retention?: KeptShorterThanWindow;
       readonly actions: readonly string[];
       readonly remaining: number;
       readonly estimate: boolean;

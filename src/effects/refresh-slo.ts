@@ -54,6 +54,7 @@ function thresholdNotice(figures: SloFigures, threshold: PolicyThreshold, alsoPa
     burnRate: status.kind === 'measured' ? status.burnRate : null,
     timeToExhaustionMs: status.kind === 'measured' ? (status.timeToExhaustionMs ?? null) : null,
     ...(alsoPassed.length > 0 ? { alsoPassed: alsoPassed.map((t) => t.budgetRemaining) } : {}),
+    ...(status.kind === 'measured' && status.retention ? { retention: status.retention } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Notice } from '../../domain/ports.js';
 import type { MissingFigure, SloFigures } from '../../domain/slo-figures.js';
-import type { BudgetStatus, IncidentBudgetUse } from '../../slo/budget.js';
+import type { BudgetStatus, IncidentBudgetUse, KeptShorterThanWindow } from '../../slo/budget.js';
 import { roundRemainingPercent } from '../../slo/remaining-rounding.js';
 import { isSettled } from '../../slo/too-short-impact.js';
 import { safe } from '../text.js';
@@ -123,8 +123,11 @@ function leftText(remaining: number, estimate: boolean): string {
  * the window: the figure is then that span's, and reads as the window's without it.
  */
 export function keptOnlyText(status: BudgetStatus | MissingFigure): string {
-  if (status.kind !== 'measured' || !status.retention) return '';
-  return ` over the ${safe(status.retention.text)} Prometheus keeps, not the SLO's ${safe(status.retention.windowText)}`;
+  return status.kind === 'measured' ? retentionText(status.retention) : '';
+}
+
+function retentionText(retention: KeptShorterThanWindow | undefined): string {
+  return retention ? ` over the ${safe(retention.text)} Prometheus keeps, not the SLO's ${safe(retention.windowText)}` : '';
 }
 
 /** Where the budget stands: `62.3 % left · burn rate 2.1× (1h)`, or the estimate's and why it has no burn rate. */
@@ -177,7 +180,7 @@ export function thresholdNoticeText(notice: ThresholdNotice): string {
       : ` Burn rate ${rateText(notice.burnRate)} over the last hour` +
         (notice.burnRate > 1 && notice.timeToExhaustionMs !== null && notice.remaining > 0 ? `: at this rate the budget is gone in ${untilText(notice.timeToExhaustionMs)}.` : '.');
   return (
-    `:chart_with_downwards_trend: *Error budget: ${what} is ${budgetStandingText(notice.remaining, notice.estimate)}*` +
+    `:chart_with_downwards_trend: *Error budget: ${what} is ${budgetStandingText(notice.remaining, notice.estimate)}${retentionText(notice.retention)}*` +
     ` (${targetText(notice.target)} over ${safe(notice.windowText)}), past the policy's ${thresholdText(notice.threshold)} threshold${alsoPassedText(notice.alsoPassed)}.` +
     ` The policy says: ${notice.actions.map(safe).join('; ')}.${figures}`
   );

@@ -33,6 +33,11 @@ const SLO: SloDefinition = {
 /** Answers the SLO window's ratio with what leaves `remaining`, and 1 % failing elsewhere. */
 class BudgetPrometheus implements PrometheusQueries {
   remaining = 1;
+  /** Prometheus's time retention; undefined: not known (keeps everything asked). */
+  keeps: { text: string; ms: number } | undefined;
+  async storageRetention() {
+    return this.keeps;
+  }
   async queryValue(expr: string): Promise<number | null> {
     return expr.includes('[30d]') ? (1 - this.remaining) * 0.001 : 0.01;
   }
@@ -72,7 +77,7 @@ async function setUp() {
     (await store.outbox.list()).flatMap((j) => (j.kind === 'slack.post' && (j.payload as { target: string }).target === 'incident' ? [(j.payload as { notice: ThresholdNotice }).notice] : []));
   const announced = async () => (await store.outbox.list()).filter((j) => j.kind === 'slack.post' && (j.payload as { target: string }).target === 'announce');
   const timeline = async () => (await store.timeline.list(incident.id)).filter((e) => e.kind === 'slo_threshold').map((e) => e.text);
-  return { refreshAt, notices, announced, timeline, clock: deps.clock };
+  return { refreshAt, notices, announced, timeline, clock: deps.clock, prometheus };
 }
 
 describe('a budget falling past several thresholds in one computation', () => {
@@ -103,6 +108,15 @@ describe('a budget falling past several thresholds in one computation', () => {
     expect(posted.map((n) => n.threshold)).toEqual([0.1, 0]);
     expect(thresholdNoticeText(posted[1]!)).toContain("is overspent by 10.0 %* (99.9 % over 30d), past the policy's 0 % threshold. The policy says: reliability work only.");
     expect((await timeline())[1]).toBe('Error budget of checkout-api checkout_availability overspent by 10.0 %, past the 0 % threshold: reliability work only');
+  });
+
+  it('says in the notice that the figure covers only what Prometheus keeps, when that is less than the window', async () => {
+    const { refreshAt, notices, prometheus } = await setUp();
+    prometheus.keeps = { text: '15d', ms: 15 * DAY };
+    await refreshAt(0.4);
+    const [posted] = await notices();
+    expect(posted!.retention).toEqual({ text: '15d', ms: 15 * DAY, windowText: '30d' });
+    expect(thresholdNoticeText(posted!)).toContain("is down to 40.0 % left over the 15d Prometheus keeps, not the SLO's 30d* (99.9 % over 30d), past the policy's 50 % threshold.");
   });
 
   it('posts them again in the next window period, once', async () => {
