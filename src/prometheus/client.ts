@@ -1,4 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
+import { cutText } from '../domain/clean-text.js';
 import { describePrometheusQuery } from './describe.js';
 import { PrometheusError } from './errors.js';
 import type { PrometheusQueries, PrometheusQuery, SeriesPoint } from './port.js';
@@ -28,8 +29,9 @@ export interface PrometheusClientOptions extends PrometheusConnection {
 }
 
 /** Prometheus's error texts quote the query; a long one would drown the sentence it sits in. */
+/** Prometheus's own words, shortened for a message: whole characters only, as every cut the bot makes. */
 function clip(text: string, max = 300): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  return cutText(text, max + 1);
 }
 
 function seconds(date: Date): string {
