@@ -46,9 +46,10 @@ describe('several people on call at level 1 (a level targeting several schedules
     expect(JSON.stringify(channel.messages.find((m) => channel.pins.has(m.ts))!.blocks)).toContain('*On call (PagerDuty)*\\n<@U0DAN>');
   });
 
-  it('lists each of them in /incident oncall, Dan once', async () => {
+  it('lists each of them in /incident oncall, Dan once, and Bob once for his two PagerDuty accounts', async () => {
     const { replies } = await h.run('oncall');
     expect(replies[0]!.match(/<@U0DAN>/g)).toHaveLength(1);
+    expect(replies[0]!.match(/<@U0BOB>/g)).toHaveLength(1);
     expect(replies[0]).toContain('<@U0CAROL> (level 1)');
     expect(replies[0]).not.toContain('Erin');
   });

@@ -16,11 +16,13 @@ export async function answerOnCall(services: SlackServices): Promise<Reply> {
   const { onCall } = services;
   if (!onCall.configured) return { text: 'On-call lookup is off: set PAGERDUTY_API_TOKEN and PAGERDUTY_ESCALATION_POLICY_ID.' };
   const people = await onCall.now();
-  const lines = await Promise.all(
+  const named = await Promise.all(
     people.map(async (p) => {
       const slackId = p.email ? await services.slack.userIdByEmail(p.email) : undefined;
-      return `• ${slackId ? `<@${slackId}>` : safe(p.name)} (level 1)`;
+      return slackId ? `<@${slackId}>` : safe(p.name);
     }),
   );
+  // Two PagerDuty accounts of one person (one Slack account) are one person on call.
+  const lines = [...new Set(named)].map((who) => `• ${who} (level 1)`);
   return { text: lines.length ? ['*On call now (PagerDuty)*', ...lines].join('\n') : 'PagerDuty has nobody on call at level 1 right now.' };
 }
