@@ -20,6 +20,12 @@ export interface DigestSettings {
 
 export type DigestOutcome = 'posted' | 'nothing-overdue' | 'already-done' | 'busy' | 'no-channel';
 
+/** One owner's share of a plan: the ids of their items, in plan order, and how many of them are overdue. */
+interface OwnerList {
+  readonly ids: readonly number[];
+  readonly overdue: number;
+}
+
 export interface Part {
   readonly key: string;
   readonly channel: string;
@@ -98,7 +104,7 @@ export class DigestRunner {
       }
       await this.postParts(period, this.channelParts(channel, plan, day), claim === 'taken-over');
       if (this.settings.dmOwners) {
-        for (const owner of plan.owners) await this.postParts(period, this.dmParts(owner, plan, day), claim === 'taken-over');
+        for (const [owner, list] of await this.ownerLists(plan, day)) await this.postParts(period, this.dmParts(owner, list, plan, day), claim === 'taken-over');
       }
       await this.repo.finish(period, this.owner, this.clock.now());
       log.info({ overdue: plan.totals.overdue }, 'digest posted');
@@ -149,12 +155,27 @@ export class DigestRunner {
     }
   }
 
-  private async *dmParts(owner: string, plan: DigestPlan, day: string): AsyncGenerator<Part> {
-    const until = addCalendarDays(day, UPCOMING_DAYS);
-    const mine: AsyncIterable<DigestItem> = this.repo.streamForOwner(owner, day, until);
-    for await (const chunk of chunkDigest(mine, day)) {
-      const overdue = chunk.items.filter((i) => i.section === 'overdue').length;
-      const head = chunk.index === 0 ? digestHeaderBlocks({ ...plan.totals, overdue: overdue, owners: 1, upcoming: chunk.items.length - overdue }, owner) : [];
+  /**
+   * Each owner's planned items, in plan order, and how many are overdue: one
+   * pass over the plan. A DM lists what the channel digest lists (a resumed run
+   * cuts the same messages, whatever was done or added since), and its heading
+   * counts the owner's whole list before the first message is cut from it.
+   */
+  private async ownerLists(plan: DigestPlan, day: string): Promise<Map<string, OwnerList>> {
+    const lists = new Map(plan.owners.map((owner) => [owner, { ids: [] as number[], overdue: 0 }]));
+    for await (const item of this.repo.streamIds(plan.itemIds)) {
+      const list = lists.get(item.ownerId);
+      if (!list) continue;
+      list.ids.push(item.id);
+      if (item.dueDate < day) list.overdue += 1;
+    }
+    return lists;
+  }
+
+  private async *dmParts(owner: string, list: OwnerList, plan: DigestPlan, day: string): AsyncGenerator<Part> {
+    const totals = { ...plan.totals, overdue: list.overdue, owners: 1, upcoming: list.ids.length - list.overdue };
+    for await (const chunk of chunkDigest(this.repo.streamIds(list.ids), day)) {
+      const head = chunk.index === 0 ? digestHeaderBlocks(totals, owner) : [];
       yield {
         key: `dm-${owner}-${chunk.index}`,
         channel: owner,
