@@ -84,11 +84,22 @@ export async function publishPostmortem(ctx: EffectContext, job: PublishJob): Pr
  * (a timeout, a crash). Taken as this job's, as if the create had answered, so
  * the header points to it and later drafts know it is there; uploaded as a
  * file instead, the bot never learnt the canvas's id. On a first attempt the
- * canvas cannot be this job's (the team made it): a file goes beside it.
+ * canvas cannot be this job's (the team made it): a file goes beside it. Slack
+ * does not say who made a channel canvas without files:read, so one the team
+ * made between a first attempt that failed before its create and the retry
+ * (seconds, mostly) is taken too: it is only ever replaced on confirmation.
  */
 async function canvasMadeByEarlierAttempt(ctx: EffectContext, channel: string, job: PublishJob, error: unknown): Promise<string | undefined> {
   if (slackErrorCode(error) !== 'channel_canvas_already_exists' || job.attempts <= 1) return undefined;
-  const canvasId = await ctx.slack.channelCanvasId(channel);
+  let canvasId: string | undefined;
+  try {
+    canvasId = await ctx.slack.channelCanvasId(channel);
+  } catch (infoError) {
+    // Slack refusing to say (not an outage) leaves the draft where it went before: in a file.
+    if (!slackErrorCode(infoError) || isTransient(infoError)) throw infoError;
+    ctx.logger.warn({ err: infoError, incidentId: job.incidentId }, "could not ask Slack for the channel's canvas");
+    return undefined;
+  }
   if (canvasId) ctx.logger.info({ incidentId: job.incidentId, canvasId }, "the channel's canvas was made by an earlier attempt whose answer was lost; taken as the postmortem's");
   return canvasId;
 }

@@ -30,6 +30,20 @@ describe("the postmortem canvas made, and Slack's answer to its creation lost", 
     expect([...h.slack.files.values()].map((f) => f.filename)).toEqual(['inc-1-postmortem-v2.md']);
   });
 
+  it('puts the draft in a file, as before, when Slack will not say which canvas the channel has', async () => {
+    h = await Harness.start();
+    await h.run('declare sev2 Checkout errors spiking');
+    const channel = (await h.incidentChannel(1)).id;
+    h.slack.failNext('conversations.canvases.create', { kind: 'lost' }, 1);
+    h.slack.failNext('conversations.info', { kind: 'error', error: 'missing_scope' }, 1);
+    await h.run('resolve Rolled back', { channelId: channel });
+    await h.settle();
+
+    expect(h.slack.callsTo('conversations.info').map((c) => c.response.error)).toEqual(['missing_scope']);
+    expect([...h.slack.files.values()].map((f) => f.filename)).toEqual(['inc-1-postmortem-v1.md']);
+    expect(await h.bot.store.postmortems.get(1)).toMatchObject({ canvasId: null, fileId: expect.any(String) });
+  });
+
   it('still puts the draft in a file beside a canvas the team made before the first attempt', async () => {
     h = await Harness.start();
     await h.run('declare sev2 Checkout errors spiking');
