@@ -42,6 +42,14 @@ async function once(deps: Deps, eventId: string, apply: (tx: Deps) => Promise<Ti
   });
 }
 
+/** Queues the message's entry to be brought in line with what Slack says when the capture runs. */
+async function queueCapture(tx: Deps, incidentId: number, event: MessageEvent): Promise<void> {
+  await tx.repos.outbox.enqueue(
+    { kind: 'timeline.reconcile', incidentId, payload: { channelId: event.channelId, messageTs: event.messageTs } },
+    tx.clock.now(),
+  );
+}
+
 /**
  * Someone added or removed a reaction. With the timeline emoji, in an incident
  * channel, the message's entry is queued to be brought in line with Slack
@@ -59,10 +67,7 @@ export async function recordReactionChange(
   const incident = await deps.repos.incidents.getByChannel(event.channelId);
   if (!incident) return 'ignored';
   return await once(deps, event.eventId, async (tx) => {
-    await tx.repos.outbox.enqueue(
-      { kind: 'timeline.reconcile', incidentId: incident.id, payload: { channelId: event.channelId, messageTs: event.messageTs } },
-      deps.clock.now(),
-    );
+    await queueCapture(tx, incident.id, event);
     return 'queued';
   });
 }
@@ -97,12 +102,25 @@ export async function reconcilePinnedMessage(
   });
 }
 
-export async function recordMessageEdited(deps: Deps, event: MessageEvent & { readonly text: string }): Promise<TimelineOutcome> {
+/**
+ * A message was edited. When it is on the timeline, its entry is queued to be
+ * read again from Slack, in the same queue as its captures, rather than set to
+ * the event's text: Slack retries a delivery that timed out after later ones
+ * went through, so an earlier edit's event can land last and put back text
+ * that is no longer the message's; and a capture already reading the message
+ * could write what it read before the edit over the edit. A capture queued
+ * behind those reads what the message says when it runs.
+ */
+export async function recordMessageEdited(deps: Deps, event: MessageEvent): Promise<TimelineOutcome> {
   const incident = await deps.repos.incidents.getByChannel(event.channelId);
   if (!incident) return 'ignored';
-  return await once(deps, event.eventId, async (tx) =>
-    (await tx.repos.timeline.updateMessageText(incident.id, event.messageTs, cleanText(event.text))) ? 'updated' : 'ignored',
-  );
+  return await once(deps, event.eventId, async (tx) => {
+    // Most edits in the channel (the bot's own header among them, at every change) are of messages not on it.
+    const entries = await tx.repos.timeline.list(incident.id);
+    if (!entries.some((e) => e.messageTs === event.messageTs)) return 'ignored';
+    await queueCapture(tx, incident.id, event);
+    return 'queued';
+  });
 }
 
 export async function recordMessageDeleted(deps: Deps, event: MessageEvent): Promise<TimelineOutcome> {

@@ -21,7 +21,7 @@ export const ReactionOnMessage = z.object({
 
 export const MessageChanged = z.object({
   channel: SlackId,
-  message: z.object({ ts: SlackTs, text: z.string().nullish() }),
+  message: z.object({ ts: SlackTs }),
 });
 
 export const MessageDeleted = z.object({ channel: SlackId, deleted_ts: SlackTs });

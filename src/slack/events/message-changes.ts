@@ -1,7 +1,6 @@
 import type { App } from '@slack/bolt';
 import { recordMessageDeleted, recordMessageEdited } from '../../domain/timeline.js';
 import type { SlackServices } from '../services.js';
-import { fromSlackText } from '../text.js';
 import { EventEnvelope, MessageChanged, MessageDeleted, shapeProblem } from './event-shapes.js';
 
 /** Edits and deletions of messages that are on a timeline keep the timeline true. */
@@ -23,7 +22,7 @@ export function registerMessageChangeEvents(app: App, services: SlackServices): 
         return;
       }
       const { channel, message } = changed.data;
-      await recordMessageEdited(services.deps, { eventId, channelId: channel, messageTs: message.ts, text: fromSlackText(message.text ?? '') });
+      await recordMessageEdited(services.deps, { eventId, channelId: channel, messageTs: message.ts });
     } else {
       const deleted = MessageDeleted.safeParse(event);
       if (!deleted.success) {
