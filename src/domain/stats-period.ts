@@ -72,3 +72,13 @@ export function statsPeriods(span: StatsSpan, now: Date, timeZone: string): Stat
 export function inPeriod(at: Date, period: StatsPeriod): boolean {
   return at.getTime() >= period.from.getTime() && at.getTime() < period.to.getTime();
 }
+
+/**
+ * The same wall-clock time `days` calendar days before `at` on the team's
+ * calendar. A week back across a daylight-saving change is 167 or 169 hours:
+ * 7 × 24 hours from one Monday 09:00 reached 08:00 or 10:00 the Monday before,
+ * so consecutive weekly digests counted an hour's incidents twice or not at all.
+ */
+export function calendarDaysBefore(at: Date, days: number, timeZone: string): Date {
+  return new Date(addDays(new TZDate(at.getTime(), timeZone), -days).getTime());
+}

@@ -4,6 +4,7 @@ import type { Store } from '../db/store.js';
 import { chunkDigest, digestReliability, RELIABILITY_DAYS, UPCOMING_DAYS, type DigestItem, type DigestPlan, type DigestReliability } from '../domain/digest.js';
 import { addCalendarDays, todayIn } from '../domain/due-date.js';
 import { maySeeItem, type Audience } from '../domain/access.js';
+import { calendarDaysBefore } from '../domain/stats-period.js';
 import type { Clock } from '../domain/ports.js';
 import type { StatsRepo } from '../domain/stats.js';
 import type { SlackGateway } from '../slack/gateway.js';
@@ -73,9 +74,9 @@ export class DigestRunner {
   /** The reliability section for the week up to `to`, beside the week before, as `audience` may read it. */
   async reliability(to: Date, audience: Audience): Promise<DigestReliability | undefined> {
     if (!this.stats) return undefined;
-    const weekMs = RELIABILITY_DAYS * 86_400_000;
-    const current = { from: new Date(to.getTime() - weekMs), to };
-    const previous = { from: new Date(to.getTime() - 2 * weekMs), to: current.from };
+    const zone = this.settings.timeZone;
+    const current = { from: calendarDaysBefore(to, RELIABILITY_DAYS, zone), to };
+    const previous = { from: calendarDaysBefore(to, 2 * RELIABILITY_DAYS, zone), to: current.from };
     const records = { current: await this.stats.records(current), previous: await this.stats.records(previous) };
     return digestReliability(records, { current, previous }, audience, this.settings.timeZone);
   }
