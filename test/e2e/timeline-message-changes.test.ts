@@ -45,4 +45,18 @@ describe('the timeline follows a pinned message as it is now', () => {
     await h.settle();
     expect((await pinned()).map((e) => e.text)).toEqual(['Cause: expired cert on the payments gateway']);
   });
+
+  it('removes the entry of a thread parent deleted while it has replies (Slack leaves a tombstone)', async () => {
+    const parent = h.slack.userPosts(channel, 'U0BOB', 'Failover to us-west started');
+    h.slack.userPosts(channel, 'U0CAROL', 'replica lag 4s', parent.ts);
+    await pin(parent.ts);
+    expect(await pinned()).toHaveLength(1);
+
+    // Slack does not send message_deleted here: the parent becomes a tombstone, told as an edit.
+    // Whether a tombstone keeps the reactions is not documented: the tombstone alone removes the entry.
+    h.slack.editMessage(channel, parent.ts, 'This message was deleted.');
+    await h.event(changed({ subtype: 'tombstone', hidden: true, ts: parent.ts, thread_ts: parent.ts, reply_count: 1, text: 'This message was deleted.', user: 'USLACKBOT' }, 'Failover to us-west started'));
+    await h.settle();
+    expect(await pinned()).toHaveLength(0);
+  });
 });

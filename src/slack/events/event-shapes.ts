@@ -21,7 +21,7 @@ export const ReactionOnMessage = z.object({
 
 export const MessageChanged = z.object({
   channel: SlackId,
-  message: z.object({ ts: SlackTs }),
+  message: z.object({ ts: SlackTs, subtype: z.string().nullish() }),
 });
 
 export const MessageDeleted = z.object({ channel: SlackId, deleted_ts: SlackTs });

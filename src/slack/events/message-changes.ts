@@ -22,7 +22,11 @@ export function registerMessageChangeEvents(app: App, services: SlackServices): 
         return;
       }
       const { channel, message } = changed.data;
-      await recordMessageEdited(services.deps, { eventId, channelId: channel, messageTs: message.ts });
+      const change = { eventId, channelId: channel, messageTs: message.ts };
+      // A thread's parent deleted while it has replies stays as a tombstone ("This message was
+      // deleted."), and Slack tells it as this edit, never as message_deleted.
+      if (message.subtype === 'tombstone') await recordMessageDeleted(services.deps, change);
+      else await recordMessageEdited(services.deps, change);
     } else {
       const deleted = MessageDeleted.safeParse(event);
       if (!deleted.success) {

@@ -71,6 +71,7 @@ describe('message change listeners', () => {
     ['message_changed with a null message', { type: 'message', subtype: 'message_changed', channel: 'C1', message: null }],
     ['message_changed whose message has no ts', { type: 'message', subtype: 'message_changed', channel: 'C1', message: { text: 'x' } }],
     ['message_changed without channel', { type: 'message', subtype: 'message_changed', message: { ts: '1.1', text: 'x' } }],
+    ['message_changed whose message subtype is a number', { type: 'message', subtype: 'message_changed', channel: 'C1', message: { ts: '1.1', subtype: 42 } }],
     ['message_deleted without deleted_ts', { type: 'message', subtype: 'message_deleted', channel: 'C1' }],
   ])('log and ignore %s', async (_name, event) => {
     const l = await listeners();
