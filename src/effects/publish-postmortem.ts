@@ -28,7 +28,7 @@ export async function publishPostmortem(ctx: EffectContext, job: PublishJob): Pr
   const ref = incidentRef(incident.id);
 
   if (job.payload.replaceCanvas) {
-    await replaceCanvas(ctx, incident, draft, job.payload.replaceCanvas.by);
+    await replaceCanvas(ctx, incident, draft, job.payload.replaceCanvas.by, job);
     return;
   }
   // The canvas holds this very version: this job made it and recorded it, and failed after (the
@@ -136,11 +136,23 @@ async function uploadDraft(ctx: EffectContext, incident: Incident, draft: Draft,
   if (!draft.canvasId && !draft.fileId) await ctx.store.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now());
 }
 
-async function replaceCanvas(ctx: EffectContext, incident: Incident, draft: Draft, by: string): Promise<void> {
+async function replaceCanvas(ctx: EffectContext, incident: Incident, draft: Draft, by: string, job: PublishJob): Promise<void> {
+  if (!draft.canvasId) return;
+  const channel = incident.channelId!;
   // A second confirmation (two clicks, a retried job) finds the canvas already holding this version:
-  // writing it again would wipe what the team wrote since.
-  if (!draft.canvasId || (draft.canvasVersion ?? 0) >= draft.version) return;
-  await ctx.slack.editCanvas(draft.canvasId, draft.markdown);
-  await ctx.store.postmortems.recordCanvas(incident.id, draft.canvasId, draft.version);
-  await ctx.slack.post(incident.channelId!, `:memo: <@${by}> replaced the canvas of ${incidentRef(incident.id)} with version ${draft.version} of the postmortem draft; what was written in it before is gone from the canvas.`);
+  // writing it again would wipe what the team wrote since. Another confirmation's job did it, and
+  // says so, unless this is a retry of the job that did it and failed after: its post may be missing.
+  if ((draft.canvasVersion ?? 0) >= draft.version) {
+    if (job.attempts <= 1) return;
+    if (await ctx.slack.findOwnPost(channel, METADATA_TYPES.post, 'canvas_replaced', draft.version, job.createdAt)) return;
+  } else {
+    await ctx.slack.editCanvas(draft.canvasId, draft.markdown);
+    await ctx.store.postmortems.recordCanvas(incident.id, draft.canvasId, draft.version);
+  }
+  // The post carries the version: a retry after a lost answer finds it rather than saying it twice.
+  await ctx.slack.post(
+    channel,
+    `:memo: <@${by}> replaced the canvas of ${incidentRef(incident.id)} with version ${draft.version} of the postmortem draft; what was written in it before is gone from the canvas.`,
+    { metadata: { event_type: METADATA_TYPES.post, event_payload: { canvas_replaced: draft.version, incident_id: incident.id } } },
+  );
 }
