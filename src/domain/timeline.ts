@@ -73,6 +73,14 @@ export async function recordReactionChange(
 }
 
 /**
+ * What a pinned message with no text of its own is recorded as: a screenshot
+ * shared without a comment, or an integration's message that is all
+ * attachments (Slack gives both an empty text). Recorded empty, it read
+ * "<@U…>: " with nothing after it, in /incident timeline and the postmortem.
+ */
+export const NO_TEXT_ENTRY = '(no text: a file or attachment, see the message)';
+
+/**
  * The entry for one message, given what Slack says now: the message (or
  * undefined when it is gone) and how many people have the timeline emoji on it.
  * The entry keeps the message's own post time, not the reaction's.
@@ -88,17 +96,18 @@ export async function reconcilePinnedMessage(
     if (!message || reactionCount === 0) {
       return (await repos.timeline.removeMessage(incidentId, messageTs)) ? 'removed' : 'ignored';
     }
+    const text = cleanText(message.text) || NO_TEXT_ENTRY;
     const added = await repos.timeline.add({
       incidentId,
       kind: 'pinned_message',
-      text: cleanText(message.text),
+      text,
       actorId: message.userId,
       occurredAt: message.postedAt,
       messageTs,
       permalink: message.permalink,
     });
     if (added) return 'added';
-    return (await repos.timeline.updateMessageText(incidentId, messageTs, cleanText(message.text))) ? 'updated' : 'ignored';
+    return (await repos.timeline.updateMessageText(incidentId, messageTs, text)) ? 'updated' : 'ignored';
   });
 }
 
