@@ -238,14 +238,16 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       health.databaseReady = true;
       const port = await listen(server, config.http.port, options.host);
       // A refused token stops the start with the variable to fix; an outage is waited out (above).
-      identity = await identityClient.authTest().catch((error: unknown) => {
+      const accepted = await identityClient.authTest().catch((error: unknown) => {
         throw tokenRefusal('SLACK_BOT_TOKEN', error) ?? error;
       });
+      identity = accepted;
       // Stopped while waiting for Slack (a signal during a Slack outage): start nothing more.
       if (stopping) return port;
       resolveIdentity(identity);
       health.slackReady = true;
-      readiness.tokenAccepted();
+      // The scopes the token holds, as Slack said in that answer: checked against the manifest's now, not a minute later.
+      readiness.tokenAccepted({ scopes: accepted.scopes });
       readiness.start(options.tokenCheckEveryMs ?? TOKEN_CHECK_EVERY_MS);
       if (Object.keys(config.pagerduty.services).length === 0) logger.info('paging is off: no PAGERDUTY_ROUTING_KEY or PAGERDUTY_SERVICES');
       runner = createRunner(identity.userId);

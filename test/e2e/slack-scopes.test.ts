@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MANIFEST_BOT_SCOPES } from '../../src/http/readiness-scopes.js';
 import { Harness } from '../support/harness.js';
+import { SlackStandIn } from '../support/slack-stand-in.js';
 
 type Log = { level: number; msg: string; missingScopes?: string[] };
 
@@ -22,6 +23,22 @@ const scopeWarnings = (logs: Log[]) => logs.filter((l) => l.level === 40 && l.mi
 describe('an install made from an older manifest, lacking scopes manifest.yml asks for', () => {
   let h: Harness;
   afterEach(async () => h?.stop());
+
+  it('warns at start, from the start’s own auth.test, before any periodic check', async () => {
+    const logs: Log[] = [];
+    const slack = new SlackStandIn();
+    await slack.start();
+    slack.grantedScopes = without('im:history');
+    const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+    const started = await Harness.start({ slack, bot: { logger, tokenCheckEveryMs: 3_600_000 } });
+    try {
+      expect(slack.callsTo('auth.test')).toHaveLength(1);
+      expect(scopeWarnings(logs).map((w) => w.missingScopes)).toEqual([['im:history']]);
+    } finally {
+      await started.stop();
+      await slack.stop();
+    }
+  });
 
   it('says nothing while the token holds every scope', async () => {
     const logs: Log[] = [];
