@@ -4,6 +4,7 @@ import type { Store } from '../db/store.js';
 import { chunkDigest, digestReliability, RELIABILITY_DAYS, UPCOMING_DAYS, type DigestItem, type DigestPlan, type DigestReliability } from '../domain/digest.js';
 import { addCalendarDays, todayIn } from '../domain/due-date.js';
 import { maySeeItem, type Audience } from '../domain/access.js';
+import { retryAfterMs } from '../effects/failures.js';
 import { calendarDaysBefore } from '../domain/stats-period.js';
 import type { Clock } from '../domain/ports.js';
 import type { StatsRepo } from '../domain/stats.js';
@@ -111,8 +112,9 @@ export class DigestRunner {
       log.info({ overdue: plan.totals.overdue }, 'digest posted');
       return 'posted';
     } catch (error) {
-      // Give the period back at once: the next tick (here or in another instance) resumes it.
-      await this.repo.renew(period, this.owner, this.clock.now(), -1);
+      // Give the period back at once: the next tick (here or in another instance) resumes it. Rate-limited,
+      // held until Slack's Retry-After: the limit is the app's, and a call before then is refused again.
+      await this.repo.renew(period, this.owner, this.clock.now(), retryAfterMs(error) ?? -1);
       throw error;
     }
   }

@@ -1,0 +1,63 @@
+/**
+ * The weekly digest's DMs to 500 owners when Slack stops the bot part way
+ * through: nothing is asked of Slack before a rate limit's Retry-After has
+ * passed, and every owner gets one DM.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FixedClock } from '../support/fixed-clock.js';
+import { Harness } from '../support/harness.js';
+import { USERS } from '../support/slack-stand-in.js';
+
+const MONDAY_0900 = new Date('2026-11-23T09:00:00Z');
+const OWNERS = Array.from({ length: 500 }, (_, i) => `U0OWNER${String(i + 1).padStart(3, '0')}`);
+
+describe('the weekly digest to 500 owners', () => {
+  let h: Harness;
+  // The stand-in's workspace gets 500 more people for this file only.
+  beforeAll(() => {
+    for (const owner of OWNERS) USERS[owner] = { name: owner.toLowerCase(), email: `${owner.toLowerCase()}@example.com` };
+  });
+  afterAll(() => {
+    for (const owner of OWNERS) delete USERS[owner];
+  });
+  afterEach(async () => h?.stop());
+
+  /** 500 owners with one overdue follow-up each; Slack takes 200 DMs, then answers the next with `fault`. */
+  async function startFailingAfter200(fault: Parameters<Harness['slack']['failNext']>[1]): Promise<FixedClock> {
+    const clock = new FixedClock(new Date('2026-10-01T10:00:00Z'));
+    h = await Harness.start({ bot: { clock } });
+    await h.run('declare sev2 Big review', { userId: 'U0ALICE' });
+    const incident = (await h.bot.store.incidents.get(1))!;
+    await h.bot.store.transaction(async (tx) => {
+      for (const owner of OWNERS) await tx.actions.add({ incidentId: incident.id, text: `Follow-up of ${owner}`, ownerId: owner, dueDate: '2026-11-10', createdBy: 'U0ALICE', createdAt: clock.now() });
+    });
+    clock.set(MONDAY_0900);
+    let dms = 0;
+    h.slack.onCall = (call) => {
+      if (call.method === 'chat.postMessage' && String(call.params.channel).startsWith('U0OWNER') && call.status === 200 && ++dms === 200) {
+        h.slack.failNext('chat.postMessage', fault);
+        h.slack.onCall = undefined;
+      }
+    };
+    await expect(h.bot.digest.scheduler.check()).rejects.toThrow();
+    return clock;
+  }
+
+  function expectOneDmEach(): void {
+    for (const owner of OWNERS) {
+      const messages = h.slack.channels.get(`D${owner.slice(1)}`)?.messages.filter((m) => m.metadata?.event_type === 'incident_digest') ?? [];
+      expect(messages, owner).toHaveLength(1);
+    }
+  }
+
+  it("asks Slack nothing before a rate limit's Retry-After has passed, then resumes", async () => {
+    const clock = await startFailingAfter200({ kind: 'ratelimited', retryAfter: 60 });
+    const before = h.slack.calls.length;
+    clock.advance(30_000);
+    expect(await h.bot.digest.scheduler.check()).toBe('busy');
+    expect(h.slack.calls.slice(before).map((c) => c.method)).toEqual([]);
+    clock.advance(31_000);
+    expect(await h.bot.digest.scheduler.check()).toBe('posted');
+    expectOneDmEach();
+  });
+});
