@@ -30,9 +30,11 @@ export function renderPostmortem(data: PostmortemData): string {
   const { incident } = data;
   const end = incident.resolvedAt;
   const minutes = end ? minutesBetween(incident.declaredAt, end) : null;
-  // Days as seen in UTC, like every time in the draft (not the machine's zone); impact may have begun the day before.
-  const first = data.impact.start < incident.declaredAt ? data.impact.start : incident.declaredAt;
-  const spansDays = formatInTimeZone(first, 'yyyyMMdd') !== formatInTimeZone(end ?? incident.declaredAt, 'yyyyMMdd');
+  // Days as seen in UTC, like every time in the draft (not the machine's zone); impact may have begun the
+  // day before, an alert may have fired before the declaration, and a message pinned after the resolve
+  // (a customer follow-up the next morning) or an alert resolving later may fall on the day after.
+  const times = [data.impact.start, incident.declaredAt, end ?? incident.declaredAt, ...data.timeline.map((e) => e.occurredAt)];
+  const spansDays = new Set(times.map((d) => formatInTimeZone(d, 'yyyyMMdd'))).size > 1;
   const time = (d: Date) => formatInTimeZone(d, spansDays ? 'yyyy-MM-dd HH:mm' : 'HH:mm');
   const at = (d: Date) => `${time(d)} UTC`;
   const out: string[] = [];
