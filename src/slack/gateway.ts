@@ -318,15 +318,21 @@ export class SlackGateway {
   }
 }
 
+/** How long a response_url may take to answer: as long as a Web API call may (the client's own timeout). */
+const RESPONSE_URL_TIMEOUT_MS = 10_000;
+
 /**
  * Answers through a slash command's response_url (valid 30 minutes, 5 times),
- * which works whether or not the bot is in the channel.
+ * which works whether or not the bot is in the channel. Bounded: a Slack that
+ * never answers fails the answer (the caller falls back or retries) instead of
+ * holding its listener or outbox job for good.
  */
-export async function respondEphemeral(responseUrl: string, text: string): Promise<void> {
+export async function respondEphemeral(responseUrl: string, text: string, timeoutMs = RESPONSE_URL_TIMEOUT_MS): Promise<void> {
   const res = await fetch(responseUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   if (!res.ok) throw new Error(`response_url answered ${res.status}`);
 }
