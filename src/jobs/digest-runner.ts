@@ -104,9 +104,10 @@ export class DigestRunner {
         log.info('digest: nothing overdue, nothing posted');
         return 'nothing-overdue';
       }
-      await this.postParts(period, this.channelParts(channel, plan, day), claim === 'taken-over');
+      const resume = { unsure: claim === 'taken-over' };
+      await this.postParts(period, this.channelParts(channel, plan, day), resume);
       if (this.settings.dmOwners) {
-        for (const [owner, list] of await this.ownerLists(plan, day)) await this.postParts(period, this.dmParts(owner, list, plan, day), claim === 'taken-over');
+        for (const [owner, list] of await this.ownerLists(plan, day)) await this.postParts(period, this.dmParts(owner, list, plan, day), resume);
       }
       await this.repo.finish(period, this.owner, this.clock.now());
       log.info({ overdue: plan.totals.overdue }, 'digest posted');
@@ -189,7 +190,14 @@ export class DigestRunner {
     }
   }
 
-  private async postParts(period: string, parts: AsyncIterable<Part>, checkSlackFirst: boolean): Promise<void> {
+  /**
+   * Posts the parts not yet recorded. Parts go out one at a time, each recorded
+   * before the next is posted, so of a run taken over only the first part not
+   * recorded may have reached Slack unrecorded: that one is looked for in Slack
+   * (`resume.unsure`), and the rest are posted without reading each DM back,
+   * two calls each that hundreds of owners turned into a rate limit of their own.
+   */
+  private async postParts(period: string, parts: AsyncIterable<Part>, resume: { unsure: boolean }): Promise<void> {
     const posted = await this.repo.postedParts(period);
     let root: { channel: string; ts: string } | undefined;
     for await (const part of parts) {
@@ -200,7 +208,8 @@ export class DigestRunner {
       }
       const metadata = { event_type: METADATA_TYPES.digest, event_payload: { period, part: part.key } };
       // A successor cannot know whether its predecessor's last post went out: Slack knows.
-      let ts = checkSlackFirst ? await this.slack.findDigestPart(part.channel, part.thread === 'reply' ? root?.ts : undefined, period, part.key) : undefined;
+      let ts = resume.unsure ? await this.slack.findDigestPart(part.channel, part.thread === 'reply' ? root?.ts : undefined, period, part.key) : undefined;
+      resume.unsure = false;
       if (!ts) {
         const sent = await this.slack.postIn(part.channel, part.text, { blocks: part.blocks, metadata, threadTs: part.thread === 'reply' ? root?.ts : undefined });
         ts = sent.ts;

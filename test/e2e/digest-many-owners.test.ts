@@ -1,7 +1,8 @@
 /**
  * The weekly digest's DMs to 500 owners when Slack stops the bot part way
  * through: nothing is asked of Slack before a rate limit's Retry-After has
- * passed, and every owner gets one DM.
+ * passed, the resumed run does not read every remaining DM back before
+ * posting it (only the one whose fate is unknown), and every owner gets one DM.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../support/fixed-clock.js';
@@ -58,6 +59,17 @@ describe('the weekly digest to 500 owners', () => {
     expect(h.slack.calls.slice(before).map((c) => c.method)).toEqual([]);
     clock.advance(31_000);
     expect(await h.bot.digest.scheduler.check()).toBe('posted');
+    expectOneDmEach();
+  });
+
+  it('resumed, looks in Slack only for the DM whose fate is unknown, not for each of the 300 left', async () => {
+    const clock = await startFailingAfter200({ kind: 'error', error: 'internal_error' });
+    const before = h.slack.calls.length;
+    clock.advance(30_000);
+    expect(await h.bot.digest.scheduler.check()).toBe('posted');
+    const resumed = h.slack.calls.slice(before);
+    expect(resumed.filter((c) => ['conversations.open', 'conversations.history', 'conversations.replies'].includes(c.method)).length).toBeLessThanOrEqual(2);
+    expect(resumed.filter((c) => c.method === 'chat.postMessage' && c.status === 200)).toHaveLength(300);
     expectOneDmEach();
   });
 });
