@@ -25,12 +25,14 @@ function invalid(message: string): never {
  * and the `due` clause are read from the end; what is left is the text. A
  * trailing "due ..." that does not look like a date stays part of the text
  * ("retry failed due to OOM"); one that looks like a date but is not one is an
- * error, so a typo never silently becomes "14 days from now".
+ * error, so a typo never silently becomes "14 days from now". The clause is
+ * the last "due" of the line: the text may say "due" too ("Due today banner").
  */
 export function parseActionInput(raw: string, typedBy: string, today: CalendarDay): ActionInput {
   let rest = cleanLine(raw);
   let dueDate: CalendarDay | undefined;
-  const due = /\s*\bdue\s+(.+)$/i.exec(rest);
+  // The last "due" word: what follows it holds no other.
+  const due = /\s*\bdue\s+((?:(?!\bdue\s).)+)$/i.exec(rest);
   if (due && looksLikeDate(due[1]!)) {
     dueDate = parseDueDate(due[1]!, today);
     if (!dueDate) invalid(`${quoted(due[1]!.trim())} is not a date I can read.`);

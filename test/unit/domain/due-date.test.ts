@@ -49,6 +49,12 @@ describe('parseActionInput', () => {
     expect(parseActionInput('Retry failed due to OOM', 'U9', today).text).toBe('Retry failed due to OOM');
   });
 
+  it('reads the due clause from the last "due" of the line, so the text may say "due" with a date-like word', () => {
+    expect(parseActionInput('Due today banner on status page <@U1> due 2026-11-23', 'U9', today)).toMatchObject({ text: 'Due today banner on status page', ownerId: 'U1', dueDate: '2026-11-23' });
+    expect(parseActionInput('Alert when invoices fall due in 3d <@U1> due next monday', 'U9', today)).toMatchObject({ text: 'Alert when invoices fall due in 3d', ownerId: 'U1', dueDate: '2026-11-23' });
+    expect(parseActionInput('Retry failed due to OOM due tomorrow', 'U9', today)).toMatchObject({ text: 'Retry failed due to OOM', dueDefaulted: false });
+  });
+
   it('refuses a date that looks like one but is not', () => {
     expect(() => parseActionInput('x due 2026-13-01', 'U9', today)).toThrow(/not a date I can read/);
     expect(() => parseActionInput('x due in 3 fortnights', 'U9', today)).toThrow(/not a date I can read/);
