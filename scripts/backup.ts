@@ -6,11 +6,12 @@
  * checkpoint moves them in, so the copy would miss them or be torn.
  *
  * Exit codes: 0 written; 1 failed (no database at DATABASE_URL, an error while
- * copying); 2 refused (no file named, the file exists without --force, a
- * PostgreSQL or in-memory DATABASE_URL). One line says which: on standard
+ * copying); 2 refused (no file named, its folder missing, the file exists
+ * without --force, the file is the live database or its -wal/-shm under any
+ * name, a PostgreSQL or in-memory DATABASE_URL). One line says which: on standard
  * output for success, on standard error otherwise.
  */
-import { constants, copyFileSync, existsSync, linkSync, renameSync, rmSync, statSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, linkSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
@@ -36,6 +37,28 @@ function sourcePath(url: string): string {
   if (path === ':memory:') throw new Refusal('DATABASE_URL is an in-memory database: there is no file to back up.');
   if (!existsSync(path)) throw new Refusal(`No database at ${path} (set DATABASE_URL).`, 1);
   return path;
+}
+
+/**
+ * Which of the live database's files `target` names, if any: the database
+ * itself or its -wal, -shm or -journal, under any of their names (a folder
+ * reached through a symbolic link, a link to one of them, a hard link).
+ * --force renames the copy over the target: over the live file, the bot would
+ * go on writing to a file no longer named, and over its -wal, commits only
+ * the WAL held would be gone at the next open.
+ */
+function liveFileNamed(source: string, target: string): string | undefined {
+  const real = realpathSync(source);
+  const live = new Map([real, `${real}-wal`, `${real}-shm`, `${real}-journal`].map((path) => [path, path.slice(real.length) || 'database']));
+  const targetReal = existsSync(target) ? realpathSync(target) : join(realpathSync(dirname(target)), basename(target));
+  const byName = live.get(targetReal);
+  if (byName || !existsSync(target)) return byName;
+  const inode = (s: { dev: number; ino: number }) => `${s.dev}:${s.ino}`;
+  const targetInode = inode(statSync(target));
+  for (const [path, which] of live) {
+    if (existsSync(path) && inode(statSync(path)) === targetInode) return which;
+  }
+  return undefined;
 }
 
 /** Hard links are atomic; a file system without them gets an exclusive copy. */
@@ -67,9 +90,11 @@ async function main(): Promise<number> {
   let source: string;
   try {
     source = sourcePath(loadDatabaseConfig().url);
-    if (resolve(source) === target) throw new Refusal('The backup cannot be the database itself: name another file.');
-    if (!force && existsSync(target)) throw new Refusal(`${target} exists: name a new file, or add --force to replace it.`);
     if (!existsSync(dirname(target))) throw new Refusal(`The folder ${dirname(target)} does not exist.`);
+    const live = liveFileNamed(source, target);
+    if (live === 'database') throw new Refusal('The backup cannot be the database itself: name another file.');
+    if (live) throw new Refusal(`${target} is the live database's ${live} file: name another file.`);
+    if (!force && existsSync(target)) throw new Refusal(`${target} exists: name a new file, or add --force to replace it.`);
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     process.stderr.write(`${error.message}\n`);
