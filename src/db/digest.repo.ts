@@ -37,13 +37,6 @@ export function digestRepo(db: Db) {
   );
   // Rows per statement of the streams, as on PostgreSQL.
   const BATCH = 500;
-  // One owner's items by keyset on (due_date, incident_id, number), unique per item: each batch starts after the last row of the one before.
-  const ownerOrder = `ORDER BY a.due_date, a.incident_id, a.number LIMIT ${BATCH}`;
-  const ownerWhere = `${select} WHERE a.status = 'open' AND a.owner_id = @owner AND a.due_date <= @until`;
-  const firstForOwner = db.$client.prepare<{ owner: string; until: string }, Row>(`${ownerWhere} ${ownerOrder}`);
-  const nextForOwner = db.$client.prepare<{ owner: string; until: string; due: string; incident: number; number: number }, Row>(
-    `${ownerWhere} AND (a.due_date, a.incident_id, a.number) > (@due, @incident, @number) ${ownerOrder}`,
-  );
   // A batch of planned items, whatever their status now: a resumed run must cut the same messages.
   const byIds = db.$client.prepare<[string], Row>(`${select} WHERE a.id IN (SELECT value FROM json_each(?))`);
   // Planned items of private incidents other than the one whose channel the digest goes to.
@@ -73,16 +66,6 @@ export function digestRepo(db: Db) {
         }
       }
       return { itemIds, owners: [...owners], totals: { day, overdue, owners: owners.size, upcoming: itemIds.length - overdue } };
-    },
-    /** One owner's open items due by `until`, by due date, incident and number, read in batches. */
-    async *streamForOwner(owner: string, _day: string, until: string): AsyncGenerator<DigestItem> {
-      let rows = firstForOwner.all({ owner, until });
-      for (;;) {
-        for (const row of rows) yield toItem(row);
-        const last = rows.at(-1);
-        if (rows.length < BATCH || !last) return;
-        rows = nextForOwner.all({ owner, until, due: last.due_date, incident: last.incident_id, number: last.number });
-      }
     },
     /** The planned items, in plan order, read in batches. */
     async *streamIds(ids: readonly number[]): AsyncGenerator<DigestItem> {

@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { DigestItem, DigestPlan } from '../../domain/digest.js';
 import type { ClaimOutcome, DigestRepo } from '../digest.repo.js';
 import type { AsyncRepo } from '../store.js';
@@ -67,28 +67,6 @@ export function digestRepo(db: PgExecutor) {
       const owners = row?.owners ?? [];
       const overdueCount = row?.overdue ?? 0;
       return { itemIds, owners, totals: { day, overdue: overdueCount, owners: owners.length, upcoming: itemIds.length - overdueCount } };
-    },
-
-    /** One owner's open items due by `until`, by due date, incident and number. */
-    async *streamForOwner(owner: string, _day: string, until: string): AsyncGenerator<DigestItem> {
-      const a = actionItems;
-      let after: { dueDate: string; incidentId: number; number: number } | undefined;
-      for (;;) {
-        const rows = await items()
-          .where(
-            and(
-              eq(a.status, 'open'),
-              eq(a.ownerId, owner),
-              lte(a.dueDate, until),
-              after && sql`(${a.dueDate}, ${a.incidentId}, ${a.number}) > (${after.dueDate}, ${after.incidentId}, ${after.number})`,
-            ),
-          )
-          .orderBy(asc(a.dueDate), asc(a.incidentId), asc(a.number))
-          .limit(BATCH);
-        yield* rows;
-        if (rows.length < BATCH) return;
-        after = rows.at(-1);
-      }
     },
 
     /** The planned items, in plan order, whatever their status now: a resumed run must cut the same messages. */

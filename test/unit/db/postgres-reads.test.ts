@@ -162,19 +162,6 @@ describe.skipIf(!postgresAvailable('PostgreSQL digest and stats reads'))('the di
     expect(new Set(plan.owners)).toEqual(new Set(streamed.filter((i) => i.dueDate < DAY).map((i) => i.ownerId)));
   });
 
-  it('streams one owner\'s items by keyset across batches, as SQLite does, reading only as far as asked', async () => {
-    const pg = digestRepo(store.db);
-    const mine = await collect(pg.streamForOwner(BIG_OWNER, DAY, UNTIL));
-    expect(mine.length).toBeGreaterThan(1_000);
-    expect(mine).toEqual(await collect(sqliteDigestRepo(sqlite).streamForOwner(BIG_OWNER, DAY, UNTIL)));
-
-    answered.length = 0;
-    const stream = pg.streamForOwner(BIG_OWNER, DAY, UNTIL);
-    expect((await stream.next()).value).toEqual(mine[0]);
-    expect(answered).toEqual([500]);
-    await stream.return(undefined);
-  });
-
   it('counts the planned items of private incidents outside the channel and the reader, as SQLite does', async () => {
     const pg = digestRepo(store.db);
     const lite = sqliteDigestRepo(sqlite);
