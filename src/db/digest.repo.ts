@@ -21,7 +21,7 @@ export type ClaimOutcome = 'claimed' | 'taken-over' | 'done' | 'busy';
 
 /**
  * The digest's reads and its claims. The stream of planned items is an async generator
- * that read one batch of BATCH rows per step, each with a single statement
+ * that reads one batch of BATCH rows per step, each with a single statement
  * run to its end: a digest over a hundred thousand items keeps memory flat,
  * and no statement stays open across a yield, so while the consumer awaits
  * Slack the connection is free for every other statement and transaction.
