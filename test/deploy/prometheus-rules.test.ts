@@ -59,6 +59,7 @@ describe.skipIf(!requirePrometheus())('deploy/prometheus/incident-bot.rules.yaml
     ['429s count as Web API errors', 'rate(incident_bot_slack_api_calls_total{outcome="error"}[5m]', 'rate(incident_bot_slack_api_calls_total{outcome=~"error|rate_limited"}[5m]', 'IncidentBotSlackApiErrors, time: 11m'],
     ['a first rejection is left to increase()', '          or\n          sum by (job) (\n            incident_bot_pagerduty_events_total{outcome="rejected"}', '          or\n          sum by (job) (\n            incident_bot_pagerduty_events_total{outcome="never"}', 'IncidentBotPagesRejected, time: 10m'],
     ['the ack threshold moves past 3 s', 'p99_rate5m > 2.5', 'p99_rate5m > 5', 'IncidentBotSlowAcks, time: 6m'],
+    ['any 429 at all is a storm', 'rate_limited_ratio_rate5m > 0.1', 'rate_limited_ratio_rate5m > 0', 'IncidentBotSlackRateLimited, time: 30m'],
   ])('fails promtool test rules when %s, so those cases can fail', async (_what, from, to, failure) => {
     const run = await runTool(ROOT, promtool(), ['test', 'rules', mutated(from, to)]);
     expect(run.code).not.toBe(0);
