@@ -135,9 +135,23 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   const deps: Deps = { repos: store, clock, timeZone: config.timeZone, paging: pagingPolicy(config), slo: config.slo };
   const pagerduty = new PagerDutyClient(config.pagerduty, options.pagerduty);
   const onCall = { configured: pagerduty.onCallConfigured, now: () => pagerduty.onCallNow() };
+  // A scheduled digest posts part after part, for minutes with hundreds of owners' DMs: once a stop
+  // has begun, the post under way ends and is recorded, and the run's next Slack call is refused. The
+  // run gives its period back, and the next start (or another replica) resumes it, looking in Slack
+  // for the part first. Waited out, a long run held the stop past its deadline (exit 1, outbox and
+  // database left unclosed). `/incident digest` previews post through the listeners' gateway, not this.
+  let digestStopping = false;
+  const digestSlack = new Proxy(slack, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        digestStopping ? Promise.reject(new Error('the bot is stopping: the digest resumes at the next start')) : value.apply(target, args);
+    },
+  });
   const digestRunner = new DigestRunner(
     store.digest,
-    slack,
+    digestSlack,
     { channel: config.digest.channel, dmOwners: config.digest.dmOwners, timeZone: config.timeZone, leaseMs: options.digestLeaseMs },
     clock,
     logger.child({ component: 'digest' }),
@@ -268,6 +282,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       stopping ??= (async () => {
         const stopStarted = performance.now();
         readiness.stop();
+        digestStopping = true;
         const deadline = Date.now() + (options.stopGraceMs ?? STOP_GRACE_MS);
         const left = () => Math.max(0, deadline - Date.now());
         // Socket Mode: the socket first, so that no new event arrives while the rest winds down.
