@@ -64,3 +64,66 @@ export function isExported(name: string, types: ReadonlyMap<string, string>): bo
   const family = types.get(suffix[1]!);
   return family === 'histogram' || (family === 'summary' && suffix[2] !== 'bucket');
 }
+
+/** One aggregation (`sum by (kind) (…)`) of an expression. */
+export interface Aggregation {
+  /** The operator: `sum`, `max`, `count`… */
+  readonly op: string;
+  /** The labels of `by (…)`, or undefined when it has no `by` (none, or `without`). */
+  readonly by: readonly string[] | undefined;
+  /** The metrics its argument selects. */
+  readonly names: readonly string[];
+  /** Its text, to name it in a failure. */
+  readonly text: string;
+}
+
+/** Every aggregation of `expr`, outermost first, with the metrics each reads. */
+export function aggregationsIn(expr: string): Aggregation[] {
+  const found: Aggregation[] = [];
+  parser.parse(expr).iterate({
+    enter(node) {
+      if (node.name !== 'AggregateExpr') return undefined;
+      const op = node.node.getChild('AggregateOp');
+      const modifier = node.node.getChild('AggregateModifier');
+      const grouping = modifier?.getChild('By') ? modifier.getChild('GroupingLabels')?.getChildren('LabelName') : undefined;
+      const text = expr.slice(node.from, node.to);
+      found.push({
+        op: op ? expr.slice(op.from, op.to) : '',
+        by: grouping?.map((label) => expr.slice(label.from, label.to)),
+        names: metricNamesIn(text),
+        text,
+      });
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** One `histogram_quantile(φ, …)` of an expression: what its second argument is. */
+export interface Quantile {
+  readonly text: string;
+  /** The aggregation that is its second argument, when it is one. */
+  readonly over: Aggregation | undefined;
+  /** The metrics its second argument selects. */
+  readonly names: readonly string[];
+}
+
+/** Every histogram_quantile call of `expr`. */
+export function quantilesIn(expr: string): Quantile[] {
+  const found: Quantile[] = [];
+  parser.parse(expr).iterate({
+    enter(node) {
+      if (node.name !== 'FunctionCall' || !node.node.getChild('FunctionIdentifier')?.getChild('HistogramQuantile')) return undefined;
+      const body = node.node.getChild('FunctionCallBody');
+      const args: { from: number; to: number; name: string }[] = [];
+      for (let child = body?.firstChild; child; child = child.nextSibling) if (!['(', ')', ','].includes(child.name)) args.push(child);
+      const second = args[1];
+      const text = expr.slice(node.from, node.to);
+      if (!second) throw new Error(`histogram_quantile without a second argument: ${text}`);
+      const inner = expr.slice(second.from, second.to);
+      found.push({ text, over: second.name === 'AggregateExpr' ? aggregationsIn(inner)[0] : undefined, names: metricNamesIn(inner) });
+      return undefined;
+    },
+  });
+  return found;
+}
