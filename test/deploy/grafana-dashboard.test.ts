@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
-import { ALL_METRICS } from '../../src/metrics/names.js';
-import { exportedTypes, isExported, metricNamesIn, quantilesIn, withoutGrafanaVariables } from './promql-names.js';
+import { ALL_METRICS, READ_AT_SCRAPE } from '../../src/metrics/names.js';
+import { aggregationsIn, exportedTypes, isExported, metricNamesIn, quantilesIn, withoutGrafanaVariables } from './promql-names.js';
 import { DASHBOARD, readRules } from './rules-file.js';
 
 interface Target {
@@ -130,6 +130,21 @@ describe('deploy/grafana/incident-bot.json', () => {
         }
       }
     }
+  });
+
+  it('never sums a gauge read from the database across replicas: each reads the same database', () => {
+    const fromDatabase = new Set<string>(Object.values(READ_AT_SCRAPE).map((m) => m.name));
+    const expressions = [...dashboardExpressions(), ...readRules().map((r) => ({ where: r.alert ?? r.record!, expr: r.expr }))];
+    let read = 0;
+    for (const { where, expr } of expressions) {
+      for (const aggregation of aggregationsIn(expr)) {
+        if (!aggregation.names.some((n) => fromDatabase.has(n))) continue;
+        read++;
+        const perReplica = aggregation.by?.includes('instance') ?? false;
+        expect(aggregation.op === 'sum' && !perReplica, `${where}: ${aggregation.text}`).toBe(false);
+      }
+    }
+    expect(read).toBeGreaterThanOrEqual(6);
   });
 });
 
