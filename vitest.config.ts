@@ -42,6 +42,7 @@ const POSTGRES_ONLY = [
   'test/e2e/harness-postgres.test.ts',
   'test/e2e/db-copy.test.ts',
   'test/e2e/replicas-postgres-*.test.ts',
+  'test/e2e/socket-stop-postgres.test.ts',
 ];
 /** The repository contract runs in the sqlite suite on SQLite and in the postgres suite on PostgreSQL (STORE_CONTRACT). */
 const STORE_CONTRACT = ['test/contract/store/*.test.ts'];

@@ -17,7 +17,7 @@ import { healthHandler, type HealthState } from './http/health.js';
 import { databaseWriteCheck } from './http/readiness-checks.js';
 import { postgresWriteCheck } from './http/readiness-postgres.js';
 import { createReadiness, TOKEN_CHECK_EVERY_MS } from './http/readiness-route.js';
-import { BODY_LIMITS, STOP_GRACE_MS } from './http/limits.js';
+import { BODY_LIMITS, SOCKET_ACK_GRACE_MS, STOP_GRACE_MS } from './http/limits.js';
 import { createHttpServer, listen, type Route } from './http/server.js';
 import { slackEventsHandler } from './http/slack-events.js';
 import { createLogger } from './logger.js';
@@ -285,8 +285,12 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
         digestStopping = true;
         const deadline = Date.now() + (options.stopGraceMs ?? STOP_GRACE_MS);
         const left = () => Math.max(0, deadline - Date.now());
-        // Socket Mode: the socket first, so that no new event arrives while the rest winds down.
-        if (config.slack.socketMode) await slackApp.app.stop().catch(() => undefined);
+        // Socket Mode: what arrives from now on is left for Slack to send again; what is in hand is
+        // acknowledged (a command in its PostgreSQL transaction commits first), then the socket closes.
+        if (config.slack.socketMode) {
+          if (!(await slackApp.requests.drain(Math.min(left(), SOCKET_ACK_GRACE_MS)))) logger.warn({ processing: slackApp.requests.inFlight() }, 'closing the socket with requests unacknowledged');
+          await slackApp.app.stop().catch(() => undefined);
+        }
         // No new requests; those in flight are answered (or cut at the deadline).
         const answered = await http.close(left());
         // Listeners go on after their acknowledgement (replies, lookups): let them end before the database closes.

@@ -93,3 +93,10 @@ export const LINGER_MS = 2_000;
 
 /** How long a stop waits for requests in flight (and their listeners) before cutting them. */
 export const STOP_GRACE_MS = 10_000;
+
+/**
+ * Socket Mode: how long a stop keeps the socket open for the acknowledgements
+ * of envelopes already in hand. Slack waits 3 s for one; past that the
+ * sender has seen it fail, so the socket need not wait longer.
+ */
+export const SOCKET_ACK_GRACE_MS = 3_000;

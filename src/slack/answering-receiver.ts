@@ -17,6 +17,9 @@ import { SlackRequestMeter } from '../metrics/slack-requests.js';
  */
 export class AnsweringReceiver implements Receiver {
   private readonly processing = new Set<Promise<void>>();
+  /** Requests handed to the app and not yet acknowledged: each resolves at its acknowledgement (or its end). */
+  private readonly unanswered = new Set<Promise<void>>();
+  private draining = false;
 
   constructor(
     private readonly inner: Receiver,
@@ -44,24 +47,42 @@ export class AnsweringReceiver implements Receiver {
   }
 
   /** Resolves true once every request handed to the app has been processed, false after `timeoutMs` if some still run. */
-  async settled(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.processing.size > 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled([...this.processing]), new Promise((r) => (timer = setTimeout(r, left)))]);
-      clearTimeout(timer);
-    }
-    return true;
+  settled(timeoutMs: number): Promise<boolean> {
+    return emptied(this.processing, timeoutMs);
+  }
+
+  /**
+   * A stop begins (Socket Mode): requests that arrive from now on are left
+   * unanswered and untouched (Slack sends an event again, to another
+   * replica or after the restart; a command's sender sees it fail and types
+   * it again, nothing of it recorded), while those already handed to the app
+   * go on to their acknowledgement. Resolves true once each of those is
+   * acknowledged, false after `timeoutMs`: the socket can then close without
+   * cutting off an answer to something already recorded.
+   */
+  drain(timeoutMs: number): Promise<boolean> {
+    this.draining = true;
+    return emptied(this.unanswered, timeoutMs);
   }
 
   private process(app: App, event: ReceiverEvent): Promise<void> {
+    if (this.draining) {
+      this.logger.info({ kind: kindOf(event.body) }, 'stopping: a request arriving now is left for Slack to send again');
+      return Promise.resolve();
+    }
     const meter = new SlackRequestMeter(event.body, event.customProperties);
     let acknowledged = false;
+    let answered!: () => void;
+    const sent = new Promise<void>((resolve) => (answered = resolve));
+    this.unanswered.add(sent);
+    void sent.then(() => this.unanswered.delete(sent));
     const ack: ReceiverEvent['ack'] = async (response) => {
       acknowledged = true;
-      await event.ack(response);
+      try {
+        await event.ack(response);
+      } finally {
+        answered();
+      }
       meter.acknowledged();
     };
     const run = (async () => {
@@ -82,9 +103,23 @@ export class AnsweringReceiver implements Receiver {
     void run.finally(() => {
       meter.finished();
       this.processing.delete(run);
+      answered();
     });
     return run;
   }
+}
+
+/** Resolves true once `pending` is empty (promises leave it as they settle), false after `timeoutMs`. */
+async function emptied(pending: ReadonlySet<Promise<void>>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (pending.size > 0) {
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...pending]), new Promise((r) => (timer = setTimeout(r, left)))]);
+    clearTimeout(timer);
+  }
+  return true;
 }
 
 function kindOf(body: ReceiverEvent['body']): string {

@@ -29,7 +29,7 @@ export interface SlackApp {
   /** HTTP mode: Bolt's handler for `POST /slack/events`, mounted on our own server. */
   readonly httpListener: HTTPReceiver['requestListener'] | undefined;
   /** Every request handed to Bolt is answered; a stop waits for those still processed. */
-  readonly requests: Pick<AnsweringReceiver, 'inFlight' | 'settled'>;
+  readonly requests: Pick<AnsweringReceiver, 'inFlight' | 'settled' | 'drain'>;
   /** Socket Mode: the client whose lifecycle events say whether the socket is up (readiness). */
   readonly socket: SocketModeReceiver['client'] | undefined;
 }
