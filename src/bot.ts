@@ -17,6 +17,7 @@ import { healthHandler, type HealthState } from './http/health.js';
 import { databaseWriteCheck } from './http/readiness-checks.js';
 import { postgresWriteCheck } from './http/readiness-postgres.js';
 import { createReadiness, TOKEN_CHECK_EVERY_MS } from './http/readiness-route.js';
+import { refusingOnceStopping } from './jobs/stoppable-gateway.js';
 import { BODY_LIMITS, SOCKET_ACK_GRACE_MS, STOP_GRACE_MS } from './http/limits.js';
 import { createHttpServer, listen, type Route } from './http/server.js';
 import { slackEventsHandler } from './http/slack-events.js';
@@ -141,14 +142,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   // for the part first. Waited out, a long run held the stop past its deadline (exit 1, outbox and
   // database left unclosed). `/incident digest` previews post through the listeners' gateway, not this.
   let digestStopping = false;
-  const digestSlack = new Proxy(slack, {
-    get(target, key, receiver) {
-      const value: unknown = Reflect.get(target, key, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) =>
-        digestStopping ? Promise.reject(new Error('the bot is stopping: the digest resumes at the next start')) : value.apply(target, args);
-    },
-  });
+  const digestSlack = refusingOnceStopping(slack, 'the digest', () => digestStopping);
   const digestRunner = new DigestRunner(
     store.digest,
     digestSlack,

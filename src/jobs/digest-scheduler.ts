@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../domain/ports.js';
 import { cronSchedule } from './cron-pattern.js';
 import type { DigestOutcome, DigestRunner } from './digest-runner.js';
+import { StoppingError } from './stoppable-gateway.js';
 
 /** A period older than this when first seen is not posted late: nobody wants last week's digest. */
 const CATCH_UP_MS = 24 * 60 * 60_000;
@@ -52,7 +53,10 @@ export class DigestScheduler {
       if (!tick) return 'not-due' as const;
       return this.runner.runPeriod(tick.toISOString(), tick);
     });
-    this.running = next.catch((error: unknown) => this.logger.error({ err: error }, 'digest failed; the next check resumes it'));
+    this.running = next.catch((error: unknown) => {
+      if (error instanceof StoppingError) this.logger.info('digest ended by the stop; the next start resumes it');
+      else this.logger.error({ err: error }, 'digest failed; the next check resumes it');
+    });
     return next;
   }
 

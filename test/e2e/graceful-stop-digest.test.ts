@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 /**
  * A stop during the weekly digest: a run of hundreds of owners' DMs lasts
  * minutes, longer than the stop may (28 s, inside Kubernetes' 30 s). The post
@@ -22,7 +23,9 @@ describe('a stop while the weekly digest is being posted', () => {
     const world = await sharedWorld();
     cleanups.push(() => world.dispose());
     const clock = new FixedClock(new Date('2026-10-01T10:00:00Z'));
-    const h = await Harness.start({ slack: world.slack, databaseFile: world.databaseFile, bot: { clock } });
+    const logs: { level: number; msg: string }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+    const h = await Harness.start({ slack: world.slack, databaseFile: world.databaseFile, bot: { clock, logger } });
     cleanups.push(() => h.stop().catch(() => undefined));
     await h.run('declare sev2 Many follow-ups', { userId: 'U0ALICE' });
     const incident = (await h.bot.store.incidents.get(1))!;
@@ -43,6 +46,8 @@ describe('a stop while the weekly digest is being posted', () => {
     release();
     await stopping;
     await expect(run).rejects.toThrow(/stopping/);
+    // Said as what it is, not as a failure to look into.
+    expect(logs.filter((l) => l.msg.startsWith('digest'))).toEqual([expect.objectContaining({ level: 30, msg: 'digest ended by the stop; the next start resumes it' })]);
     // That DM was made and recorded; the two after it were not.
     expect(dms()).toHaveLength(1);
 
