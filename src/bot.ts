@@ -167,7 +167,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   // Each route's body limit is checked before its signature: see src/http/limits.ts.
   const databaseCheck = database.sqlite ? databaseWriteCheck(database.sqlite.$client) : postgresWriteCheck(database.pool!);
   const readiness = createReadiness({ health, databaseCheck, store, clock, maxOutboxAgeMs: config.readiness.maxOutboxAgeMs, slack, socket: slackApp.socket, logger });
-  const metrics = createBotMetrics({ store, clock, slos: config.slo.catalog.slos });
+  const metrics = createBotMetrics({ store, clock, slos: config.slo.catalog.slos, readiness: () => readiness.report() });
   const routes: Route[] = [{ method: 'GET', path: '/healthz', maxBodyBytes: BODY_LIMITS.none, handler: healthHandler(health) }, readiness.route, metrics.route];
   // Without a secret nothing could be verified: the endpoint does not exist (404).
   if (config.pagerduty.webhookSecret) {

@@ -3,7 +3,7 @@ import type { Store } from '../db/store.js';
 import type { Clock } from '../domain/ports.js';
 import type { HealthState } from './health.js';
 import { BODY_LIMITS } from './limits.js';
-import { notApplicable, readinessHandler, type ReadinessCheck } from './readiness.js';
+import { notApplicable, readinessHandler, readinessReporter, type ReadinessBody, type ReadinessCheck, type ReadinessSources } from './readiness.js';
 import { outboxAgeCheck } from './readiness-checks.js';
 import { SocketWatch, TokenWatch, type SocketEvents, type TokenAnswer } from './readiness-slack.js';
 import type { Route } from './server.js';
@@ -40,6 +40,8 @@ export interface Readiness {
   start(tokenCheckEveryMs: number): void;
   /** From now on /readyz says the bot is stopping; the periodic token check ends. */
   stop(): void;
+  /** What /readyz would answer now (for the metrics). */
+  report(): Promise<ReadinessBody>;
 }
 
 /** Wires the four readiness checks to their sources and to the route. */
@@ -47,7 +49,7 @@ export function createReadiness(input: ReadinessInput): Readiness {
   const token = new TokenWatch(input.slack, input.logger.child({ component: 'readiness' }));
   const socket = input.socket ? new SocketWatch(input.socket) : undefined;
   let stopping = false;
-  const handler = readinessHandler({
+  const sources: ReadinessSources = {
     health: input.health,
     stopping: () => stopping,
     checks: {
@@ -56,7 +58,9 @@ export function createReadiness(input: ReadinessInput): Readiness {
       socketMode: socket?.result ?? (() => notApplicable),
       outbox: outboxAgeCheck(input.store.health, input.clock, input.maxOutboxAgeMs),
     },
-  });
+  };
+  const handler = readinessHandler(sources);
+  const report = readinessReporter(sources);
   return {
     route: { method: 'GET', path: '/readyz', maxBodyBytes: BODY_LIMITS.none, handler },
     tokenAccepted: (answer) => token.accept(answer),
@@ -65,5 +69,6 @@ export function createReadiness(input: ReadinessInput): Readiness {
       stopping = true;
       token.stop();
     },
+    report,
   };
 }

@@ -95,6 +95,17 @@ function spokenBound(ms: number): string {
   return ms === 1_000 ? '1 second' : `${ms / 1_000} seconds`;
 }
 
+/** What /readyz would answer now: every check run, side by side, each within its bound. */
+export function readinessReporter(sources: ReadinessSources): () => Promise<ReadinessBody> {
+  const withinMs = sources.answerWithinMs ?? CHECK_ANSWER_WITHIN_MS;
+  return async () => {
+    // Side by side: a slow database does not hold up the other answers, and the probe waits at most one bound.
+    const answers = await Promise.all(READINESS_CHECKS.map((name) => run(name, sources.checks[name], withinMs)));
+    const results = Object.fromEntries(READINESS_CHECKS.map((name, i) => [name, answers[i]!])) as Record<ReadinessCheckName, CheckResult>;
+    return readinessReport(readinessPhase(sources.health, sources.stopping()), results, sources.health);
+  };
+}
+
 export interface ReadinessSources {
   readonly health: HealthState;
   readonly stopping: () => boolean;
@@ -110,12 +121,9 @@ export interface ReadinessSources {
  * taken out of service, not restarted in a loop.
  */
 export function readinessHandler(sources: ReadinessSources) {
-  const withinMs = sources.answerWithinMs ?? CHECK_ANSWER_WITHIN_MS;
+  const report = readinessReporter(sources);
   return async (_req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    // Side by side: a slow database does not hold up the other answers, and the probe waits at most one bound.
-    const answers = await Promise.all(READINESS_CHECKS.map((name) => run(name, sources.checks[name], withinMs)));
-    const results = Object.fromEntries(READINESS_CHECKS.map((name, i) => [name, answers[i]!])) as Record<ReadinessCheckName, CheckResult>;
-    const body = readinessReport(readinessPhase(sources.health, sources.stopping()), results, sources.health);
+    const body = await report();
     res.writeHead(body.status === 'ready' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(body));
   };

@@ -4,6 +4,7 @@ import type { OutboxBacklog } from '../db/health.repo.js';
 import { SEVERITIES } from '../domain/model.js';
 import type { Clock } from '../domain/ports.js';
 import type { SloDefinition } from '../slo/model.js';
+import { READINESS_CHECKS, type ReadinessBody } from '../http/readiness.js';
 import { READ_AT_SCRAPE } from './names.js';
 import { OUTBOX_KINDS } from './registry.js';
 
@@ -12,6 +13,8 @@ export interface GaugeSources {
   readonly clock: Clock;
   /** The SLO catalog's SLOs: one budget gauge each. */
   readonly slos: readonly SloDefinition[];
+  /** What /readyz would answer now; without it (a test's metrics) no readiness gauges. */
+  readonly readiness?: () => Promise<ReadinessBody>;
 }
 
 /**
@@ -67,7 +70,35 @@ export function databaseGauges(sources: GaugeSources): Registry {
       for (const slo of sources.slos) this.set({ service: slo.service, slo: slo.name }, await consumedInWindow(store, slo, now));
     },
   });
+  if (sources.readiness) readinessGauges(registry, sources.readiness);
   return registry;
+}
+
+/**
+ * This replica's readiness, as /readyz would answer at the scrape: `up` stays
+ * 1 while a revoked token, a closed socket or a read-only database keeps the
+ * bot from its job, so the alert on the bot itself needs these. One run of
+ * the checks feeds both gauges.
+ */
+function readinessGauges(registry: Registry, report: () => Promise<ReadinessBody>): void {
+  let latest: Promise<ReadinessBody> | undefined;
+  // Both gauges collect in one scrape: the checks run once for it, not twice.
+  const once = () => (latest ??= report().finally(() => setImmediate(() => (latest = undefined))));
+  new Gauge({
+    ...READ_AT_SCRAPE.ready,
+    registers: [registry],
+    async collect() {
+      this.set((await once()).status === 'ready' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    ...READ_AT_SCRAPE.readinessCheckOk,
+    registers: [registry],
+    async collect() {
+      const { checks } = await once();
+      for (const check of READINESS_CHECKS) this.set({ check }, checks[check] === 'ok' || checks[check] === 'off' ? 1 : 0);
+    },
+  });
 }
 
 /**

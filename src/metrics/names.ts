@@ -128,7 +128,10 @@ export const COUNTED = {
   },
 } as const satisfies Record<string, MetricSpec>;
 
-/** What the bot reads from its database at each scrape (the listeners' thread only). */
+/**
+ * What the bot reads at each scrape (the listeners' thread only): from its database, shared by
+ * every replica, and its own readiness, the checks of GET /readyz.
+ */
 export const READ_AT_SCRAPE = {
   outboxPending: {
     name: 'incident_bot_outbox_jobs_pending',
@@ -153,6 +156,18 @@ export const READ_AT_SCRAPE = {
     type: 'gauge',
     help: "Fraction of an SLO's error budget consumed by incidents whose impact ended within its current window (or goes on), summed from their recorded SLO figures.",
     labelNames: ['service', 'slo'],
+  },
+  ready: {
+    name: 'incident_bot_ready',
+    type: 'gauge',
+    help: '1 while this replica can do its job (what GET /readyz answers 200 for), 0 while it is starting, stopping or a check fails.',
+    labelNames: [],
+  },
+  readinessCheckOk: {
+    name: 'incident_bot_readiness_check_ok',
+    type: 'gauge',
+    help: "1 while a readiness check (database, slackToken, socketMode, outbox) passes or does not apply, 0 while it fails or has no answer yet; /readyz says why.",
+    labelNames: ['check'],
   },
 } as const satisfies Record<string, MetricSpec>;
 

@@ -89,9 +89,9 @@ describe('deploy/grafana/incident-bot.json', () => {
     }
   });
 
-  it('shows the four golden signals and the incident figures', () => {
+  it('shows the four golden signals, the incident figures and each replica\'s readiness', () => {
     const rows = dashboard.panels.filter((p) => p.type === 'row').map((p) => p.title);
-    expect(rows).toEqual(['Traffic', 'Errors', 'Latency', 'Saturation', 'Incidents']);
+    expect(rows).toEqual(['Traffic', 'Errors', 'Latency', 'Saturation', 'Incidents', 'Readiness']);
   });
 
   it('charts every metric of src/metrics/names.ts, or says here why not', () => {

@@ -26,6 +26,15 @@ async function readyzUntil(url: string, status: 200 | 503, timeout = 10_000): Pr
 
 const READY = { status: 'ready', checks: { database: 'ok', slackToken: 'ok', socketMode: 'ok', outbox: 'ok' } };
 
+/** The readiness gauges of GET /metrics: incident_bot_ready, and each check's incident_bot_readiness_check_ok. */
+async function readinessGauges(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const gauges: Record<string, number> = {};
+  for (const [, name, check, value] of text.matchAll(/^(incident_bot_ready|incident_bot_readiness_check_ok)(?:\{check="(\w+)"\})? (\S+)$/gm)) gauges[check ?? name!] = Number(value);
+  return gauges;
+}
+const ALL_OK = { incident_bot_ready: 1, database: 1, slackToken: 1, socketMode: 1, outbox: 1 };
+
 // One bot in Socket Mode for every cause: each is caused, seen as a 503 with its reason, then undone.
 describe('/readyz, each cause of unreadiness', () => {
   let h: Harness;
@@ -39,8 +48,9 @@ describe('/readyz, each cause of unreadiness', () => {
   });
   afterAll(async () => h.stop());
 
-  it('is ready once started', async () => {
+  it('is ready once started, and says so in /metrics', async () => {
     expect(await readyzUntil(h.url, 200)).toEqual({ status: 200, body: READY });
+    expect(await readinessGauges(h.url)).toEqual(ALL_OK);
   });
 
   it('is unready while another connection holds the database write lock, and ready once it lets go', async () => {
@@ -69,8 +79,11 @@ describe('/readyz, each cause of unreadiness', () => {
       reasons: [expect.stringMatching(/^Slack refused SLACK_BOT_TOKEN \(token_revoked\): the token has been revoked/)],
       checks: { ...READY.checks, slackToken: 'failing' },
     });
+    // The bot is up (its /metrics answers) but cannot do its job: the gauges say which check.
+    expect(await readinessGauges(h.url)).toEqual({ ...ALL_OK, incident_bot_ready: 0, slackToken: 0 });
     h.slack.clearFaults();
     expect((await readyzUntil(h.url, 200)).body).toEqual(READY);
+    expect(await readinessGauges(h.url)).toEqual(ALL_OK);
   });
 
   it('is unready while the Socket Mode connection is down, and ready once the bot has reconnected', async () => {
