@@ -242,8 +242,9 @@ describe('PagerDuty outages and restarts', () => {
     try {
       pd.mode = 'error';
       const first = await Harness.start({ slack, databaseFile, env: pagerDutyEnv(pd), bot: { pagerduty: PD_OPTIONS, outbox: { baseBackoffMs: 50 } } });
-      await first.run('declare sev1 Checkout errors spiking');
-      await new Promise((r) => setTimeout(r, 200));
+      // Stopped once PagerDuty has refused the trigger: the page is left pending, to be retried.
+      await first.command('declare sev1 Checkout errors spiking');
+      await expect.poll(() => pd.events.length, { timeout: 5_000, interval: 20 }).toBeGreaterThan(0);
       await first.stop();
       expect(pd.acceptedTriggers()).toHaveLength(0);
 
