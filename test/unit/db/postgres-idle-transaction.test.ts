@@ -27,7 +27,7 @@ describe.skipIf(!postgresAvailable('PostgreSQL transaction of a replica gone dar
     relay = new DarkeningRelay(Number(new URL(server.url).port));
     await relay.listen();
     // The bound is short here; the statements wait far longer than it before they give up.
-    darkened = openPostgres(relay.in(server.url), { poolSize: 1, queryTimeoutMs: 3_000, idleInTransactionTimeoutMs: 300 });
+    darkened = openPostgres(relay.in(server.url), { poolSize: 1, queryTimeoutMs: 1_000, idleInTransactionTimeoutMs: 300 });
     direct = openPostgres(server.url, { poolSize: 1, queryTimeoutMs: 5_000, idleInTransactionTimeoutMs: 300 });
     await migratePostgres(direct.db);
   });
