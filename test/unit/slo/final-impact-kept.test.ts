@@ -5,8 +5,8 @@ import { refreshSlo } from '../../../src/effects/refresh-slo.js';
 import { PrometheusError } from '../../../src/prometheus/errors.js';
 import type { PrometheusQueries, SeriesPoint } from '../../../src/prometheus/port.js';
 import type { StorageRetention } from '../../../src/prometheus/retention.js';
-import type { SloDefinition } from '../../../src/slo/model.js';
 import { memoryDeps } from '../../support/memory-store.js';
+import { CHECKOUT_SLO as SLO } from '../../support/slo-fixtures.js';
 
 /*
  * A resolved incident whose window figure was missing at the resolve (the
@@ -19,18 +19,6 @@ import { memoryDeps } from '../../support/memory-store.js';
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
 const RESOLVED = new Date('2026-11-30T12:00:00Z');
-
-const SLO: SloDefinition = {
-  id: 'checkout-api/checkout_availability',
-  service: 'checkout-api',
-  name: 'checkout_availability',
-  description: undefined,
-  target: 0.999,
-  window: { text: '30d', ms: 30 * DAY },
-  owner: undefined,
-  sli: { kind: 'events', errorQuery: 'sum(rate(err[{{.window}}]))', totalQuery: 'sum(rate(all[{{.window}}]))' },
-  source: { file: 'slo.yaml', format: 'plain' },
-};
 
 /** At the resolve: the impact measured, the window timing out. Later: the window measured, the impact's samples gone. */
 class ForgetfulPrometheus implements PrometheusQueries {

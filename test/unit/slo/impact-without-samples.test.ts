@@ -6,11 +6,11 @@ import { renderPostmortem } from '../../../src/postmortem/render.js';
 import type { PrometheusQueries, SeriesPoint } from '../../../src/prometheus/port.js';
 import type { StorageRetention } from '../../../src/prometheus/retention.js';
 import { measureSlo, type MeasureInput } from '../../../src/slo/measure.js';
-import type { SloDefinition } from '../../../src/slo/model.js';
 import { headerSloLine } from '../../../src/slack/views/slo-lines.js';
 import { memoryDeps } from '../../support/memory-store.js';
 import { postmortemData, section } from '../postmortem/fixture.js';
 import { stored } from '../postmortem/slo-fixture.js';
+import { CHECKOUT_SLO as SLO } from '../../support/slo-fixtures.js';
 
 /*
  * A long impact with no samples: the target was down, every scrape failed,
@@ -24,18 +24,6 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const NOW = new Date('2026-11-30T12:00:00Z');
-
-const SLO: SloDefinition = {
-  id: 'checkout-api/checkout_availability',
-  service: 'checkout-api',
-  name: 'checkout_availability',
-  description: undefined,
-  target: 0.999,
-  window: { text: '30d', ms: 30 * DAY },
-  owner: undefined,
-  sli: { kind: 'events', errorQuery: 'sum(rate(err[{{.window}}]))', totalQuery: 'sum(rate(all[{{.window}}]))' },
-  source: { file: 'slo.yaml', format: 'plain' },
-};
 
 /** Samples over the SLO window and the last hour; none over any other range (the impact's), or none at all. */
 class TargetDownPrometheus implements PrometheusQueries {

@@ -4,22 +4,10 @@ import type { PrometheusQueries, SeriesPoint } from '../../../src/prometheus/por
 import { estimateIncidentBudget } from '../../../src/slo/estimate.js';
 import { impactWindow, measureSlo, type MeasureInput } from '../../../src/slo/measure.js';
 import type { SloDefinition } from '../../../src/slo/model.js';
+import { CHECKOUT_SLO as SLO } from '../../support/slo-fixtures.js';
 
 const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
 const NOW = new Date('2026-11-30T00:00:00Z');
-
-const SLO: SloDefinition = {
-  id: 'checkout-api/checkout_availability',
-  service: 'checkout-api',
-  name: 'checkout_availability',
-  description: undefined,
-  target: 0.999,
-  window: { text: '30d', ms: 30 * DAY },
-  owner: undefined,
-  sli: { kind: 'events', errorQuery: 'sum(rate(err[{{.window}}]))', totalQuery: 'sum(rate(all[{{.window}}]))' },
-  source: { file: 'slo.yaml', format: 'plain' },
-};
 
 /** Answers by the range in the query: `[30m]`, `[30d]`, `[1h]`; records what was asked. */
 class FakePrometheus implements PrometheusQueries {

@@ -3,9 +3,9 @@ import type { ClaimedJob } from '../../../src/db/outbox.repo.js';
 import type { EffectContext } from '../../../src/effects/context.js';
 import { refreshSlo } from '../../../src/effects/refresh-slo.js';
 import type { PrometheusQueries, SeriesPoint } from '../../../src/prometheus/port.js';
-import type { SloDefinition } from '../../../src/slo/model.js';
 import { thresholdNoticeText, type ThresholdNotice } from '../../../src/slack/views/slo-lines.js';
 import { memoryDeps } from '../../support/memory-store.js';
+import { CHECKOUT_SLO as SLO } from '../../support/slo-fixtures.js';
 
 /*
  * A budget can fall past several policy thresholds between two refreshes (a
@@ -17,18 +17,6 @@ import { memoryDeps } from '../../support/memory-store.js';
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
 const NOW = new Date('2026-11-30T12:00:00Z');
-
-const SLO: SloDefinition = {
-  id: 'checkout-api/checkout_availability',
-  service: 'checkout-api',
-  name: 'checkout_availability',
-  description: undefined,
-  target: 0.999,
-  window: { text: '30d', ms: 30 * DAY },
-  owner: undefined,
-  sli: { kind: 'events', errorQuery: 'sum(rate(err[{{.window}}]))', totalQuery: 'sum(rate(all[{{.window}}]))' },
-  source: { file: 'slo.yaml', format: 'plain' },
-};
 
 /** Answers the SLO window's ratio with what leaves `remaining`, and 1 % failing elsewhere. */
 class BudgetPrometheus implements PrometheusQueries {

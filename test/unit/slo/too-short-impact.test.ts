@@ -5,11 +5,11 @@ import { SloRefreshScheduler } from '../../../src/jobs/slo-refresh-scheduler.js'
 import { renderPostmortem } from '../../../src/postmortem/render.js';
 import type { PrometheusQueries, SeriesPoint } from '../../../src/prometheus/port.js';
 import { measureSlo, type MeasureInput } from '../../../src/slo/measure.js';
-import type { SloDefinition } from '../../../src/slo/model.js';
 import { headerSloLine } from '../../../src/slack/views/slo-lines.js';
 import { memoryDeps } from '../../support/memory-store.js';
 import { postmortemData, section } from '../postmortem/fixture.js';
 import { stored } from '../postmortem/slo-fixture.js';
+import { CHECKOUT_SLO as SLO } from '../../support/slo-fixtures.js';
 
 /*
  * A one-minute false alarm: rate() over a range shorter than about two
@@ -21,18 +21,6 @@ import { stored } from '../postmortem/slo-fixture.js';
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
 const NOW = new Date('2026-11-30T12:00:00Z');
-
-const SLO: SloDefinition = {
-  id: 'checkout-api/checkout_availability',
-  service: 'checkout-api',
-  name: 'checkout_availability',
-  description: undefined,
-  target: 0.999,
-  window: { text: '30d', ms: 30 * DAY },
-  owner: undefined,
-  sli: { kind: 'events', errorQuery: 'sum(rate(err[{{.window}}]))', totalQuery: 'sum(rate(all[{{.window}}]))' },
-  source: { file: 'slo.yaml', format: 'plain' },
-};
 
 /** Samples over the SLO window and the last hour; none over anything else (the impact's range) unless `window` is false too. */
 class ShortRangePrometheus implements PrometheusQueries {
