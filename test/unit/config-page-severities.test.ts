@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { configProblems } from '../support/config-problems.js';
 import { isPagingSeverity } from '../../src/domain/paging.js';
 import type { Deps } from '../../src/domain/ports.js';
 import { pagingPolicy } from '../../src/pagerduty/policy.js';
 
 const VALID = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PAGERDUTY_ROUTING_KEY: 'R0KEY' };
 
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig({ ...VALID, ...env });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (env: NodeJS.ProcessEnv) => configProblems(env, VALID);
 
 /** Which severities page by themselves, as the paging verb decides it from the loaded configuration. */
 function pagingSeverities(env: NodeJS.ProcessEnv): string[] {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { configProblems as problemsOf, MINIMAL_ENV as VALID } from '../support/config-problems.js';
 
-const VALID = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
-
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig({ ...VALID, ...env });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('the Prometheus and Slack API URLs', () => {
   it('refuses a host written without http:// (a URL of scheme "prometheus:" to the parser), where every SLO query failed at run time', () => {
