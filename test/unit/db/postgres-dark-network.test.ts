@@ -4,17 +4,9 @@ import { postgresStore } from '../../../src/db/postgres/store.js';
 import type { NewIncident } from '../../../src/domain/ports.js';
 import { DarkeningRelay } from '../../support/darkening-relay.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../../support/postgres-server.js';
+import { newIncident } from '../../contract/store/fixtures.js';
 
-const declaration = (title: string): NewIncident => ({
-  title,
-  description: null,
-  severity: 'sev2',
-  service: null,
-  isPrivate: false,
-  declaredBy: 'U1',
-  declaredAt: new Date('2026-11-22T10:00:00Z'),
-  originChannelId: null,
-});
+const declaration = (title: string): NewIncident => newIncident({ title, declaredBy: 'U1' });
 
 describe.skipIf(!postgresAvailable('PostgreSQL behind a network that goes dark'))('PostgreSQL behind a network that goes dark', () => {
   let server: PostgresServer;

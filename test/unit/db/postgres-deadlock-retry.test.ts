@@ -5,17 +5,9 @@ import { postgresStore } from '../../../src/db/postgres/store.js';
 import type { Store } from '../../../src/db/store.js';
 import type { NewIncident } from '../../../src/domain/ports.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../../support/postgres-server.js';
+import { newIncident } from '../../contract/store/fixtures.js';
 
-const declaration = (title: string): NewIncident => ({
-  title,
-  description: null,
-  severity: 'sev2',
-  service: null,
-  isPrivate: false,
-  declaredBy: 'U1',
-  declaredAt: new Date('2026-11-22T10:00:00Z'),
-  originChannelId: null,
-});
+const declaration = (title: string): NewIncident => newIncident({ title, declaredBy: 'U1' });
 
 /** Resolves for everyone once `parties` have arrived: each transaction holds its first row until the other holds its own. */
 function barrier(parties: number): () => Promise<void> {

@@ -3,17 +3,9 @@ import { migratePostgres, openPostgres, type PostgresStore } from '../../../src/
 import { postgresStore } from '../../../src/db/postgres/store.js';
 import type { NewIncident } from '../../../src/domain/ports.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../../support/postgres-server.js';
+import { newIncident } from '../../contract/store/fixtures.js';
 
-const declaration = (title: string): NewIncident => ({
-  title,
-  description: null,
-  severity: 'sev2',
-  service: null,
-  isPrivate: false,
-  declaredBy: 'U1',
-  declaredAt: new Date('2026-11-22T10:00:00Z'),
-  originChannelId: null,
-});
+const declaration = (title: string): NewIncident => newIncident({ title, declaredBy: 'U1' });
 
 /**
  * drizzle's transaction sends BEGIN before its try/finally: while PostgreSQL
