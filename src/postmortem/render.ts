@@ -1,5 +1,6 @@
 import { ACTION_STATUSES, incidentRef, ROLE_TITLES, type TimelineEntry } from '../domain/model.js';
-import { duration, formatInTimeZone, minutesBetween } from '../domain/time.js';
+import { formatInTimeZone, minutesBetween } from '../domain/time.js';
+import { longDuration } from './duration.js';
 import type { PostmortemData } from './data.js';
 import { incidentFacts } from './facts.js';
 import { findBlame } from './language-check.js';
@@ -50,7 +51,7 @@ export function renderPostmortem(data: PostmortemData): string {
   if (incident.description) summary.push(`Impact as declared: ${prose(incident.description)}`);
   summary.push(
     end
-      ? `The incident was declared ${utc(incident.declaredAt)} and resolved ${utc(end)}, ${duration(minutes!)} later.`
+      ? `The incident was declared ${utc(incident.declaredAt)} and resolved ${utc(end)}, ${longDuration(minutes!)} later.`
       : `The incident was declared ${utc(incident.declaredAt)} and is not resolved yet.`,
   );
   if (incident.resolveSummary) summary.push(`Resolution: ${prose(incident.resolveSummary)}`);
