@@ -1,7 +1,7 @@
 import { requireIncidentInChannel } from './incident-lookup.js';
 import { actorId, type ActiveStatus, type Actor, type Incident } from './model.js';
 import type { Deps } from './ports.js';
-import { assertTransition } from './state-machine.js';
+import { assertOpen, assertTransition } from './state-machine.js';
 import { USAGE } from './usage.js';
 import { DomainError } from './errors.js';
 
@@ -18,6 +18,10 @@ export async function postStatusUpdate(
   const by = actorId(actor);
   return repos.transaction(async (repos) => {
     const incident = await requireIncidentInChannel(repos.incidents, channelId, USAGE.status);
+    // The state machine lets resolved go back to investigating, but only
+    // through reopen (its timeline entry, its notices, resolved_at cleared):
+    // a status update here would bring the incident back half-reopened.
+    assertOpen(incident);
     assertTransition(incident, status);
     if (!await repos.incidents.changeStatus(incident.id, incident.status, status, now)) {
       throw new DomainError('CONFLICT', 'Someone changed the status just now; look again.');
