@@ -9,17 +9,33 @@ export function person(userId: string | null): string {
   return `![](@${userId})`;
 }
 
+/** What opens a block other than a paragraph at the start of a line: a heading, quote, list, fence, HTML, rule. */
+const BLOCK_START = /^(?:([#>\-+*=`~_]|<(?!@[UW]))|(\d+)([.)]))/;
+
 /**
- * User text for Markdown: mentions as canvas mentions, no line breaks or pipes to break a table.
+ * User text for Markdown, on one line (a heading, a paragraph, a list item): mentions as
+ * canvas mentions, line breaks as spaces, and a leading `#`, `>`, `-`, `1.`, ``` or `<`
+ * escaped. A resolve summary's "\n## Root cause" became a heading of the draft, and a title
+ * starting with "- " or "1." turned the Summary paragraph into a list.
  * A canvas mention or embed written out as text (`![](@U…)`, `![](#C…)`) is escaped: only a
  * mention Slack delivered (`<@U…>`) becomes one, never text from an alert or typed as such.
  */
 export function prose(text: string): string {
-  return text.replace(/!\[/g, '!\\[').replace(/<@([UW][A-Z0-9]+)>/g, (_m, id: string) => person(id));
+  const oneLine = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
+  return oneLine
+    .replace(/!\[/g, '!\\[')
+    // A mention Slack delivered (`<@U…>`) is left to become a canvas mention.
+    .replace(BLOCK_START, (_m, mark: string | undefined, digits: string | undefined, dot: string | undefined) => (mark ? `\\${mark}` : `${digits}\\${dot}`))
+    .replace(/<@([UW][A-Z0-9]+)>/g, (_m, id: string) => person(id));
 }
 
+/** A table cell: prose, with its pipes escaped. */
 export function cell(text: string): string {
-  return prose(text).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  return prose(text).replace(/\|/g, '\\|');
 }
 
 export function utc(date: Date): string {
