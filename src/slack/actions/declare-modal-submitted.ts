@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { validateTitle } from '../../domain/command-parser.js';
 import { declareIncident } from '../../domain/declare.js';
+import { requireKnownService } from '../../domain/service-link.js';
 import { isDomainError } from '../../domain/errors.js';
 import { SEVERITIES, type Severity } from '../../domain/model.js';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../ids.js';
@@ -33,6 +34,16 @@ export function registerDeclareModal(app: App, services: SlackServices): void {
       errors[BLOCK_IDS.title] = error.userMessage.split('\n')[0]!;
     }
     if (!severity || !(SEVERITIES as readonly string[]).includes(severity)) errors[BLOCK_IDS.severity] = 'Choose a severity.';
+    // The select offered the catalog as it was when the form opened; it may have changed since
+    // (a restart with other SLO files). Refused here, the form stays open on the field to fix.
+    if (service) {
+      try {
+        requireKnownService(services.deps.slo, service);
+      } catch (error) {
+        if (!isDomainError(error)) throw error;
+        errors[BLOCK_IDS.service] = error.userMessage.split('\n')[0]!;
+      }
+    }
     if (Object.keys(errors).length > 0) {
       await ack({ response_action: 'errors', errors });
       return;
