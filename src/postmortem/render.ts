@@ -34,7 +34,9 @@ export function renderPostmortem(data: PostmortemData): string {
   // Days as seen in UTC, like every time in the draft (not the machine's zone); impact may have begun the
   // day before, an alert may have fired before the declaration, and a message pinned after the resolve
   // (a customer follow-up the next morning) or an alert resolving later may fall on the day after.
-  const times = [data.impact.start, incident.declaredAt, end ?? incident.declaredAt, ...data.timeline.map((e) => e.occurredAt)];
+  // Detection states the first alert, the first page and the acknowledgement with `at` too: an alert of the evening before read as the same day.
+  const known = [data.firstAlertReceivedAt, data.firstPageDeliveredAt, incident.acknowledgedAt].filter((d): d is Date => d !== null);
+  const times = [data.impact.start, incident.declaredAt, end ?? incident.declaredAt, ...known, ...data.timeline.map((e) => e.occurredAt)];
   const spansDays = new Set(times.map((d) => formatInTimeZone(d, 'yyyyMMdd'))).size > 1;
   const time = (d: Date) => formatInTimeZone(d, spansDays ? 'yyyy-MM-dd HH:mm' : 'HH:mm');
   const at = (d: Date) => `${time(d)} UTC`;
