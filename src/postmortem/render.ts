@@ -56,6 +56,13 @@ export function renderPostmortem(data: PostmortemData): string {
       ? `The incident was declared ${utc(incident.declaredAt)} and resolved ${utc(end)}, ${longDuration(minutes!)} later.`
       : `The incident was declared ${utc(incident.declaredAt)} and is not resolved yet.`,
   );
+  // The resolve the durations count to is the last: a reviewer reading "47 minutes" must know it includes a reopening.
+  const reopened = data.timeline.filter((e) => e.kind === 'reopened').length;
+  const firstResolve = data.timeline.find((e) => e.kind === 'resolved');
+  if (end && reopened > 0 && firstResolve) {
+    const times = reopened === 1 ? 'once' : `${reopened} times`;
+    summary.push(`It was first resolved at ${utc(firstResolve.occurredAt)} and reopened ${times}; its times count to the last resolve.`);
+  }
   if (incident.resolveSummary) summary.push(`Resolution: ${prose(incident.resolveSummary)}`);
   out.push(summary.join(' '), '');
 
