@@ -1,7 +1,6 @@
 import { ROLE_TITLES, ROLES } from '../domain/model.js';
 import type { PostmortemData } from './data.js';
-import { minutesBetween } from '../domain/time.js';
-import { longDuration } from './duration.js';
+import { duration, minutesBetween } from '../domain/time.js';
 
 /** What the bot knows went well and what did not: facts, for the team to judge. */
 export function incidentFacts(data: PostmortemData): { well: string[]; wrong: string[] } {
@@ -12,10 +11,10 @@ export function incidentFacts(data: PostmortemData): { well: string[]; wrong: st
 
   well.push('The incident channel, the Incident Commander and the pinned header were set up at declaration.');
   if (data.firstPageDeliveredAt) {
-    well.push(`First page delivered ${longDuration(minutesBetween(start, data.firstPageDeliveredAt))} after declaration.`);
+    well.push(`First page delivered ${duration(minutesBetween(start, data.firstPageDeliveredAt))} after declaration.`);
   }
   const identified = timeline.find((e) => e.kind === 'status_update' && e.text.startsWith('Identified'));
-  if (identified) well.push(`Cause identified ${longDuration(minutesBetween(start, identified.occurredAt))} after declaration.`);
+  if (identified) well.push(`Cause identified ${duration(minutesBetween(start, identified.occurredAt))} after declaration.`);
   const pinned = timeline.filter((e) => e.kind === 'pinned_message').length;
   if (pinned > 0) well.push(`${pinned} message${pinned === 1 ? ' was' : 's were'} marked for the timeline as it happened.`);
   const filled = ROLES.filter((r) => r !== 'ic' && roles.some((t) => t.role === r));
@@ -34,6 +33,6 @@ export function incidentFacts(data: PostmortemData): { well: string[]; wrong: st
   const end = incident.resolvedAt?.getTime();
   if (end !== undefined) updates.push(end);
   const longestGap = updates.slice(1).reduce((max, t, i) => Math.max(max, t - updates[i]!), 0) / 60_000;
-  if (longestGap >= 30) wrong.push(`The longest stretch without a status update was ${longDuration(Math.round(longestGap))}.`);
+  if (longestGap >= 30) wrong.push(`The longest stretch without a status update was ${duration(Math.round(longestGap))}.`);
   return { well, wrong };
 }

@@ -3,15 +3,14 @@
  * the durations between, each defined in words under the table. What the bot
  * does not know (no impact start recorded, no acknowledgement) is **[to fill]**.
  */
-import { minutesBetween } from '../domain/time.js';
-import { longDuration } from './duration.js';
+import { duration, minutesBetween } from '../domain/time.js';
 import type { PostmortemData } from './data.js';
 import { cell, TO_FILL, utc } from './markdown.js';
 
 /** `15 minutes`, or how far the other way when `to` came first (`none: declared 5 minutes before the impact began`). */
 function span(from: Date, to: Date, reversed: (howLong: string) => string): string {
   const minutes = minutesBetween(from, to);
-  return minutes >= 0 ? longDuration(minutes) : `none: ${reversed(longDuration(-minutes))}`;
+  return minutes >= 0 ? duration(minutes) : `none: ${reversed(duration(-minutes))}`;
 }
 
 /** Without alerts the bot knows no detection but the declaration; with them, the first alert received. */
@@ -50,11 +49,11 @@ export function impactSection(data: PostmortemData): string[] {
   out.push(`| Time to acknowledge | ${acked ? span(incident.declaredAt, acked, (d) => `acknowledged ${d} before the declaration`) : TO_FILL} |`);
   // Resolve is measured from the impact when it is known, so a slow declaration shows in it.
   const toResolve = resolved
-    ? `${longDuration(minutesBetween(impact.start, resolved))}${impact.startRecorded ? '' : ' (from the declaration: no impact start recorded)'}`
+    ? `${duration(minutesBetween(impact.start, resolved))}${impact.startRecorded ? '' : ' (from the declaration: no impact start recorded)'}`
     : '_ongoing_';
   out.push(`| Time to resolve | ${toResolve} |`);
   // The duration of the impact differs from time to resolve only when its end was recorded: said once otherwise.
-  if (impact.endRecorded && impact.end) out.push(`| Impact lasted | ${longDuration(minutesBetween(impact.start, impact.end))} |`);
+  if (impact.endRecorded && impact.end) out.push(`| Impact lasted | ${duration(minutesBetween(impact.start, impact.end))} |`);
 
   out.push(`| What was affected | ${incident.description ? cell(incident.description) : TO_FILL} |`);
   out.push(`| Users affected | ${TO_FILL} |`);

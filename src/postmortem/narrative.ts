@@ -6,8 +6,7 @@
  */
 import { SEVERITY_MEANING, type TimelineEntry } from '../domain/model.js';
 import { isRaise } from '../domain/severity.js';
-import { minutesBetween } from '../domain/time.js';
-import { longDuration } from './duration.js';
+import { duration, minutesBetween } from '../domain/time.js';
 import type { PostmortemData } from './data.js';
 import { cell, person, prose, TO_FILL } from './markdown.js';
 import { severityStory } from './severity.js';
@@ -60,21 +59,21 @@ export function detectionSection(data: PostmortemData, at: TimeFormat): string[]
     const ackAt = incident.acknowledgedAt.getTime();
     const entry = timeline.find((e) => e.kind === 'pagerduty' && e.text.startsWith('Acknowledged') && e.occurredAt.getTime() === ackAt);
     const minutes = minutesBetween(incident.declaredAt, incident.acknowledgedAt);
-    const relative = minutes >= 0 ? `${longDuration(minutes)} after declaration` : `${longDuration(-minutes)} before declaration`;
+    const relative = minutes >= 0 ? `${duration(minutes)} after declaration` : `${duration(-minutes)} before declaration`;
     out.push(`- ${entry ? cell(entry.text) : 'Page acknowledged'} at ${at(incident.acknowledgedAt)}, ${relative}.`);
   } else if (pages.length > 0) {
     out.push(`- Page acknowledged: ${TO_FILL} (no acknowledgement was recorded).`);
   }
   if (data.firstAlertReceivedAt) {
     const minutes = minutesBetween(data.firstAlertReceivedAt, incident.declaredAt);
-    const relative = minutes >= 0 ? `${longDuration(minutes)} before the declaration` : `${longDuration(-minutes)} after the declaration`;
+    const relative = minutes >= 0 ? `${duration(minutes)} before the declaration` : `${duration(-minutes)} after the declaration`;
     out.push(`- The first alert (Alertmanager) reached the bot at ${at(data.firstAlertReceivedAt)}, ${relative}.`);
   } else {
     out.push(`- How it was first noticed (an alert, a customer report, someone looking at a graph): ${TO_FILL}`);
   }
   if (data.impact.startRecorded) {
     const minutes = minutesBetween(data.impact.start, incident.declaredAt);
-    const relative = minutes >= 0 ? `${longDuration(minutes)} before the declaration` : `${longDuration(-minutes)} after the declaration`;
+    const relative = minutes >= 0 ? `${duration(minutes)} before the declaration` : `${duration(-minutes)} after the declaration`;
     // An alert-declared incident's start is its alerts' earliest startsAt, not something a person typed.
     const typed = timeline.some((e) => e.kind === 'impact_changed' && e.text.startsWith('Impact started'));
     const how = data.firstAlertReceivedAt && !typed ? 'the earliest start of its alerts' : 'recorded with `/incident impact started`';

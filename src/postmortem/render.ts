@@ -1,6 +1,5 @@
 import { ACTION_STATUSES, incidentRef, ROLE_TITLES, type TimelineEntry } from '../domain/model.js';
-import { formatInTimeZone, minutesBetween } from '../domain/time.js';
-import { longDuration } from './duration.js';
+import { duration, formatInTimeZone, minutesBetween } from '../domain/time.js';
 import type { PostmortemData } from './data.js';
 import { incidentFacts } from './facts.js';
 import { findBlame } from './language-check.js';
@@ -53,7 +52,7 @@ export function renderPostmortem(data: PostmortemData): string {
   if (incident.description) summary.push(`Impact as declared: ${prose(incident.description)}`);
   summary.push(
     end
-      ? `The incident was declared ${utc(incident.declaredAt)} and resolved ${utc(end)}, ${longDuration(minutes!)} later.`
+      ? `The incident was declared ${utc(incident.declaredAt)} and resolved ${utc(end)}, ${duration(minutes!)} later.`
       : `The incident was declared ${utc(incident.declaredAt)} and is not resolved yet.`,
   );
   // The resolve the durations count to is the last: a reviewer reading "47 minutes" must know it includes a reopening.

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { renderPostmortem } from '../../../src/postmortem/render.js';
-import { longDuration } from '../../../src/postmortem/duration.js';
+import { duration } from '../../../src/domain/time.js';
 import { at, postmortemData, section } from './fixture.js';
 
 describe('durations of a day or more in the postmortem', () => {
   it('are written in days, hours and minutes', () => {
-    expect(longDuration(47)).toBe('47 minutes');
-    expect(longDuration(125)).toBe('2 h 05 min');
-    expect(longDuration(27 * 60)).toBe('1 d 3 h');
-    expect(longDuration(62 * 60 + 10)).toBe('2 d 14 h 10 min');
+    expect(duration(47)).toBe('47 minutes');
+    expect(duration(125)).toBe('2 h 05 min');
+    expect(duration(27 * 60)).toBe('1 d 3 h');
+    expect(duration(62 * 60 + 10)).toBe('2 d 14 h 10 min');
   });
 
   it('say an incident resolved 27 hours after its declaration lasted 1 d 3 h, in the summary and the impact table', () => {

@@ -238,6 +238,9 @@ describe('the header says what happened', () => {
     const inCanvas = JSON.stringify(incidentHeaderBlocks(resolved, holders, facts()));
     expect(inCanvas).toContain(`*Resolved*\\n<!date^${later.getTime() / 1000}^`);
     expect(inCanvas).toContain('*Lasted*\\n2 h 05 min');
+    // Over a weekend: days, not 62 h.
+    const weekend = incident({ status: 'resolved', resolvedAt: new Date(resolved.declaredAt.getTime() + (62 * 60 + 10) * 60_000), resolveSummary: 'Rolled back v42' });
+    expect(JSON.stringify(incidentHeaderBlocks(weekend, holders, facts()))).toContain('*Lasted*\\n2 d 14 h 10 min');
     expect(inCanvas).toContain("the draft is in this channel's canvas");
     expect(inCanvas).toContain('`/incident reopen`');
     expect(inCanvas).toContain('*Resolution*\\nRolled back v42');
