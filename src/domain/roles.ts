@@ -27,8 +27,20 @@ export async function assignRole(deps: Deps, actor: Actor, channelId: string, ro
     if (holder?.userId === userId) {
       throw new DomainError('CONFLICT', `<@${userId}> is already ${ROLE_TITLES[role]} of ${incidentRef(incident.id)}.`);
     }
-    const from = (await repos.roles.assign(incident.id, role, userId, by, now)) ?? null;
     const title = ROLE_TITLES[role];
+    // The holder read above may be stale: on PostgreSQL two assignments at once (two
+    // presses of Take IC) both read it before either commits, and assign() then ends
+    // the term the other just began. The term assign() ended is the truth; when it is
+    // not the one read, the other won, and this change is undone and told so.
+    const from = (await repos.roles.assign(incident.id, role, userId, by, now)) ?? null;
+    if (from !== null && from !== holder?.userId) {
+      throw new DomainError(
+        'CONFLICT',
+        from === userId
+          ? `<@${userId}> is already ${title} of ${incidentRef(incident.id)}.`
+          : `<@${from}> became ${title} of ${incidentRef(incident.id)} just now, so nothing was changed. \`/incident roles\` shows who holds what.`,
+      );
+    }
     await repos.timeline.add({
       incidentId: incident.id,
       kind: 'role_assigned',
