@@ -5,7 +5,8 @@ import { createBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { Harness } from '../support/harness.js';
 import { sharedWorld } from '../support/shared-world.js';
-import { APP_TOKEN, BOT_TOKEN, TEAM_ID } from '../support/slack-stand-in.js';
+import { slashCommandPayload } from '../support/signed-requests.js';
+import { APP_TOKEN, BOT_TOKEN } from '../support/slack-stand-in.js';
 
 interface Readiness {
   readonly status: number;
@@ -103,21 +104,7 @@ describe('/readyz, each cause of unreadiness', () => {
 
   it('is unready while a job waits longer than READY_MAX_OUTBOX_AGE, and ready once it is delivered', async () => {
     h.slack.failNext('conversations.create', { kind: 'http', status: 500 }, Number.POSITIVE_INFINITY);
-    await h.slack.deliverOverSocket('slash_commands', {
-      token: 'x',
-      team_id: TEAM_ID,
-      team_domain: 'stand-in',
-      channel_id: 'C0GENERAL',
-      channel_name: 'general',
-      user_id: 'U0ALICE',
-      user_name: 'alice',
-      command: '/incident',
-      text: 'declare sev2 Stuck behind Slack',
-      api_app_id: 'A0TEST',
-      is_enterprise_install: 'false',
-      response_url: h.slack.responseUrl('stuck-1'),
-      trigger_id: 'trigger-stuck',
-    });
+    await h.slack.deliverOverSocket('slash_commands', slashCommandPayload({ text: 'declare sev2 Stuck behind Slack', responseUrl: h.slack.responseUrl('stuck-1'), triggerId: 'trigger-stuck' }));
     const behind = await readyzUntil(h.url, 503);
     expect(behind.body).toEqual({
       status: 'unready',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
-import { APP_TOKEN, TEAM_ID } from '../support/slack-stand-in.js';
-import { eventCallbackBody } from '../support/signed-requests.js';
+import { APP_TOKEN } from '../support/slack-stand-in.js';
+import { eventCallbackBody, slashCommandPayload } from '../support/signed-requests.js';
 
 describe('Socket Mode', () => {
   let h: Harness;
@@ -16,21 +16,7 @@ describe('Socket Mode', () => {
   });
 
   it('acknowledges a slash command envelope and declares', async () => {
-    const ack = (await h.slack.deliverOverSocket('slash_commands', {
-      token: 'x',
-      team_id: TEAM_ID,
-      team_domain: 'stand-in',
-      channel_id: 'C0GENERAL',
-      channel_name: 'general',
-      user_id: 'U0ALICE',
-      user_name: 'alice',
-      command: '/incident',
-      text: 'declare sev2 Socket declared',
-      api_app_id: 'A0TEST',
-      is_enterprise_install: 'false',
-      response_url: h.slack.responseUrl('socket-1'),
-      trigger_id: 'trigger-socket',
-    })) as { envelope_id: string };
+    const ack = (await h.slack.deliverOverSocket('slash_commands', slashCommandPayload({ text: 'declare sev2 Socket declared', responseUrl: h.slack.responseUrl('socket-1'), triggerId: 'trigger-socket' }))) as { envelope_id: string };
     expect(ack.envelope_id).toMatch(/^env-/);
     await h.settle();
     expect((await h.incidentChannel(1)).name).toBe('inc-1-socket-declared');

@@ -11,26 +11,13 @@ import { INCIDENT_NUMBER_LOCK_KEY } from '../../src/db/postgres/incidents.repo.j
 import { Harness } from '../support/harness.js';
 import { releaseHarnessPostgres } from '../support/harness-postgres.js';
 import { postgresAvailable } from '../support/postgres-server.js';
-import { APP_TOKEN, TEAM_ID } from '../support/slack-stand-in.js';
+import { APP_TOKEN } from '../support/slack-stand-in.js';
+import { slashCommandPayload } from '../support/signed-requests.js';
 import { count } from '../support/store-sql.js';
 
 const settledWithin = <T>(p: Promise<T>, ms: number) => Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 
-const declareEnvelope = (text: string) => ({
-  token: 'x',
-  team_id: TEAM_ID,
-  team_domain: 'stand-in',
-  channel_id: 'C0GENERAL',
-  channel_name: 'general',
-  user_id: 'U0ALICE',
-  user_name: 'alice',
-  command: '/incident',
-  text,
-  api_app_id: 'A0TEST',
-  is_enterprise_install: 'false',
-  response_url: 'https://hooks.slack.test/commands/1',
-  trigger_id: `trigger-${text.length}`,
-});
+const declareEnvelope = (text: string) => slashCommandPayload({ text, responseUrl: 'https://hooks.slack.test/commands/1', triggerId: `trigger-${text.length}` });
 
 describe.skipIf(!postgresAvailable('Socket Mode stop on PostgreSQL'))('stopping in Socket Mode with a declaration in its transaction', () => {
   let h: Harness | undefined;

@@ -50,9 +50,14 @@ export interface SlashCommandInput {
   readonly triggerId?: string;
 }
 
-/** The form fields of SlashCommandPayload.json. */
+/** The form fields of SlashCommandPayload.json, as a form body over HTTP. */
 export function slashCommandBody(input: SlashCommandInput): string {
-  return new URLSearchParams({
+  return new URLSearchParams(slashCommandPayload(input)).toString();
+}
+
+/** The same fields as an object: a Socket Mode `slash_commands` envelope's payload. */
+export function slashCommandPayload(input: SlashCommandInput): Record<string, string> {
+  return {
     token: 'deprecated-verification-token',
     api_app_id: 'A0TEST',
     team_id: TEAM_ID,
@@ -69,7 +74,7 @@ export function slashCommandBody(input: SlashCommandInput): string {
     response_url: input.responseUrl,
     trigger_id: input.triggerId ?? `trigger-${randomUUID()}`,
     is_enterprise_install: 'false',
-  }).toString();
+  };
 }
 
 /** The envelope of ReactionAddedPayload.json and friends. */
