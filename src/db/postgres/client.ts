@@ -127,8 +127,8 @@ type TransactionFn<T> = Parameters<PgDb['transaction']>[0] & ((tx: never) => Pro
 
 /**
  * A transaction PostgreSQL rolled back as a deadlock's victim or for a
- * serialization failure is run again from its start, on a fresh connection,
- * after a short random wait, a few times at most (conflicts.ts): without it
+ * serialization failure is run again from its start, on a connection checked
+ * out of the pool again (maybe the same one), after a short random wait, a few times at most (conflicts.ts): without it
  * the user got the generic apology, or an outbox job waited for its next
  * attempt, for a collision with another replica that a second run gets past.
  * Only the outermost transaction runs again (a savepoint's error reaches it);
