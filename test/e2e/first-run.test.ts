@@ -4,47 +4,13 @@
  * Every run has a deadline: a start that hangs fails the test instead of
  * blocking it.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGNING_SECRET } from '../support/signed-requests.js';
+import { npmStart } from '../support/npm-start.js';
 import { SlackStandIn } from '../support/slack-stand-in.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** Generous for two shared cores loading the whole app through tsx; a hang is forever. */
-const DEADLINE_MS = 25_000;
-
-interface StartResult {
-  readonly code: number | null;
-  readonly stderr: string;
-  readonly hung: boolean;
-}
-
-/** Runs `tsx src/index.ts` in `cwd` with only `env` (and PATH); kills it at the deadline. */
-function npmStart(cwd: string, env: Record<string, string>): Promise<StartResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/index.ts')], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    let hung = false;
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      hung = true;
-      child.kill('SIGKILL');
-    }, DEADLINE_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr, hung });
-    });
-  });
-}
 
 // Each run waits mostly on tsx loading the app: run them side by side.
 describe.concurrent('the first `npm start`', () => {

@@ -5,41 +5,14 @@
  * port another process holds. The real entry point, in a child process, each
  * run with a deadline so that a hang fails instead of blocking.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGNING_SECRET } from '../support/signed-requests.js';
+import { npmStart } from '../support/npm-start.js';
 import { SlackStandIn } from '../support/slack-stand-in.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DEADLINE_MS = 25_000;
-
-/** Runs `tsx src/index.ts` in `cwd` with only `env` (and PATH); kills it at the deadline. */
-function npmStart(cwd: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string; hung: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/index.ts')], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    let hung = false;
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      hung = true;
-      child.kill('SIGKILL');
-    }, DEADLINE_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr, hung });
-    });
-  });
-}
 
 /** A server on a free port of 127.0.0.1. */
 async function listening(): Promise<{ server: Server; port: number }> {
