@@ -19,7 +19,7 @@ export interface Target {
 }
 
 /** What target.ts runs: see there. */
-export type TargetMode = 'bot' | 'bot-postgres' | 'bare' | 'floor-client' | 'floor-http';
+export type TargetMode = 'bot' | 'bot-postgres' | 'bare' | 'floor-client' | 'floor-http' | 'sink';
 
 /**
  * `env` is added to the driver's environment for this process (the SLO

@@ -6,15 +6,19 @@
  *
  * - Webhook answer p99 ÷ the same schedule of requests to /healthz on the same
  *   bot while idle (the cheapest route: what the machine and node:http cost).
+ *   Beside it, the same webhooks sent to a bare node:http sink that reads each
+ *   body and answers (webhook-sink.ts) ÷ that /healthz: what posting the
+ *   bodies costs with no bot at all, the part of the ratio no change to the
+ *   bot can take away.
  * - Time from the storm's first webhook to the 50th incident set up (header
  *   pinned) ÷ the same for 50 concurrent `/incident declare` on a fresh bot.
  * Each baseline is measured twice; the ratio of the two is the noise column.
  */
 import { readFileSync } from 'node:fs';
-import { SlackStandIn } from '../test/support/slack-stand-in.js';
+import { SlackStandInThread } from './slack-stand-in-thread.js';
 import { postSigned, slashCommandBody } from '../test/support/signed-requests.js';
 import { startTarget, summarize, type Target } from './ack-latency.js';
-import { ms } from './stats.js';
+import { median, ms } from './stats.js';
 
 const TOKEN = 'bench-alertmanager-token-0123456789';
 const GROUPS = 50;
@@ -60,7 +64,9 @@ async function waves(request: (g: number, wave: number) => () => Promise<Respons
   const times: number[] = [];
   for (let w = 0; w < WAVES; w++) {
     const started = performance.now();
-    times.push(...(await Promise.all(Array.from({ length: GROUPS }, (_, g) => timed(request(g, w))))));
+    const wave = await Promise.all(Array.from({ length: GROUPS }, (_, g) => timed(request(g, w))));
+    if (process.env.BENCH_VERBOSE) process.stderr.write(`wave ${w}: answer max ${Math.max(...wave).toFixed(1)} ms, median ${median(wave).toFixed(1)} ms\n`);
+    times.push(...wave);
     const left = WAVE_GAP_MS - (performance.now() - started);
     if (w < WAVES - 1 && left > 0) await new Promise((r) => setTimeout(r, left));
   }
@@ -78,7 +84,7 @@ async function pinned(pinnedAt: Map<string, number>, tags: readonly string[]): P
 }
 
 /** 50 concurrent `/incident declare`; from the first send to the 50th header pinned. */
-async function slashBurst(target: Target, slack: SlackStandIn, pinnedAt: Map<string, number>, run: number): Promise<number> {
+async function slashBurst(target: Target, slack: SlackStandInThread, pinnedAt: Map<string, number>, run: number): Promise<number> {
   const tags = Array.from({ length: GROUPS }, (_, i) => `s${run}x${i}`);
   const started = performance.now();
   await Promise.all(
@@ -91,26 +97,28 @@ async function slashBurst(target: Target, slack: SlackStandIn, pinnedAt: Map<str
 }
 
 export async function alertStormBenchmark(out: Out): Promise<void> {
-  const slack = new SlackStandIn();
+  const slack = new SlackStandInThread();
   await slack.start();
   const pinnedAt = new Map<string, number>();
-  slack.onCall = (call) => {
-    if (call.method !== 'pins.add' || call.response.ok !== true) return;
-    const tag = /-bench-([a-z0-9]+)$/.exec(slack.channels.get(String(call.params.channel))?.name ?? '')?.[1];
+  slack.onPinned = (channelName) => {
+    const tag = /-bench-([a-z0-9]+)$/.exec(channelName)?.[1];
     if (tag && !pinnedAt.has(tag)) pinnedAt.set(tag, performance.now());
   };
   const env = { BENCH_ALERTMANAGER_WEBHOOK_TOKEN: TOKEN };
   const storm = await startTarget('bot', slack.apiUrl, env);
   const slashA = await startTarget('bot', slack.apiUrl, env);
   const slashB = await startTarget('bot', slack.apiUrl, env);
+  const sink = await startTarget('sink', slack.apiUrl);
   try {
     const health = (t: Target) => () => () => fetch(`${base(t)}/healthz`);
     // Warm-up: JIT and connections, on every route measured.
-    for (const t of [storm, slashA, slashB]) await Promise.all(Array.from({ length: 20 }, () => timed(health(t)())));
-    const webhook = (g: number, count: number, startsAt: string) => () =>
-      fetch(`${base(storm)}/alertmanager/webhook`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: notification(g, count, startsAt) });
+    for (const t of [storm, slashA, slashB, sink]) await Promise.all(Array.from({ length: 20 }, () => timed(health(t)())));
+    const webhookTo = (t: Target) => (g: number, count: number, startsAt: string) => () =>
+      fetch(`${base(t)}/alertmanager/webhook`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: notification(g, count, startsAt) });
+    const webhook = webhookTo(storm);
     // Warm-up of the paths measured: one group of its own on the storm bot, one declaration on each slash bot.
     await timed(webhook(GROUPS, 1, new Date().toISOString()));
+    await timed(webhookTo(sink)(GROUPS, 1, new Date().toISOString()));
     for (const [i, t] of [slashA, slashB].entries()) {
       await postSigned(t.url, slashCommandBody({ text: `declare sev2 Bench w${i}`, responseUrl: slack.responseUrl(`w${i}`) }), 'application/x-www-form-urlencoded');
     }
@@ -118,13 +126,14 @@ export async function alertStormBenchmark(out: Out): Promise<void> {
 
     const healthA = summarize(await waves(health(storm)));
     const healthB = summarize(await waves(health(storm)));
+    const sinkTimes = summarize(await waves((g, w) => webhookTo(sink)(g, (w + 1) * (PER_GROUP / WAVES), new Date().toISOString())));
     const startsAt = new Date().toISOString();
     const stormStarted = performance.now();
     const answers = await waves((g, w) => webhook(g, (w + 1) * (PER_GROUP / WAVES), startsAt));
     const webhookTimes = summarize(answers);
     const stormSetUp = (await pinned(pinnedAt, Array.from({ length: GROUPS }, (_, g) => `a${g}`))) - stormStarted;
     // Exactly one incident per group: a second one would have made a second channel for the same title.
-    const stormChannels = [...slack.channels.values()].filter((c) => /-bench-a\d+$/.test(c.name ?? '')).length;
+    const stormChannels = (await slack.channelNames()).filter((name) => /-bench-a\d+$/.test(name)).length;
     if (stormChannels !== GROUPS + 1) throw new Error(`the storm made ${stormChannels - 1} incident channels for ${GROUPS} groups`);
     const slash1 = await slashBurst(slashA, slack, pinnedAt, 1);
     const slash2 = await slashBurst(slashB, slack, pinnedAt, 2);
@@ -136,11 +145,14 @@ export async function alertStormBenchmark(out: Out): Promise<void> {
     out(
       `| webhook answer p99 ÷ /healthz p99, same schedule | ${ms(webhookTimes.p99)} (p50 ${ms(webhookTimes.p50)}) | ${ms(healthA.p99)} (p50 ${ms(healthA.p50)}) | ${(webhookTimes.p99 / healthA.p99).toFixed(2)}× (≤ 2×) | ${(healthB.p99 / healthA.p99).toFixed(2)}× |`,
     );
+    out(
+      `| the same webhooks to a bare node:http sink that reads each body ÷ /healthz p99: the requests' own cost | ${ms(sinkTimes.p99)} (p50 ${ms(sinkTimes.p50)}) | ${ms(healthA.p99)} | ${(sinkTimes.p99 / healthA.p99).toFixed(2)}× | |`,
+    );
     out(`| first webhook to the 50th incident set up ÷ 50 concurrent slash declarations to the 50th set up | ${ms(stormSetUp)} | ${ms(slash1)} | ${(stormSetUp / slash1).toFixed(2)}× (≤ 1.2×) | ${(slash2 / slash1).toFixed(2)}× |`);
     out();
-    out(`Webhooks answered: ${webhookTimes.n}, all 200 (target: each under 1 s), the slowest in ${ms(Math.max(...answers))}; incidents opened by the storm: ${stormChannels - 1} for ${GROUPS} groups.`);
+    out(`Webhooks answered: ${webhookTimes.n}, all 200 (target: each under 1 s), the slowest in ${ms(Math.max(...answers))}; the bot's p99 ÷ the sink's: ${(webhookTimes.p99 / sinkTimes.p99).toFixed(2)}×; incidents opened by the storm: ${stormChannels - 1} for ${GROUPS} groups.`);
   } finally {
-    for (const t of [storm, slashA, slashB]) t.child.kill();
+    for (const t of [storm, slashA, slashB, sink]) t.child.kill();
     await slack.stop();
   }
 }

@@ -3,7 +3,8 @@
  * SQLite in a temporary folder, `bot-postgres` the same bot on the PostgreSQL
  * database whose URL the driver passes after the Slack API URL, `bare` is a
  * Bolt app that only acknowledges /incident, as Bolt ships, and
- * `floor-client` / `floor-http` are the set-up floor (floor-app.ts). Each prints
+ * `floor-client` / `floor-http` are the set-up floor (floor-app.ts), `sink` the
+ * alert storm's (webhook-sink.ts). Each prints
  * its port as a JSON line on stdout and serves until killed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import bolt from '@slack/bolt';
 import { pino } from 'pino';
 import { createBot } from '../src/bot.js';
 import { startFloorApp } from './floor-app.js';
+import { startWebhookSink } from './webhook-sink.js';
 import { loadConfig } from '../src/config.js';
 import { BOT_TOKEN } from '../test/support/slack-stand-in.js';
 import { SIGNING_SECRET } from '../test/support/signed-requests.js';
@@ -30,6 +32,10 @@ async function main(): Promise<void> {
   if (mode === 'floor-client' || mode === 'floor-http') {
     const port = await startFloorApp(slackApiUrl!, mode === 'floor-client' ? 'client' : 'http');
     process.stdout.write(`${JSON.stringify({ port })}\n`);
+    return;
+  }
+  if (mode === 'sink') {
+    process.stdout.write(`${JSON.stringify({ port: await startWebhookSink() })}\n`);
     return;
   }
   if (mode === 'bare') {
