@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/db/client.js';
 import { createRepositories } from '../../../src/db/repositories.js';
-import { databaseWriteCheck, outboxAgeCheck, spokenDuration } from '../../../src/http/readiness-checks.js';
+import { DATABASE_MIN_FREE_BYTES, databaseWriteCheck, outboxAgeCheck, spokenDuration } from '../../../src/http/readiness-checks.js';
 import { FixedClock } from '../../support/fixed-clock.js';
 
 describe('the database check', () => {
@@ -48,6 +48,42 @@ describe('the database check', () => {
     } finally {
       readOnly.close();
     }
+  });
+
+  it('fails while the disk holding the database has less than 16 MiB left, naming the folder, and passes again once room is made', () => {
+    let left = DATABASE_MIN_FREE_BYTES;
+    const asked: string[] = [];
+    const check = databaseWriteCheck(db.$client, 20, (folder) => {
+      asked.push(folder);
+      return left;
+    });
+    expect(check()).toEqual({ status: 'ok' });
+    left = DATABASE_MIN_FREE_BYTES - 1;
+    expect(check()).toEqual({
+      status: 'failing',
+      reason: `The database cannot be written: the disk holding ${dir} has 15.9 MiB left, under 16.0 MiB (SQLite refuses writes with SQLITE_FULL as it runs out), so commands may not be recorded.`,
+    });
+    left = 0;
+    expect(check()).toEqual({ status: 'failing', reason: expect.stringContaining(`has 0 bytes left`) });
+    left = 64 * 1024 * 1024;
+    expect(check()).toEqual({ status: 'ok' });
+    expect(new Set(asked)).toEqual(new Set([dir]));
+  });
+
+  it('fails, saying why, when the room left cannot be read (the folder is gone)', () => {
+    const check = databaseWriteCheck(db.$client, 20, () => {
+      throw Object.assign(new Error('no such file or directory'), { code: 'ENOENT' });
+    });
+    expect(check()).toEqual({ status: 'failing', reason: `The database cannot be written: its folder ${dir} cannot be read (ENOENT).` });
+  });
+
+  it('never asks about a disk for an in-memory database', () => {
+    const memory = openDatabase(':memory:');
+    const check = databaseWriteCheck(memory.$client, 20, () => {
+      throw new Error('asked');
+    });
+    expect(check()).toEqual({ status: 'ok' });
+    memory.$client.close();
   });
 
   it('fails once the connection is closed', () => {
