@@ -96,7 +96,7 @@ async function postCrossings(ctx: EffectContext, tx: Store, incident: Incident, 
 
 /**
  * A final figure's measured use of the budget is kept when a later computation
- * of the same impact cannot give it. The periodic refresh asks a resolved
+ * of the same impact cannot give it, or gives it over less of the impact. The periodic refresh asks a resolved
  * incident again while a part is missing (the window's `[30d]` query timing
  * out, say), and asks both parts; by then Prometheus may have dropped the
  * impact's samples (its retention: 15 days by default, while the retries go
@@ -106,8 +106,11 @@ async function postCrossings(ctx: EffectContext, tx: Store, incident: Incident, 
  */
 function keepMeasuredImpact(computed: SloFigures, before: StoredSloFigures | undefined, impactMs: number): SloFigures {
   const known = before?.final ? before.figures.incident : undefined;
-  if (computed.incident.kind !== 'missing' || known?.kind !== 'measured' || known.impactMs !== impactMs) return computed;
-  return { ...computed, incident: known };
+  if (known?.kind !== 'measured' || known.impactMs !== impactMs) return computed;
+  const now = computed.incident;
+  // Or gives less of it: more of the impact's beginning is now past what Prometheus keeps.
+  const lessKnown = now.kind === 'missing' || (now.kind === 'measured' && (now.notKept?.ms ?? 0) > (known.notKept?.ms ?? 0));
+  return lessKnown ? { ...computed, incident: known } : computed;
 }
 
 const sameFigures = (a: StoredSloFigures | undefined, b: SloFigures) => a !== undefined && a.final && JSON.stringify(a.figures) === JSON.stringify(b);

@@ -90,7 +90,7 @@ function budgetSentence(f: SloFigures): string {
     ? `what this incident consumed of ${budget} is not known (${cell(use.reason)}; ${recompute(use)})`
     : use.kind === 'estimate'
       ? `an estimated ${percent(use.consumed)} of ${budget} consumed in this incident (estimate: ${estimateAssumption(use)})`
-      : `${percent(use.consumed)} of ${budget} consumed in this incident`;
+      : `${use.notKept ? 'at least ' : ''}${percent(use.consumed)} of ${budget} consumed in this incident${use.notKept ? ` (its first ${impactDuration(use.notKept.ms)} are past what Prometheus keeps)` : ''}`;
   let remaining: string;
   if (isMissing(status)) {
     remaining = `the budget remaining is not known (${cell(status.reason)})`;
@@ -147,7 +147,8 @@ export function proposedActions(data: PostmortemData): string[] {
   return standing.figures.flatMap(({ figures: f }) => {
     if (isMissing(f.incident) || !requiresPostmortem(f)) return [];
     const label = f.incident.kind === 'estimate' ? ' (estimate)' : '';
-    return [`Reliability work for ${cell(f.name)}: this incident used ${percent(f.incident.consumed)}${label} of its ${windowAdjective(f.windowText)} budget`];
+    const floor = f.incident.kind === 'measured' && f.incident.notKept ? 'at least ' : '';
+    return [`Reliability work for ${cell(f.name)}: this incident used ${floor}${percent(f.incident.consumed)}${label} of its ${windowAdjective(f.windowText)} budget`];
   });
 }
 
@@ -159,9 +160,15 @@ function consumedCell(f: SloFigures): string {
   }
   if (isMissing(use)) return `Not known: ${cell(use.reason)}. It is ${RECOMPUTE} (${RECOMPUTE_HOW})`;
   const share = `${percent(use.consumed)} (${budgetTime(use.badTimeMs)} of ${budgetTime(use.budgetMs)})`;
-  return use.kind === 'estimate'
-    ? `${share}, an estimate: ${estimateAssumption(use)} over ${impactDuration(use.impactMs)} of impact`
-    : `${share}, measured: ${percent(use.errorRatio)} of requests failing on average over ${impactDuration(use.impactMs)} of impact`;
+  if (use.kind === 'estimate') return `${share}, an estimate: ${estimateAssumption(use)} over ${impactDuration(use.impactMs)} of impact`;
+  if (use.notKept) {
+    const measuredMs = use.impactMs - use.notKept.ms;
+    return (
+      `at least ${share}, measured: ${percent(use.errorRatio)} of requests failing on average over the last ${impactDuration(measuredMs)} of ${impactDuration(use.impactMs)} of impact; ` +
+      `its first ${impactDuration(use.notKept.ms)} are past the ${windowNoun(use.notKept.retentionText)} Prometheus keeps (its storage retention), so what they burned is not known`
+    );
+  }
+  return `${share}, measured: ${percent(use.errorRatio)} of requests failing on average over ${impactDuration(use.impactMs)} of impact`;
 }
 
 function remainingCell(s: StoredSloFigures, data: PostmortemData, at: TimeFormat): string {

@@ -112,16 +112,33 @@ interface IncidentBudgetUseCommon {
  * an `estimate` from its severity, which a message must say it is.
  */
 export type IncidentBudgetUse =
-  | (IncidentBudgetUseCommon & { readonly kind: 'measured' })
+  | (IncidentBudgetUseCommon & {
+      readonly kind: 'measured';
+      /**
+       * Set when the impact began before what Prometheus keeps (its time
+       * retention): its first `ms` were not measured, and errorRatio and
+       * badTimeMs are those of the rest, so what the incident burned is at
+       * least this figure. Absent from figures stored before it was kept.
+       */
+      readonly notKept?: { readonly ms: number; readonly retentionText: string };
+    })
   | (IncidentBudgetUseCommon & { readonly kind: 'estimate'; readonly severity: Severity });
 
-/** An incident's use of the budget from the error ratio Prometheus measured over its impact. */
-export function measuredIncidentBudget(slo: Pick<SloDefinition, 'target' | 'window'>, impact: { impactMs: number; errorRatio: number }): IncidentBudgetUse {
+/**
+ * An incident's use of the budget from the error ratio Prometheus measured
+ * over its impact, or, with `notKept`, over the impact's part after the
+ * first `notKept.ms` that Prometheus no longer keeps.
+ */
+export function measuredIncidentBudget(
+  slo: Pick<SloDefinition, 'target' | 'window'>,
+  impact: { impactMs: number; errorRatio: number; notKept?: { ms: number; retentionText: string } | undefined },
+): IncidentBudgetUse {
   checkRatio(impact.errorRatio);
   checkDuration(impact.impactMs);
+  const notKept = impact.notKept && impact.notKept.ms > 0 ? { ms: Math.min(impact.notKept.ms, impact.impactMs), retentionText: impact.notKept.retentionText } : undefined;
   const budgetMs = errorBudgetMs(slo.target, slo.window.ms);
-  const badTimeMs = impact.errorRatio * impact.impactMs;
-  return { kind: 'measured', impactMs: impact.impactMs, errorRatio: impact.errorRatio, badTimeMs, budgetMs, consumed: badTimeMs / budgetMs };
+  const badTimeMs = impact.errorRatio * (impact.impactMs - (notKept?.ms ?? 0));
+  return { kind: 'measured', impactMs: impact.impactMs, errorRatio: impact.errorRatio, badTimeMs, budgetMs, consumed: badTimeMs / budgetMs, ...(notKept ? { notKept } : {}) };
 }
 
 /** Prometheus's time retention (`15d`) when shorter than the SLO window it is set beside (`30d`). */

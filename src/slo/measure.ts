@@ -110,18 +110,34 @@ async function askBudgetStatus(slo: SloDefinition, now: Date, prometheus: Measur
   return { status: measuredBudgetStatus(slo, { windowErrorRatio: window.reading.ratio, recentErrorRatio: recent.reading.ratio, retention }), asked, retention };
 }
 
+/**
+ * How much of the impact's beginning Prometheus no longer keeps at `now`: an
+ * impact that began before its time retention is measured over the rest
+ * only, and says so. Undefined when all of it is kept, or none of it (an
+ * impact wholly past the retention has no samples: impact-without-samples.ts).
+ */
+function notKeptPart(start: Date, end: Date, now: Date, retention: StorageRetention | undefined): { ms: number; retentionText: string } | undefined {
+  if (!retention) return undefined;
+  const keptFrom = now.getTime() - retention.ms;
+  if (start.getTime() >= keptFrom || end.getTime() <= keptFrom) return undefined;
+  return { ms: keptFrom - start.getTime(), retentionText: retention.text };
+}
+
 async function measured(input: MeasureInput, prometheus: MeasuringPrometheus): Promise<Pick<SloFigures, 'incident' | 'status' | 'asked'>> {
   const { slo, now } = input;
   const { start, end } = impactWindow(input.incident, now);
   const impactMs = end.getTime() - start.getTime();
-  // At once: a Prometheus that is slow costs one timeout, not three.
-  const [impact, budget] = await Promise.all([
+  const readImpact = (ms: number) =>
     // An empty impact window burned nothing, and there is nothing to ask about it.
-    impactMs > 0 ? readErrorRatio(prometheus, slo.sli, impactMs, end, `the impact window (${durationWords(impactMs)})`) : { reading: { ok: true, ratio: 0 } as const, asked: [] },
-    measureBudgetStatus(slo, now, prometheus),
-  ]);
+    ms > 0 ? readErrorRatio(prometheus, slo.sli, ms, end, `the impact window (${durationWords(ms)})`) : Promise.resolve({ reading: { ok: true, ratio: 0 } as const, asked: [] as string[] });
+  // At once: a Prometheus that is slow costs one timeout, not three. The budget status reads the retention too.
+  const [whole, budget] = await Promise.all([readImpact(impactMs), measureBudgetStatus(slo, now, prometheus)]);
+  const notKept = notKeptPart(start, end, now, budget.retention);
+  // A range reaching past what is kept is answered from the rest, which would read as the whole impact's
+  // ratio: asked again over the kept part alone (rare: an impact longer ago than the retention).
+  const impact = notKept ? await readImpact(impactMs - notKept.ms) : whole;
   const incident = impact.reading.ok
-    ? measuredIncidentBudget(slo, { impactMs, errorRatio: impact.reading.ratio })
+    ? measuredIncidentBudget(slo, { impactMs, errorRatio: impact.reading.ratio, notKept })
     : ((impact.reading.noSamples && impactWithoutSamples({ impactMs, impactEnd: end, now, windowMeasured: budget.status.kind === 'measured', retention: budget.retention })) ||
       impact.reading.missing);
   return { incident, status: budget.status, asked: [...impact.asked, ...budget.asked] };

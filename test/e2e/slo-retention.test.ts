@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../support/fixed-clock.js';
 import { Harness } from '../support/harness.js';
-import { requestsOpenMetrics, type SyntheticTraffic } from '../support/openmetrics.js';
+import { expectedWindowRatio, requestsOpenMetrics, type SyntheticTraffic } from '../support/openmetrics.js';
 import { backfillOpenMetrics, findPrometheusBinaries, requirePrometheus } from '../support/prometheus-server.js';
 import { ServerProcess, startOnFreePort } from '../support/real-binary.js';
 import { CHECKOUT_AVAILABILITY_SLO_FILE } from '../support/slo-fixtures.js';
@@ -108,5 +108,23 @@ describe.skipIf(!requirePrometheus())('SLO figures from a Prometheus that keeps 
     const remaining = section(markdown, 'SLO impact').split('\n').find((l) => l.startsWith('| Remaining after it |'))!;
     expect(remaining).toContain("measured over only the 1 day Prometheus keeps (its storage retention) up to 2026-11-30 00:00 UTC, not over the SLO's 30 days: what came before is not known to it, so this is not the window's figure; burn rate then");
     expect(markdown.split('\n').find((l) => l.startsWith('**Error budget impact**'))).toContain("remaining (over the 1 day Prometheus keeps, not the SLO's 30 days).");
+  }, 30_000);
+
+  it('measures an impact that began 30 hours ago over the day Prometheus keeps, and says "at least" with the 6 hours left out', async () => {
+    await h.run('declare sev2 Checkout slow for a day', { userId: 'U0ALICE' });
+    const channel = (await h.incidentChannel(2)).id;
+    await h.run('service checkout-api', { channelId: channel });
+    await h.run('impact started 2026-11-28 18:00', { channelId: channel });
+    await h.settle();
+
+    const use = (await h.bot.store.sloFigures.forIncident(2))[0]!.figures.incident;
+    expect(use).toMatchObject({ kind: 'measured', impactMs: 30 * 60 * MINUTE, notKept: { ms: 6 * 60 * MINUTE, retentionText: '1d' } });
+    // The error ratio of the kept day, worked out from the traffic, over its 24 hours alone.
+    const keptDay = expectedWindowRatio(TRAFFIC, NOW, 86_400);
+    expect(use.kind === 'measured' && use.errorRatio).toBeCloseTo(keptDay, 9);
+    expect(use.kind === 'measured' && use.badTimeMs).toBeCloseTo(keptDay * DAY, 3);
+    const c = await h.incidentChannel(2);
+    const header = JSON.stringify(c.messages.find((m) => c.pins.has(m.ts))!.blocks);
+    expect(header).toMatch(/: burned at least [\d.]+ min \([\d.]+ % of budget\) in this incident: its first 6 h 00 min are past the 1d Prometheus keeps · /);
   }, 30_000);
 });

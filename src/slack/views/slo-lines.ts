@@ -1,6 +1,7 @@
 import type { Notice } from '../../domain/ports.js';
 import type { MissingFigure, SloFigures } from '../../domain/slo-figures.js';
 import type { BudgetStatus, IncidentBudgetUse, KeptShorterThanWindow } from '../../slo/budget.js';
+import { duration } from '../../domain/time.js';
 import { roundRemainingPercent } from '../../slo/remaining-rounding.js';
 import { isSettled } from '../../slo/too-short-impact.js';
 import { safe } from '../text.js';
@@ -107,7 +108,11 @@ function missingText(what: string, figure: MissingFigure): string {
 export function burnedText(use: IncidentBudgetUse | MissingFigure): string {
   if (use.kind === 'missing') return missingText('burned in this incident', use);
   const figure = `${badTimeText(use.badTimeMs)} (${percentText(use.consumed)} of budget)`;
-  if (use.kind === 'measured') return `burned ${figure} in this incident`;
+  if (use.kind === 'measured') {
+    // Its beginning is past what Prometheus keeps: what was measured is a floor.
+    if (use.notKept) return `burned at least ${figure} in this incident: its first ${duration(Math.round(use.notKept.ms / 60_000))} are past the ${safe(use.notKept.retentionText)} Prometheus keeps`;
+    return `burned ${figure} in this incident`;
+  }
   return `burned ~${figure} in this incident (estimate: ${severityLabel(use.severity)} counted as ${percentText(use.errorRatio)} of requests failing)`;
 }
 

@@ -35,6 +35,21 @@ describe('the error budget line and the SLO impact section', () => {
     expect(slo).toContain('- The error ratio of checkout_availability over 30d at 10:47 UTC: sum(rate(http_requests_total{status=~"5.."}[30d]))');
   });
 
+  it('says "at least" of an impact whose beginning Prometheus no longer keeps, and how much of it was measured', () => {
+    // 30 % failing over the 37 minutes kept of 47 = 11.1 minutes of 43.2 = 25.7 %; the first 10 minutes are past a 1h retention.
+    const base = measuredAvailability();
+    const use = measuredIncidentBudget(AVAILABILITY, { impactMs: 47 * MINUTE, errorRatio: 0.3, notKept: { ms: 10 * MINUTE, retentionText: '1h' } });
+    const markdown = renderPostmortem(postmortemData({ ...LINKED, sloFigures: [stored({ ...base, incident: use })] }));
+    expect(budgetLine(markdown)).toMatch(
+      /^\*\*Error budget impact\*\*: At least 25\.7 % of the 30-day budget of checkout_availability consumed in this incident \(its first 10 minutes are past what Prometheus keeps\); /,
+    );
+    expect(section(markdown, 'SLO impact')).toContain(
+      '| Consumed in this incident | at least 25.7 % (11.1 minutes of 43.2 minutes), measured: 30.0 % of requests failing on average over the last 37 minutes of 47 minutes of impact; ' +
+        'its first 10 minutes are past the 1 hour Prometheus keeps (its storage retention), so what they burned is not known |',
+    );
+    expect(section(markdown, 'Action items')).toContain('this incident used at least 25.7 % of its 30-day budget');
+  });
+
   it('calls an estimate one wherever it is shown, with the severity ratio it assumed', () => {
     // SEV1 = every request failing: 30 min of a 43.2-min budget = 69.4 %; 13.2 min (30.6 %) left.
     const markdown = renderPostmortem(postmortemData({ ...LINKED, sloFigures: [stored(estimated(AVAILABILITY, 'sev1', 30))] }));

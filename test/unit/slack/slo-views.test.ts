@@ -69,6 +69,17 @@ describe('an SLO line in the header', () => {
     );
   });
 
+  it('says "at least" of an impact whose beginning Prometheus no longer keeps, and how long that beginning is', () => {
+    // 10 % over the 33.2 kept minutes of 43.2 = 3.3 min, 7.7 % of the budget.
+    const partly = figures('checkout_availability', {
+      incident: measuredIncidentBudget(slo('x'), { impactMs: 43.2 * MINUTE, errorRatio: 0.1, notKept: { ms: 10 * MINUTE, retentionText: '<1h>' } }),
+      status: measured.status,
+    });
+    expect(headerSloLine(partly)).toBe(
+      '*checkout_availability* (99.9 % / 30d): burned at least 3.3 min (7.7 % of budget) in this incident: its first 10 minutes are past the &lt;1h&gt; Prometheus keeps · 62.3 % left · burn rate 2.1× (1h) · gone in 8 d 21 h at this rate',
+    );
+  });
+
   it('says estimate wherever a figure is one, and why a missing one is missing', () => {
     const estimate = figures('receipts', { incident: estimateIncidentBudget(slo('x'), { impactMs: 30 * MINUTE, severity: 'sev3' }), status: { kind: 'missing', reason: 'a <b> & c' } });
     expect(headerSloLine(estimate)).toBe(

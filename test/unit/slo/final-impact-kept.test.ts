@@ -39,7 +39,57 @@ class ForgetfulPrometheus implements PrometheusQueries {
   }
 }
 
+/** The same, but later only the impact's last 10 minutes are kept: 5 % failing, also what a range over all of it answers. */
+class PartlyForgetfulPrometheus extends ForgetfulPrometheus {
+  override async queryValue(expr: string, at: Date): Promise<number | null> {
+    if (this.later && (expr.includes('[10m]') || expr.includes('[30m]'))) return 0.05;
+    return super.queryValue(expr, at);
+  }
+}
+
+async function resolvedIncident(prometheus: ForgetfulPrometheus) {
+  const deps = memoryDeps();
+  deps.clock.set(RESOLVED);
+  const { store } = deps;
+  const ctx = {
+    store,
+    clock: deps.clock,
+    deps: { ...deps, slo: { ...deps.slo, catalog: { slos: [SLO] } } },
+    prometheus: { queries: prometheus, server: 'http://prom:9090' },
+    config: { slo: { estimates: { sev1: 1, sev2: 0.5, sev3: 0.1 } } },
+  } as unknown as EffectContext;
+  const incident = await store.incidents.create({
+    title: 'Checkout errors',
+    description: null,
+    severity: 'sev2',
+    isPrivate: false,
+    declaredBy: 'U1',
+    declaredAt: new Date(RESOLVED.getTime() - 30 * MINUTE),
+    originChannelId: null,
+    service: 'checkout-api',
+  });
+  await store.incidents.markResolved(incident.id, RESOLVED, null);
+  const job = { id: 1, kind: 'slo.refresh', incidentId: incident.id, attempts: 1, createdAt: RESOLVED, payload: { final: true } } as unknown as ClaimedJob & { kind: 'slo.refresh' };
+  return { deps, store, ctx, incident, job };
+}
+
 describe("a resolved incident's measured use of the budget", () => {
+  it('is kept when a later refresh measures less of the impact: its beginning is past what Prometheus keeps', async () => {
+    const prometheus = new PartlyForgetfulPrometheus();
+    const { deps, store, ctx, incident, job } = await resolvedIncident(prometheus);
+    await refreshSlo(ctx, job);
+    const atResolve = (await store.sloFigures.forIncident(incident.id))[0]!;
+    expect(atResolve.figures.incident).toMatchObject({ kind: 'measured', errorRatio: 0.1, impactMs: 30 * MINUTE });
+
+    prometheus.later = true;
+    // 15 days less 10 minutes on: the first 20 minutes of the impact are past the 15d kept.
+    deps.clock.set(new Date(RESOLVED.getTime() + 15 * DAY - 10 * MINUTE));
+    await refreshSlo(ctx, job);
+    const later = (await store.sloFigures.forIncident(incident.id))[0]!;
+    expect(later.figures.incident).toEqual(atResolve.figures.incident);
+    expect(later.figures.status.kind).toBe('measured');
+  });
+
   it('is kept when a later refresh for its missing window figure can no longer measure the impact', async () => {
     const deps = memoryDeps();
     deps.clock.set(RESOLVED);

@@ -26,6 +26,19 @@ class FakePrometheus implements PrometheusQueries {
   }
 }
 
+/** The same, for a Prometheus whose runtimeinfo says it keeps `retention`. */
+class FakePrometheusKeeping extends FakePrometheus {
+  constructor(
+    answers: Record<string, number | null | Error>,
+    private readonly retention: { text: string; ms: number },
+  ) {
+    super(answers);
+  }
+  async storageRetention(): Promise<{ text: string; ms: number }> {
+    return this.retention;
+  }
+}
+
 const unreachable = () =>
   new PrometheusError('unreachable', 'Prometheus at http://prom:9090 could not be reached (ECONNREFUSED)', { query: { kind: 'instant', expr: 'x', at: NOW } });
 
@@ -75,6 +88,26 @@ describe('measured figures', () => {
       'instant query (sum(rate(err[30d]))) / (sum(rate(all[30d]))) at 2026-11-30T00:00:00Z on http://prom:9090',
       'instant query (sum(rate(err[1h]))) / (sum(rate(all[1h]))) at 2026-11-30T00:00:00Z on http://prom:9090',
     ]);
+  });
+
+  it('measures an impact that began before what Prometheus keeps over the kept part only, and says how much was not measured', async () => {
+    const HOUR = 60 * MINUTE;
+    // Impact 2026-11-28 18:00 to NOW, 30 hours; Prometheus keeps one day: the first 6 hours are gone.
+    const prometheus = new FakePrometheusKeeping({ '1d6h': 0.5, '1d': 0.01, '30d': 0.0004, '1h': 0.0021 }, { text: '1d', ms: 24 * HOUR });
+    const incident = { severity: 'sev2' as const, declaredAt: new Date('2026-11-28T18:00:00Z'), resolvedAt: null, impactStartedAt: new Date('2026-11-28T18:00:00Z'), impactEndedAt: null };
+    const figures = await measureSlo(input(prometheus, { incident }));
+    expect(figures.incident).toMatchObject({ kind: 'measured', impactMs: 30 * HOUR, errorRatio: 0.01, notKept: { ms: 6 * HOUR, retentionText: '1d' } });
+    // 1 % of the 24 measured hours, never 1 % (or the whole range's 50 %) of 30.
+    expect(figures.incident.kind === 'measured' && figures.incident.badTimeMs).toBeCloseTo(0.24 * HOUR, 6);
+    expect(prometheus.asked.map((q) => q.expr)).toContain('(sum(rate(err[1d]))) / (sum(rate(all[1d])))');
+    expect(figures.asked[0]).toBe('instant query (sum(rate(err[1d]))) / (sum(rate(all[1d]))) at 2026-11-30T00:00:00Z on http://prom:9090');
+
+    // All of it kept: measured whole, no flag, one impact query.
+    const kept = new FakePrometheusKeeping({ '30m': 0.1, '30d': 0.0004, '1h': 0.0021 }, { text: '1d', ms: 24 * HOUR });
+    const whole = await measureSlo(input(kept));
+    expect(whole.incident).toMatchObject({ kind: 'measured', impactMs: 30 * MINUTE, errorRatio: 0.1 });
+    expect(whole.incident).not.toHaveProperty('notKept');
+    expect(kept.asked).toHaveLength(3);
   });
 
   it('says why a part is missing when Prometheus fails, and keeps the parts it could get', async () => {
