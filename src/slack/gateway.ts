@@ -284,11 +284,15 @@ export class SlackGateway {
     return false;
   }
 
-  /** A user as Slack knows them (users:read); undefined when Slack has no such user. */
-  async userInfo(userId: string): Promise<{ id: string; deleted: boolean; name: string } | undefined> {
+  /**
+   * A user as Slack knows them (users:read); undefined when Slack has no such
+   * user. `isBot`: an app's bot user, or Slackbot (whose is_bot Slack says false).
+   */
+  async userInfo(userId: string): Promise<{ id: string; deleted: boolean; name: string; isBot: boolean } | undefined> {
     const r = await tolerating(this.client.users.info({ user: userId }), 'user_not_found', 'user_not_visible');
     if (!r?.user?.id) return undefined;
-    return { id: r.user.id, deleted: r.user.deleted ?? false, name: r.user.profile?.display_name || r.user.real_name || r.user.name || r.user.id };
+    const isBot = r.user.is_bot === true || r.user.id === 'USLACKBOT';
+    return { id: r.user.id, deleted: r.user.deleted ?? false, name: r.user.profile?.display_name || r.user.real_name || r.user.name || r.user.id, isBot };
   }
 
   /** The Slack user with this e-mail, if there is one (users:read.email). */

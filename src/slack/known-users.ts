@@ -8,8 +8,9 @@ const KNOWN_FOR_MS = 10 * 60_000;
 
 /**
  * Checks, before anything is recorded, that a person named in a command
- * (a role holder, a follow-up's owner) is someone Slack knows: a role given
- * to `<@U0NOBODY>` would be recorded and its invitation fail where nobody sees.
+ * (a role holder, a follow-up's owner) is someone Slack knows, and a person
+ * rather than an app: a role given to `<@U0NOBODY>` would be recorded and its
+ * invitation fail where nobody sees.
  * The check runs before the acknowledgement, so it is bounded: Slack gives a
  * command 3 seconds, and a check Slack does not answer in time refuses the
  * command (nothing recorded) rather than accepting it unchecked.
@@ -40,6 +41,10 @@ export class KnownUsers {
     }
     if (user.deleted) {
       throw new DomainError('INVALID_INPUT', `<@${userId}>'s account is deactivated, so nothing was changed. Mention someone who can act on it.`);
+    }
+    // An app cannot lead, be invited to act, or be reminded of a follow-up: it would hold the role in name only.
+    if (user.isBot) {
+      throw new DomainError('INVALID_INPUT', `<@${userId}> is an app, not a person, so nothing was changed. Roles and follow-ups are for people: mention someone who can act on it.`);
     }
     this.confirmed.set(userId, this.now() + KNOWN_FOR_MS);
   }

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness } from '../support/harness.js';
+import { BOT_USER_ID } from '../support/slack-stand-in.js';
 
 describe('people Slack does not know', () => {
   let h: Harness;
@@ -34,6 +35,15 @@ describe('people Slack does not know', () => {
     const { replies } = await h.run('role comms <@U0DAN>', { channelId: channel });
     expect(replies.join('\n')).toContain('deactivated');
     expect((await h.bot.store.roles.current(1)).map((r) => r.role)).toEqual(['ic']);
+  });
+
+  it("refuses an app's bot user, as a role holder and as a follow-up's owner", async () => {
+    const { replies } = await h.run(`role tech <@${BOT_USER_ID}>`, { channelId: channel });
+    expect(replies.join('\n')).toContain(`<@${BOT_USER_ID}> is an app, not a person, so nothing was changed. Roles and follow-ups are for people`);
+    expect((await h.bot.store.roles.current(1)).map((r) => r.role)).toEqual(['ic']);
+    const owner = await h.run(`action Roll back the deploy <@${BOT_USER_ID}> due tomorrow`, { channelId: channel });
+    expect(owner.replies.join('\n')).toContain('is an app, not a person');
+    expect(await h.bot.store.actions.listForIncident(1)).toHaveLength(0);
   });
 
   it('refuses, recording nothing, when Slack cannot confirm the user in time', async () => {

@@ -589,6 +589,8 @@ export class SlackStandIn {
     },
     'users.info': (p) => {
       const id = String(p.user ?? '');
+      // The bot's own user, as Slack describes an app's bot user.
+      if (id === BOT_USER_ID) return { ok: true, user: { id, team_id: TEAM_ID, name: 'incident-bot', real_name: 'Incident Bot', deleted: false, is_bot: true, profile: { bot_id: BOT_ID, real_name: 'Incident Bot', display_name: '' } } };
       const u = USERS[id];
       if (!u) throw new SlackError('user_not_found');
       return { ok: true, user: { id, team_id: TEAM_ID, name: u.name, real_name: u.name, deleted: this.deactivated.has(id), is_bot: false, profile: { email: u.email, real_name: u.name, display_name: u.name } } };
