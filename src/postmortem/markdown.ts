@@ -19,6 +19,7 @@ const BLOCK_START = /^(?:([#>\-+*=`~_]|<(?!@[UW]))|(\d+)([.)]))/;
  * starting with "- " or "1." turned the Summary paragraph into a list.
  * A canvas mention or embed written out as text (`![](@U…)`, `![](#C…)`) is escaped: only a
  * mention Slack delivered (`<@U…>`) becomes one, never text from an alert or typed as such.
+ * So is a Markdown link (`[label](url)`).
  */
 export function prose(text: string): string {
   const oneLine = text
@@ -28,6 +29,9 @@ export function prose(text: string): string {
     .join(' ');
   return oneLine
     .replace(/!\[/g, '!\\[')
+    // `[label](url)` is plain text in Slack, where it was typed, and a link with a hidden address in
+    // the canvas: escaped, it reads there as it did in the channel.
+    .replace(/\]\(/g, ']\\(')
     // A mention Slack delivered (`<@U…>`) is left to become a canvas mention.
     .replace(BLOCK_START, (_m, mark: string | undefined, digits: string | undefined, dot: string | undefined) => (mark ? `\\${mark}` : `${digits}\\${dot}`))
     .replace(/<@([UW][A-Z0-9]+)>/g, (_m, id: string) => person(id));

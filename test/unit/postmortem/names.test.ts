@@ -23,9 +23,16 @@ describe('people in the postmortem printed outside Slack', () => {
   it('makes a mention only of one Slack delivered: canvas mentions written out as text stay text', () => {
     const markdown = renderPostmortem(postmortemData({ incident: { title: 'disk full, owner ![](@U0BOB)', description: 'ask <@U0CAROL> or ![](#C0SECRET)' } }));
     expect(mentionedUserIds(markdown)).not.toContain('U0BOB');
-    expect(markdown).toContain('disk full, owner !\\[](@U0BOB)');
+    expect(markdown).toContain('disk full, owner !\\[]\\(@U0BOB)');
     expect(markdown).not.toContain('![](#C0SECRET)');
     expect(markdown).toContain('ask ![](@U0CAROL)');
+  });
+
+  it('keeps a Markdown link typed in Slack as the text it was there, never a link with a hidden address', () => {
+    const markdown = renderPostmortem(postmortemData({ incident: { title: 'See [the runbook](https://evil.example/x)', description: 'a [b] (c) ![](https://x/y.png)' } }));
+    expect(markdown).toContain('See [the runbook]\\(https://evil.example/x)');
+    expect(markdown).not.toMatch(/\]\(https:\/\/evil/);
+    expect(markdown).toContain('a [b] (c) !\\[]\\(https://x/y.png)');
   });
 
   it('lists each mentioned user once', () => {
