@@ -54,7 +54,7 @@ export async function startFloorApp(slackApiUrl: string, via: 'client' | 'http')
     // The same header the bot posts, so each post is as large as the bot's.
     const incident: Incident = {
       id, title, description: null, severity: 'sev2', status: 'investigating', isPrivate: false, declaredBy: command.user_id, declaredAt: new Date(),
-      resolvedAt: null, acknowledgedAt: null, resolveSummary: null, oncallUserId: null, channelId: null, channelName: null, headerTs: null,
+      resolvedAt: null, acknowledgedAt: null, resolveSummary: null, oncallUserIds: [], channelId: null, channelName: null, headerTs: null,
       service: null, impactStartedAt: null, impactEndedAt: null,
     };
     const created = await call('conversations.create', { name: `floor-${id}-${slugify(title)}` });

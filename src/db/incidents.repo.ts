@@ -125,8 +125,9 @@ export function incidentsRepo(db: Db) {
     recordHeaderPinned(id: number): boolean {
       return setHeaderPinned.run({ id }).changes === 1;
     },
-    recordOncall(id: number, userId: string): void {
-      update(id, { oncallUserId: userId });
+    recordOncall(id: number, userIds: readonly string[]): void {
+      // The first in the old column too: a release before the list still names them.
+      update(id, { oncallUserId: userIds[0] ?? null, oncallUserIds: [...userIds] });
     },
     /** Conditional on the service still being `from` (someone else may have changed it). */
     setService(id: number, from: string | null, to: string, now: Date): boolean {

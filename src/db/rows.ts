@@ -37,7 +37,7 @@ export function toIncident(row: IncidentRow): Incident {
     resolvedAt: row.resolvedAt,
     acknowledgedAt: row.acknowledgedAt,
     resolveSummary: row.resolveSummary,
-    oncallUserId: row.oncallUserId,
+    oncallUserIds: row.oncallUserIds ?? (row.oncallUserId ? [row.oncallUserId] : []),
     channelId: row.channelId,
     channelName: row.channelName,
     headerTs: row.headerTs,

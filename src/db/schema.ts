@@ -35,8 +35,10 @@ export const incidents = sqliteTable(
     channelAttempt: integer('channel_attempt').notNull().default(0),
     headerTs: text('header_ts'),
     headerPinned: integer('header_pinned', { mode: 'boolean' }).notNull().default(false),
-    /** Who PagerDuty had on call (level 1) when the incident was paged, found in Slack by e-mail. */
+    /** Who PagerDuty had on call (level 1) when the incident was paged, found in Slack by e-mail: the first of oncallUserIds. */
     oncallUserId: text('oncall_user_id'),
+    /** Everyone PagerDuty had on call at level 1, in its order; null in rows recorded before it was kept (oncallUserId alone). */
+    oncallUserIds: text('oncall_user_ids', { mode: 'json' }).$type<string[]>(),
     /** The topic last set: Slack posts a notice for every topic change, so unchanged ones are not sent. */
     topic: text('topic'),
     /** The affected service, one of the SLO catalog's: its SLOs are what the incident costs. */

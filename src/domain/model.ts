@@ -106,8 +106,8 @@ export interface Incident {
   /** First acknowledgement of a page (PagerDuty); time to acknowledge is measured to it. */
   readonly acknowledgedAt: Date | null;
   readonly resolveSummary: string | null;
-  /** Who PagerDuty had on call when paged, as a Slack user. */
-  readonly oncallUserId: string | null;
+  /** Who PagerDuty had on call at level 1 when paged, as Slack users, in PagerDuty's order; empty until found. */
+  readonly oncallUserIds: readonly string[];
   readonly channelId: string | null;
   readonly channelName: string | null;
   readonly headerTs: string | null;

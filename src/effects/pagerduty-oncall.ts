@@ -4,15 +4,15 @@ import type { EffectContext } from './context.js';
 /**
  * Finds who PagerDuty has on call at level 1, finds them in Slack by e-mail,
  * invites them and names them in the header. A level can target several
- * schedules and users, so everyone on call there is invited, not only the
- * first PagerDuty lists: the others were never brought into the channel.
+ * schedules and users, so everyone on call there is invited and named, not
+ * only the first PagerDuty lists: the others were never brought into the channel.
  * Runs in the incident's queue, after its channel exists; without an API
  * token and policy it does nothing.
  */
 export async function inviteOnCall(ctx: EffectContext, job: ClaimedJob): Promise<void> {
   if (!ctx.pagerduty.onCallConfigured) return;
   const incident = await ctx.store.incidents.get(job.incidentId!);
-  if (!incident?.channelId || incident.oncallUserId) return;
+  if (!incident?.channelId || incident.oncallUserIds.length > 0) return;
   let people;
   try {
     people = await ctx.pagerduty.onCallNow();
@@ -30,8 +30,8 @@ export async function inviteOnCall(ctx: EffectContext, job: ClaimedJob): Promise
   // was not in the channel. A second invite of someone already in is harmless.
   await ctx.slack.invite(incident.channelId, userIds);
   await ctx.store.transaction(async (tx) => {
-    // The store keeps one on-call, the first PagerDuty lists, and the header names them.
-    await tx.incidents.recordOncall(incident.id, userIds[0]!);
+    // All of them, in PagerDuty's order: the header names each.
+    await tx.incidents.recordOncall(incident.id, userIds);
     await tx.outbox.enqueue({ kind: 'incident.sync', incidentId: incident.id, payload: {} }, ctx.clock.now());
   });
 }

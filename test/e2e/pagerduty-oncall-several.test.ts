@@ -42,8 +42,9 @@ describe('several people on call at level 1 (a level targeting several schedules
     expect(h.slack.callsTo('users.lookupByEmail').map((c) => c.params.email)).not.toContain('erin@example.com');
     const invited = h.slack.callsTo('conversations.invite').map((c) => String(c.params.users));
     for (const user of ['U0DAN', 'U0CAROL', 'U0BOB']) expect(invited.filter((u) => u === user), user).toHaveLength(1);
-    // Invited, then recorded: the header names the on-call once everyone is in.
-    expect(JSON.stringify(channel.messages.find((m) => channel.pins.has(m.ts))!.blocks)).toContain('*On call (PagerDuty)*\\n<@U0DAN>');
+    // Invited, then recorded: the header names every on-call, in PagerDuty's order, once everyone is in.
+    expect(JSON.stringify(channel.messages.find((m) => channel.pins.has(m.ts))!.blocks)).toContain('*On call (PagerDuty)*\\n<@U0DAN>, <@U0CAROL>, <@U0BOB>"');
+    expect((await h.bot.store.incidents.get(1))!.oncallUserIds).toEqual(['U0DAN', 'U0CAROL', 'U0BOB']);
   });
 
   it('lists each of them in /incident oncall, Dan once, and Bob once for his two PagerDuty accounts', async () => {

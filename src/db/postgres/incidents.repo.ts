@@ -115,8 +115,9 @@ export function incidentsRepo(db: PgExecutor) {
     recordHeaderPinned(id: number): Promise<boolean> {
       return changed(db.update(incidents).set({ headerPinned: true }).where(and(eq(incidents.id, id), eq(incidents.headerPinned, false))));
     },
-    recordOncall(id: number, userId: string): Promise<void> {
-      return update(id, { oncallUserId: userId });
+    recordOncall(id: number, userIds: readonly string[]): Promise<void> {
+      // The first in the old column too: a release before the list still names them.
+      return update(id, { oncallUserId: userIds[0] ?? null, oncallUserIds: [...userIds] });
     },
     /** Conditional on the service still being `from` (someone else may have changed it). */
     setService(id: number, from: string | null, to: string, now: Date): Promise<boolean> {

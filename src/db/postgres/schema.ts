@@ -43,8 +43,10 @@ export const incidents = pgTable(
     channelAttempt: integer('channel_attempt').notNull().default(0),
     headerTs: text('header_ts'),
     headerPinned: boolean('header_pinned').notNull().default(false),
-    /** Who PagerDuty had on call (level 1) when the incident was paged. */
+    /** Who PagerDuty had on call (level 1) when the incident was paged: the first of oncallUserIds. */
     oncallUserId: text('oncall_user_id'),
+    /** Everyone PagerDuty had on call at level 1; null in rows recorded before it was kept. */
+    oncallUserIds: json('oncall_user_ids').$type<string[]>(),
     /** The topic last set, so an unchanged one is not sent again. */
     topic: text('topic'),
     /** The affected service, one of the SLO catalog's. */

@@ -145,6 +145,15 @@ function nextSteps(incident: Incident, timelineEmoji: string): string {
   return `Next: ${commands} · react with :${timelineEmoji}: to put a message on the timeline`;
 }
 
+
+/** At most this many on-calls are named; the rest are counted (every one of them was invited). */
+const ON_CALL_NAMED = 10;
+
+/** `<@U1>, <@U2> and 3 more`: everyone PagerDuty had on call at level 1. */
+function onCallNames(userIds: readonly string[]): string {
+  const named = userIds.slice(0, ON_CALL_NAMED).map((u) => `<@${u}>`).join(', ');
+  return userIds.length > ON_CALL_NAMED ? `${named} and ${userIds.length - ON_CALL_NAMED} more` : named;
+}
 /** The message pinned in an incident channel; edited in place as the incident changes. */
 export function incidentHeaderBlocks(incident: Incident, holders: readonly RoleHolder[], facts: HeaderFacts): KnownBlock[] {
   const title = safePlain(`${incidentRef(incident.id)}: ${incident.title}`);
@@ -153,7 +162,7 @@ export function incidentHeaderBlocks(incident: Incident, holders: readonly RoleH
     factFields(incident),
     { type: 'section', fields: ROLES.map((role) => field(`*${ROLE_TITLES[role]}*\n${holderOf(holders, role)}`)) },
   ];
-  if (incident.oncallUserId) blocks.push(section(`*On call (PagerDuty)*\n<@${incident.oncallUserId}>`));
+  if (incident.oncallUserIds.length > 0) blocks.push(section(`*On call (PagerDuty)*\n${onCallNames(incident.oncallUserIds)}`));
   const notPaged = notPagedBlock(incident, facts.paging);
   if (notPaged) blocks.push(notPaged);
   if (incident.description) blocks.push(section(`*Impact*\n${safe(incident.description)}`));

@@ -21,7 +21,7 @@ describe.each(stores)('$name store: incidents', (factory) => {
       resolvedAt: null,
       acknowledgedAt: null,
       resolveSummary: null,
-      oncallUserId: null,
+      oncallUserIds: [],
       channelId: null,
       channelName: null,
       headerTs: null,
@@ -132,7 +132,7 @@ describe.each(stores)('$name store: incidents', (factory) => {
     // A second run of the set-up finds the pin recorded: it queues nothing more.
     expect(await store().incidents.recordHeaderPinned(id)).toBe(false);
     await store().incidents.recordTopic(id, 'SEV2 | investigating');
-    await store().incidents.recordOncall(id, 'U0ONCALL');
+    await store().incidents.recordOncall(id, ['U0ONCALL', 'U0SECOND']);
     expect(await store().incidents.setupProgress(id)).toMatchObject({
       channelId: 'C0INC1',
       channelName: 'inc-1-checkout-errors',
@@ -143,7 +143,7 @@ describe.each(stores)('$name store: incidents', (factory) => {
       originChannelId: 'C0ORIGIN',
       topic: 'SEV2 | investigating',
     });
-    expect(await store().incidents.getByChannel('C0INC1')).toMatchObject({ id, channelId: 'C0INC1', headerTs: '1764000000.000100', oncallUserId: 'U0ONCALL' });
+    expect(await store().incidents.getByChannel('C0INC1')).toMatchObject({ id, channelId: 'C0INC1', headerTs: '1764000000.000100', oncallUserIds: ['U0ONCALL', 'U0SECOND'] });
     expect(await store().incidents.getByChannel('C0ELSEWHERE')).toBeUndefined();
     await expect(store().incidents.recordChannel(other.id, 'C0INC1', 'inc-2')).rejects.toThrow();
   });

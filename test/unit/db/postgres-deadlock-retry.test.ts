@@ -58,9 +58,9 @@ describe.skipIf(!postgresAvailable('PostgreSQL transactions run again after a co
         tx.afterCommit(() => committed.push(who));
         const updates = async (t: Store) => {
           nestedRuns[who]++;
-          await t.incidents.recordOncall(first, who);
+          await t.incidents.recordOncall(first, [who]);
           if (run === 1) await bothHoldOne();
-          await t.incidents.recordOncall(second, who);
+          await t.incidents.recordOncall(second, [who]);
         };
         await (who === 'UA' ? tx.transaction(updates) : updates(tx));
       });
@@ -75,7 +75,7 @@ describe.skipIf(!postgresAvailable('PostgreSQL transactions run again after a co
     // The victim's second run committed after the other: it wrote both rows last.
     const victim = runs.UA === 2 ? 'UA' : 'UB';
     const rows = await Promise.all([a.incidents.get(one.id), a.incidents.get(two.id)]);
-    expect(rows.map((r) => r?.oncallUserId)).toEqual([victim, victim]);
+    expect(rows.map((r) => r?.oncallUserIds)).toEqual([[victim], [victim]]);
   }, 20_000);
 
   it('runs a transaction that keeps conflicting a bounded number of times, then gives its error; any other error at once', async () => {

@@ -34,7 +34,7 @@ export function postmortemData(
     resolvedAt: at(47),
     acknowledgedAt: null,
     resolveSummary: 'Rolled back deploy 4812',
-    oncallUserId: null,
+    oncallUserIds: [],
     channelId: 'C0INC12',
     channelName: 'inc-12-checkout-errors-spiking',
     headerTs: null,

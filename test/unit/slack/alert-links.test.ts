@@ -24,7 +24,7 @@ const incident: Incident = {
   resolvedAt: null,
   acknowledgedAt: null,
   resolveSummary: null,
-  oncallUserId: null,
+  oncallUserIds: [],
   channelId: 'C0INC',
   channelName: 'inc-12',
   headerTs: '1.1',

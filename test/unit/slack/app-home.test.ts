@@ -30,7 +30,7 @@ const incident = (id: number): Incident => ({
   resolvedAt: null,
   acknowledgedAt: null,
   resolveSummary: null,
-  oncallUserId: null,
+  oncallUserIds: [],
   channelId: `C0INC${id}`,
   channelName: `inc-${id}`,
   headerTs: '1.1',

@@ -53,7 +53,7 @@ const incident: Incident = {
   resolvedAt: null,
   acknowledgedAt: null,
   resolveSummary: null,
-  oncallUserId: null,
+  oncallUserIds: [],
   channelId: 'C0INC',
   channelName: 'inc-7',
   headerTs: '1.1',

@@ -38,7 +38,7 @@ function incident(overrides: Partial<Incident> = {}): Incident {
     resolvedAt: null,
     acknowledgedAt: null,
     resolveSummary: null,
-    oncallUserId: 'U0ONCALL',
+    oncallUserIds: Array.from({ length: 50 }, (_, i) => `U0ONCALL${i}`),
     channelId: 'C0INC',
     channelName: 'inc-9999',
     headerTs: '1.1',

@@ -1,0 +1,1 @@
+ALTER TABLE "incidents" ADD COLUMN "oncall_user_ids" json;

@@ -1,0 +1,1 @@
+ALTER TABLE `incidents` ADD `oncall_user_ids` text;
