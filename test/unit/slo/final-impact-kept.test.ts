@@ -91,30 +91,8 @@ describe("a resolved incident's measured use of the budget", () => {
   });
 
   it('is kept when a later refresh for its missing window figure can no longer measure the impact', async () => {
-    const deps = memoryDeps();
-    deps.clock.set(RESOLVED);
-    const { store } = deps;
     const prometheus = new ForgetfulPrometheus();
-    const ctx = {
-      store,
-      clock: deps.clock,
-      deps: { ...deps, slo: { ...deps.slo, catalog: { slos: [SLO] } } },
-      prometheus: { queries: prometheus, server: 'http://prom:9090' },
-      config: { slo: { estimates: { sev1: 1, sev2: 0.5, sev3: 0.1 } } },
-    } as unknown as EffectContext;
-    const incident = await store.incidents.create({
-      title: 'Checkout errors',
-      description: null,
-      severity: 'sev2',
-      isPrivate: false,
-      declaredBy: 'U1',
-      declaredAt: new Date(RESOLVED.getTime() - 30 * MINUTE),
-      originChannelId: null,
-      service: 'checkout-api',
-    });
-    await store.incidents.markResolved(incident.id, RESOLVED, null);
-    const job = { id: 1, kind: 'slo.refresh', incidentId: incident.id, attempts: 1, createdAt: RESOLVED, payload: { final: true } } as unknown as ClaimedJob & { kind: 'slo.refresh' };
-
+    const { deps, store, ctx, incident, job } = await resolvedIncident(prometheus);
     await refreshSlo(ctx, job);
     const atResolve = (await store.sloFigures.forIncident(incident.id))[0]!;
     expect(atResolve.final).toBe(true);
