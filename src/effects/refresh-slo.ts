@@ -96,9 +96,9 @@ async function postCrossings(ctx: EffectContext, tx: Store, incident: Incident, 
 
 /**
  * A final figure's measured use of the budget is kept when a later computation
- * of the same impact cannot give it, or gives it over less of the impact. The periodic refresh asks a resolved
- * incident again while a part is missing (the window's `[30d]` query timing
- * out, say), and asks both parts; by then Prometheus may have dropped the
+ * of the same impact cannot give it, or gives it over less of the impact.
+ * The periodic refresh asks a resolved incident again while a part is
+ * missing (the window's `[30d]` query timing out, say), and asks both parts; by then Prometheus may have dropped the
  * impact's samples (its retention: 15 days by default, while the retries go
  * on for the SLO window) or fail that query for a moment, and the figure the
  * postmortem stated would turn into "not known". A changed impact (another
@@ -107,9 +107,9 @@ async function postCrossings(ctx: EffectContext, tx: Store, incident: Incident, 
 function keepMeasuredImpact(computed: SloFigures, before: StoredSloFigures | undefined, impactMs: number): SloFigures {
   const known = before?.final ? before.figures.incident : undefined;
   if (known?.kind !== 'measured' || known.impactMs !== impactMs) return computed;
-  const now = computed.incident;
+  const again = computed.incident;
   // Or gives less of it: more of the impact's beginning is now past what Prometheus keeps.
-  const lessKnown = now.kind === 'missing' || (now.kind === 'measured' && (now.notKept?.ms ?? 0) > (known.notKept?.ms ?? 0));
+  const lessKnown = again.kind === 'missing' || (again.kind === 'measured' && (again.notKept?.ms ?? 0) > (known.notKept?.ms ?? 0));
   return lessKnown ? { ...computed, incident: known } : computed;
 }
 
