@@ -86,6 +86,7 @@ export function toBurn(figures: SloFigures): StatsBurn {
     name: figures.name,
     consumed: use.kind === 'missing' ? null : use.consumed,
     estimate: use.kind === 'estimate',
+    ...(use.kind === 'measured' && use.notKept ? { atLeast: true } : {}),
   };
 }
 

@@ -122,7 +122,7 @@ export interface DigestReliability {
   readonly mttr: number | null;
   readonly previousMttr: number | null;
   readonly resolved: number;
-  readonly budgets: readonly { readonly service: string; readonly name: string; readonly consumed: number; readonly previous: number; readonly estimate: boolean }[];
+  readonly budgets: readonly { readonly service: string; readonly name: string; readonly consumed: number; readonly previous: number; readonly estimate: boolean; readonly atLeast?: boolean }[];
   /** Incidents of the week the readers may not read about: counted, not shown by service. */
   readonly hidden: number;
 }
@@ -147,7 +147,7 @@ export function digestReliability(
     resolved: now.resolve.measured,
     budgets: budgetFigures(current.visible, previous.visible)
       .slice(0, TOP)
-      .map((b) => ({ service: b.service, name: b.name, consumed: b.consumed, previous: b.previous, estimate: b.estimate })),
+      .map((b) => ({ service: b.service, name: b.name, consumed: b.consumed, previous: b.previous, estimate: b.estimate, ...(b.atLeast ? { atLeast: true } : {}) })),
     hidden: current.hidden,
   };
 }

@@ -30,6 +30,8 @@ export interface BudgetFigure {
   readonly unknown: number;
   /** Some of `consumed` is estimated from severity and impact, not measured. */
   readonly estimate: boolean;
+  /** An incident's impact began before what Prometheus keeps: `consumed` is a floor. */
+  readonly atLeast?: boolean;
 }
 
 export interface StatsReport {
@@ -69,6 +71,7 @@ export function budgetFigures(current: readonly StatsIncident[], previous: reado
       incidents: seen.incidents + 1,
       unknown: seen.unknown + (burn.consumed === null ? 1 : 0),
       estimate: seen.estimate || (burn.consumed !== null && burn.estimate),
+      ...(seen.atLeast || burn.atLeast ? { atLeast: true } : {}),
     });
   }
   return [...bySlo.values()].sort((a, b) => b.consumed - a.consumed || a.sloId.localeCompare(b.sloId));

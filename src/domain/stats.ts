@@ -18,6 +18,8 @@ export interface StatsBurn {
   readonly name: string;
   readonly consumed: number | null;
   readonly estimate: boolean;
+  /** The impact began before what Prometheus keeps: `consumed` is what its kept part burned, a floor. */
+  readonly atLeast?: boolean;
 }
 
 /** An incident as the figures need it. */

@@ -45,3 +45,6 @@ export function compared(current: number | null, previous: number | null, format
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/** Beside a budget figure that is a floor: an incident's impact began before what Prometheus keeps. */
+export const AT_LEAST = ' _(at least: an impact began before what Prometheus keeps)_';
