@@ -134,7 +134,9 @@ describe('a restart', () => {
       await first.bot.worker.terminate();
       await first.bot.database.close();
 
-      const second = await Harness.start({ slack, databaseFile, bot: { outbox: { leaseMs: 200, pollMs: 20 } } });
+      // Its own leases long: with 200 ms, a loaded machine let the set-up's lease lapse while it
+      // ran, and settle() read a lapsed lease as idle (neither due nor running) before the topic.
+      const second = await Harness.start({ slack, databaseFile, bot: { outbox: { leaseMs: 10_000, pollMs: 20 } } });
       // Until the second process has taken the job over (its lease ran out) and got past pins.add.
       await expect.poll(() => slack.callsTo('pins.add').some((c) => c.status === 200), { timeout: 10_000 }).toBe(true);
       await second.settle();
