@@ -140,10 +140,12 @@ export class PostgresServer {
   /**
    * Fast shutdown (SIGINT: clients are disconnected, a checkpoint is written),
    * then a start on the same port and data folder. After kill() it only starts,
-   * and PostgreSQL recovers from its WAL as after a crash.
+   * and PostgreSQL recovers from its WAL as after a crash. `whileDown` runs
+   * between the two, for what a test must see while the server is down.
    */
-  async restart(): Promise<void> {
+  async restart(whileDown?: () => Promise<void>): Promise<void> {
     await this.shutdown();
+    await whileDown?.();
     // Killed, the last of its processes may still hold the old shared memory
     // for a moment, and PostgreSQL refuses to start beside them; bounded.
     const deadline = Date.now() + 5_000;
