@@ -126,9 +126,11 @@ export class OutboxWorker {
         here.attempts = job.attempts;
         continue;
       }
-      this.running.set(job.id, { id: job.id, attempts: job.attempts });
+      const entry = { id: job.id, attempts: job.attempts };
+      this.running.set(job.id, entry);
       const run = this.run(job).finally(() => {
-        this.running.delete(job.id);
+        // Only its own: run() let go of it before recording the outcome, and a claim since may hold the next.
+        if (this.running.get(job.id) === entry) this.running.delete(job.id);
         this.inFlight.delete(run);
         this.kick();
       });
@@ -154,6 +156,10 @@ export class OutboxWorker {
     }
     // This process's current claim of the job: a claim that took it back while it ran here renewed it (drain).
     const claim = this.running.get(job.id) ?? job;
+    // No longer running here once its outcome is being recorded: a retry due at once (RetrySoon)
+    // can be claimed again before this returns, and drain would read a run still in `running`
+    // as this one under a lapsed lease, and leave the new attempt unrun until its lease ran out.
+    this.running.delete(job.id);
     try {
       if (failure) await this.recordFailure(job, claim, failure.error, log);
       else {

@@ -105,3 +105,40 @@ it('leaves the outcome to the attempt that took a job over: the first attempt fa
   expect(runs).toEqual(['a:1', 'b:2']);
   await Promise.all([aStopped, b.stop()]);
 });
+
+it('runs a job again at once when its retry is due before the failed run has finished its bookkeeping', async () => {
+  db = openDatabase(':memory:');
+  const { outbox } = createRepositories(db);
+  const attempts: number[] = [];
+  let w: OutboxWorker | undefined;
+  // The retry is recorded and due at once (RetrySoon, no wait); the worker claims it again before
+  // the failed run has returned, as a busy event loop lets happen. That claim was taken for a
+  // lease the run still held, and the job was left running, unrun, until its lease ran out.
+  const racing: Store['outbox'] = Object.assign(Object.create(outbox) as Store['outbox'], {
+    retryAt: async (...args: Parameters<Store['outbox']['retryAt']>) => {
+      const recorded = await outbox.retryAt(...args);
+      w!.kick();
+      await new Promise((r) => setTimeout(r, 50));
+      return recorded;
+    },
+  });
+  w = new OutboxWorker(
+    racing,
+    {
+      'incident.sync': async (job) => {
+        attempts.push(job.attempts);
+        if (job.attempts === 1) throw new RetrySoon('not yet', 0);
+      },
+    },
+    async () => undefined,
+    { now: () => new Date() },
+    pino({ level: 'silent' }),
+    // A lease far longer than the test: the second run must not wait for it.
+    { ...DEFAULT_OUTBOX_OPTIONS, pollMs: 10, leaseMs: 60_000 },
+  );
+  await outbox.enqueue({ kind: 'incident.sync', incidentId: 1, payload: {} }, new Date());
+  w.start();
+  await expect.poll(async () => (await outbox.list()).map((j) => j.status), { timeout: 2_000 }).toEqual(['done']);
+  expect(attempts).toEqual([1, 2]);
+  await w.stop();
+});
