@@ -85,8 +85,8 @@ describe('Slack failing part-way through a declaration', () => {
 
   it('survives a Slack call that never answers', async () => {
     // Long enough for a loaded machine's answers, short enough to give up on the hung call soon.
-    // With 1 s, a loaded machine (CI's run; here with three busy loops beside it, one run in three)
-    // kept a job running past 25 s and 40 s; with 3 s, seven such runs settled in 7 to 9 s.
+    // On a loaded machine, 1 s also cut answered calls, and their retries, due at once, met the
+    // outbox race fixed in 9b58872 (a retry claimed before the failed run let go of it).
     h = await Harness.start({ bot: { slackTimeoutMs: 3_000 } });
     h.slack.failNext('conversations.setPurpose', { kind: 'hang' }, 1);
     await h.command('declare sev3 Slow dashboards');
