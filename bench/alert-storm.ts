@@ -7,7 +7,7 @@
  * - Webhook answer p99 ÷ the same schedule of requests to /healthz on the same
  *   bot while idle (the cheapest route: what the machine and node:http cost).
  *   Beside it, the same webhooks sent to a bare node:http sink that reads each
- *   body and answers (webhook-sink.ts) ÷ that /healthz: what posting the
+ *   body and answers (bare-webhook-sink.ts) ÷ that /healthz: what posting the
  *   bodies costs with no bot at all, the part of the ratio no change to the
  *   bot can take away.
  * - Time from the storm's first webhook to the 50th incident set up (header

@@ -4,7 +4,7 @@
  * database whose URL the driver passes after the Slack API URL, `bare` is a
  * Bolt app that only acknowledges /incident, as Bolt ships, and
  * `floor-client` / `floor-http` are the set-up floor (floor-app.ts), `sink` the
- * alert storm's (webhook-sink.ts). Each prints
+ * alert storm's (bare-webhook-sink.ts). Each prints
  * its port as a JSON line on stdout and serves until killed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ import bolt from '@slack/bolt';
 import { pino } from 'pino';
 import { createBot } from '../src/bot.js';
 import { startFloorApp } from './floor-app.js';
-import { startWebhookSink } from './webhook-sink.js';
+import { startWebhookSink } from './bare-webhook-sink.js';
 import { loadConfig } from '../src/config.js';
 import { BOT_TOKEN } from '../test/support/slack-stand-in.js';
 import { SIGNING_SECRET } from '../test/support/signed-requests.js';

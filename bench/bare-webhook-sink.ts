@@ -4,7 +4,9 @@
  * `POST /alertmanager/webhook` answered 200 once its body has been read
  * whole, as the bot reads it before checking anything. The alert-storm
  * section sends it the very requests the bot gets, so the table can say how
- * much of the bot's ratio to /healthz is the bodies' transport alone.
+ * much of the bot's ratio to /healthz is the bodies' transport alone. Not
+ * test/support/webhook-sink.ts: that one parses and records every request,
+ * work a floor must not do.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
