@@ -4,14 +4,12 @@
  * and one without an on-call names nobody. Migrated to 0012 by drizzle's own
  * migrator, given rows, then opened and read as the bot does.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/client.js';
+import { sqliteMigratedBefore } from '../../support/sqlite-migrated-before.js';
 import { createRepositories } from '../../../src/db/repositories.js';
 
 let dir: string | undefined;
@@ -19,16 +17,8 @@ afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
 
 it('reads an on-call recorded before the list as a list of one, and records the whole list after', async () => {
   dir = mkdtempSync(join(tmpdir(), 'oncall-user-ids-'));
-  const before = join(dir, 'migrations');
-  cpSync('migrations/sqlite', before, { recursive: true });
-  const journal = JSON.parse(readFileSync(join(before, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
-  const upTo = journal.entries.findIndex((e) => e.tag.startsWith('0013_'));
-  expect(upTo).toBeGreaterThan(0);
-  writeFileSync(join(before, 'meta/_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, upTo) }));
-
-  const file = join(dir, 'old.db');
-  const sqlite = new Database(file);
-  migrate(drizzle(sqlite), { migrationsFolder: before });
+  const sqlite = sqliteMigratedBefore(dir, '0013_');
+  const file = sqlite.name;
   const insert = sqlite.prepare(`INSERT INTO incidents (title, severity, status, declared_by, declared_at, updated_at, oncall_user_id) VALUES (?, 'sev1', 'investigating', 'U0ALICE', 0, 0, ?)`);
   insert.run('Paged', 'U0DAN');
   insert.run('Not paged', null);
