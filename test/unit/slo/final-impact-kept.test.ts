@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ClaimedJob } from '../../../src/db/outbox.repo.js';
-import type { EffectContext } from '../../../src/effects/context.js';
 import { refreshSlo } from '../../../src/effects/refresh-slo.js';
 import { PrometheusError } from '../../../src/prometheus/errors.js';
 import type { PrometheusQueries, SeriesPoint } from '../../../src/prometheus/port.js';
 import type { StorageRetention } from '../../../src/prometheus/retention.js';
-import { memoryDeps } from '../../support/memory-store.js';
-import { CHECKOUT_SLO as SLO } from '../../support/slo-fixtures.js';
+import { sloRefreshWorld } from '../../support/slo-refresh-world.js';
 
 /*
  * A resolved incident whose window figure was missing at the resolve (the
@@ -48,26 +46,7 @@ class PartlyForgetfulPrometheus extends ForgetfulPrometheus {
 }
 
 async function resolvedIncident(prometheus: ForgetfulPrometheus) {
-  const deps = memoryDeps();
-  deps.clock.set(RESOLVED);
-  const { store } = deps;
-  const ctx = {
-    store,
-    clock: deps.clock,
-    deps: { ...deps, slo: { ...deps.slo, catalog: { slos: [SLO] } } },
-    prometheus: { queries: prometheus, server: 'http://prom:9090' },
-    config: { slo: { estimates: { sev1: 1, sev2: 0.5, sev3: 0.1 } } },
-  } as unknown as EffectContext;
-  const incident = await store.incidents.create({
-    title: 'Checkout errors',
-    description: null,
-    severity: 'sev2',
-    isPrivate: false,
-    declaredBy: 'U1',
-    declaredAt: new Date(RESOLVED.getTime() - 30 * MINUTE),
-    originChannelId: null,
-    service: 'checkout-api',
-  });
+  const { deps, store, ctx, incident } = await sloRefreshWorld(RESOLVED, prometheus);
   await store.incidents.markResolved(incident.id, RESOLVED, null);
   const job = { id: 1, kind: 'slo.refresh', incidentId: incident.id, attempts: 1, createdAt: RESOLVED, payload: { final: true } } as unknown as ClaimedJob & { kind: 'slo.refresh' };
   return { deps, store, ctx, incident, job };

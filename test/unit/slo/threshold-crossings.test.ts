@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ClaimedJob } from '../../../src/db/outbox.repo.js';
-import type { EffectContext } from '../../../src/effects/context.js';
 import { refreshSlo } from '../../../src/effects/refresh-slo.js';
 import type { PrometheusQueries, SeriesPoint } from '../../../src/prometheus/port.js';
 import { thresholdNoticeText, type ThresholdNotice } from '../../../src/slack/views/slo-lines.js';
-import { memoryDeps } from '../../support/memory-store.js';
-import { CHECKOUT_SLO as SLO } from '../../support/slo-fixtures.js';
+import { sloRefreshWorld } from '../../support/slo-refresh-world.js';
 
 /*
  * A budget can fall past several policy thresholds between two refreshes (a
@@ -35,27 +33,8 @@ class BudgetPrometheus implements PrometheusQueries {
 }
 
 async function setUp() {
-  const deps = memoryDeps();
-  deps.clock.set(NOW);
-  const { store } = deps;
   const prometheus = new BudgetPrometheus();
-  const ctx = {
-    store,
-    clock: deps.clock,
-    deps: { ...deps, slo: { ...deps.slo, catalog: { slos: [SLO] } } },
-    prometheus: { queries: prometheus, server: 'http://prom:9090' },
-    config: { slo: { estimates: { sev1: 1, sev2: 0.5, sev3: 0.1 } } },
-  } as unknown as EffectContext;
-  const incident = await store.incidents.create({
-    title: 'Checkout errors',
-    description: null,
-    severity: 'sev2',
-    isPrivate: false,
-    declaredBy: 'U1',
-    declaredAt: new Date(NOW.getTime() - 30 * MINUTE),
-    originChannelId: null,
-    service: 'checkout-api',
-  });
+  const { deps, store, ctx, incident } = await sloRefreshWorld(NOW, prometheus);
   const job = { id: 1, kind: 'slo.refresh', incidentId: incident.id, attempts: 1, createdAt: NOW, payload: { final: false } } as unknown as ClaimedJob & { kind: 'slo.refresh' };
   const refreshAt = async (remaining: number) => {
     prometheus.remaining = remaining;
