@@ -4,7 +4,7 @@ import { incidentRef } from '../../domain/model.js';
 import { BUTTON_IDS } from '../ids.js';
 import { safe } from '../text.js';
 import { fitText, MAX_TEXT } from './limits.js';
-import { AT_LEAST, budgetText, compared, countText, minutesText, plural } from './stats-lines.js';
+import { AT_LEAST, budgetText, PARTLY_ESTIMATED, compared, countText, minutesText, plural } from './stats-lines.js';
 
 type Block = types.KnownBlock;
 
@@ -21,7 +21,7 @@ export function digestTitle(totals: DigestTotals): string {
  * in the counts and, like their follow-ups, not named by service here.
  */
 export function digestReliabilityBlock(r: DigestReliability): Block {
-  const budgets = r.budgets.map((b) => `${safe(b.service)} ${safe(b.name)} ${compared(b.consumed, b.previous, budgetText)}${b.estimate ? ' _(partly estimated)_' : ''}${b.atLeast ? AT_LEAST : ''}`);
+  const budgets = r.budgets.map((b) => `${safe(b.service)} ${safe(b.name)} ${compared(b.consumed, b.previous, budgetText)}${b.estimate ? PARTLY_ESTIMATED : ''}${b.atLeast ? AT_LEAST : ''}`);
   const lines = [`*Reliability, the last ${r.days} days*: incidents ${compared(r.incidents, r.previousIncidents, countText)} · MTTR ${compared(r.mttr, r.previousMttr, minutesText)} over ${plural(r.resolved, 'resolved incident')}`];
   // Before the budgets, which are cut first when the names are long.
   if (r.hidden > 0) lines.push(`_${r.hidden} of these ${r.hidden === 1 ? 'is a private incident' : 'are private incidents'}: counted, not shown by service._`);

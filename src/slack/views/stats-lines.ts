@@ -46,5 +46,8 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** Beside a budget figure some of whose incidents' uses are estimates. */
+export const PARTLY_ESTIMATED = ' _(partly estimated)_';
+
 /** Beside a budget figure that is a floor: an incident's impact began before what Prometheus keeps. */
 export const AT_LEAST = ' _(at least: an impact began before what Prometheus keeps)_';

@@ -6,7 +6,7 @@ import { formatInTimeZone } from '../../domain/time.js';
 import { safe } from '../text.js';
 import { severityLabel } from './labels.js';
 import { fitLines, fitText, SLACK_LIMITS } from './limits.js';
-import { AT_LEAST, budgetText, compared, countText, minutesText, plural } from './stats-lines.js';
+import { AT_LEAST, budgetText, PARTLY_ESTIMATED, compared, countText, minutesText, plural } from './stats-lines.js';
 
 type KnownBlock = types.KnownBlock;
 
@@ -78,7 +78,7 @@ export function statsBlocks(report: StatsReport, timeZone: string): { text: stri
   const services = report.services.map((s) => `• ${safe(s.service)}: ${compared(s.incidents, s.previous, countText)}`);
   const budgets = report.budgets.map((b) => {
     const unknown = b.unknown > 0 ? `; ${b.unknown} unknown` : '';
-    return `• ${safe(b.service)} ${safe(b.name)}: ${compared(b.consumed, b.previous, budgetText)} of its budget, over ${plural(b.incidents, 'incident')}${unknown}${b.estimate ? ' _(partly estimated)_' : ''}${b.atLeast ? AT_LEAST : ''}`;
+    return `• ${safe(b.service)} ${safe(b.name)}: ${compared(b.consumed, b.previous, budgetText)} of its budget, over ${plural(b.incidents, 'incident')}${unknown}${b.estimate ? PARTLY_ESTIMATED : ''}${b.atLeast ? AT_LEAST : ''}`;
   });
   const repeats = report.repeats.map((r) => `• ${incidentRef(r.incident.id)} ${safe(r.incident.title)}: ${r.by.kind === 'service' ? 'service' : 'alert'} ${safe(r.by.name)} again, after ${incidentRef(r.after.id)}`);
   if (report.hiddenRepeats > 0) repeats.push(`• ${plural(report.hiddenRepeats, 'more repeat')} involving a private incident, not named here`);
